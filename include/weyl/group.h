@@ -1,0 +1,50 @@
+/* weyl — symmetry groups given by generators.
+ *
+ * A group is a list of discrete generators h_1..h_M and a list of Lie algebra
+ * generators A_1..A_D (of the identity component), together with the named
+ * representations that say how each generator acts ("leaf" representations;
+ * the first one is V, the defining representation). Groups come from the
+ * built-in catalogue (weyl_group_builtin) or from a .rep file (repfile.h). */
+#ifndef WEYL_GROUP_H
+#define WEYL_GROUP_H
+
+#include "weyl/status.h"
+
+/* Limits enforced on every group, whatever its source (documented in README). */
+#define WEYL_MAX_GENERATORS 64     /* discrete + algebra generators */
+#define WEYL_MAX_LEAF_DIM 4096     /* dimension of a rep given by generators */
+#define WEYL_MAX_LEAVES 256        /* named reps in one group */
+#define WEYL_DEFAULT_MAX_ORDER 20000 /* elements enumerated for `regular` */
+
+typedef struct weyl_group weyl_group;
+
+/* Builds a built-in group from its name: "Z(n)", "D(n)", "S(n)", "SO(n)",
+ * "O(n)", "SO(1,3)", "O(1,3)", "Sp(2n)", or a direct product "G1 x G2 [x G3]".
+ * On success *g is a new group; free it with weyl_group_free.
+ * Returns WEYL_EPARSE for an unknown or malformed name, WEYL_ELIMIT for n too
+ * large, WEYL_EINVAL for NULL arguments. */
+weyl_status weyl_group_builtin(const char *name, weyl_group **g);
+
+void weyl_group_free(weyl_group *g);
+
+/* The group's label ("D4_pixels", "SO(3)"). */
+const char *weyl_group_name(const weyl_group *g);
+int weyl_group_ndisc(const weyl_group *g);
+int weyl_group_nalg(const weyl_group *g);
+/* Names of generator k (discrete or algebra); NULL when k is out of range. */
+const char *weyl_group_disc_name(const weyl_group *g, int k);
+const char *weyl_group_alg_name(const weyl_group *g, int k);
+/* Number of named leaf representations and the name/dimension of leaf i. */
+int weyl_group_nleaves(const weyl_group *g);
+const char *weyl_group_leaf_name(const weyl_group *g, int i);
+int weyl_group_leaf_dim(const weyl_group *g, int i);
+
+/* Enumerates a finite group (no algebra generators) by closure of its
+ * discrete generators acting on the direct sum of all its leaf reps, with
+ * hashing. The result is cached in g, so later calls are free.
+ * max_order <= 0 means WEYL_DEFAULT_MAX_ORDER.
+ * Returns WEYL_EINVAL for a group with algebra generators (infinite),
+ * WEYL_ELIMIT when more than max_order elements are found. */
+weyl_status weyl_group_order(weyl_group *g, long max_order, long *order);
+
+#endif

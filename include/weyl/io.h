@@ -1,0 +1,34 @@
+/* weyl — writing bases: text (for people), JSON (rep-format.md section 3) and
+ * NumPy .npy (float64, C order, shape (dim, out, in)).
+ *
+ * Writers to a path are atomic: they write PATH.tmp.XXXXXX and rename it, so a
+ * failed or interrupted run never leaves a truncated file at PATH. */
+#ifndef WEYL_IO_H
+#define WEYL_IO_H
+
+#include <stdio.h>
+
+#include "weyl/basis.h"
+
+typedef enum { WEYL_FORMAT_TEXT, WEYL_FORMAT_JSON, WEYL_FORMAT_NPY } weyl_format;
+
+/* What the writers print about a basis besides the matrices. */
+typedef struct {
+  const char *group;   /* group label */
+  const char *in;      /* the --in expression as given */
+  const char *out;     /* the --out expression as given */
+  const weyl_basis *basis;
+  const weyl_basis *bias; /* may be NULL */
+} weyl_io_basis;
+
+/* Writes b in format fmt to the open stream f.
+ * Returns WEYL_EIO when a write fails, WEYL_ENOMEM. */
+weyl_status weyl_io_write(FILE *f, weyl_format fmt, const weyl_io_basis *b);
+
+/* Same, to path, atomically (see above). */
+weyl_status weyl_io_write_path(const char *path, weyl_format fmt, const weyl_io_basis *b);
+
+/* Parses "text" / "json" / "npy". Returns WEYL_EINVAL for anything else. */
+weyl_status weyl_io_format_parse(const char *name, weyl_format *fmt);
+
+#endif

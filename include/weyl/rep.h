@@ -1,0 +1,65 @@
+/* weyl — representations as expression trees over a group's leaf reps.
+ *
+ * A rep is an immutable, reference-counted tree: leaf | scalar | regular |
+ * sum | copies | tensor | dual. Every node can give rho(h_k) (discrete
+ * generator k) and drho(A_k) (algebra generator k) as dense matrices, and a
+ * permutation when it acts by permutations. Conventions (DESIGN.md): tensor
+ * products are Kronecker products with the left factor's index major; the dual
+ * is rho(h)^{-T}, -drho(A)^T. */
+#ifndef WEYL_REP_H
+#define WEYL_REP_H
+
+#include "weyl/group.h"
+
+#define WEYL_MAX_REP_DIM (1 << 22) /* largest dimension an expression may have */
+
+typedef struct weyl_rep weyl_rep;
+
+/* Parses an expression of rep-format.md section 2 ("V**2 + 3*Scalar", "V.T",
+ * "regular", "rot(2)") over g. The rep keeps a pointer to g: g must outlive it.
+ * On success *rep is new; free it with weyl_rep_free. Returns WEYL_EPARSE with
+ * the position of the problem, WEYL_ELIMIT past WEYL_MAX_REP_DIM or the group
+ * order limit (for `regular`). */
+weyl_status weyl_rep_parse(weyl_group *g, const char *expr, weyl_rep **rep);
+
+/* Constructors. Each returns a new reference in *rep (free with
+ * weyl_rep_free); arguments are borrowed (their counts are incremented). */
+weyl_status weyl_rep_scalar(weyl_group *g, weyl_rep **rep);
+weyl_status weyl_rep_leaf(weyl_group *g, const char *name, weyl_rep **rep);
+weyl_status weyl_rep_regular(weyl_group *g, weyl_rep **rep);
+weyl_status weyl_rep_rot(weyl_group *g, int freq, weyl_rep **rep);
+weyl_status weyl_rep_sum(const weyl_rep *a, const weyl_rep *b, weyl_rep **rep);
+weyl_status weyl_rep_copies(int k, const weyl_rep *a, weyl_rep **rep);
+weyl_status weyl_rep_tensor(const weyl_rep *a, const weyl_rep *b, weyl_rep **rep);
+weyl_status weyl_rep_power(const weyl_rep *a, int k, weyl_rep **rep);
+weyl_status weyl_rep_dual(const weyl_rep *a, weyl_rep **rep);
+
+/* Drops one reference; NULL is allowed. */
+void weyl_rep_free(const weyl_rep *rep);
+
+int weyl_rep_dim(const weyl_rep *rep);
+weyl_group *weyl_rep_group(const weyl_rep *rep);
+
+/* Writes the canonical text of the rep into buf (at most cap bytes, always
+ * terminated): equal texts mean equal reps. Returns the length it needed. */
+int weyl_rep_str(const weyl_rep *rep, char *buf, int cap);
+
+/* Dense matrices: out is dim x dim row-major, allocated by the caller.
+ * Returns WEYL_EINVAL for k out of range, WEYL_ELIMIT for dim > 4096. */
+weyl_status weyl_rep_rho(const weyl_rep *rep, int k, double *out);
+weyl_status weyl_rep_drho(const weyl_rep *rep, int k, double *out);
+
+/* 1 when every discrete generator acts by a permutation and every algebra
+ * generator by zero, else 0. Such reps get exact orbit bases. */
+int weyl_rep_is_perm(const weyl_rep *rep);
+
+/* For a permutation rep: perm[i] = image of basis vector i under generator k
+ * (caller allocates dim ints). Returns WEYL_EINVAL when not a permutation rep. */
+weyl_status weyl_rep_perm(const weyl_rep *rep, int k, int *perm);
+
+/* Splits a rep into direct summands: sum nodes and copies are flattened
+ * (k*A gives k entries). *parts is a new array of borrowed pointers into rep
+ * (free the array with free(), not the entries); *n is its length. */
+weyl_status weyl_rep_summands(const weyl_rep *rep, const weyl_rep ***parts, int *n);
+
+#endif

@@ -1,0 +1,68 @@
+/* Internal layout of groups and leaf representations, shared by the modules
+ * that build groups (group_builtin.c, repfile.c) and those that read them. */
+#ifndef WEYL_GROUP_IMPL_H
+#define WEYL_GROUP_IMPL_H
+
+#include "weyl/group.h"
+
+/* How one generator acts in one leaf representation of dimension dim.
+ * Exactly one of these holds:
+ *   perm != NULL : a permutation, P[perm[i]][i] = 1 (sends e_i to e_perm[i]);
+ *   mat  != NULL : a dense dim x dim matrix, row-major;
+ *   both NULL    : identity (discrete generator) or zero (algebra generator). */
+typedef struct {
+  int *perm;
+  double *mat;
+} weyl_action;
+
+typedef struct {
+  char *name;
+  int dim;
+  weyl_action *disc; /* [n_disc] */
+  weyl_action *alg;  /* [n_alg]  */
+} weyl_leaf;
+
+/* Which family of 2x2 rotation reps `rot(k)` refers to, if any. */
+typedef enum {
+  WEYL_ROT_NONE = 0,
+  WEYL_ROT_CYCLIC,   /* Z(n): generator 0 is rotation by 2*pi*k/n        */
+  WEYL_ROT_DIHEDRAL, /* D(n): generators r (rotation), f (reflection)    */
+  WEYL_ROT_SO2,      /* SO(2): algebra generator k*[[0,-1],[1,0]]        */
+  WEYL_ROT_O2        /* O(2): SO(2) plus the reflection diag(1,-1)       */
+} weyl_rot_family;
+
+struct weyl_group {
+  char *name;
+  int n_disc, n_alg;
+  char **disc_names; /* [n_disc] */
+  char **alg_names;  /* [n_alg]  */
+  int n_leaves;
+  weyl_leaf *leaves; /* [n_leaves]; leaves[0] is V */
+  weyl_rot_family rot_family;
+  int rot_n;         /* n for Z(n) and D(n) */
+  /* Enumeration cache (weyl_group_order): order elements, and for each
+   * discrete generator k the permutation regular_perm[k][g] = index of h_k g. */
+  long order;        /* 0 until enumerated */
+  int **regular_perm;
+};
+
+/* Allocates an empty group with the given generator names (copied).
+ * Returns NULL on allocation failure. */
+weyl_group *weyl_group_new(const char *name, int n_disc, const char *const *disc_names,
+                           int n_alg, const char *const *alg_names);
+
+/* Appends a leaf of dimension dim with every action set to identity/zero and
+ * returns it (or NULL on allocation failure or when WEYL_MAX_LEAVES is hit).
+ * The caller fills in disc[k]/alg[k]; the group owns all the memory. */
+weyl_leaf *weyl_group_add_leaf(weyl_group *g, const char *name, int dim);
+
+/* Index of the leaf called name, or -1. */
+int weyl_group_find_leaf(const weyl_group *g, const char *name);
+
+/* Fills out (2x2 row-major) for generator k of rot(freq) in g's rotation
+ * family; disc selects discrete (1) or algebra (0) generators.
+ * Returns WEYL_EINVAL when g has no rotation family. */
+weyl_status weyl_group_rot_action(const weyl_group *g, int freq, int disc, int k,
+                                  double out[4]);
+
+#endif
