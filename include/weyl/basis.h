@@ -81,9 +81,12 @@ weyl_status weyl_basis_project(const weyl_basis *b, const double *W, double *Wp)
 weyl_status weyl_basis_solve_bias(const weyl_rep *out, const weyl_solve_opts *opts,
                                   weyl_basis **bias);
 
-/* Relative equivariance error of W (out x in):
- * max over generators of |rho_out W - W rho_in|_F / (|rho_out|_F |W|_F)
- * (and likewise with drho). 0 for W = 0. */
+/* Relative equivariance error of W (out x in): the largest, over discrete
+ * generators h and algebra generators A, of
+ *   |rho_out W - W rho_in|_F / (|rho_out W|_F + |W rho_in|_F)
+ * (likewise with drho); a generator with a zero denominator contributes 0.
+ * Returns WEYL_ELIMIT when a rep is over 4096-dimensional and not a
+ * permutation rep. */
 weyl_status weyl_equivariance_error(const weyl_rep *in, const weyl_rep *out,
                                     const double *W, double *err);
 

@@ -57,9 +57,11 @@ int weyl_rep_is_perm(const weyl_rep *rep);
  * (caller allocates dim ints). Returns WEYL_EINVAL when not a permutation rep. */
 weyl_status weyl_rep_perm(const weyl_rep *rep, int k, int *perm);
 
-/* Splits a rep into direct summands: sum nodes and copies are flattened
- * (k*A gives k entries). *parts is a new array of borrowed pointers into rep
- * (free the array with free(), not the entries); *n is its length. */
-weyl_status weyl_rep_summands(const weyl_rep *rep, const weyl_rep ***parts, int *n);
+/* Splits a rep into consecutive direct summands, in index order: sums and
+ * copies are flattened (k*A gives k entries) and a tensor product with a sum
+ * on its left is distributed ((A+B)*C = A*C + B*C keeps the index order).
+ * *parts is a new array of *n new references: free each with weyl_rep_free
+ * and the array with free(). */
+weyl_status weyl_rep_summands(const weyl_rep *rep, weyl_rep ***parts, int *n);
 
 #endif

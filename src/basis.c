@@ -1,0 +1,266 @@
+/* The basis object: splitting into blocks, reuse of repeated pairs, and the
+ * cheap operations (elements, combine, project). */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "basis_impl.h"
+#include "group_impl.h"
+#include "status_impl.h"
+
+enum { KEY_CAP = 4096 };
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+void weyl_basis_free(weyl_basis *b) {
+  if (!b) return;
+  for (int i = 0; i < b->n_blocks; i++) weyl_block_clear(&b->blocks[i]);
+  free(b->blocks);
+  free(b->places);
+  free(b);
+}
+
+/* Canonical "in->out" text; a pair with the same key has the same block. */
+static char *pair_key(const weyl_rep *in, const weyl_rep *out) {
+  char *key = malloc(2 * KEY_CAP + 3);
+  if (!key) return NULL;
+  int n = weyl_rep_str(in, key, KEY_CAP);
+  if (n >= KEY_CAP) { /* too long to be a trustworthy key: never shared */
+    free(key);
+    return calloc(1, 1);
+  }
+  strcpy(key + n, "->");
+  weyl_rep_str(out, key + n + 2, KEY_CAP);
+  return key;
+}
+
+static int find_block(const weyl_basis *b, const char *key) {
+  if (key[0] == '\0') return -1;
+  for (int i = 0; i < b->n_blocks; i++)
+    if (strcmp(b->blocks[i].key, key) == 0) return i;
+  return -1;
+}
+
+static weyl_status solve_block(const weyl_rep *in, const weyl_rep *out,
+                               const weyl_solve_opts *o, weyl_block *blk) {
+  int exact = weyl_rep_is_perm(in) && weyl_rep_is_perm(out);
+  if (o->solver == WEYL_SOLVER_ORBIT || (o->solver == WEYL_SOLVER_AUTO && exact))
+    return weyl_block_solve_orbit(in, out, o->max_bytes, blk);
+  return weyl_block_solve_dense(in, out, o->rtol, o->max_bytes, blk);
+}
+
+/* Returns the index of the block for (in, out), solving it if it is new. */
+static weyl_status get_block(weyl_basis *b, const weyl_rep *in, const weyl_rep *out,
+                             const weyl_solve_opts *o, int *index) {
+  char *key = pair_key(in, out);
+  if (!key) return weyl_fail(WEYL_ENOMEM, "out of memory in solve");
+  int found = find_block(b, key);
+  if (found >= 0) {
+    free(key);
+    *index = found;
+    return WEYL_OK;
+  }
+  weyl_block *grown = realloc(b->blocks, (size_t)(b->n_blocks + 1) * sizeof *grown);
+  if (!grown) {
+    free(key);
+    return weyl_fail(WEYL_ENOMEM, "out of memory in solve");
+  }
+  b->blocks = grown;
+  weyl_block *blk = &b->blocks[b->n_blocks++];
+  memset(blk, 0, sizeof *blk);
+  blk->key = key;
+  *index = b->n_blocks - 1;
+  return solve_block(in, out, o, blk);
+}
+
+static weyl_status add_place(weyl_basis *b, int row0, int col0, int block) {
+  if (b->blocks[block].dim == 0) return WEYL_OK;
+  weyl_place *grown = realloc(b->places, (size_t)(b->n_places + 1) * sizeof *grown);
+  if (!grown) return weyl_fail(WEYL_ENOMEM, "out of memory in solve");
+  b->places = grown;
+  b->places[b->n_places++] = (weyl_place){row0, col0, block, b->dim};
+  if (b->dim > 0x7fffffff - b->blocks[block].dim)
+    return weyl_fail(WEYL_ELIMIT, "basis has more than 2^31 elements");
+  b->dim += b->blocks[block].dim;
+  return WEYL_OK;
+}
+
+static void summarize(weyl_basis *b) {
+  weyl_basis_report *r = &b->report;
+  r->n_blocks = b->n_blocks;
+  r->min_gap = INFINITY;
+  r->min_kept = INFINITY;
+  for (int i = 0; i < b->n_blocks; i++) {
+    const weyl_block *blk = &b->blocks[i];
+    if (blk->orbit) {
+      r->n_orbit++;
+      continue;
+    }
+    r->n_dense++;
+    if (blk->max_dropped > r->max_dropped) r->max_dropped = blk->max_dropped;
+    if (blk->min_kept < r->min_kept) r->min_kept = blk->min_kept;
+    double gap = blk->max_dropped > 0 ? blk->min_kept / blk->max_dropped : INFINITY;
+    if (gap < r->min_gap) r->min_gap = gap;
+  }
+}
+
+static weyl_status solve_all(weyl_basis *b, weyl_rep **ins, int n_in, weyl_rep **outs,
+                             int n_out, const weyl_solve_opts *o) {
+  int row0 = 0;
+  for (int i = 0; i < n_out; i++) {
+    int col0 = 0;
+    for (int j = 0; j < n_in; j++) {
+      int block = -1;
+      weyl_status s = get_block(b, ins[j], outs[i], o, &block);
+      if (s == WEYL_OK) s = add_place(b, row0, col0, block);
+      if (s != WEYL_OK) return s;
+      col0 += weyl_rep_dim(ins[j]);
+    }
+    row0 += weyl_rep_dim(outs[i]);
+  }
+  return WEYL_OK;
+}
+
+static void free_parts(weyl_rep **parts, int n) {
+  for (int i = 0; i < n; i++) weyl_rep_free(parts[i]);
+  free(parts);
+}
+
+weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
+                             const weyl_solve_opts *opts, weyl_basis **basis) {
+  if (!in || !out || !basis) return weyl_fail(WEYL_EINVAL, "weyl_basis_solve: NULL argument");
+  if (weyl_rep_group(in) != weyl_rep_group(out))
+    return weyl_fail(WEYL_EINVAL, "weyl_basis_solve: reps of different groups");
+  weyl_solve_opts o = opts ? *opts : (weyl_solve_opts){0};
+  if (!(o.rtol > 0)) o.rtol = WEYL_DEFAULT_RTOL;
+  if (o.max_bytes == 0) o.max_bytes = (size_t)2 << 30;
+  double t0 = now_seconds();
+  weyl_basis *b = calloc(1, sizeof *b);
+  weyl_rep **ins = NULL, **outs = NULL;
+  int n_in = 0, n_out = 0;
+  weyl_status s = b ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory in solve");
+  if (s == WEYL_OK) s = weyl_rep_summands(in, &ins, &n_in);
+  if (s == WEYL_OK) s = weyl_rep_summands(out, &outs, &n_out);
+  if (s == WEYL_OK) {
+    b->in_dim = weyl_rep_dim(in);
+    b->out_dim = weyl_rep_dim(out);
+    s = solve_all(b, ins, n_in, outs, n_out, &o);
+  }
+  free_parts(ins, n_in);
+  free_parts(outs, n_out);
+  if (s != WEYL_OK) {
+    weyl_basis_free(b);
+    return s;
+  }
+  summarize(b);
+  b->report.seconds = now_seconds() - t0;
+  *basis = b;
+  return WEYL_OK;
+}
+
+weyl_status weyl_basis_solve_bias(const weyl_rep *out, const weyl_solve_opts *opts,
+                                  weyl_basis **bias) {
+  if (!out || !bias) return weyl_fail(WEYL_EINVAL, "weyl_basis_solve_bias: NULL argument");
+  weyl_rep *scalar = NULL;
+  weyl_status s = weyl_rep_scalar(weyl_rep_group(out), &scalar);
+  if (s == WEYL_OK) s = weyl_basis_solve(scalar, out, opts, bias);
+  weyl_rep_free(scalar);
+  return s;
+}
+
+int weyl_basis_dim(const weyl_basis *b) { return b ? b->dim : 0; }
+int weyl_basis_in_dim(const weyl_basis *b) { return b ? b->in_dim : 0; }
+int weyl_basis_out_dim(const weyl_basis *b) { return b ? b->out_dim : 0; }
+const weyl_basis_report *weyl_basis_report_get(const weyl_basis *b) {
+  return b ? &b->report : NULL;
+}
+
+int weyl_basis_is_exact(const weyl_basis *b) { return b && b->report.n_dense == 0; }
+
+/* ---------- applying the basis ---------- */
+
+/* Calls visit(ctx, e_full, k) for every entry of block element k's support,
+ * giving the entry's value. */
+static void block_entry_loop(const weyl_basis *b, const weyl_place *pl,
+                             void (*visit)(void *, size_t, int, double), void *ctx) {
+  const weyl_block *blk = &b->blocks[pl->block];
+  size_t n = (size_t)blk->out_dim * blk->in_dim;
+  for (size_t e = 0; e < n; e++) {
+    size_t i = e / blk->in_dim, j = e % blk->in_dim;
+    size_t full = (pl->row0 + i) * b->in_dim + pl->col0 + j;
+    if (blk->orbit) {
+      if (blk->orbit[e] >= 0) visit(ctx, full, pl->param0 + blk->orbit[e], 1.0);
+    } else {
+      for (int k = 0; k < blk->dim; k++) visit(ctx, full, pl->param0 + k, blk->mats[k * n + e]);
+    }
+  }
+}
+
+typedef struct {
+  const double *in;
+  double *out;
+  int only; /* element to write, or -1 for all */
+} apply_ctx;
+
+static void visit_combine(void *c, size_t full, int k, double v) {
+  apply_ctx *a = c;
+  if (a->only < 0) a->out[full] += a->in[k] * v;
+  else if (a->only == k) a->out[full] = v;
+}
+
+static void visit_dot(void *c, size_t full, int k, double v) {
+  apply_ctx *a = c;
+  a->out[k] += a->in[full] * v;
+}
+
+static weyl_status check_apply(const weyl_basis *b, const void *x, const void *y) {
+  if (!b || !x || !y) return weyl_fail(WEYL_EINVAL, "NULL argument");
+  return WEYL_OK;
+}
+
+weyl_status weyl_basis_element(const weyl_basis *b, int k, double *W) {
+  weyl_status s = check_apply(b, b, W);
+  if (s != WEYL_OK) return s;
+  if (k < 0 || k >= b->dim) return weyl_fail(WEYL_EINVAL, "basis element %d out of range", k);
+  memset(W, 0, (size_t)b->out_dim * b->in_dim * sizeof *W);
+  int lo = 0, hi = b->n_places - 1; /* last place with param0 <= k */
+  while (lo < hi) {
+    int mid = (lo + hi + 1) / 2;
+    if (b->places[mid].param0 <= k) lo = mid;
+    else hi = mid - 1;
+  }
+  apply_ctx c = {NULL, W, k};
+  block_entry_loop(b, &b->places[lo], visit_combine, &c);
+  return WEYL_OK;
+}
+
+weyl_status weyl_basis_combine(const weyl_basis *b, const double *theta, double *W) {
+  weyl_status s = check_apply(b, theta, W);
+  if (s != WEYL_OK) return s;
+  memset(W, 0, (size_t)b->out_dim * b->in_dim * sizeof *W);
+  apply_ctx c = {theta, W, -1};
+  for (int p = 0; p < b->n_places; p++) block_entry_loop(b, &b->places[p], visit_combine, &c);
+  return WEYL_OK;
+}
+
+weyl_status weyl_basis_project(const weyl_basis *b, const double *W, double *Wp) {
+  weyl_status s = check_apply(b, W, Wp);
+  if (s != WEYL_OK) return s;
+  double *coef = calloc(b->dim > 0 ? (size_t)b->dim : 1, sizeof *coef);
+  if (!coef) return weyl_fail(WEYL_ENOMEM, "out of memory in projection");
+  apply_ctx dot = {W, coef, -1};
+  for (int p = 0; p < b->n_places; p++) block_entry_loop(b, &b->places[p], visit_dot, &dot);
+  for (int p = 0; p < b->n_places; p++) {
+    const weyl_block *blk = &b->blocks[b->places[p].block];
+    for (int k = 0; k < blk->dim; k++) coef[b->places[p].param0 + k] /= blk->norm2[k];
+  }
+  s = weyl_basis_combine(b, coef, Wp);
+  free(coef);
+  return s;
+}

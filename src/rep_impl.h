@@ -1,0 +1,28 @@
+/* Internal layout of representation trees (rep.c, rep_parse.c, basis.c). */
+#ifndef WEYL_REP_IMPL_H
+#define WEYL_REP_IMPL_H
+
+#include "weyl/rep.h"
+
+typedef enum {
+  REP_SCALAR,  /* trivial, dim 1                                    */
+  REP_LEAF,    /* g->leaves[arg]                                    */
+  REP_REGULAR, /* g->regular_perm; dim = group order               */
+  REP_ROT,     /* 2x2 rotation rep of frequency arg                 */
+  REP_SUM,     /* a + b                                             */
+  REP_COPIES,  /* arg copies of a                                   */
+  REP_TENSOR,  /* a (x) b, a's index major                          */
+  REP_DUAL     /* a.T                                               */
+} rep_kind;
+
+struct weyl_rep {
+  int refs;       /* reference count; the tree is immutable otherwise */
+  rep_kind kind;
+  weyl_group *g;
+  int dim;
+  int arg;        /* leaf index, frequency or copy count               */
+  int is_perm;    /* see weyl_rep_is_perm                              */
+  const weyl_rep *a, *b;
+};
+
+#endif
