@@ -1,0 +1,288 @@
+/* The solver against known dimensions and independent computations. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "weyl/repfile.h"
+
+typedef struct {
+  weyl_group *g;
+  weyl_rep *in, *out;
+  weyl_basis *b;
+} solved;
+
+static solved solve_with(weyl_group *g, const char *in, const char *out, weyl_solver solver) {
+  solved s = {g, NULL, NULL, NULL};
+  cr_assert_not_null(g, "group: %s", weyl_last_error());
+  cr_assert_eq(weyl_rep_parse(g, in, &s.in), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_rep_parse(g, out, &s.out), WEYL_OK, "%s", weyl_last_error());
+  weyl_solve_opts o = {solver, 0, 0};
+  cr_assert_eq(weyl_basis_solve(s.in, s.out, &o, &s.b), WEYL_OK, "%s", weyl_last_error());
+  return s;
+}
+
+static weyl_group *builtin(const char *name) {
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s: %s", name, weyl_last_error());
+  return g;
+}
+
+static solved solve(const char *group, const char *in, const char *out) {
+  return solve_with(builtin(group), in, out, WEYL_SOLVER_AUTO);
+}
+
+static void release(solved *s) {
+  weyl_basis_free(s->b);
+  weyl_rep_free(s->in);
+  weyl_rep_free(s->out);
+  weyl_group_free(s->g);
+}
+
+/* Every element satisfies the constraint, checked with plain loops. */
+static void assert_equivariant(const solved *s) {
+  int no = weyl_rep_dim(s->out), ni = weyl_rep_dim(s->in);
+  double *W = malloc(sizeof(double) * no * ni);
+  for (int k = 0; k < weyl_basis_dim(s->b); k++) {
+    weyl_basis_element(s->b, k, W);
+    double r = ref_residual(s->in, s->out, W);
+    cr_assert_lt(r, 1e-10, "element %d residual %g", k, r);
+  }
+  free(W);
+}
+
+static void expect_dim(const char *group, const char *in, const char *out, int dim) {
+  solved s = solve(group, in, out);
+  cr_expect_eq(weyl_basis_dim(s.b), dim, "%s: %s -> %s has dim %d, expected %d", group, in, out,
+               weyl_basis_dim(s.b), dim);
+  assert_equivariant(&s);
+  release(&s);
+}
+
+Test(basis, regular_rep_of_Zn_has_n_maps) {
+  char name[16];
+  for (int n = 2; n <= 12; n++) {
+    snprintf(name, sizeof name, "Z(%d)", n);
+    expect_dim(name, "regular", "regular", n);
+  }
+}
+
+/* A matrix commutes with the cyclic shift iff it is circulant: W[i][j] =
+ * W[i+1][j+1]. The span has dimension n, as many as circulants. */
+Test(basis, circulant_emerges_for_Zn) {
+  for (int solver = WEYL_SOLVER_ORBIT; solver >= WEYL_SOLVER_DENSE; solver--) {
+    solved s = solve_with(builtin("Z(7)"), "V", "V", (weyl_solver)solver);
+    int n = 7, d = weyl_basis_dim(s.b);
+    cr_assert_eq(d, n);
+    double theta[7], W[49];
+    unsigned long long st = 42;
+    for (int k = 0; k < d; k++) theta[k] = ref_rand(&st);
+    weyl_basis_combine(s.b, theta, W);
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < n; j++)
+        cr_assert_float_eq(W[i * n + j], W[((i + 1) % n) * n + (j + 1) % n], 1e-12);
+    /* Conversely a random circulant lies in the span: projection keeps it. */
+    double c[7], C[49], P[49];
+    for (int j = 0; j < n; j++) c[j] = ref_rand(&st);
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < n; j++) C[i * n + j] = c[((j - i) % n + n) % n];
+    weyl_basis_project(s.b, C, P);
+    for (int e = 0; e < n * n; e++) cr_assert_float_eq(P[e], C[e], 1e-12);
+    release(&s);
+  }
+}
+
+Test(basis, deepsets_layer_for_Sn_has_two_parameters) {
+  for (int n = 2; n <= 7; n++) {
+    char name[16];
+    snprintf(name, sizeof name, "S(%d)", n);
+    expect_dim(name, "V", "V", 2);
+  }
+}
+
+/* Hom(V(x)V, V(x)V) of S(n) counts set partitions of 4 indices into at most n
+ * blocks: Bell(4) = 15 for n >= 4, and 14 for n = 3. */
+Test(basis, graph_layer_for_Sn_counts_set_partitions) {
+  expect_dim("S(3)", "V*V", "V*V", 14);
+  expect_dim("S(4)", "V*V", "V*V", 15);
+  expect_dim("S(5)", "V*V", "V*V", 15);
+}
+
+Test(basis, orbit_and_svd_solutions_span_the_same_space) {
+  solved orbit = solve_with(builtin("S(4)"), "V*V", "V*V", WEYL_SOLVER_ORBIT);
+  solved dense = solve_with(builtin("S(4)"), "V*V", "V*V", WEYL_SOLVER_DENSE);
+  cr_assert(weyl_basis_is_exact(orbit.b));
+  cr_assert(!weyl_basis_is_exact(dense.b));
+  cr_assert_eq(weyl_basis_dim(orbit.b), weyl_basis_dim(dense.b));
+  double W[256], P[256];
+  for (int k = 0; k < weyl_basis_dim(orbit.b); k++) {
+    weyl_basis_element(orbit.b, k, W);
+    for (int e = 0; e < 256; e++) cr_assert(W[e] == 0.0 || W[e] == 1.0, "orbit basis is 0/1");
+    weyl_basis_project(dense.b, W, P);
+    for (int e = 0; e < 256; e++) cr_assert_float_eq(P[e], W[e], 1e-10);
+  }
+  release(&orbit);
+  release(&dense);
+}
+
+Test(basis, rotation_groups_match_known_dimensions) {
+  expect_dim("SO(2)", "V", "V", 2);
+  expect_dim("O(2)", "V", "V", 1);
+  expect_dim("SO(3)", "V", "V", 1);
+  expect_dim("SO(3)", "V*V", "V*V", 3);
+  expect_dim("SO(3)", "V**3", "Scalar", 1);
+  expect_dim("O(3)", "V**3", "Scalar", 0);
+  expect_dim("O(3)", "V**2", "Scalar", 1);
+}
+
+Test(basis, rank4_invariants_of_SO3_number_15) { expect_dim("SO(3)", "V**6", "Scalar", 15); }
+
+Test(basis, lorentz_and_symplectic_forms_are_unique) {
+  expect_dim("SO(1,3)", "V*V", "Scalar", 1);
+  expect_dim("O(1,3)", "V*V", "Scalar", 1);
+  expect_dim("Sp(4)", "V*V", "Scalar", 1);
+  expect_dim("Sp(2)", "V*V", "Scalar", 1);
+}
+
+/* The invariant of SO(3) on V(x)V(x)V is the Levi-Civita symbol. */
+Test(basis, levi_civita_is_the_SO3_invariant_of_V3) {
+  solved s = solve("SO(3)", "V**3", "Scalar");
+  double *canon = NULL;
+  int dim = 0;
+  cr_assert_eq(weyl_basis_canonical(s.b, &canon, &dim), WEYL_OK);
+  cr_assert_eq(dim, 1);
+  double c = canon[0 * 9 + 1 * 3 + 2]; /* epsilon_012 */
+  cr_assert(fabs(c) > 0.1);
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      for (int k = 0; k < 3; k++) {
+        double eps = (i - j) * (j - k) * (k - i) / 2.0;
+        cr_assert_float_eq(canon[i * 9 + j * 3 + k], c * eps, 1e-12);
+      }
+  free(canon);
+  release(&s);
+}
+
+/* The Lorentz invariant bilinear form is the metric diag(-1, 1, 1, 1). */
+Test(basis, lorentz_invariant_is_the_metric) {
+  solved s = solve("SO(1,3)", "V*V", "Scalar");
+  double W[16];
+  weyl_basis_element(s.b, 0, W);
+  double c = W[0];
+  cr_assert(fabs(c) > 0.1);
+  for (int i = 0; i < 4; i++)
+    for (int j = 0; j < 4; j++)
+      cr_assert_float_eq(W[i * 4 + j], i != j ? 0.0 : (i == 0 ? c : -c), 1e-12);
+  release(&s);
+}
+
+Test(basis, d4_pixel_kernel_has_centre_edges_corners) {
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_repfile_load(WEYL_REPS_DIR "/d4_pixels.rep", &g), WEYL_OK, "%s",
+               weyl_last_error());
+  solved s = solve_with(g, "Scalar", "V", WEYL_SOLVER_AUTO);
+  cr_assert_eq(weyl_basis_dim(s.b), 3);
+  /* Each element is constant on one of: centre {4}, edges {1,3,5,7}, corners {0,2,6,8}. */
+  int cls[9] = {2, 1, 2, 1, 0, 1, 2, 1, 2};
+  double W[9];
+  for (int k = 0; k < 3; k++) {
+    weyl_basis_element(s.b, k, W);
+    int c = -1;
+    for (int p = 0; p < 9; p++)
+      if (W[p] != 0) {
+        if (c < 0) c = cls[p];
+        cr_assert_eq(cls[p], c, "element %d mixes pixel classes", k);
+      }
+  }
+  weyl_basis_free(s.b);
+  weyl_rep_free(s.in);
+  weyl_rep_free(s.out);
+  s = solve_with(g, "V", "V", WEYL_SOLVER_AUTO);
+  cr_assert_eq(weyl_basis_dim(s.b), 15);
+  release(&s);
+}
+
+/* Hom of a direct sum is the direct sum of the Homs, with copies shared. */
+Test(basis, direct_sums_split_into_reused_blocks) {
+  solved s = solve("SO(3)", "2*Scalar + V + V*V", "Scalar + 2*V");
+  /* Scalar->Scalar 1 (x2), V->V 1 (x2), V*V->Scalar 1, V*V->V 1 (x2). */
+  cr_assert_eq(weyl_basis_dim(s.b), 2 + 2 + 1 + 2);
+  cr_assert_leq(weyl_basis_report_get(s.b)->n_blocks, 6);
+  assert_equivariant(&s);
+  release(&s);
+}
+
+Test(basis, bias_space_is_the_invariant_vectors) {
+  weyl_group *g = builtin("S(5)");
+  weyl_rep *v = NULL;
+  weyl_basis *bias = NULL;
+  cr_assert_eq(weyl_rep_parse(g, "V + V*V", &v), WEYL_OK);
+  cr_assert_eq(weyl_basis_solve_bias(v, NULL, &bias), WEYL_OK);
+  /* constant vector on V; on V(x)V: the diagonal and the off-diagonal */
+  cr_assert_eq(weyl_basis_dim(bias), 3);
+  cr_assert_eq(weyl_basis_in_dim(bias), 1);
+  weyl_basis_free(bias);
+  weyl_rep_free(v);
+  weyl_group_free(g);
+}
+
+Test(basis, projection_is_idempotent_and_equivariant) {
+  solved s = solve("SO(3)", "V + V*V", "V*V");
+  int n = 3 + 9, m = 9;
+  double *W = malloc(sizeof(double) * n * m), *P = malloc(sizeof(double) * n * m);
+  double *Q = malloc(sizeof(double) * n * m);
+  unsigned long long st = 7;
+  for (int e = 0; e < n * m; e++) W[e] = ref_rand(&st);
+  weyl_basis_project(s.b, W, P);
+  cr_assert_lt(ref_residual(s.in, s.out, P), 1e-12);
+  weyl_basis_project(s.b, P, Q);
+  for (int e = 0; e < n * m; e++) cr_assert_float_eq(P[e], Q[e], 1e-12);
+  double err = 1;
+  cr_assert_eq(weyl_equivariance_error(s.in, s.out, P, &err), WEYL_OK);
+  cr_assert_lt(err, 1e-12);
+  cr_assert_eq(weyl_equivariance_error(s.in, s.out, W, &err), WEYL_OK);
+  cr_assert_gt(err, 1e-3, "a random matrix is not equivariant");
+  free(W), free(P), free(Q);
+  release(&s);
+}
+
+Test(basis, rank_gap_is_reported_for_dense_blocks) {
+  solved s = solve("SO(3)", "V*V", "V*V");
+  const weyl_basis_report *r = weyl_basis_report_get(s.b);
+  cr_assert_eq(r->n_dense, 1);
+  cr_assert_lt(r->max_dropped, 1e-12);
+  cr_assert_gt(r->min_kept, 1e-3);
+  cr_assert_gt(r->min_gap, WEYL_SMALL_GAP);
+  release(&s);
+}
+
+Test(basis, orbit_solver_refuses_non_permutation_reps) {
+  weyl_group *g = builtin("SO(3)");
+  weyl_rep *v = NULL;
+  weyl_basis *b = NULL;
+  cr_assert_eq(weyl_rep_parse(g, "V", &v), WEYL_OK);
+  weyl_solve_opts o = {WEYL_SOLVER_ORBIT, 0, 0};
+  cr_assert_eq(weyl_basis_solve(v, v, &o, &b), WEYL_EINVAL);
+  cr_assert(strstr(weyl_last_error(), "permutation"));
+  weyl_rep_free(v);
+  weyl_group_free(g);
+}
+
+Test(basis, memory_limit_is_refused_not_aborted) {
+  weyl_group *g = builtin("SO(3)");
+  weyl_rep *v = NULL;
+  weyl_basis *b = NULL;
+  cr_assert_eq(weyl_rep_parse(g, "V**3", &v), WEYL_OK);
+  weyl_solve_opts o = {WEYL_SOLVER_DENSE, 0, 1 << 20};
+  cr_assert_eq(weyl_basis_solve(v, v, &o, &b), WEYL_ELIMIT);
+  cr_assert(strstr(weyl_last_error(), "MiB"), "%s", weyl_last_error());
+  weyl_rep_free(v);
+  weyl_group_free(g);
+}
+
+Test(basis, null_arguments_are_refused) {
+  weyl_basis *b = NULL;
+  cr_assert_eq(weyl_basis_solve(NULL, NULL, NULL, &b), WEYL_EINVAL);
+  cr_assert_eq(weyl_basis_dim(NULL), 0);
+  weyl_basis_free(NULL);
+}
