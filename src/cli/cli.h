@@ -1,0 +1,53 @@
+/* The `weyl` program: shared declarations of the command files. The program
+ * only parses arguments, calls the library and turns statuses into exit codes
+ * (listed in main.c). */
+#ifndef WEYL_CLI_H
+#define WEYL_CLI_H
+
+#include <stdio.h>
+
+#include "weyl/group.h"
+#include "weyl/status.h"
+
+#define WEYL_CLI_VERSION "0.1.0"
+
+/* Exit codes (documented in main.c and `weyl --help`). */
+enum {
+  CLI_OK = 0,
+  CLI_EINPUT = 1,   /* parse error, invalid input, size limit */
+  CLI_EUSAGE = 2,   /* unknown command or flag, missing argument */
+  CLI_ENUMERIC = 3, /* LAPACK failure */
+  CLI_EIO = 4,      /* a file could not be read or written */
+  CLI_ENOMEM = 5    /* out of memory */
+};
+
+/* The exit code for a failing library status. */
+int cli_exit_code(weyl_status s);
+
+/* Prints "weyl: [context: ]<weyl_last_error()>" to stderr; returns the exit code. */
+int cli_fail(weyl_status s, const char *context);
+
+/* Prints "weyl: <message> (see 'weyl --help')" to stderr; returns CLI_EUSAGE. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+int cli_usage(const char *fmt, ...);
+
+/* Flag values: when argv[*i] is flag ("--flag VALUE" or "--flag=VALUE"),
+ * stores VALUE in *value, moves *i to the last argument used and returns 1.
+ * Returns 0 when argv[*i] is something else, and -1 (after a usage message)
+ * when the value is missing or the flag was already given. */
+int cli_take_value(int argc, char **argv, int *i, const char *flag, const char **value);
+
+/* Loads the group from a .rep file or a built-in name (exactly one non-NULL).
+ * Returns an exit code; on CLI_OK *g is new (weyl_group_free). */
+int cli_load_group(const char *file, const char *builtin, weyl_group **g);
+
+void cli_print_help(FILE *f);
+
+/* Commands: argv[0] is the command name. Each returns an exit code. */
+int cmd_basis(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+#endif

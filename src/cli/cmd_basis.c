@@ -1,0 +1,129 @@
+/* weyl basis: solve for the equivariant maps in -> out and write the basis. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "weyl/io.h"
+
+typedef struct {
+  const char *file, *group, *in, *out, *path;
+  const char *format, *solver, *rtol; /* as given; converted below */
+  weyl_format fmt;
+  weyl_solve_opts opts;
+} basis_args;
+
+/* Returns 1 when argv[*i] was a known flag, -1 on a usage error, else 0. */
+static int take_flag(int argc, char **argv, int *i, basis_args *a) {
+  struct {
+    const char *flag;
+    const char **slot;
+  } flags[] = {{"--group", &a->group},   {"--in", &a->in},         {"--out", &a->out},
+               {"--format", &a->format}, {"--solver", &a->solver}, {"--rtol", &a->rtol},
+               {"-o", &a->path},         {"--output", &a->path}};
+  for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++) {
+    int r = cli_take_value(argc, argv, i, flags[k].flag, flags[k].slot);
+    if (r) return r;
+  }
+  return 0;
+}
+
+static int convert_solver(const char *name, weyl_solver *solver) {
+  static const char *const names[] = {"auto", "dense", "orbit"};
+  static const weyl_solver values[] = {WEYL_SOLVER_AUTO, WEYL_SOLVER_DENSE, WEYL_SOLVER_ORBIT};
+  for (int k = 0; k < 3; k++)
+    if (!strcmp(name, names[k])) {
+      *solver = values[k];
+      return CLI_OK;
+    }
+  return cli_usage("unknown solver '%s' (expected auto, dense or orbit)", name);
+}
+
+/* A tolerance outside (0, 1) cannot separate zero from non-zero singular values. */
+static int convert_rtol(const char *text, double *rtol) {
+  char *end = NULL;
+  double v = strtod(text, &end);
+  if (end == text || *end != '\0' || !isfinite(v) || v <= 0 || v >= 1)
+    return cli_usage("--rtol '%s' is not a number in (0, 1)", text);
+  *rtol = v;
+  return CLI_OK;
+}
+
+static int convert_values(basis_args *a) {
+  if (!a->in) return cli_usage("missing --in EXPR");
+  if (!a->out) return cli_usage("missing --out EXPR");
+  if (a->format && weyl_io_format_parse(a->format, &a->fmt) != WEYL_OK)
+    return cli_usage("unknown format '%s' (expected text, json or npy)", a->format);
+  if (a->solver && convert_solver(a->solver, &a->opts.solver)) return CLI_EUSAGE;
+  if (a->rtol && convert_rtol(a->rtol, &a->opts.rtol)) return CLI_EUSAGE;
+  /* A binary dump on a terminal is never what was meant. */
+  if (a->fmt == WEYL_FORMAT_NPY && !a->path && isatty(STDOUT_FILENO))
+    return cli_usage("npy is binary: write it with -o PATH or redirect standard output");
+  return CLI_OK;
+}
+
+static int parse_args(int argc, char **argv, basis_args *a) {
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    int r = take_flag(argc, argv, &i, a);
+    if (r < 0) return CLI_EUSAGE;
+    if (r > 0) continue;
+    if (arg[0] == '-' && arg[1] != '\0')
+      return cli_usage("unknown option '%s' for 'weyl basis'", arg);
+    if (a->file) return cli_usage("more than one .rep file: '%s' and '%s'", a->file, arg);
+    a->file = arg;
+  }
+  return convert_values(a);
+}
+
+static weyl_status write_result(const basis_args *a, weyl_group *g, const weyl_basis *basis,
+                                const weyl_basis *bias) {
+  weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, bias};
+  if (a->path) return weyl_io_write_path(a->path, a->fmt, &io);
+  return weyl_io_write(stdout, a->fmt, &io);
+}
+
+/* The reps stay alive until the bases are freed: a basis may refer to them. */
+static int solve_and_write(const basis_args *a, weyl_group *g) {
+  weyl_rep *in = NULL, *out = NULL;
+  weyl_basis *basis = NULL, *bias = NULL;
+  const char *context = "--in";
+  weyl_status s = weyl_rep_parse(g, a->in, &in);
+  if (!s) {
+    context = "--out";
+    s = weyl_rep_parse(g, a->out, &out);
+  }
+  if (!s) {
+    context = NULL;
+    s = weyl_basis_solve(in, out, &a->opts, &basis);
+  }
+  if (!s) s = weyl_basis_solve_bias(out, &a->opts, &bias);
+  if (!s) s = write_result(a, g, basis, bias);
+  int rc = s ? cli_fail(s, context) : CLI_OK;
+  weyl_basis_free(bias);
+  weyl_basis_free(basis);
+  weyl_rep_free(out);
+  weyl_rep_free(in);
+  return rc;
+}
+
+int cmd_basis(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      cli_print_help(stdout);
+      return CLI_OK;
+    }
+  basis_args a = {0};
+  a.fmt = WEYL_FORMAT_TEXT;
+  int rc = parse_args(argc, argv, &a);
+  if (rc) return rc;
+  weyl_group *g = NULL;
+  rc = cli_load_group(a.file, a.group, &g);
+  if (rc) return rc;
+  rc = solve_and_write(&a, g);
+  weyl_group_free(g);
+  return rc;
+}

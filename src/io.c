@@ -1,0 +1,446 @@
+/* Writers for bases: JSON (rep-format.md section 3), NumPy .npy and a text
+ * view for people. The atomic path writer is at the end. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "status_impl.h"
+#include "weyl/io.h"
+
+/* The text view prints matrices only up to this many numbers: beyond it a
+ * person cannot read them anyway, and JSON/npy are the right formats. */
+enum { TEXT_MAX_NUMBERS = 20000 };
+
+/* ---- shared helpers ---------------------------------------------------- */
+
+static size_t elem_size(const weyl_basis *b) {
+  return (size_t)weyl_basis_out_dim(b) * (size_t)weyl_basis_in_dim(b);
+}
+
+static double *alloc_doubles(size_t n) { return malloc((n ? n : 1) * sizeof(double)); }
+
+/* A stream error is only certain after a flush: buffered writes report late. */
+static weyl_status stream_status(FILE *f) {
+  if (fflush(f) != 0 || ferror(f)) return weyl_fail(WEYL_EIO, "write failed: %s", strerror(errno));
+  return WEYL_OK;
+}
+
+/* Every element is checked before anything is written, so that a bad basis
+ * never yields a half-written stream (JSON has no NaN or infinity). */
+static weyl_status check_finite(const weyl_basis *b, double *W) {
+  size_t n = elem_size(b);
+  for (int k = 0; k < weyl_basis_dim(b); k++) {
+    weyl_status s = weyl_basis_element(b, k, W);
+    if (s) return s;
+    for (size_t i = 0; i < n; i++)
+      if (!isfinite(W[i]))
+        return weyl_fail(WEYL_ENUMERIC, "basis element %d has a non-finite entry", k);
+  }
+  return WEYL_OK;
+}
+
+static weyl_status check_all_finite(const weyl_io_basis *b) {
+  size_t n = elem_size(b->basis);
+  if (b->bias && elem_size(b->bias) > n) n = elem_size(b->bias);
+  double *W = alloc_doubles(n);
+  if (!W) return weyl_fail(WEYL_ENOMEM, "out of memory for a %zu-number basis element", n);
+  weyl_status s = check_finite(b->basis, W);
+  if (!s && b->bias) s = check_finite(b->bias, W);
+  free(W);
+  return s;
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+static void json_string(FILE *f, const char *s) {
+  if (!s) {
+    fputs("null", f);
+    return;
+  }
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      fprintf(f, "\\%c", *p);
+    else if (*p == '\n')
+      fputs("\\n", f);
+    else if (*p == '\t')
+      fputs("\\t", f);
+    else if (*p < 0x20)
+      fprintf(f, "\\u%04x", *p);
+    else
+      fputc(*p, f); /* bytes >= 0x80 pass through: the input is UTF-8 */
+  }
+  fputc('"', f);
+}
+
+/* %.17g round-trips every double; exact integers print as "0", "1", "-1". */
+static void json_row(FILE *f, const double *x, int n) {
+  fputc('[', f);
+  for (int j = 0; j < n; j++) fprintf(f, j ? ", %.17g" : "%.17g", x[j]);
+  fputc(']', f);
+}
+
+static void json_matrix(FILE *f, const double *W, int rows, int cols) {
+  fputc('[', f);
+  for (int i = 0; i < rows; i++) {
+    if (i) fputs(", ", f);
+    json_row(f, W + (size_t)i * (size_t)cols, cols);
+  }
+  fputc(']', f);
+}
+
+/* One element per line: "basis" holds matrices, "bias_basis" flat vectors. */
+static weyl_status json_elements(FILE *f, const weyl_basis *b, int as_vectors) {
+  int dim = weyl_basis_dim(b), rows = weyl_basis_out_dim(b), cols = weyl_basis_in_dim(b);
+  double *W = alloc_doubles(elem_size(b));
+  if (!W) return weyl_fail(WEYL_ENOMEM, "out of memory for a basis element");
+  fputc('[', f);
+  for (int k = 0; k < dim; k++) {
+    weyl_status s = weyl_basis_element(b, k, W);
+    if (s) {
+      free(W);
+      return s;
+    }
+    fputs(k ? ",\n  " : "\n  ", f);
+    if (as_vectors)
+      json_row(f, W, rows * cols);
+    else
+      json_matrix(f, W, rows, cols);
+  }
+  fputs(dim ? "\n ]" : "]", f);
+  free(W);
+  return WEYL_OK;
+}
+
+static weyl_status write_json(FILE *f, const weyl_io_basis *b) {
+  const weyl_basis *B = b->basis;
+  fputs("{\"group\": ", f);
+  json_string(f, b->group);
+  fputs(", \"in\": ", f);
+  json_string(f, b->in);
+  fputs(", \"out\": ", f);
+  json_string(f, b->out);
+  fprintf(f,
+          ",\n \"in_dim\": %d, \"out_dim\": %d, \"dim\": %d,\n \"basis\": ", weyl_basis_in_dim(B),
+          weyl_basis_out_dim(B), weyl_basis_dim(B));
+  weyl_status s = json_elements(f, B, 0);
+  if (!s && b->bias) {
+    fprintf(f, ",\n \"bias_dim\": %d, \"bias_basis\": ", weyl_basis_dim(b->bias));
+    s = json_elements(f, b->bias, 1);
+  }
+  if (s) return s;
+  fputs("}\n", f);
+  return WEYL_OK;
+}
+
+/* ---- NumPy .npy (format version 1.0) ----------------------------------- */
+
+static int host_is_little_endian(void) {
+  const uint16_t one = 1;
+  unsigned char first;
+  memcpy(&first, &one, 1);
+  return first == 1;
+}
+
+static void to_little_endian(double *x, size_t n) {
+  if (host_is_little_endian()) return;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c[8], r[8];
+    memcpy(c, &x[i], 8);
+    for (int j = 0; j < 8; j++) r[j] = c[7 - j];
+    memcpy(&x[i], r, 8);
+  }
+}
+
+/* Magic, version 1.0, little-endian header length, then the dict padded with
+ * spaces and ended by '\n' so that magic + length + dict is a multiple of 64. */
+static void npy_header(FILE *f, int dim, int rows, int cols) {
+  char dict[160];
+  int n = snprintf(dict, sizeof dict,
+                   "{'descr': '<f8', 'fortran_order': False, 'shape': (%d, %d, %d), }", dim, rows,
+                   cols);
+  int total = 10 + n + 1;
+  int pad = (64 - total % 64) % 64;
+  int hlen = n + pad + 1;
+  fwrite("\x93NUMPY\x01\x00", 1, 8, f);
+  fputc(hlen & 0xff, f);
+  fputc((hlen >> 8) & 0xff, f);
+  fputs(dict, f);
+  for (int i = 0; i < pad; i++) fputc(' ', f);
+  fputc('\n', f);
+}
+
+/* The bias does not fit in one array of shape (dim, out, in); it is not written. */
+static weyl_status write_npy(FILE *f, const weyl_io_basis *b) {
+  const weyl_basis *B = b->basis;
+  size_t n = elem_size(B);
+  double *W = alloc_doubles(n);
+  if (!W) return weyl_fail(WEYL_ENOMEM, "out of memory for a basis element");
+  npy_header(f, weyl_basis_dim(B), weyl_basis_out_dim(B), weyl_basis_in_dim(B));
+  weyl_status s = WEYL_OK;
+  for (int k = 0; k < weyl_basis_dim(B) && !s; k++) {
+    s = weyl_basis_element(B, k, W);
+    if (s) break;
+    to_little_endian(W, n);
+    if (fwrite(W, sizeof(double), n, f) != n)
+      s = weyl_fail(WEYL_EIO, "write failed: %s", strerror(errno));
+  }
+  free(W);
+  return s;
+}
+
+/* ---- text -------------------------------------------------------------- */
+
+/* Element names a..z, aa..zz, aaa..: bijective base 26. */
+static void element_name(int k, char buf[8]) {
+  char tmp[8];
+  int n = 0;
+  for (k = k + 1; k > 0 && n < 7; k = (k - 1) / 26) tmp[n++] = (char)('a' + (k - 1) % 26);
+  for (int i = 0; i < n; i++) buf[i] = tmp[n - 1 - i];
+  buf[n] = '\0';
+}
+
+static void text_summary(FILE *f, const char *what, const weyl_basis *b) {
+  fprintf(f, "%s dimension: %d", what, weyl_basis_dim(b));
+  if (weyl_basis_is_exact(b)) {
+    fputs(" (exact orbit basis)\n", f);
+    return;
+  }
+  const weyl_basis_report *r = weyl_basis_report_get(b);
+  fprintf(f, " (SVD, gap %.3g: min kept %.3g, max dropped %.3g", r->min_gap, r->min_kept,
+          r->max_dropped);
+  fputs(r->min_gap < WEYL_SMALL_GAP ? "; small gap: dimension uncertain)\n" : ")\n", f);
+}
+
+/* Prints one rows x cols grid of cells (cell(i, j) gives the text), columns
+ * right-aligned to width, indented, no trailing blanks. */
+typedef const char *(*cell_fn)(void *ctx, int i, int j, char buf[40]);
+
+static void text_grid(FILE *f, const char *indent, int rows, int cols, int width, cell_fn cell,
+                      void *ctx) {
+  char buf[40];
+  for (int i = 0; i < rows; i++) {
+    fputs(indent, f);
+    for (int j = 0; j < cols; j++) fprintf(f, j ? " %*s" : "%*s", width, cell(ctx, i, j, buf));
+    fputc('\n', f);
+  }
+}
+
+/* Exact bases: label[idx] = element index with a 1 at idx (the orbits are
+ * disjoint), or -1; then elements are renamed in order of first appearance. */
+typedef struct {
+  int *label, *rank, cols;
+} pattern;
+
+static const char *pattern_cell(void *ctx, int i, int j, char buf[40]) {
+  const pattern *p = ctx;
+  int k = p->label[(size_t)i * (size_t)p->cols + (size_t)j];
+  if (k < 0) return ".";
+  element_name(p->rank[k], buf);
+  return buf;
+}
+
+static weyl_status label_elements(const weyl_basis *b, int *label, int *rank, int *used) {
+  size_t n = elem_size(b);
+  int dim = weyl_basis_dim(b);
+  double *W = alloc_doubles(n);
+  if (!W) return weyl_fail(WEYL_ENOMEM, "out of memory for a basis element");
+  for (size_t i = 0; i < n; i++) label[i] = -1;
+  for (int k = 0; k < dim; k++) {
+    weyl_status s = weyl_basis_element(b, k, W);
+    if (s) {
+      free(W);
+      return s;
+    }
+    for (size_t i = 0; i < n; i++)
+      if (W[i] != 0) label[i] = k;
+    rank[k] = -1;
+  }
+  free(W);
+  *used = 0;
+  for (size_t i = 0; i < n; i++)
+    if (label[i] >= 0 && rank[label[i]] < 0) rank[label[i]] = (*used)++;
+  return WEYL_OK;
+}
+
+/* as_row prints an out x 1 basis (the bias) on one line. */
+static weyl_status text_pattern_exact(FILE *f, const weyl_basis *b, int as_row) {
+  size_t n = elem_size(b);
+  int dim = weyl_basis_dim(b), used = 0;
+  pattern p = {malloc((n ? n : 1) * sizeof(int)), malloc((dim ? (size_t)dim : 1) * sizeof(int)),
+               weyl_basis_in_dim(b)};
+  weyl_status s = WEYL_OK;
+  if (!p.label || !p.rank) s = weyl_fail(WEYL_ENOMEM, "out of memory for a %zu-cell pattern", n);
+  if (!s) s = label_elements(b, p.label, p.rank, &used);
+  if (!s) {
+    char last[8];
+    element_name(used > 0 ? used - 1 : 0, last);
+    if (as_row) p.cols = (int)n;
+    text_grid(f, "  ", as_row ? 1 : weyl_basis_out_dim(b), p.cols, (int)strlen(last), pattern_cell,
+              &p);
+  }
+  free(p.label);
+  free(p.rank);
+  return s;
+}
+
+/* Other bases: numbers rounded to 12 significant digits (hiding solver noise
+ * like 0.49999999999999994) and printed with %g; zeros as '.'. */
+static double round12(double v) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%.12g", v);
+  double r = strtod(buf, NULL);
+  return r == 0 ? 0.0 : r;
+}
+
+typedef struct {
+  const double *W;
+  int cols;
+} numbers;
+
+static const char *number_cell(void *ctx, int i, int j, char buf[40]) {
+  const numbers *m = ctx;
+  double v = round12(m->W[(size_t)i * (size_t)m->cols + (size_t)j]);
+  if (v == 0) return ".";
+  snprintf(buf, 40, "%g", v);
+  return buf;
+}
+
+static int numbers_width(const double *W, size_t n) {
+  int width = 1;
+  char buf[40];
+  for (size_t i = 0; i < n; i++) {
+    int len = (int)strlen(number_cell(&(numbers){W, 1}, (int)i, 0, buf));
+    if (len > width) width = len;
+  }
+  return width;
+}
+
+static void text_element(FILE *f, const double *W, int k, int rows, int cols, int as_row) {
+  char name[8];
+  element_name(k, name);
+  int width = numbers_width(W, (size_t)rows * (size_t)cols);
+  if (as_row) {
+    fprintf(f, "  element %s:", name);
+    text_grid(f, " ", 1, rows * cols, width, number_cell, &(numbers){W, rows * cols});
+    return;
+  }
+  fprintf(f, "  element %s:\n", name);
+  text_grid(f, "    ", rows, cols, width, number_cell, &(numbers){W, cols});
+}
+
+static weyl_status text_elements(FILE *f, const weyl_basis *b, int as_row) {
+  double *mats = NULL;
+  int dim = 0, rows = weyl_basis_out_dim(b), cols = weyl_basis_in_dim(b);
+  weyl_status s = weyl_basis_canonical(b, &mats, &dim);
+  if (s) return s;
+  for (int k = 0; k < dim; k++)
+    text_element(f, mats + (size_t)k * elem_size(b), k, rows, cols, as_row);
+  free(mats);
+  return WEYL_OK;
+}
+
+static weyl_status text_pattern(FILE *f, const weyl_basis *b, int as_row) {
+  size_t n = elem_size(b);
+  if (weyl_basis_dim(b) == 0) {
+    fputs("  (only the zero map)\n", f);
+    return WEYL_OK;
+  }
+  if (weyl_basis_is_exact(b)) {
+    if (n > TEXT_MAX_NUMBERS) {
+      fprintf(f, "  (%zu-cell pattern not shown; use --format json)\n", n);
+      return WEYL_OK;
+    }
+    return text_pattern_exact(f, b, as_row);
+  }
+  if (n * (size_t)weyl_basis_dim(b) > TEXT_MAX_NUMBERS) {
+    fprintf(f, "  (%zu numbers not shown; use --format json)\n", n * (size_t)weyl_basis_dim(b));
+    return WEYL_OK;
+  }
+  return text_elements(f, b, as_row);
+}
+
+static weyl_status write_text(FILE *f, const weyl_io_basis *b) {
+  const weyl_basis *B = b->basis;
+  fprintf(f, "group %s: %s -> %s  (in_dim %d, out_dim %d)\n", b->group ? b->group : "?",
+          b->in ? b->in : "?", b->out ? b->out : "?", weyl_basis_in_dim(B), weyl_basis_out_dim(B));
+  text_summary(f, "basis", B);
+  weyl_status s = text_pattern(f, B, 0);
+  if (s || !b->bias) return s;
+  text_summary(f, "bias", b->bias);
+  return text_pattern(f, b->bias, 1);
+}
+
+/* ---- public entry points ----------------------------------------------- */
+
+weyl_status weyl_io_write(FILE *f, weyl_format fmt, const weyl_io_basis *b) {
+  if (!f || !b || !b->basis) return weyl_fail(WEYL_EINVAL, "weyl_io_write: NULL argument");
+  weyl_status s = check_all_finite(b);
+  if (s) return s;
+  switch (fmt) {
+  case WEYL_FORMAT_TEXT: s = write_text(f, b); break;
+  case WEYL_FORMAT_JSON: s = write_json(f, b); break;
+  case WEYL_FORMAT_NPY: s = write_npy(f, b); break;
+  default: return weyl_fail(WEYL_EINVAL, "weyl_io_write: unknown format %d", (int)fmt);
+  }
+  return s ? s : stream_status(f);
+}
+
+weyl_status weyl_io_format_parse(const char *name, weyl_format *fmt) {
+  static const char *const names[] = {"text", "json", "npy"};
+  static const weyl_format fmts[] = {WEYL_FORMAT_TEXT, WEYL_FORMAT_JSON, WEYL_FORMAT_NPY};
+  if (!fmt) return weyl_fail(WEYL_EINVAL, "weyl_io_format_parse: NULL argument");
+  for (int i = 0; name && i < 3; i++)
+    if (strcmp(name, names[i]) == 0) {
+      *fmt = fmts[i];
+      return WEYL_OK;
+    }
+  return weyl_fail(WEYL_EINVAL, "unknown format '%s' (expected text, json or npy)",
+                   name ? name : "(null)");
+}
+
+/* Writes into the open temporary file and makes the data durable before the
+ * rename, so that PATH is either the old file or the complete new one. */
+static weyl_status write_temp(int fd, weyl_format fmt, const weyl_io_basis *b) {
+  /* mkstemp creates mode 0600; an output file is normally readable by others.
+   * The umask cannot be read without changing it (not thread-safe), so 0644. */
+  fchmod(fd, 0644);
+  FILE *f = fdopen(fd, "wb");
+  if (!f) {
+    close(fd);
+    return weyl_fail(WEYL_EIO, "%s", strerror(errno));
+  }
+  weyl_status s = weyl_io_write(f, fmt, b);
+  if (!s && fsync(fileno(f)) != 0) s = weyl_fail(WEYL_EIO, "fsync: %s", strerror(errno));
+  if (fclose(f) != 0 && !s) s = weyl_fail(WEYL_EIO, "close: %s", strerror(errno));
+  return s;
+}
+
+weyl_status weyl_io_write_path(const char *path, weyl_format fmt, const weyl_io_basis *b) {
+  if (!path || !b) return weyl_fail(WEYL_EINVAL, "weyl_io_write_path: NULL argument");
+  size_t len = strlen(path);
+  char *tmp = malloc(len + sizeof ".tmp.XXXXXX");
+  if (!tmp) return weyl_fail(WEYL_ENOMEM, "%s: out of memory", path);
+  memcpy(tmp, path, len);
+  memcpy(tmp + len, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    weyl_status s = weyl_fail(WEYL_EIO, "cannot write %s: %s", path, strerror(errno));
+    free(tmp);
+    return s;
+  }
+  weyl_status s = write_temp(fd, fmt, b);
+  if (!s && rename(tmp, path) != 0)
+    s = weyl_fail(WEYL_EIO, "cannot rename to %s: %s", path, strerror(errno));
+  else if (s)
+    weyl_error_prefix(path);
+  if (s) unlink(tmp);
+  free(tmp);
+  return s;
+}

@@ -1,0 +1,239 @@
+/* The `weyl` program as a user runs it: exit codes, what goes to stdout and
+ * stderr, and that -o never leaves a file behind on failure. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct {
+  int status;      /* exit code, or -1 when the program did not exit normally */
+  char *out, *err; /* captured streams, NUL-terminated */
+} run_result;
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  cr_assert_not_null(f, "%s", path);
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap + 1);
+  for (size_t got; (got = fread(buf + n, 1, cap - n, f)) > 0;) {
+    n += got;
+    if (n == cap) {
+      char *grown = realloc(buf, (cap *= 2) + 1);
+      cr_assert_not_null(grown);
+      buf = grown;
+    }
+  }
+  fclose(f);
+  buf[n] = '\0';
+  return buf;
+}
+
+static char *temp_path(void) {
+  char *p = strdup("/tmp/weyl_cli_XXXXXX");
+  int fd = mkstemp(p);
+  cr_assert_geq(fd, 0);
+  close(fd);
+  return p;
+}
+
+/* Runs `weyl ARGS` through the shell (ARGS is shell text, quoted by the
+ * caller) with both streams captured in temporary files. */
+static run_result run(const char *args) {
+  char *o = temp_path(), *e = temp_path();
+  size_t n = strlen(WEYL_CLI_PATH) + strlen(args) + strlen(o) + strlen(e) + 32;
+  char *cmd = malloc(n);
+  snprintf(cmd, n, "'%s' %s >'%s' 2>'%s' </dev/null", WEYL_CLI_PATH, args, o, e);
+  int st = system(cmd);
+  run_result r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(o), slurp(e)};
+  unlink(o);
+  unlink(e);
+  free(o);
+  free(e);
+  free(cmd);
+  return r;
+}
+
+static void run_free(run_result *r) {
+  free(r->out);
+  free(r->err);
+}
+
+/* An error is exactly one line on stderr and nothing on stdout. */
+static void assert_clean_failure(const run_result *r, int status) {
+  cr_assert_eq(r->status, status, "exit %d, stderr: %s", r->status, r->err);
+  cr_assert_str_empty(r->out, "stdout: %s", r->out);
+  cr_assert_eq(strncmp(r->err, "weyl: ", 6), 0, "%s", r->err);
+  cr_assert_not_null(strchr(r->err, '\n'));
+  cr_assert_eq(strchr(r->err, '\n')[1], '\0', "more than one line: %s", r->err);
+}
+
+/* A .rep file in a fresh directory (mkstemps, which keeps a suffix, is not POSIX). */
+static char *write_temp_rep(const char *text) {
+  char dir[] = "/tmp/weyl_cli_XXXXXX";
+  cr_assert_not_null(mkdtemp(dir));
+  char *p = malloc(sizeof dir + 8);
+  snprintf(p, sizeof dir + 8, "%s/bad.rep", dir);
+  FILE *f = fopen(p, "w");
+  cr_assert_not_null(f);
+  fputs(text, f);
+  fclose(f);
+  return p;
+}
+
+static void remove_temp_rep(char *p) {
+  unlink(p);
+  *strrchr(p, '/') = '\0';
+  rmdir(p);
+  free(p);
+}
+
+static int exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+Test(cli, demo_shows_the_circulant_and_the_three_kernel_weights) {
+  run_result r = run("demo");
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  cr_assert_str_empty(r.err);
+  cr_assert_not_null(strstr(r.out, "  a b c d e f g h\n  h a b c d e f g\n"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "basis dimension: 3"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "  a b a"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "  b c b"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "has 15 weights"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "  a b b b b\n  b a b b b\n"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "012:+1"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "021:-1"), "%s", r.out);
+  run_free(&r);
+}
+
+Test(cli, basis_json_for_Z4_regular_has_dim_4) {
+  run_result r = run("basis --group 'Z(4)' --in regular --out regular --format json");
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  cr_assert_not_null(strstr(r.out, "\"dim\": 4"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "\"bias_dim\": 1"), "%s", r.out);
+  run_free(&r);
+}
+
+Test(cli, basis_from_a_rep_file_matches_the_spec_example) {
+  run_result r = run("basis '" WEYL_REPS_DIR "/d4_pixels.rep' --in V --out V --format=json");
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  cr_assert_not_null(strstr(r.out, "\"dim\": 15"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "\"bias_dim\": 3"), "%s", r.out);
+  run_free(&r);
+}
+
+Test(cli, basis_writes_npy_to_a_path_and_nothing_to_stdout) {
+  char *p = temp_path();
+  char args[256];
+  snprintf(args, sizeof args,
+           "basis --group 'Z(4)' --in regular --out regular --format npy -o '%s'", p);
+  run_result r = run(args);
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  cr_assert_str_empty(r.out);
+  char *data = slurp(p);
+  cr_assert_eq(memcmp(data, "\x93NUMPY", 6), 0);
+  cr_assert_not_null(strstr(data + 10, "'shape': (4, 4, 4)"));
+  free(data);
+  unlink(p);
+  free(p);
+  run_free(&r);
+}
+
+Test(cli, bad_permutation_names_file_and_line) {
+  char *p = write_temp_rep("group Bad\n"
+                           "generators r\n"
+                           "rep V 3\n"
+                           "  r perm 0 0 1\n");
+  char args[128], where[128];
+  snprintf(args, sizeof args, "basis '%s' --in V --out V", p);
+  snprintf(where, sizeof where, "%s:4", p);
+  run_result r = run(args);
+  assert_clean_failure(&r, 1);
+  cr_assert_not_null(strstr(r.err, where), "%s", r.err);
+  run_free(&r);
+  snprintf(args, sizeof args, "check '%s'", p);
+  r = run(args);
+  assert_clean_failure(&r, 1);
+  cr_assert_not_null(strstr(r.err, where), "%s", r.err);
+  run_free(&r);
+  remove_temp_rep(p);
+}
+
+Test(cli, unknown_flag_is_a_usage_error) {
+  run_result r = run("basis --group 'Z(4)' --in regular --out regular --bogus");
+  assert_clean_failure(&r, 2);
+  cr_assert_not_null(strstr(r.err, "--bogus"), "%s", r.err);
+  run_free(&r);
+}
+
+Test(cli, missing_values_and_commands_are_usage_errors) {
+  const char *cases[] = {"basis --group 'Z(4)' --in regular --out",
+                         "basis --group 'Z(4)' --in --out regular",
+                         "basis --group 'Z(4)' --out regular",
+                         "basis --in V --out V",
+                         "basis --group 'Z(4)' --in V --out V --format xml",
+                         "basis --group 'Z(4)' --in V --out V --rtol zero",
+                         "frobnicate",
+                         "demo extra"};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    run_result r = run(cases[i]);
+    assert_clean_failure(&r, 2);
+    run_free(&r);
+  }
+}
+
+Test(cli, failing_input_leaves_no_file_at_the_output_path) {
+  char *p = temp_path();
+  unlink(p);
+  char args[256];
+  snprintf(args, sizeof args, "basis --group 'Z(4)' --in Nope --out regular -o '%s'", p);
+  run_result r = run(args);
+  assert_clean_failure(&r, 1);
+  cr_assert(!exists(p), "%s exists", p);
+  run_free(&r);
+  free(p);
+}
+
+Test(cli, unknown_rep_name_is_bad_input) {
+  run_result r = run("basis --group 'Z(4)' --in Nope --out regular");
+  assert_clean_failure(&r, 1);
+  cr_assert_not_null(strstr(r.err, "--in"), "%s", r.err);
+  run_free(&r);
+}
+
+Test(cli, unwritable_output_path_is_an_io_error) {
+  run_result r =
+      run("basis --group 'Z(4)' --in regular --out regular -o /nonexistent_dir_7c1/x.json");
+  assert_clean_failure(&r, 4);
+  cr_assert_not_null(strstr(r.err, "/nonexistent_dir_7c1/x.json"), "%s", r.err);
+  run_free(&r);
+}
+
+Test(cli, check_reports_order_of_a_finite_group) {
+  run_result r = run("check '" WEYL_REPS_DIR "/d4_pixels.rep'");
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  cr_assert_not_null(strstr(r.out, "order: 8"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "pixels"), "%s", r.out);
+  run_free(&r);
+}
+
+Test(cli, help_and_version) {
+  run_result r = run("--version");
+  cr_assert_eq(r.status, 0);
+  cr_assert_str_eq(r.out, "weyl 0.1.0\n");
+  run_free(&r);
+  r = run("--help");
+  cr_assert_eq(r.status, 0);
+  cr_assert_not_null(strstr(r.out, "exit status"));
+  run_free(&r);
+  r = run("help");
+  cr_assert_eq(r.status, 0);
+  cr_assert_not_null(strstr(r.out, "weyl basis"));
+  run_free(&r);
+}
