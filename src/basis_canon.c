@@ -57,6 +57,28 @@ static void sparsest_first(double *A, int r, int n, double *tmp) {
   }
 }
 
+void weyl_rows_canonical(double *A, int r, int n, double *tmp) {
+  rref(A, r, n);
+  sparsest_first(A, r, n, tmp);
+}
+
+/* Modified Gram-Schmidt, in row order, so a sparse first row stays sparse. */
+void weyl_rows_orthonormal(double *A, int r, int n) {
+  for (int i = 0; i < r; i++) {
+    double *a = A + (size_t)i * n;
+    for (int j = 0; j < i; j++) {
+      const double *q = A + (size_t)j * n;
+      double dot = 0;
+      for (int e = 0; e < n; e++) dot += q[e] * a[e];
+      for (int e = 0; e < n; e++) a[e] -= dot * q[e];
+    }
+    double norm = 0;
+    for (int e = 0; e < n; e++) norm += a[e] * a[e];
+    norm = sqrt(norm);
+    for (int e = 0; e < n; e++) a[e] = norm > 0 ? a[e] / norm : 0.0;
+  }
+}
+
 /* The block's elements in canonical form, dim x (out*in), new array. */
 static double *canonical_block(const weyl_block *blk) {
   size_t n = (size_t)blk->out_dim * blk->in_dim;

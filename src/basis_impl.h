@@ -41,4 +41,10 @@ weyl_status weyl_block_solve_dense(const weyl_rep *in, const weyl_rep *out, doub
                                    size_t max_bytes, weyl_block *blk);
 void weyl_block_clear(weyl_block *blk);
 
+/* Rows of A (r x n) to reduced row echelon form, sparsest row first; tmp
+ * holds n doubles. Spans the same space. */
+void weyl_rows_canonical(double *A, int r, int n, double *tmp);
+/* Gram-Schmidt on the rows of A, in order. */
+void weyl_rows_orthonormal(double *A, int r, int n);
+
 #endif

@@ -153,6 +153,13 @@ static weyl_status nullspace(double *C, size_t m, int n, double rtol, weyl_block
       for (int c = 0; c < n; c++) blk->mats[(size_t)k * n + c] = vt[(size_t)c * n + rank + k];
       blk->norm2[k] = 1.0;
     }
+    /* The SVD's null vectors are an arbitrary rotation of the space; the
+     * orthonormalised echelon form is the same on every machine and reads
+     * well ([[1,0],[0,1]] and [[0,-1],[1,0]] for SO(2), not a random mix). */
+    if (s == WEYL_OK && blk->dim > 0) {
+      weyl_rows_canonical(blk->mats, blk->dim, n, R);
+      weyl_rows_orthonormal(blk->mats, blk->dim, n);
+    }
   }
   free(tau), free(R), free(sv), free(vt);
   return s;

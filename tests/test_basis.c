@@ -286,3 +286,31 @@ Test(basis, null_arguments_are_refused) {
   cr_assert_eq(weyl_basis_dim(NULL), 0);
   weyl_basis_free(NULL);
 }
+
+/* Dense bases are orthonormalised echelon forms: for SO(2) on the plane,
+ * exactly I/sqrt(2) and the rotation generator /sqrt(2), on every machine. */
+Test(basis, dense_basis_is_the_orthonormal_echelon_form) {
+  solved s = solve("SO(2)", "V", "V");
+  cr_assert_eq(weyl_basis_dim(s.b), 2);
+  double W[4], r = sqrt(0.5);
+  const double want[2][4] = {{r, 0, 0, r}, {0, r, -r, 0}};
+  for (int k = 0; k < 2; k++) {
+    weyl_basis_element(s.b, k, W);
+    for (int e = 0; e < 4; e++) cr_assert_float_eq(W[e], want[k][e], 1e-15, "element %d", k);
+  }
+  release(&s);
+}
+
+Test(basis, dense_basis_is_orthonormal) {
+  solved s = solve_with(builtin("SO(3)"), "V*V", "V*V", WEYL_SOLVER_DENSE);
+  int d = weyl_basis_dim(s.b);
+  double B[3][81];
+  for (int k = 0; k < d; k++) weyl_basis_element(s.b, k, B[k]);
+  for (int a = 0; a < d; a++)
+    for (int b = 0; b < d; b++) {
+      double dot = 0;
+      for (int e = 0; e < 81; e++) dot += B[a][e] * B[b][e];
+      cr_assert_float_eq(dot, a == b ? 1.0 : 0.0, 1e-13);
+    }
+  release(&s);
+}
