@@ -10,8 +10,9 @@
 
 #include "weyl/status.h"
 
-/* Limits enforced on every group, whatever its source (documented in README). */
-#define WEYL_MAX_GENERATORS 64     /* discrete + algebra generators */
+/* Limits (documented in README). The generator limit applies to .rep files;
+ * built-in groups have their own bounds on n (SO(64) has 2016 generators). */
+#define WEYL_MAX_GENERATORS 64     /* discrete + algebra generators in a file */
 #define WEYL_MAX_LEAF_DIM 4096     /* dimension of a rep given by generators */
 #define WEYL_MAX_LEAVES 256        /* named reps in one group */
 #define WEYL_DEFAULT_MAX_ORDER 20000 /* elements enumerated for `regular` */
