@@ -234,7 +234,7 @@ static weyl_group *case_group(const bench_case *c) {
 
 static void paths(const weyl_basis_report *r, char *buf, size_t cap) {
   snprintf(buf, cap, "%s%s%s", r->n_orbit ? "orbit " : "", r->n_dense ? "dense " : "",
-           r->n_blocks > r->n_orbit + r->n_dense ? "iter" : "");
+           r->n_iterative ? "iterative" : "");
 }
 
 static int run_case(const bench_case *c, double limit_s) {

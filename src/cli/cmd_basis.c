@@ -32,14 +32,15 @@ static int take_flag(int argc, char **argv, int *i, basis_args *a) {
 }
 
 static int convert_solver(const char *name, weyl_solver *solver) {
-  static const char *const names[] = {"auto", "dense", "orbit"};
-  static const weyl_solver values[] = {WEYL_SOLVER_AUTO, WEYL_SOLVER_DENSE, WEYL_SOLVER_ORBIT};
-  for (int k = 0; k < 3; k++)
+  static const char *const names[] = {"auto", "dense", "orbit", "iterative"};
+  static const weyl_solver values[] = {WEYL_SOLVER_AUTO, WEYL_SOLVER_DENSE, WEYL_SOLVER_ORBIT,
+                                       WEYL_SOLVER_ITERATIVE};
+  for (int k = 0; k < 4; k++)
     if (!strcmp(name, names[k])) {
       *solver = values[k];
       return CLI_OK;
     }
-  return cli_usage("unknown solver '%s' (expected auto, dense or orbit)", name);
+  return cli_usage("unknown solver '%s' (expected auto, dense, orbit or iterative)", name);
 }
 
 /* A tolerance outside (0, 1) cannot separate zero from non-zero singular values. */
