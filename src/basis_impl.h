@@ -57,8 +57,10 @@ void weyl_block_clear_results(weyl_block *blk);
  * algebra generators (drho). */
 weyl_status weyl_block_gen(const weyl_rep *r, int k, double *m);
 
-/* Nullspace of the column-major m x n matrix C (m >= n, overwritten) into
- * blk->dim / mats (n-vectors) / norm2 / min_kept / max_dropped. */
-weyl_status weyl_nullspace_qr(double *C, size_t m, int n, double rtol, weyl_block *blk);
+/* Nullspace of the column-major m x n matrix C (m >= n >= 1, overwritten)
+ * into blk->dim / mats (n-vectors) / norm2 / min_kept / max_dropped; singular
+ * values are taken relative to ref, or to the largest one when ref <= 0. */
+weyl_status weyl_nullspace_qr(double *C, size_t m, int n, double rtol, double ref,
+                              weyl_block *blk);
 
 #endif

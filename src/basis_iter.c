@@ -144,22 +144,6 @@ typedef struct {
   double x[4];
 } null_piece;
 
-/* W += alpha * L[:, a0 .. a0+t) x R[:, b0 .. b0+s)^T for piece p, with L
- * rows x rows and R cols x cols row-major, W rows x cols. */
-static void thin_product(const double *L, int rows, const double *R, int cols,
-                         const null_piece *p, double alpha, double *W) {
-  for (int i = 0; i < rows; i++) {
-    double u[2] = {0, 0}; /* row i of L_a x (s <= 2) */
-    for (int a = 0; a < p->t; a++)
-      for (int q = 0; q < p->s; q++) u[q] += L[(size_t)i * rows + p->a0 + a] * p->x[a * p->s + q];
-    for (int j = 0; j < cols; j++) {
-      double v = 0;
-      for (int q = 0; q < p->s; q++) v += u[q] * R[(size_t)j * cols + p->b0 + q];
-      W[(size_t)i * cols + j] += alpha * v;
-    }
-  }
-}
-
 /* Null pieces of the pair (ba, bb) from a small SVD of its r x r operator
  * X -> T_a X + X S_b (r = t s <= 4), appended to pieces. */
 static weyl_status pair_pieces(const kron_sum *k, int ba, int bb, null_piece *pieces, int *n,
@@ -249,44 +233,116 @@ static weyl_status choose_generator(const gen_set *g, double rtol, kron_sum *bes
   return WEYL_OK;
 }
 
-/* ---------- stage 2 and the check ---------- */
+/* ---------- stage 2: the other generators on the stage-1 space ---------- */
 
-/* Column c of the column-major M (m = (K-1) d rows): the images of null
- * vector c under every generator but k0. P = ro_k Q and R = ri_k^T Z give
- * ro_k W = P_a x Z_b^T and W ri_k = Q_a x R_b^T. */
-static weyl_status stage2_matrix(const gen_set *g, const kron_sum *ks, int k0,
-                                 const null_piece *pc, int n1, double *M) {
-  int no = g->no, ni = g->ni;
-  size_t d = (size_t)no * ni, m = (size_t)(g->K - 1) * d;
-  double *P = malloc((size_t)no * no * sizeof *P), *R = malloc((size_t)ni * ni * sizeof *R);
-  if (!P || !R) {
-    free(P), free(R);
-    return weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
+/* In Schur coordinates null vector c is X_c = x at rows a, columns b, and
+ * generator k maps it to Ah X_c - X_c Bh (Ah = Q^T ro_k Q, Bh = Z^T ri_k Z):
+ * U_c = Ah[:, a] x placed in columns b, minus V_c = x Bh[b, :] placed in rows
+ * a. U is n1 x no x 2 and V n1 x 2 x ni (unused slots stay zero). */
+static void piece_images(const double *Ah, int no, const double *Bh, int ni,
+                         const null_piece *pc, int n1, double *U, double *V) {
+  memset(U, 0, (size_t)n1 * no * 2 * sizeof *U);
+  memset(V, 0, (size_t)n1 * 2 * ni * sizeof *V);
+  for (int c = 0; c < n1; c++) {
+    const null_piece *p = &pc[c];
+    double *u = U + (size_t)c * no * 2, *v = V + (size_t)c * 2 * ni;
+    for (int a = 0; a < p->t; a++)
+      for (int q = 0; q < p->s; q++) {
+        double x = p->x[a * p->s + q];
+        for (int i = 0; i < no; i++) u[i * 2 + q] += Ah[(size_t)i * no + p->a0 + a] * x;
+        for (int j = 0; j < ni; j++) v[a * ni + j] += x * Bh[(size_t)(p->b0 + q) * ni + j];
+      }
   }
-  int row = 0;
-  for (int k = 0; k < g->K; k++) {
-    if (k == k0) continue;
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, no, no, no, 1.0,
-                g->ro + (size_t)k * no * no, no, ks->a.Q, no, 0.0, P, no);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, ni, ni, ni, 1.0,
-                g->ri + (size_t)k * ni * ni, ni, ks->b.Q, ni, 0.0, R, ni);
-    for (int c = 0; c < n1; c++) {
-      double *col = M + (size_t)c * m + (size_t)row * d;
-      thin_product(P, no, ks->b.Q, ni, &pc[c], 1.0, col);
-      thin_product(ks->a.Q, no, R, ni, &pc[c], -1.0, col);
-    }
-    row++;
-  }
-  free(P), free(R);
-  return WEYL_OK;
 }
 
-/* The stage-1 vectors as rows of N (n1 x d). */
-static void stage1_vectors(const kron_sum *ks, const null_piece *pc, int n1, int no, int ni,
-                           double *N) {
+/* <U_c in columns b, V_e in rows a_e> = sum over the t_e x s_c overlap. */
+static double cross(const null_piece *pc, const null_piece *pe, const double *u, const double *v,
+                    int ni) {
+  double sum = 0;
+  for (int p = 0; p < pe->t; p++)
+    for (int q = 0; q < pc->s; q++) sum += u[(pe->a0 + p) * 2 + q] * v[p * ni + pc->b0 + q];
+  return sum;
+}
+
+/* G[c][e] += <Y_c, Y_e> (upper triangle): the blocks of U (columns b) meet
+ * only for equal b, those of V (rows a) only for equal a, and U meets V in
+ * at most a 2 x 2 patch. Never forms the d-long images. */
+static void gram_add(const null_piece *pc, int n1, int no, int ni, const double *U,
+                     const double *V, double *G) {
+  for (int c = 0; c < n1; c++) {
+    const double *uc = U + (size_t)c * no * 2, *vc = V + (size_t)c * 2 * ni;
+    for (int e = c; e < n1; e++) {
+      const double *ue = U + (size_t)e * no * 2, *ve = V + (size_t)e * 2 * ni;
+      double g = -cross(&pc[c], &pc[e], uc, ve, ni) - cross(&pc[e], &pc[c], ue, vc, ni);
+      if (pc[c].b0 == pc[e].b0)
+        for (int i = 0; i < no * 2; i++) g += uc[i] * ue[i];
+      if (pc[c].a0 == pc[e].a0)
+        for (int j = 0; j < 2 * ni; j++) g += vc[j] * ve[j];
+      G[(size_t)c * n1 + e] += g;
+    }
+  }
+}
+
+/* M^T M for M = the other generators' constraints on the n1 stage-1 vectors. */
+static weyl_status stage2_gram(const gen_set *g, const kron_sum *ks, int k0,
+                               const null_piece *pc, int n1, double *G) {
+  int no = g->no, ni = g->ni;
+  double *Ah = malloc((size_t)no * no * sizeof *Ah), *Bh = malloc((size_t)ni * ni * sizeof *Bh);
+  double *tmp = malloc((size_t)(no > ni ? no : ni) * (no > ni ? no : ni) * sizeof *tmp);
+  double *U = malloc((size_t)n1 * no * 2 * sizeof *U), *V = malloc((size_t)n1 * 2 * ni * sizeof *V);
+  weyl_status s = (Ah && Bh && tmp && U && V) ? WEYL_OK
+                                              : weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
+  if (s == WEYL_OK) memset(G, 0, (size_t)n1 * n1 * sizeof *G);
+  for (int k = 0; s == WEYL_OK && k < g->K; k++) {
+    if (k == k0) continue;
+    const double *Q = ks->a.Q, *Z = ks->b.Q;
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, no, no, no, 1.0, Q, no,
+                g->ro + (size_t)k * no * no, no, 0.0, tmp, no);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, no, no, no, 1.0, tmp, no, Q, no, 0.0,
+                Ah, no);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, ni, ni, ni, 1.0, Z, ni,
+                g->ri + (size_t)k * ni * ni, ni, 0.0, tmp, ni);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0, tmp, ni, Z, ni, 0.0,
+                Bh, ni);
+    piece_images(Ah, no, Bh, ni, pc, n1, U, V);
+    gram_add(pc, n1, no, ni, U, V, G);
+  }
+  free(Ah), free(Bh), free(tmp), free(U), free(V);
+  return s;
+}
+
+/* Candidate j = Q X_j Z^T with X_j = sum_c vec[c] X_c: rows of W (n x d). */
+static void candidates(const kron_sum *ks, const null_piece *pc, int n1, const double *vecs,
+                       int ld, int n, int no, int ni, double *W, double *X, double *T) {
   size_t d = (size_t)no * ni;
-  memset(N, 0, (size_t)n1 * d * sizeof *N);
-  for (int c = 0; c < n1; c++) thin_product(ks->a.Q, no, ks->b.Q, ni, &pc[c], 1.0, N + c * d);
+  for (int j = 0; j < n; j++) {
+    memset(X, 0, d * sizeof *X);
+    for (int c = 0; c < n1; c++) {
+      const null_piece *p = &pc[c];
+      double w = vecs[(size_t)c * ld + j];
+      for (int a = 0; a < p->t; a++)
+        for (int q = 0; q < p->s; q++)
+          X[(size_t)(p->a0 + a) * ni + p->b0 + q] += w * p->x[a * p->s + q];
+    }
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, no, ni, no, 1.0, ks->a.Q, no, X, ni,
+                0.0, T, ni);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, no, ni, ni, 1.0, T, ni, ks->b.Q, ni, 0.0,
+                W + j * d, ni);
+  }
+}
+
+/* Column-major (K d) x n: column j holds ro_k W_j - W_j ri_k for every k. */
+static void stacked_images(const gen_set *g, const double *W, int n, double *M) {
+  int no = g->no, ni = g->ni;
+  size_t d = (size_t)no * ni, m = (size_t)g->K * d;
+  for (int j = 0; j < n; j++)
+    for (int k = 0; k < g->K; k++) {
+      double *col = M + (size_t)j * m + (size_t)k * d;
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, no, ni, no, 1.0,
+                  g->ro + (size_t)k * no * no, no, W + j * d, ni, 0.0, col, ni);
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, no, ni, ni, -1.0, W + j * d, ni,
+                  g->ri + (size_t)k * ni * ni, ni, 1.0, col, ni);
+    }
 }
 
 /* sqrt(|A|_1 |A|_inf) >= |A|_2 for the row-major n x n matrix A. */
@@ -330,17 +386,47 @@ static void progress(const weyl_solve_opts *o, const char *stage) {
   if (o->progress) o->progress(o->progress_ctx, stage, -1.0);
 }
 
-/* Stage 2 on the n1 stage-1 vectors N; leaves the final elements in blk. */
-static weyl_status stage2(const gen_set *g, const kron_sum *ks, int k0, const null_piece *pc,
-                          const double *N, double rtol, weyl_block *blk) {
-  size_t d = (size_t)g->no * g->ni;
-  int n1 = ks->n1;
+/* Directions that are candidates for the nullspace: eigenvalues of the Gram
+ * matrix up to (CAND_REL sigma_max)^2. A Gram matrix squares singular values,
+ * so it only preselects; the rank is decided below by an SVD. */
+#define CAND_REL 1e-6
+
+/* The eigenvectors of G (n1 x n1, upper triangle) with small eigenvalues:
+ * *n of them, as the first *n columns of vecs (n1 x n1); *lmax the largest
+ * eigenvalue and *next the smallest one not taken (INFINITY if none). */
+static weyl_status small_eigen(double *G, int n1, double rtol, double *vecs, int *n,
+                               double *lmax, double *next) {
+  double *w = malloc((size_t)n1 * sizeof *w);
+  lapack_int *supp = malloc((size_t)2 * n1 * sizeof *supp), found = 0;
+  if (!w || !supp) {
+    free(w), free(supp);
+    return weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
+  }
+  lapack_int info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'V', 'A', 'U', n1, G, n1, 0, 0, 0, 0, 0.0,
+                                   &found, w, vecs, n1, supp);
+  if (info == 0) {
+    double rel = fmax(CAND_REL, 100 * rtol);
+    *lmax = fmax(w[n1 - 1], 0.0);
+    *n = 0;
+    while (*n < n1 && w[*n] <= rel * rel * *lmax) (*n)++;
+    *next = *n < n1 ? w[*n] : INFINITY;
+  }
+  free(w), free(supp);
+  return info == 0 ? WEYL_OK
+                   : weyl_fail(WEYL_ENUMERIC, "LAPACK dsyevr failed in the iterative solve "
+                               "(info %d)", (int)info);
+}
+
+/* The accurate step: all K constraints on the n candidates, QR + SVD with
+ * singular values relative to ref; leaves the elements in blk. */
+static weyl_status decide(const gen_set *g, const double *W, int n, double rtol, double ref,
+                          weyl_block *blk) {
+  size_t d = (size_t)g->no * g->ni, m = (size_t)g->K * d;
   weyl_block coef = {0};
-  size_t m = (size_t)(g->K - 1) * d;
-  double *M = calloc(m * (size_t)n1, sizeof *M);
+  double *M = malloc(m * (size_t)n * sizeof *M);
   weyl_status s = M ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
-  if (s == WEYL_OK) s = stage2_matrix(g, ks, k0, pc, n1, M);
-  if (s == WEYL_OK) s = weyl_nullspace_qr(M, m, n1, rtol, &coef);
+  if (s == WEYL_OK) stacked_images(g, W, n, M);
+  if (s == WEYL_OK) s = weyl_nullspace_qr(M, m, n, rtol, ref, &coef);
   free(M);
   if (s == WEYL_OK) {
     blk->dim = coef.dim;
@@ -348,11 +434,54 @@ static weyl_status stage2(const gen_set *g, const kron_sum *ks, int k0, const nu
     if (!blk->mats) s = weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
   }
   if (s == WEYL_OK && coef.dim > 0)
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, coef.dim, (int)d, n1, 1.0, coef.mats,
-                n1, N, (int)d, 0.0, blk->mats, (int)d);
-  blk->min_kept = fmin(ks->min_kept, coef.min_kept);
-  blk->max_dropped = fmax(ks->max_dropped, coef.max_dropped);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, coef.dim, (int)d, n, 1.0, coef.mats,
+                n, W, (int)d, 0.0, blk->mats, (int)d);
+  blk->min_kept = coef.min_kept;
+  blk->max_dropped = coef.max_dropped;
   weyl_block_clear(&coef);
+  return s;
+}
+
+static size_t phase_bytes(const gen_set *g, int n1, int n) {
+  double d = (double)g->no * g->ni, K = g->K, no = g->no, ni = g->ni;
+  double fixed = K * (no * no + ni * ni) + 6.0 * (no + ni) * (no + ni) + 4.0 * n1 * (no + ni);
+  double gram = 2.0 * n1 * n1 + 3.0 * n1;
+  double cand = (double)n * d + K * d * n + 2.0 * n * n + 3.0 * d;
+  return (size_t)(8 * (fixed + (n == 0 ? gram : cand + (double)n1 * n1)));
+}
+
+static weyl_status check_memory(weyl_block *blk, size_t need, size_t limit) {
+  if (need > blk->peak_bytes) blk->peak_bytes = need;
+  if (need <= limit) return WEYL_OK;
+  return weyl_fail(WEYL_ELIMIT, "the iterative solve of a %d x %d block needs %.3g MiB, over "
+                   "the limit of %.3g MiB", blk->out_dim, blk->in_dim, need / 1048576.0,
+                   limit / 1048576.0);
+}
+
+/* Stage 2: Gram preselection, then the SVD decision on the candidates. */
+static weyl_status stage2(const gen_set *g, const kron_sum *ks, int k0, const null_piece *pc,
+                          const weyl_solve_opts *o, weyl_block *blk) {
+  int n1 = ks->n1, n = 0;
+  size_t d = (size_t)g->no * g->ni;
+  double lmax = 0, next = INFINITY;
+  double *G = malloc((size_t)n1 * n1 * sizeof *G), *vecs = malloc((size_t)n1 * n1 * sizeof *vecs);
+  double *W = NULL, *X = malloc(2 * d * sizeof *X);
+  weyl_status s = (G && vecs && X) ? WEYL_OK
+                                   : weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
+  if (s == WEYL_OK) s = stage2_gram(g, ks, k0, pc, n1, G);
+  if (s == WEYL_OK) s = small_eigen(G, n1, o->rtol, vecs, &n, &lmax, &next);
+  if (s == WEYL_OK) s = check_memory(blk, phase_bytes(g, n1, n), o->max_bytes);
+  if (s == WEYL_OK && n > 0 && !(W = malloc((size_t)n * d * sizeof *W)))
+    s = weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
+  if (s == WEYL_OK && n > 0) candidates(ks, pc, n1, vecs, n1, n, g->no, g->ni, W, X, X + d);
+  /* sigma_max of the whole constraint is at least that of either part. */
+  double ref = fmax(ks->scale, sqrt(lmax));
+  progress(o, "iterative: QR + SVD on the candidates");
+  if (s == WEYL_OK && n > 0) s = decide(g, W, n, o->rtol, ref, blk);
+  if (s == WEYL_OK && n == 0) blk->dim = 0, blk->min_kept = INFINITY;
+  blk->min_kept = fmin(fmin(blk->min_kept, ks->min_kept), sqrt(next) / ref);
+  blk->max_dropped = fmax(blk->max_dropped, ks->max_dropped);
+  free(G), free(vecs), free(W), free(X);
   return s;
 }
 
@@ -367,14 +496,6 @@ static weyl_status finish(const gen_set *g, double rtol, weyl_block *blk) {
   return s;
 }
 
-static size_t stage_bytes(const gen_set *g, int n1) {
-  double d = (double)g->no * g->ni, K = g->K;
-  double gens = K * ((double)g->no * g->no + (double)g->ni * g->ni) + 6.0 * (g->no + g->ni) *
-                (g->no + g->ni);
-  double stage = (K - 1) * d * n1 + 3.0 * n1 * n1 + 2.0 * d;
-  return (size_t)(8 * (gens + d * n1 + stage));
-}
-
 weyl_status weyl_block_solve_iter(const weyl_rep *in, const weyl_rep *out,
                                   const weyl_solve_opts *o, weyl_block *blk, int *applicable) {
   blk->in_dim = weyl_rep_dim(in);
@@ -385,7 +506,6 @@ weyl_status weyl_block_solve_iter(const weyl_rep *in, const weyl_rep *out,
   kron_sum ks = {0};
   int k0 = -1;
   null_piece *pc = NULL;
-  double *N = NULL;
   progress(o, "iterative: Schur forms");
   weyl_status s = gens_load(in, out, &g);
   if (s == WEYL_OK) s = choose_generator(&g, o->rtol, &ks, &k0);
@@ -394,30 +514,17 @@ weyl_status weyl_block_solve_iter(const weyl_rep *in, const weyl_rep *out,
     s = weyl_fail(WEYL_EINVAL, "the iterative solver needs a generator acting by normal "
                   "matrices (orthogonal, symmetric, antisymmetric) on both sides");
   }
-  if (s == WEYL_OK) {
-    blk->peak_bytes = stage_bytes(&g, ks.n1);
-    if (blk->peak_bytes > o->max_bytes)
-      s = weyl_fail(WEYL_ELIMIT, "the iterative solve of a %d x %d block needs %.3g MiB, over "
-                    "the limit of %.3g MiB", blk->out_dim, blk->in_dim,
-                    blk->peak_bytes / 1048576.0, o->max_bytes / 1048576.0);
-  }
-  if (s == WEYL_OK) {
-    pc = malloc((size_t)(ks.n1 > 0 ? ks.n1 : 1) * sizeof *pc);
-    N = malloc((size_t)(ks.n1 > 0 ? ks.n1 : 1) * g.no * g.ni * sizeof *N);
-    if (!pc || !N) s = weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
-  }
+  if (s == WEYL_OK) s = check_memory(blk, phase_bytes(&g, ks.n1, 0), o->max_bytes);
+  if (s == WEYL_OK && !(pc = malloc((size_t)(ks.n1 > 0 ? ks.n1 : 1) * sizeof *pc)))
+    s = weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
   int n1 = 0;
   if (s == WEYL_OK) s = collect_pieces(&ks, pc, &n1);
-  if (s == WEYL_OK) stage1_vectors(&ks, pc, n1, g.no, g.ni, N);
-  progress(o, "iterative: QR + SVD on the reduced space");
-  if (s == WEYL_OK && g.K > 1) s = stage2(&g, &ks, k0, pc, N, o->rtol, blk);
-  if (s == WEYL_OK && g.K <= 1) { /* one generator: stage 1 is the answer */
-    blk->dim = n1, blk->mats = N, N = NULL;
-    blk->min_kept = ks.min_kept, blk->max_dropped = ks.max_dropped;
-  }
+  progress(o, "iterative: Gram matrix of the other generators");
+  if (s == WEYL_OK && n1 > 0) s = stage2(&g, &ks, k0, pc, o, blk);
+  if (s == WEYL_OK && n1 == 0) blk->dim = 0, blk->min_kept = ks.min_kept;
   progress(o, "iterative: residual check");
   if (s == WEYL_OK) s = finish(&g, o->rtol, blk);
-  free(pc), free(N), free(g.ro), free(g.ri);
+  free(pc), free(g.ro), free(g.ri);
   kron_free(&ks);
   return s;
 }

@@ -139,9 +139,11 @@ static weyl_status build_constraint(const weyl_rep *in, const weyl_rep *out, dou
 /* Nullspace of the column-major m x n matrix C (m >= n): for a tall C a QR
  * first, so the SVD works on the n x n triangle R (what dgesdd itself does for
  * m >> n, minus forming U); a square C goes to the SVD directly. The right
- * singular vectors with sigma <= rtol * sigma_max span the nullspace. C is
+ * singular vectors with sigma <= rtol * sigma_max span the nullspace (ref > 0
+ * replaces sigma_max, for a C that is part of a larger operator). C is
  * overwritten. */
-weyl_status weyl_nullspace_qr(double *C, size_t m, int n, double rtol, weyl_block *blk) {
+weyl_status weyl_nullspace_qr(double *C, size_t m, int n, double rtol, double ref,
+                              weyl_block *blk) {
   int tall = m > (size_t)n;
   double *tau = malloc((size_t)n * sizeof *tau);
   double *R = tall ? calloc((size_t)n * n, sizeof *R) : C;
@@ -161,7 +163,7 @@ weyl_status weyl_nullspace_qr(double *C, size_t m, int n, double rtol, weyl_bloc
   if (info != 0) {
     s = weyl_fail(WEYL_ENUMERIC, "LAPACK failed in the dense solve (info %d)", (int)info);
   } else {
-    double smax = sv[0], cut = rtol * smax;
+    double smax = ref > 0 ? ref : sv[0], cut = rtol * smax;
     int rank = 0;
     while (rank < n && sv[rank] > cut) rank++;
     blk->min_kept = rank > 0 ? sv[rank - 1] / smax : INFINITY;
@@ -197,7 +199,7 @@ weyl_status weyl_block_solve_dense(const weyl_rep *in, const weyl_rep *out, doub
   double *C = calloc((size_t)(m * n), sizeof *C);
   if (!C) return weyl_fail(WEYL_ENOMEM, "out of memory in dense solve");
   weyl_status s = build_constraint(in, out, C, (size_t)m);
-  if (s == WEYL_OK) s = weyl_nullspace_qr(C, (size_t)m, (int)n, rtol, blk);
+  if (s == WEYL_OK) s = weyl_nullspace_qr(C, (size_t)m, (int)n, rtol, 0.0, blk);
   free(C);
   return s;
 }
