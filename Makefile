@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= 2
 
-.PHONY: all build demo test test-asan clean
+.PHONY: all build demo test test-asan bench clean
 
 all: build
 
@@ -13,6 +13,10 @@ build:
 
 demo: build
 	./$(BUILD)/weyl demo
+
+# Solver timings against bare dgesdd (bench/README in the top README); BENCH_ARGS=--quick for a subset.
+bench: build
+	./$(BUILD)/bench/weyl_bench $(BENCH_ARGS)
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure

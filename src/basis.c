@@ -47,11 +47,23 @@ static int find_block(const weyl_basis *b, const char *key) {
   return -1;
 }
 
+/* Auto: orbits when both reps permute, dense for small general blocks, the
+ * structured path for large ones when it applies (dense otherwise). */
 static weyl_status solve_block(const weyl_rep *in, const weyl_rep *out,
                                const weyl_solve_opts *o, weyl_block *blk) {
   int exact = weyl_rep_is_perm(in) && weyl_rep_is_perm(out);
-  if (o->solver == WEYL_SOLVER_ORBIT || (o->solver == WEYL_SOLVER_AUTO && exact))
-    return weyl_block_solve_orbit(in, out, o->max_bytes, blk);
+  double d = (double)weyl_rep_dim(in) * weyl_rep_dim(out);
+  weyl_solver path = o->solver;
+  if (path == WEYL_SOLVER_AUTO)
+    path = exact ? WEYL_SOLVER_ORBIT
+                 : d > WEYL_AUTO_DENSE_MAX ? WEYL_SOLVER_ITERATIVE : WEYL_SOLVER_DENSE;
+  if (path == WEYL_SOLVER_ORBIT) return weyl_block_solve_orbit(in, out, o->max_bytes, blk);
+  if (path == WEYL_SOLVER_ITERATIVE) {
+    int applicable = 1;
+    weyl_status s = weyl_block_solve_iter(in, out, o, blk, &applicable);
+    if (applicable || o->solver != WEYL_SOLVER_AUTO) return s;
+    weyl_block_clear_results(blk); /* not applicable: auto falls back to dense */
+  }
   return weyl_block_solve_dense(in, out, o->rtol, o->max_bytes, blk);
 }
 
@@ -64,6 +76,7 @@ static weyl_status get_block(weyl_basis *b, const weyl_rep *in, const weyl_rep *
   if (found >= 0) {
     free(key);
     *index = found;
+    b->blocks[found].uses++;
     return WEYL_OK;
   }
   weyl_block *grown = realloc(b->blocks, (size_t)(b->n_blocks + 1) * sizeof *grown);
@@ -75,8 +88,12 @@ static weyl_status get_block(weyl_basis *b, const weyl_rep *in, const weyl_rep *
   weyl_block *blk = &b->blocks[b->n_blocks++];
   memset(blk, 0, sizeof *blk);
   blk->key = key;
+  blk->uses = 1;
   *index = b->n_blocks - 1;
-  return solve_block(in, out, o, blk);
+  double t0 = now_seconds();
+  weyl_status s = solve_block(in, out, o, blk);
+  blk->seconds = now_seconds() - t0;
+  return s;
 }
 
 static weyl_status add_place(weyl_basis *b, int row0, int col0, int block) {
@@ -102,7 +119,8 @@ static void summarize(weyl_basis *b) {
       r->n_orbit++;
       continue;
     }
-    r->n_dense++;
+    if (blk->path == WEYL_SOLVER_ITERATIVE) r->n_iterative++;
+    else r->n_dense++;
     if (blk->max_dropped > r->max_dropped) r->max_dropped = blk->max_dropped;
     if (blk->min_kept < r->min_kept) r->min_kept = blk->min_kept;
     double gap = blk->max_dropped > 0 ? blk->min_kept / blk->max_dropped : INFINITY;
@@ -117,6 +135,7 @@ static weyl_status solve_all(weyl_basis *b, weyl_rep **ins, int n_in, weyl_rep *
     int col0 = 0;
     for (int j = 0; j < n_in; j++) {
       int block = -1;
+      if (o->progress) o->progress(o->progress_ctx, "blocks", (double)(i * n_in + j) / n_out / n_in);
       weyl_status s = get_block(b, ins[j], outs[i], o, &block);
       if (s == WEYL_OK) s = add_place(b, row0, col0, block);
       if (s != WEYL_OK) return s;
@@ -181,7 +200,22 @@ const weyl_basis_report *weyl_basis_report_get(const weyl_basis *b) {
   return b ? &b->report : NULL;
 }
 
-int weyl_basis_is_exact(const weyl_basis *b) { return b && b->report.n_dense == 0; }
+int weyl_basis_is_exact(const weyl_basis *b) {
+  return b && b->report.n_dense == 0 && b->report.n_iterative == 0;
+}
+
+int weyl_basis_nblocks(const weyl_basis *b) { return b ? b->n_blocks : 0; }
+
+weyl_status weyl_basis_block_info(const weyl_basis *b, int i, weyl_block_info *info) {
+  if (!b || !info) return weyl_fail(WEYL_EINVAL, "weyl_basis_block_info: NULL argument");
+  if (i < 0 || i >= b->n_blocks) return weyl_fail(WEYL_EINVAL, "block %d out of range", i);
+  const weyl_block *blk = &b->blocks[i];
+  static const char *const names[] = {"auto", "dense", "orbit", "iterative"};
+  *info = (weyl_block_info){blk->key, blk->in_dim, blk->out_dim, blk->dim, blk->uses,
+                            names[blk->path], blk->seconds, blk->min_kept, blk->max_dropped,
+                            blk->residual, blk->peak_bytes};
+  return WEYL_OK;
+}
 
 /* ---------- applying the basis ---------- */
 

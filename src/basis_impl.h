@@ -16,6 +16,11 @@ typedef struct {
   double min_kept;     /* relative singular values around the cut (dense only) */
   double max_dropped;
   char *key;           /* "in->out" canonical text, for reuse */
+  weyl_solver path;    /* ORBIT, DENSE or ITERATIVE: how it was solved */
+  int uses;            /* places (copies of the pair) that share it */
+  double seconds;      /* wall time of its solve */
+  double residual;     /* largest relative constraint residual checked (iterative) */
+  size_t peak_bytes;   /* estimated peak working set of its solve */
 } weyl_block;
 
 /* Where a solved block sits in the full W, and its first parameter index. */
@@ -39,7 +44,24 @@ weyl_status weyl_block_solve_orbit(const weyl_rep *in, const weyl_rep *out, size
                                    weyl_block *blk);
 weyl_status weyl_block_solve_dense(const weyl_rep *in, const weyl_rep *out, double rtol,
                                    size_t max_bytes, weyl_block *blk);
+/* The structured path (basis_iter.c). When no generator acts by a normal
+ * matrix on both sides the path does not apply: *applicable is set to 0 and
+ * WEYL_EINVAL returned, so that auto can fall back to dense. */
+weyl_status weyl_block_solve_iter(const weyl_rep *in, const weyl_rep *out,
+                                  const weyl_solve_opts *o, weyl_block *blk, int *applicable);
 void weyl_block_clear(weyl_block *blk);
+/* Frees what a solve put in blk but keeps its key and use count. */
+void weyl_block_clear_results(weyl_block *blk);
+
+/* Generator k of r as a dense matrix: discrete generators first, then the
+ * algebra generators (drho). */
+weyl_status weyl_block_gen(const weyl_rep *r, int k, double *m);
+
+/* Nullspace of the column-major m x n matrix C (m >= n >= 1, overwritten)
+ * into blk->dim / mats (n-vectors) / norm2 / min_kept / max_dropped; singular
+ * values are taken relative to ref, or to the largest one when ref <= 0. */
+weyl_status weyl_nullspace_qr(double *C, size_t m, int n, double rtol, double ref,
+                              weyl_block *blk);
 
 /* Rows of A (r x n) to reduced row echelon form, sparsest row first; tmp
  * holds n doubles. Spans the same space. */

@@ -1,12 +1,22 @@
 /* The two ways of solving one block Hom(in, out). */
 #include <lapacke.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "basis_impl.h"
 #include "group_impl.h"
 #include "status_impl.h"
+
+void weyl_block_clear_results(weyl_block *blk) {
+  char *key = blk->key;
+  int uses = blk->uses;
+  blk->key = NULL;
+  weyl_block_clear(blk);
+  blk->key = key;
+  blk->uses = uses;
+}
 
 void weyl_block_clear(weyl_block *blk) {
   free(blk->orbit);
@@ -74,6 +84,8 @@ weyl_status weyl_block_solve_orbit(const weyl_rep *in, const weyl_rep *out, size
   blk->out_dim = weyl_rep_dim(out);
   size_t n = (size_t)blk->in_dim * blk->out_dim;
   size_t need = 2 * n * sizeof(int) + (blk->in_dim + blk->out_dim) * sizeof(int);
+  blk->path = WEYL_SOLVER_ORBIT;
+  blk->peak_bytes = need;
   if (need > max_bytes) return too_big(need, max_bytes, "orbit", blk->out_dim, blk->in_dim);
   if (n > (size_t)0x7fffffff) return too_big(need, 0, "orbit", blk->out_dim, blk->in_dim);
   blk->orbit = malloc(n * sizeof *blk->orbit);
@@ -102,6 +114,11 @@ static void add_rows(double *C, size_t m, size_t row0, const double *ro, int no,
     }
 }
 
+weyl_status weyl_block_gen(const weyl_rep *r, int k, double *m) {
+  int nd = weyl_rep_group(r)->n_disc;
+  return k < nd ? weyl_rep_rho(r, k, m) : weyl_rep_drho(r, k - nd, m);
+}
+
 static weyl_status build_constraint(const weyl_rep *in, const weyl_rep *out, double *C,
                                     size_t m) {
   const weyl_group *g = weyl_rep_group(in);
@@ -110,9 +127,8 @@ static weyl_status build_constraint(const weyl_rep *in, const weyl_rep *out, dou
   weyl_status s = (ri && ro) ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory in dense solve");
   size_t n = (size_t)ni * no;
   for (int k = 0; s == WEYL_OK && k < g->n_disc + g->n_alg; k++) {
-    int disc = k < g->n_disc, idx = disc ? k : k - g->n_disc;
-    s = disc ? weyl_rep_rho(in, idx, ri) : weyl_rep_drho(in, idx, ri);
-    if (s == WEYL_OK) s = disc ? weyl_rep_rho(out, idx, ro) : weyl_rep_drho(out, idx, ro);
+    s = weyl_block_gen(in, k, ri);
+    if (s == WEYL_OK) s = weyl_block_gen(out, k, ro);
     if (s == WEYL_OK) add_rows(C, m, (size_t)k * n, ro, no, ri, ni);
   }
   free(ri);
@@ -120,18 +136,26 @@ static weyl_status build_constraint(const weyl_rep *in, const weyl_rep *out, dou
   return s;
 }
 
-/* Nullspace of the column-major m x n matrix C (m >= n): QR first, so the SVD
- * works on the n x n triangle R; the right singular vectors with sigma <=
- * rtol * sigma_max span the nullspace. */
-static weyl_status nullspace(double *C, size_t m, int n, double rtol, weyl_block *blk) {
-  double *tau = malloc((size_t)n * sizeof *tau), *R = calloc((size_t)n * n, sizeof *R);
+/* Nullspace of the column-major m x n matrix C (m >= n): for a tall C a QR
+ * first, so the SVD works on the n x n triangle R (what dgesdd itself does for
+ * m >> n, minus forming U); a square C goes to the SVD directly. The right
+ * singular vectors with sigma <= rtol * sigma_max span the nullspace (ref > 0
+ * replaces sigma_max, for a C that is part of a larger operator). C is
+ * overwritten. */
+weyl_status weyl_nullspace_qr(double *C, size_t m, int n, double rtol, double ref,
+                              weyl_block *blk) {
+  int tall = m > (size_t)n;
+  double *tau = malloc((size_t)n * sizeof *tau);
+  double *R = tall ? calloc((size_t)n * n, sizeof *R) : C;
   double *sv = malloc((size_t)n * sizeof *sv), *vt = malloc((size_t)n * n * sizeof *vt);
   if (!tau || !R || !sv || !vt) {
-    free(tau), free(R), free(sv), free(vt);
+    free(tau), free(sv), free(vt);
+    if (tall) free(R);
     return weyl_fail(WEYL_ENOMEM, "out of memory in dense solve");
   }
-  lapack_int info = LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (lapack_int)m, n, C, (lapack_int)m, tau);
-  for (int j = 0; info == 0 && j < n; j++)
+  lapack_int info = 0;
+  if (tall) info = LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (lapack_int)m, n, C, (lapack_int)m, tau);
+  for (int j = 0; tall && info == 0 && j < n; j++)
     for (int i = 0; i <= j; i++) R[(size_t)j * n + i] = C[(size_t)j * m + i];
   if (info == 0)
     info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'O', n, n, R, n, sv, NULL, n, vt, n);
@@ -139,7 +163,7 @@ static weyl_status nullspace(double *C, size_t m, int n, double rtol, weyl_block
   if (info != 0) {
     s = weyl_fail(WEYL_ENUMERIC, "LAPACK failed in the dense solve (info %d)", (int)info);
   } else {
-    double smax = sv[0], cut = rtol * smax;
+    double smax = ref > 0 ? ref : sv[0], cut = rtol * smax;
     int rank = 0;
     while (rank < n && sv[rank] > cut) rank++;
     blk->min_kept = rank > 0 ? sv[rank - 1] / smax : INFINITY;
@@ -161,7 +185,8 @@ static weyl_status nullspace(double *C, size_t m, int n, double rtol, weyl_block
       weyl_rows_orthonormal(blk->mats, blk->dim, n);
     }
   }
-  free(tau), free(R), free(sv), free(vt);
+  free(tau), free(sv), free(vt);
+  if (tall) free(R);
   return s;
 }
 
@@ -174,12 +199,14 @@ weyl_status weyl_block_solve_dense(const weyl_rep *in, const weyl_rep *out, doub
   double n = (double)blk->in_dim * blk->out_dim;
   double m = n * (ngen > 0 ? ngen : 1);
   double need = 8.0 * (m * n + 4 * n * n + 4 * n);
+  blk->path = WEYL_SOLVER_DENSE;
+  blk->peak_bytes = need < 1e19 ? (size_t)need : SIZE_MAX;
   if (n > 46000 || need > (double)max_bytes)
     return too_big((size_t)need, max_bytes, "dense", blk->out_dim, blk->in_dim);
   double *C = calloc((size_t)(m * n), sizeof *C);
   if (!C) return weyl_fail(WEYL_ENOMEM, "out of memory in dense solve");
   weyl_status s = build_constraint(in, out, C, (size_t)m);
-  if (s == WEYL_OK) s = nullspace(C, (size_t)m, (int)n, rtol, blk);
+  if (s == WEYL_OK) s = weyl_nullspace_qr(C, (size_t)m, (int)n, rtol, 0.0, blk);
   free(C);
   return s;
 }

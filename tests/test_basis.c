@@ -17,7 +17,7 @@ static solved solve_with(weyl_group *g, const char *in, const char *out, weyl_so
   cr_assert_not_null(g, "group: %s", weyl_last_error());
   cr_assert_eq(weyl_rep_parse(g, in, &s.in), WEYL_OK, "%s", weyl_last_error());
   cr_assert_eq(weyl_rep_parse(g, out, &s.out), WEYL_OK, "%s", weyl_last_error());
-  weyl_solve_opts o = {solver, 0, 0};
+  weyl_solve_opts o = {.solver = solver};
   cr_assert_eq(weyl_basis_solve(s.in, s.out, &o, &s.b), WEYL_OK, "%s", weyl_last_error());
   return s;
 }
@@ -261,7 +261,7 @@ Test(basis, orbit_solver_refuses_non_permutation_reps) {
   weyl_rep *v = NULL;
   weyl_basis *b = NULL;
   cr_assert_eq(weyl_rep_parse(g, "V", &v), WEYL_OK);
-  weyl_solve_opts o = {WEYL_SOLVER_ORBIT, 0, 0};
+  weyl_solve_opts o = {.solver = WEYL_SOLVER_ORBIT};
   cr_assert_eq(weyl_basis_solve(v, v, &o, &b), WEYL_EINVAL);
   cr_assert(strstr(weyl_last_error(), "permutation"));
   weyl_rep_free(v);
@@ -273,7 +273,7 @@ Test(basis, memory_limit_is_refused_not_aborted) {
   weyl_rep *v = NULL;
   weyl_basis *b = NULL;
   cr_assert_eq(weyl_rep_parse(g, "V**3", &v), WEYL_OK);
-  weyl_solve_opts o = {WEYL_SOLVER_DENSE, 0, 1 << 20};
+  weyl_solve_opts o = {.solver = WEYL_SOLVER_DENSE, .max_bytes = 1 << 20};
   cr_assert_eq(weyl_basis_solve(v, v, &o, &b), WEYL_ELIMIT);
   cr_assert(strstr(weyl_last_error(), "MiB"), "%s", weyl_last_error());
   weyl_rep_free(v);

@@ -12,8 +12,9 @@
  * Paths. A block where both reps act by permutations is solved exactly by the
  * orbits of the group on index pairs (0/1 indicator matrices, pairwise
  * orthogonal, not normalised). Any other block is solved by an SVD (dgesdd) of
- * the stacked constraint; singular values <= rtol * sigma_max count as zero,
- * and the basis is orthonormal. */
+ * the stacked constraint, or for large blocks by the structured path below;
+ * singular values <= rtol * sigma_max count as zero, and the basis is
+ * orthonormal. */
 #ifndef WEYL_BASIS_H
 #define WEYL_BASIS_H
 
@@ -22,10 +23,23 @@
 #include "weyl/rep.h"
 
 typedef enum {
-  WEYL_SOLVER_AUTO = 0, /* orbit for permutation blocks, else dense */
+  WEYL_SOLVER_AUTO = 0, /* orbit for permutation blocks, else dense or iterative by size */
   WEYL_SOLVER_DENSE,    /* SVD of the stacked constraint for every block */
-  WEYL_SOLVER_ORBIT     /* orbits only; WEYL_EINVAL for a non-permutation block */
+  WEYL_SOLVER_ORBIT,    /* orbits only; WEYL_EINVAL for a non-permutation block */
+  WEYL_SOLVER_ITERATIVE /* structured, for large general blocks (see below) */
 } weyl_solver;
+
+/* The structured path never forms the d x d constraint (d = in * out). It
+ * takes the generator whose matrices are normal (orthogonal, symmetric,
+ * antisymmetric: every built-in group) and whose constraint has the smallest
+ * nullspace, and solves that one exactly from the real Schur forms of its two
+ * small factors (the constraint is a Kronecker sum, so its null vectors are
+ * Q_a x Z_b^T for eigenvalue pairs that cancel). The other generators are then
+ * solved densely on that subspace (QR + SVD, n1 columns instead of d), and
+ * every returned element is checked against every generator: a residual over
+ * 10 * rtol is refused with WEYL_ENUMERIC. Auto uses it for general blocks
+ * with d > WEYL_AUTO_DENSE_MAX when it applies, dense otherwise. */
+#define WEYL_AUTO_DENSE_MAX 256
 
 /* Default relative rank tolerance: sigma <= 1e-9 * sigma_max counts as zero. */
 #define WEYL_DEFAULT_RTOL 1e-9
@@ -36,6 +50,10 @@ typedef struct {
   weyl_solver solver; /* default WEYL_SOLVER_AUTO */
   double rtol;        /* <= 0 means WEYL_DEFAULT_RTOL */
   size_t max_bytes;   /* working memory per block; 0 means 2 GiB */
+  /* Called (when set) as the solve moves on: stage names what is running,
+   * done is the fraction of the whole solve finished. The library never prints. */
+  void (*progress)(void *ctx, const char *stage, double done);
+  void *progress_ctx;
 } weyl_solve_opts;
 
 /* Rank-decision report for the dense blocks of a basis. sigma values are
@@ -46,7 +64,21 @@ typedef struct {
   double max_dropped;    /* largest relative singular value counted as zero */
   double min_kept;       /* smallest relative singular value counted as non-zero */
   double seconds;        /* wall time of the solve */
+  int n_iterative;       /* distinct blocks solved by the structured path */
 } weyl_basis_report;
+
+/* How one distinct block Hom(in_j, out_i) was solved (pointers live as long
+ * as the basis). */
+typedef struct {
+  const char *key;       /* "in->out" canonical text */
+  int in_dim, out_dim, dim;
+  int copies;            /* places in the full W that share this block */
+  const char *path;      /* "orbit", "dense" or "iterative" */
+  double seconds;        /* wall time of its solve */
+  double min_kept, max_dropped; /* relative singular values around the cut */
+  double residual;       /* largest checked relative residual (iterative), else 0 */
+  size_t peak_bytes;     /* estimated peak working set of its solve */
+} weyl_block_info;
 
 typedef struct weyl_basis weyl_basis;
 
@@ -65,6 +97,11 @@ int weyl_basis_out_dim(const weyl_basis *b);
 /* 1 when every element is an exact 0/1 orbit indicator. */
 int weyl_basis_is_exact(const weyl_basis *b);
 const weyl_basis_report *weyl_basis_report_get(const weyl_basis *b);
+
+/* Number of distinct blocks solved, and block i's description.
+ * Returns WEYL_EINVAL for i out of range. */
+int weyl_basis_nblocks(const weyl_basis *b);
+weyl_status weyl_basis_block_info(const weyl_basis *b, int i, weyl_block_info *info);
 
 /* Writes basis element k as a full out_dim x in_dim matrix into W. */
 weyl_status weyl_basis_element(const weyl_basis *b, int k, double *W);

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "weyl/basis.h"
 #include "weyl/group.h"
 #include "weyl/status.h"
 
@@ -44,6 +45,20 @@ int cli_take_value(int argc, char **argv, int *i, const char *flag, const char *
 int cli_load_group(const char *file, const char *builtin, weyl_group **g);
 
 void cli_print_help(FILE *f);
+
+/* --explain: one line per distinct block of b (path, size, time, gap, peak
+ * memory), under the heading what. */
+void cli_explain(FILE *f, const char *what, const weyl_basis *b);
+
+/* The progress line on stderr (use only when stderr is a terminal): pass
+ * cli_progress as weyl_solve_opts.progress with a zeroed state as its context,
+ * and call cli_progress_end after the solve to clear the line. */
+typedef struct {
+  double start;
+  int shown;
+} cli_progress_state;
+void cli_progress(void *ctx, const char *stage, double done);
+void cli_progress_end(cli_progress_state *p);
 
 /* Commands: argv[0] is the command name. Each returns an exit code. */
 int cmd_basis(int argc, char **argv);

@@ -11,7 +11,8 @@
 
 typedef struct {
   const char *file, *group, *in, *out, *path;
-  const char *format, *solver, *rtol; /* as given; converted below */
+  const char *format, *solver, *rtol, *max_mem; /* as given; converted below */
+  int explain;
   weyl_format fmt;
   weyl_solve_opts opts;
 } basis_args;
@@ -23,7 +24,8 @@ static int take_flag(int argc, char **argv, int *i, basis_args *a) {
     const char **slot;
   } flags[] = {{"--group", &a->group},   {"--in", &a->in},         {"--out", &a->out},
                {"--format", &a->format}, {"--solver", &a->solver}, {"--rtol", &a->rtol},
-               {"-o", &a->path},         {"--output", &a->path}};
+               {"-o", &a->path},         {"--output", &a->path},
+               {"--max-mem", &a->max_mem}};
   for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++) {
     int r = cli_take_value(argc, argv, i, flags[k].flag, flags[k].slot);
     if (r) return r;
@@ -32,14 +34,15 @@ static int take_flag(int argc, char **argv, int *i, basis_args *a) {
 }
 
 static int convert_solver(const char *name, weyl_solver *solver) {
-  static const char *const names[] = {"auto", "dense", "orbit"};
-  static const weyl_solver values[] = {WEYL_SOLVER_AUTO, WEYL_SOLVER_DENSE, WEYL_SOLVER_ORBIT};
-  for (int k = 0; k < 3; k++)
+  static const char *const names[] = {"auto", "dense", "orbit", "iterative"};
+  static const weyl_solver values[] = {WEYL_SOLVER_AUTO, WEYL_SOLVER_DENSE, WEYL_SOLVER_ORBIT,
+                                       WEYL_SOLVER_ITERATIVE};
+  for (int k = 0; k < 4; k++)
     if (!strcmp(name, names[k])) {
       *solver = values[k];
       return CLI_OK;
     }
-  return cli_usage("unknown solver '%s' (expected auto, dense or orbit)", name);
+  return cli_usage("unknown solver '%s' (expected auto, dense, orbit or iterative)", name);
 }
 
 /* A tolerance outside (0, 1) cannot separate zero from non-zero singular values. */
@@ -52,6 +55,16 @@ static int convert_rtol(const char *text, double *rtol) {
   return CLI_OK;
 }
 
+/* --max-mem MiB: the per-block working memory limit. */
+static int convert_max_mem(const char *text, size_t *bytes) {
+  char *end = NULL;
+  double v = strtod(text, &end);
+  if (end == text || *end != '\0' || !isfinite(v) || v < 1 || v > 1e9)
+    return cli_usage("--max-mem '%s' is not a number of MiB in [1, 1e9]", text);
+  *bytes = (size_t)(v * 1048576.0);
+  return CLI_OK;
+}
+
 static int convert_values(basis_args *a) {
   if (!a->in) return cli_usage("missing --in EXPR");
   if (!a->out) return cli_usage("missing --out EXPR");
@@ -59,6 +72,7 @@ static int convert_values(basis_args *a) {
     return cli_usage("unknown format '%s' (expected text, json or npy)", a->format);
   if (a->solver && convert_solver(a->solver, &a->opts.solver)) return CLI_EUSAGE;
   if (a->rtol && convert_rtol(a->rtol, &a->opts.rtol)) return CLI_EUSAGE;
+  if (a->max_mem && convert_max_mem(a->max_mem, &a->opts.max_bytes)) return CLI_EUSAGE;
   /* A binary dump on a terminal is never what was meant. */
   if (a->fmt == WEYL_FORMAT_NPY && !a->path && isatty(STDOUT_FILENO))
     return cli_usage("npy is binary: write it with -o PATH or redirect standard output");
@@ -71,6 +85,10 @@ static int parse_args(int argc, char **argv, basis_args *a) {
     int r = take_flag(argc, argv, &i, a);
     if (r < 0) return CLI_EUSAGE;
     if (r > 0) continue;
+    if (!strcmp(arg, "--explain")) {
+      a->explain = 1;
+      continue;
+    }
     if (arg[0] == '-' && arg[1] != '\0')
       return cli_usage("unknown option '%s' for 'weyl basis'", arg);
     if (a->file) return cli_usage("more than one .rep file: '%s' and '%s'", a->file, arg);
@@ -96,11 +114,17 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
     context = "--out";
     s = weyl_rep_parse(g, a->out, &out);
   }
+  cli_progress_state progress = {0};
+  weyl_solve_opts opts = a->opts;
+  if (isatty(STDERR_FILENO)) opts.progress = cli_progress, opts.progress_ctx = &progress;
   if (!s) {
     context = NULL;
-    s = weyl_basis_solve(in, out, &a->opts, &basis);
+    s = weyl_basis_solve(in, out, &opts, &basis);
   }
-  if (!s) s = weyl_basis_solve_bias(out, &a->opts, &bias);
+  if (!s) s = weyl_basis_solve_bias(out, &opts, &bias);
+  cli_progress_end(&progress);
+  if (!s && a->explain) cli_explain(stderr, "basis", basis);
+  if (!s && a->explain) cli_explain(stderr, "bias", bias);
   if (!s) s = write_result(a, g, basis, bias);
   int rc = s ? cli_fail(s, context) : CLI_OK;
   weyl_basis_free(bias);

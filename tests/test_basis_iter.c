@@ -1,0 +1,197 @@
+/* The structured ("iterative") path against the dense SVD path and against
+ * plain-loop residuals, and the automatic choice of path. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "group_impl.h"
+#include "helpers.h"
+
+static weyl_group *builtin(const char *name) {
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s: %s", name, weyl_last_error());
+  return g;
+}
+
+static weyl_rep *parse(weyl_group *g, const char *expr) {
+  weyl_rep *r = NULL;
+  cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_last_error());
+  return r;
+}
+
+static weyl_basis *solve(const weyl_rep *in, const weyl_rep *out, weyl_solver solver) {
+  weyl_solve_opts o = {.solver = solver};
+  weyl_basis *b = NULL;
+  cr_assert_eq(weyl_basis_solve(in, out, &o, &b), WEYL_OK, "%s", weyl_last_error());
+  return b;
+}
+
+/* All elements of b as rows of a new dim x n array. */
+static double *elements(const weyl_basis *b, size_t n) {
+  int dim = weyl_basis_dim(b);
+  double *E = malloc(sizeof(double) * (dim > 0 ? dim : 1) * n);
+  for (int k = 0; k < dim; k++) cr_assert_eq(weyl_basis_element(b, k, E + k * n), WEYL_OK);
+  return E;
+}
+
+/* |w - sum_k <q_k, w> q_k| for orthonormal rows q_k of Q (dim x n), plain loops. */
+static double distance_to_span(const double *Q, int dim, const double *w, size_t n) {
+  double *r = malloc(sizeof(double) * n);
+  memcpy(r, w, sizeof(double) * n);
+  for (int k = 0; k < dim; k++) {
+    double c = 0;
+    for (size_t e = 0; e < n; e++) c += Q[k * n + e] * w[e];
+    for (size_t e = 0; e < n; e++) r[e] -= c * Q[k * n + e];
+  }
+  double d = ref_norm(r, n);
+  free(r);
+  return d;
+}
+
+/* The two paths give the same dimension, and each basis lies in the span of
+ * the other (both are orthonormal), and every iterative element satisfies the
+ * constraint by an independent plain-loop residual. */
+static void expect_same_space(const char *group, const char *in_expr, const char *out_expr,
+                              int known) {
+  weyl_group *g = builtin(group);
+  weyl_rep *in = parse(g, in_expr), *out = parse(g, out_expr);
+  weyl_basis *it = solve(in, out, WEYL_SOLVER_ITERATIVE), *de = solve(in, out, WEYL_SOLVER_DENSE);
+  size_t n = (size_t)weyl_rep_dim(in) * weyl_rep_dim(out);
+  int dim = weyl_basis_dim(it);
+  cr_assert_eq(dim, known, "%s %s -> %s: iterative dim %d, known %d", group, in_expr, out_expr,
+               dim, known);
+  cr_assert_eq(weyl_basis_dim(de), known, "dense dim %d", weyl_basis_dim(de));
+  double *I = elements(it, n), *D = elements(de, n);
+  for (int k = 0; k < dim; k++) {
+    cr_assert_lt(fabs(ref_norm(I + k * n, n) - 1), 1e-12, "iterative element %d not unit", k);
+    cr_assert_lt(distance_to_span(D, dim, I + k * n, n), 1e-10, "iterative %d not in dense span", k);
+    cr_assert_lt(distance_to_span(I, dim, D + k * n, n), 1e-10, "dense %d not in iterative span", k);
+    double r = ref_residual(in, out, I + k * n);
+    cr_assert_lt(r, 1e-10, "element %d residual %g", k, r);
+  }
+  weyl_block_info info;
+  cr_assert_eq(weyl_basis_block_info(it, 0, &info), WEYL_OK);
+  cr_assert_str_eq(info.path, "iterative");
+  cr_assert_lt(info.residual, 1e-12);
+  free(I), free(D);
+  weyl_basis_free(it), weyl_basis_free(de);
+  weyl_rep_free(in), weyl_rep_free(out);
+  weyl_group_free(g);
+}
+
+/* Known dimensions. SO(3) on V**n has Riordan-number many invariants
+ * (n = 4, 5, 6: 3, 6, 15), so Hom(V**3, V**3) = 15, Hom(V**3, V) = 3,
+ * Hom(V, V**4) = 6. O(3): -I acts on V**5 by -1, so Hom(V**2, V**3) = 0.
+ * SO(1,3) on V**4: three metric pairings and Levi-Civita, 4. D(6):
+ * rot(1) x rot(2) = rot(3) + rot(1), and rot(3) splits into two distinct
+ * characters, so Hom(rot(1) x rot(2), rot(1) + rot(3)) = 1 + 2 = 3. */
+Test(basis_iter, agrees_with_dense_for_SO3_rank3_tensors) {
+  expect_same_space("SO(3)", "V**3", "V**3", 15);
+}
+
+Test(basis_iter, agrees_with_dense_for_rectangular_blocks) {
+  expect_same_space("SO(3)", "V**3", "V", 3);
+  expect_same_space("SO(3)", "V", "V**4", 6);
+}
+
+Test(basis_iter, agrees_with_dense_with_discrete_and_noncompact_generators) {
+  expect_same_space("O(3)", "V**2", "V**3", 0);
+  expect_same_space("SO(1,3)", "V*V", "V*V", 4);
+  expect_same_space("D(6)", "rot(1)*rot(2)", "rot(1)+rot(3)", 3);
+}
+
+/* A group whose only generator is the nilpotent [[0,1],[0,0]]: its Schur form
+ * is not block diagonal, so the structured path does not apply. */
+static weyl_group *nilpotent_group(void) {
+  static const char *const names[] = {"n"};
+  weyl_group *g = weyl_group_new("N", 0, NULL, 1, names);
+  weyl_leaf *v = weyl_group_add_leaf(g, "V", 2);
+  cr_assert_not_null(v);
+  v->alg[0].mat = calloc(4, sizeof(double));
+  v->alg[0].mat[1] = 1.0;
+  return g;
+}
+
+Test(basis_iter, auto_picks_orbit_dense_or_iterative) {
+  struct {
+    const char *group, *in, *out, *path;
+  } cases[] = {
+      {"S(5)", "V*V", "V", "orbit"},          /* permutation reps */
+      {"SO(3)", "V*V", "V*V", "dense"},       /* d = 81: small */
+      {"SO(3)", "V**3", "V**3", "iterative"}, /* d = 729 */
+      {"SO(1,3)", "V**3", "V*V", "iterative"},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    weyl_group *g = builtin(cases[c].group);
+    weyl_rep *in = parse(g, cases[c].in), *out = parse(g, cases[c].out);
+    weyl_basis *b = solve(in, out, WEYL_SOLVER_AUTO);
+    weyl_block_info info;
+    cr_assert_eq(weyl_basis_nblocks(b), 1);
+    cr_assert_eq(weyl_basis_block_info(b, 0, &info), WEYL_OK);
+    cr_assert_str_eq(info.path, cases[c].path, "%s %s -> %s took %s", cases[c].group,
+                     cases[c].in, cases[c].out, info.path);
+    weyl_basis_free(b), weyl_rep_free(in), weyl_rep_free(out), weyl_group_free(g);
+  }
+}
+
+Test(basis_iter, non_normal_generators_fall_back_to_dense_under_auto) {
+  weyl_group *g = nilpotent_group();
+  weyl_rep *in = parse(g, "V**5"), *out = parse(g, "V**4"); /* d = 512: large */
+  weyl_basis *b = NULL;
+  weyl_solve_opts o = {.solver = WEYL_SOLVER_ITERATIVE};
+  cr_assert_eq(weyl_basis_solve(in, out, &o, &b), WEYL_EINVAL);
+  cr_assert(strstr(weyl_last_error(), "normal"), "%s", weyl_last_error());
+  b = solve(in, out, WEYL_SOLVER_AUTO);
+  weyl_block_info info;
+  cr_assert_eq(weyl_basis_block_info(b, 0, &info), WEYL_OK);
+  cr_assert_str_eq(info.path, "dense");
+  double *W = malloc(sizeof(double) * 512);
+  for (int k = 0; k < weyl_basis_dim(b); k++) {
+    weyl_basis_element(b, k, W);
+    cr_assert_lt(ref_residual(in, out, W), 1e-10);
+  }
+  free(W);
+  weyl_basis_free(b), weyl_rep_free(in), weyl_rep_free(out), weyl_group_free(g);
+}
+
+Test(basis_iter, memory_limit_is_refused_with_the_need_stated) {
+  weyl_group *g = builtin("SO(3)");
+  weyl_rep *t = parse(g, "V**3");
+  weyl_basis *b = NULL;
+  weyl_solve_opts o = {.solver = WEYL_SOLVER_ITERATIVE, .max_bytes = 1 << 16};
+  cr_assert_eq(weyl_basis_solve(t, t, &o, &b), WEYL_ELIMIT);
+  cr_assert(strstr(weyl_last_error(), "MiB"), "%s", weyl_last_error());
+  cr_assert_null(b);
+  weyl_rep_free(t), weyl_group_free(g);
+}
+
+/* Repeated pairs share one block: 2*V -> 3*V is six copies of V -> V. */
+Test(basis_iter, block_info_counts_copies_and_reports_memory) {
+  weyl_group *g = builtin("SO(3)");
+  weyl_rep *in = parse(g, "2*V"), *out = parse(g, "3*V");
+  weyl_basis *b = solve(in, out, WEYL_SOLVER_AUTO);
+  weyl_block_info info;
+  cr_assert_eq(weyl_basis_nblocks(b), 1);
+  cr_assert_eq(weyl_basis_block_info(b, 0, &info), WEYL_OK);
+  cr_assert_eq(info.copies, 6);
+  cr_assert_eq(info.dim, 1);
+  cr_assert_gt(info.peak_bytes, 9 * sizeof(double));
+  cr_assert_eq(weyl_basis_block_info(b, 1, &info), WEYL_EINVAL);
+  weyl_basis_free(b), weyl_rep_free(in), weyl_rep_free(out), weyl_group_free(g);
+}
+
+static int calls;
+static void count_progress(void *ctx, const char *stage, double done) {
+  (void)ctx, (void)stage, (void)done;
+  calls++;
+}
+
+Test(basis_iter, progress_callback_is_called) {
+  weyl_group *g = builtin("SO(3)");
+  weyl_rep *t = parse(g, "V**3");
+  weyl_basis *b = NULL;
+  weyl_solve_opts o = {.progress = count_progress};
+  calls = 0;
+  cr_assert_eq(weyl_basis_solve(t, t, &o, &b), WEYL_OK);
+  cr_assert_geq(calls, 3, "stages of the iterative path and the block loop");
+  weyl_basis_free(b), weyl_rep_free(t), weyl_group_free(g);
+}
