@@ -159,7 +159,7 @@ class Group:
     def __init__(self, name_or_file):
         h = ctypes.c_void_p()
         s = str(name_or_file)
-        if s.endswith(".rep") or os.path.sep in s:
+        if s.endswith(".rep") or os.path.sep in s or os.path.isfile(s):
             _check(_lib.weyl_repfile_load(os.fsencode(s), ctypes.byref(h)))
         else:
             _check(_lib.weyl_group_builtin(s.encode(), ctypes.byref(h)))
