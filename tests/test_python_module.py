@@ -67,6 +67,14 @@ def circulants_for_Z7():
 
 
 @case
+def dense_and_orbit_solvers_span_the_same_space():
+    orbit = weyl.basis("Z(7)", "regular", "regular", solver="orbit")
+    dense = weyl.Basis("Z(7)", "regular", "regular", solver="dense", rtol=1e-10)
+    assert not dense.exact and dense.report["n_dense"] == 1
+    assert same_span(dense.array(), orbit.reshape(len(orbit), -1))
+
+
+@case
 def d4_pixels_file_matches_numpy_nullspace():
     path = os.path.join(REPS, "d4_pixels.rep")
     gens = [(P, P) for P in d4_pixels()]

@@ -169,9 +169,9 @@ class Group:
     def name(self):
         return _lib.weyl_group_name(self._h).decode()
 
-    def __del__(self):
+    def __del__(self, _free=_lib.weyl_group_free):  # bound now: safe at exit
         if getattr(self, "_h", None):
-            _lib.weyl_group_free(self._h)
+            _free(self._h)
             self._h = None
 
     def __repr__(self):
@@ -188,9 +188,9 @@ class _Rep:
         self._h = h
         self.dim = _lib.weyl_rep_dim(h)
 
-    def __del__(self):
+    def __del__(self, _free=_lib.weyl_rep_free):
         if getattr(self, "_h", None):
-            _lib.weyl_rep_free(self._h)
+            _free(self._h)
             self._h = None
 
 
@@ -231,9 +231,9 @@ class Basis:
         self.out_dim = _lib.weyl_basis_out_dim(h)
         self.exact = bool(_lib.weyl_basis_is_exact(h))
 
-    def __del__(self):
+    def __del__(self, _free=_lib.weyl_basis_free):
         if getattr(self, "_h", None):
-            _lib.weyl_basis_free(self._h)  # before the reps it may refer to
+            _free(self._h)  # before the reps it may refer to
             self._h = None
 
     @property
