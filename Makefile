@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= 2
 
-.PHONY: all build demo test test-asan bench clean
+.PHONY: all build demo test test-asan bench docs clean
 
 all: build
 
@@ -27,6 +27,13 @@ test-asan:
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure
+
+# The HTML reference of include/weyl (Doxygen, `apt-get install doxygen`):
+# $(BUILD)/docs/html/index.html. Any Doxygen warning fails it.
+docs:
+	WEYL_DOCS_DIR=$(BUILD)/docs \
+	WEYL_VERSION=$$(sed -n 's/^#define WEYL_VERSION_STRING "\(.*\)"/\1/p' include/weyl/version.h) \
+	  doxygen src/Doxyfile
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -22,6 +22,7 @@
 
 #include "weyl/rep.h"
 
+/* Which path solves each block (weyl_solve_opts.solver). */
 typedef enum {
   WEYL_SOLVER_AUTO = 0, /* orbit for permutation blocks, else dense or iterative by size */
   WEYL_SOLVER_DENSE,    /* SVD of the stacked constraint for every block */
@@ -46,6 +47,7 @@ typedef enum {
 /* A gap sigma_kept_min / sigma_dropped_max below this is reported as small. */
 #define WEYL_SMALL_GAP 1e3
 
+/* Options of weyl_basis_solve; all-zero (or a NULL pointer) means the defaults. */
 typedef struct {
   weyl_solver solver; /* default WEYL_SOLVER_AUTO */
   double rtol;        /* <= 0 means WEYL_DEFAULT_RTOL */
@@ -59,7 +61,9 @@ typedef struct {
 /* Rank-decision report for the dense blocks of a basis. sigma values are
  * relative to the largest singular value of their block's constraint. */
 typedef struct {
-  int n_blocks, n_dense, n_orbit; /* distinct blocks solved, by path */
+  int n_blocks;          /* distinct blocks solved */
+  int n_dense;           /* of which by the dense SVD path */
+  int n_orbit;           /* of which by exact orbits */
   double min_gap;        /* smallest sigma_kept_min/sigma_dropped_max; INFINITY if exact */
   double max_dropped;    /* largest relative singular value counted as zero */
   double min_kept;       /* smallest relative singular value counted as non-zero */
@@ -80,6 +84,8 @@ typedef struct {
   size_t peak_bytes;     /* estimated peak working set of its solve */
 } weyl_block_info;
 
+/* A solved basis (opaque): from weyl_basis_solve or weyl_basis_solve_bias,
+ * freed with weyl_basis_free. */
 typedef struct weyl_basis weyl_basis;
 
 /* Solves for the maps in -> out (both reps of the same group). opts may be NULL.
@@ -89,13 +95,15 @@ typedef struct weyl_basis weyl_basis;
 weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
                              const weyl_solve_opts *opts, weyl_basis **basis);
 
+/* Frees a basis; NULL is allowed. */
 void weyl_basis_free(weyl_basis *b);
 
 int weyl_basis_dim(const weyl_basis *b);     /* number of basis elements */
-int weyl_basis_in_dim(const weyl_basis *b);
-int weyl_basis_out_dim(const weyl_basis *b);
+int weyl_basis_in_dim(const weyl_basis *b);  /* columns of each element: dim of rep_in */
+int weyl_basis_out_dim(const weyl_basis *b); /* rows of each element: dim of rep_out */
 /* 1 when every element is an exact 0/1 orbit indicator. */
 int weyl_basis_is_exact(const weyl_basis *b);
+/* The rank-decision report of the solve; owned by b, valid until it is freed. */
 const weyl_basis_report *weyl_basis_report_get(const weyl_basis *b);
 
 /* Number of distinct blocks solved, and block i's description.

@@ -17,6 +17,8 @@
 #define WEYL_MAX_LEAVES 256        /* named reps in one group */
 #define WEYL_DEFAULT_MAX_ORDER 20000 /* elements enumerated for `regular` */
 
+/* A group given by generators (opaque): from weyl_group_builtin or
+ * weyl_repfile_load, freed with weyl_group_free. */
 typedef struct weyl_group weyl_group;
 
 /* Builds a built-in group from its name: "Z(n)", "D(n)", "S(n)", "SO(n)",
@@ -26,19 +28,20 @@ typedef struct weyl_group weyl_group;
  * large, WEYL_EINVAL for NULL arguments. */
 weyl_status weyl_group_builtin(const char *name, weyl_group **g);
 
+/* Frees a group; NULL is allowed. Reps of g must be freed first. */
 void weyl_group_free(weyl_group *g);
 
 /* The group's label ("D4_pixels", "SO(3)"). */
 const char *weyl_group_name(const weyl_group *g);
-int weyl_group_ndisc(const weyl_group *g);
-int weyl_group_nalg(const weyl_group *g);
+int weyl_group_ndisc(const weyl_group *g); /* number of discrete generators */
+int weyl_group_nalg(const weyl_group *g);  /* number of Lie algebra generators */
 /* Names of generator k (discrete or algebra); NULL when k is out of range. */
-const char *weyl_group_disc_name(const weyl_group *g, int k);
-const char *weyl_group_alg_name(const weyl_group *g, int k);
+const char *weyl_group_disc_name(const weyl_group *g, int k); /* discrete generator k */
+const char *weyl_group_alg_name(const weyl_group *g, int k);  /* algebra generator k */
 /* Number of named leaf representations and the name/dimension of leaf i. */
 int weyl_group_nleaves(const weyl_group *g);
-const char *weyl_group_leaf_name(const weyl_group *g, int i);
-int weyl_group_leaf_dim(const weyl_group *g, int i);
+const char *weyl_group_leaf_name(const weyl_group *g, int i); /* NULL when i is out of range */
+int weyl_group_leaf_dim(const weyl_group *g, int i);          /* 0 when i is out of range */
 
 /* Enumerates a finite group (no algebra generators) by closure of its
  * discrete generators acting on the direct sum of all its leaf reps, with

@@ -10,14 +10,19 @@
 
 #include "weyl/basis.h"
 
-typedef enum { WEYL_FORMAT_TEXT, WEYL_FORMAT_JSON, WEYL_FORMAT_NPY } weyl_format;
+/* Output formats of weyl_io_write. */
+typedef enum {
+  WEYL_FORMAT_TEXT, /* for people: dimensions and the weight-sharing pattern */
+  WEYL_FORMAT_JSON, /* rep-format.md section 3, %.17g numbers */
+  WEYL_FORMAT_NPY   /* NumPy .npy: float64, C order, shape (dim, out, in) */
+} weyl_format;
 
 /* What the writers print about a basis besides the matrices. */
 typedef struct {
   const char *group;   /* group label */
   const char *in;      /* the --in expression as given */
   const char *out;     /* the --out expression as given */
-  const weyl_basis *basis;
+  const weyl_basis *basis; /* the maps in -> out */
   const weyl_basis *bias; /* may be NULL */
 } weyl_io_basis;
 

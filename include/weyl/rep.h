@@ -13,6 +13,8 @@
 
 #define WEYL_MAX_REP_DIM (1 << 22) /* largest dimension an expression may have */
 
+/* A representation (opaque, immutable, reference-counted): from
+ * weyl_rep_parse or the constructors below, released with weyl_rep_free. */
 typedef struct weyl_rep weyl_rep;
 
 /* Parses an expression of rep-format.md section 2 ("V**2 + 3*Scalar", "V.T",
@@ -24,21 +26,34 @@ weyl_status weyl_rep_parse(weyl_group *g, const char *expr, weyl_rep **rep);
 
 /* Constructors. Each returns a new reference in *rep (free with
  * weyl_rep_free); arguments are borrowed (their counts are incremented). */
+/* The trivial rep, dimension 1 (`Scalar`). */
 weyl_status weyl_rep_scalar(weyl_group *g, weyl_rep **rep);
+/* The group's leaf rep called name ("V" is the first one); WEYL_EINVAL when
+ * there is none. */
 weyl_status weyl_rep_leaf(weyl_group *g, const char *name, weyl_rep **rep);
+/* The regular rep of a finite group (`regular`); WEYL_EINVAL for a group with
+ * algebra generators, WEYL_ELIMIT past the group order limit. */
 weyl_status weyl_rep_regular(weyl_group *g, weyl_rep **rep);
+/* The frequency-freq 2x2 rotation rep (`rot(k)`) of Z(n), D(n), SO(2), O(2);
+ * WEYL_EINVAL for other groups. */
 weyl_status weyl_rep_rot(weyl_group *g, int freq, weyl_rep **rep);
+/* a + b, the direct sum (a's indices first); WEYL_EINVAL for reps of two groups. */
 weyl_status weyl_rep_sum(const weyl_rep *a, const weyl_rep *b, weyl_rep **rep);
+/* k*a, k copies of a; WEYL_EINVAL for k < 1. */
 weyl_status weyl_rep_copies(int k, const weyl_rep *a, weyl_rep **rep);
+/* a*b, the tensor product (index i*dim(b) + j); WEYL_EINVAL for reps of two groups. */
 weyl_status weyl_rep_tensor(const weyl_rep *a, const weyl_rep *b, weyl_rep **rep);
+/* a**k, the k-th tensor power (a**0 is Scalar); WEYL_EINVAL for k < 0,
+ * WEYL_ELIMIT past WEYL_MAX_REP_DIM. */
 weyl_status weyl_rep_power(const weyl_rep *a, int k, weyl_rep **rep);
+/* a.T, the dual: rho(h)^{-T}, -drho(A)^T. */
 weyl_status weyl_rep_dual(const weyl_rep *a, weyl_rep **rep);
 
 /* Drops one reference; NULL is allowed. */
 void weyl_rep_free(const weyl_rep *rep);
 
-int weyl_rep_dim(const weyl_rep *rep);
-weyl_group *weyl_rep_group(const weyl_rep *rep);
+int weyl_rep_dim(const weyl_rep *rep);            /* its dimension */
+weyl_group *weyl_rep_group(const weyl_rep *rep); /* the group it is a rep of (borrowed) */
 
 /* Writes the canonical text of the rep into buf (at most cap bytes, always
  * terminated): equal texts mean equal reps. Returns the length it needed. */
@@ -46,8 +61,8 @@ int weyl_rep_str(const weyl_rep *rep, char *buf, int cap);
 
 /* Dense matrices: out is dim x dim row-major, allocated by the caller.
  * Returns WEYL_EINVAL for k out of range, WEYL_ELIMIT for dim > 4096. */
-weyl_status weyl_rep_rho(const weyl_rep *rep, int k, double *out);
-weyl_status weyl_rep_drho(const weyl_rep *rep, int k, double *out);
+weyl_status weyl_rep_rho(const weyl_rep *rep, int k, double *out);  /* discrete generator k */
+weyl_status weyl_rep_drho(const weyl_rep *rep, int k, double *out); /* algebra generator k */
 
 /* 1 when every discrete generator acts by a permutation and every algebra
  * generator by zero, else 0. Such reps get exact orbit bases. */

@@ -6,8 +6,9 @@
 #ifndef WEYL_STATUS_H
 #define WEYL_STATUS_H
 
+/* What a fallible call returns; WEYL_OK is 0, so `if (s)` tests for failure. */
 typedef enum {
-  WEYL_OK = 0,
+  WEYL_OK = 0,     /* success */
   WEYL_EINVAL = 1,  /* an argument is wrong: NULL, mismatched groups, bad name */
   WEYL_EPARSE = 2,  /* a .rep file or an expression is malformed */
   WEYL_ELIMIT = 3,  /* a documented size limit would be exceeded */

@@ -9,8 +9,9 @@
 #include "weyl/basis.h"
 #include "weyl/group.h"
 #include "weyl/status.h"
+#include "weyl/version.h"
 
-#define WEYL_CLI_VERSION "0.1.0"
+#define WEYL_CLI_VERSION WEYL_VERSION_STRING /* one version: weyl/version.h */
 
 /* Exit codes (documented in main.c and `weyl --help`). */
 enum {
