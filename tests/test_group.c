@@ -260,6 +260,7 @@ Test(group_order, regular_perm_rows_are_permutations) {
     weyl_group *g = builtin(names[t]);
     long order = 0;
     cr_assert_eq(weyl_group_order(g, 0, &order), WEYL_OK, "%s", weyl_last_error());
+    cr_assert(order > 0 && order <= WEYL_DEFAULT_MAX_ORDER);
     char *seen = malloc((size_t)order);
     for (int k = 0; k < g->n_disc; k++) {
       memset(seen, 0, (size_t)order);

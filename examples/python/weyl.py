@@ -95,15 +95,17 @@ _S = ctypes.c_int  # weyl_status
 
 
 class _SolveOpts(ctypes.Structure):
+    # Mirrors weyl_solve_opts in include/weyl/basis.h field by field.
     _fields_ = [("solver", ctypes.c_int), ("rtol", ctypes.c_double),
-                ("max_bytes", ctypes.c_size_t)]
+                ("max_bytes", ctypes.c_size_t), ("progress", ctypes.c_void_p),
+                ("progress_ctx", ctypes.c_void_p)]
 
 
 class _Report(ctypes.Structure):
     _fields_ = [("n_blocks", ctypes.c_int), ("n_dense", ctypes.c_int),
                 ("n_orbit", ctypes.c_int), ("min_gap", ctypes.c_double),
                 ("max_dropped", ctypes.c_double), ("min_kept", ctypes.c_double),
-                ("seconds", ctypes.c_double)]
+                ("seconds", ctypes.c_double), ("n_iterative", ctypes.c_int)]
 
 
 _SIGNATURES = {

@@ -55,7 +55,7 @@ typedef struct {
   /* Called (when set) as the solve moves on: stage names what is running,
    * done is the fraction of the whole solve finished. The library never prints. */
   void (*progress)(void *ctx, const char *stage, double done);
-  void *progress_ctx;
+  void *progress_ctx; /* passed back to progress as ctx */
 } weyl_solve_opts;
 
 /* Rank-decision report for the dense blocks of a basis. sigma values are
@@ -75,11 +75,14 @@ typedef struct {
  * as the basis). */
 typedef struct {
   const char *key;       /* "in->out" canonical text */
-  int in_dim, out_dim, dim;
+  int in_dim;            /* columns of the block: dim of its rep_in summand */
+  int out_dim;           /* rows of the block: dim of its rep_out summand */
+  int dim;               /* basis elements of the block */
   int copies;            /* places in the full W that share this block */
   const char *path;      /* "orbit", "dense" or "iterative" */
   double seconds;        /* wall time of its solve */
-  double min_kept, max_dropped; /* relative singular values around the cut */
+  double min_kept;       /* smallest relative singular value kept (dense paths) */
+  double max_dropped;    /* largest relative singular value counted as zero */
   double residual;       /* largest checked relative residual (iterative), else 0 */
   size_t peak_bytes;     /* estimated peak working set of its solve */
 } weyl_block_info;
@@ -106,9 +109,10 @@ int weyl_basis_is_exact(const weyl_basis *b);
 /* The rank-decision report of the solve; owned by b, valid until it is freed. */
 const weyl_basis_report *weyl_basis_report_get(const weyl_basis *b);
 
-/* Number of distinct blocks solved, and block i's description.
- * Returns WEYL_EINVAL for i out of range. */
+/* Number of distinct blocks solved (0 for NULL). */
 int weyl_basis_nblocks(const weyl_basis *b);
+/* Fills *info with the description of distinct block i.
+ * Returns WEYL_EINVAL for i out of range or NULL arguments. */
 weyl_status weyl_basis_block_info(const weyl_basis *b, int i, weyl_block_info *info);
 
 /* Writes basis element k as a full out_dim x in_dim matrix into W. */
