@@ -256,7 +256,7 @@ static void paths(const weyl_basis_report *r, char *buf, size_t cap) {
 }
 
 static int run_case(const bench_case *c, double limit_s) {
-  char name[48], used[32], pair[64];
+  char name[48], pair[64];
   snprintf(pair, sizeof pair, "%s -> %s", c->in, strcmp(c->in, c->out) ? c->out : "same");
   if (c->grid)
     snprintf(name, sizeof name, "%s %dx%d", c->group[0] == 'D' ? "D4" : "p4", c->grid, c->grid);
@@ -281,6 +281,7 @@ static int run_case(const bench_case *c, double limit_s) {
   } else {
     double res = check_residual(in, out, b), base = baseline(in, out, limit_s);
     bad = weyl_basis_dim(b) != c->known || !(res < 1e-10);
+    char used[32];
     paths(weyl_basis_report_get(b), used, sizeof used);
     char bs[16] = "-", ratio[16] = "-";
     if (base >= 0)

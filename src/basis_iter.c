@@ -458,10 +458,10 @@ static weyl_status decide(const gen_set *g, const double *W, int n, double rtol,
   weyl_block coef = {0};
   double *M = malloc(m * (size_t)n * sizeof *M);
   weyl_status s = M ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
-  if (s == WEYL_OK)
+  if (s == WEYL_OK) {
     stacked_images(g, W, n, M);
-  if (s == WEYL_OK)
     s = weyl_nullspace_qr(M, m, n, rtol, ref, &coef);
+  }
   free(M);
   if (s == WEYL_OK) {
     blk->dim = coef.dim;
