@@ -34,13 +34,14 @@ void cli_explain(FILE *f, const char *what, const weyl_basis *b) {
   }
 }
 
-/* Prints only once a solve has run for half a second: short ones stay quiet. */
+/* A stage that starts (done < 0: one long LAPACK call may follow) is shown at
+ * once; block counts only once the solve has run for half a second. */
 void cli_progress(void *ctx, const char *stage, double done) {
   cli_progress_state *p = ctx;
   double t = wall();
   if (p->start == 0)
     p->start = t;
-  if (t - p->start < 0.5)
+  if (done >= 0 && t - p->start < 0.5)
     return;
   if (done >= 0)
     fprintf(stderr, "\rweyl: %s %3.0f%%  %.1f s\033[K", stage, 100 * done, t - p->start);
