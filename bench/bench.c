@@ -27,8 +27,8 @@
 #define BASE_RATE 1.2e10 /* flop/s assumed for the baseline: Z(64) measured 67 s here */
 
 typedef struct {
-  const char *group;  /* built-in name, or "D4px(n)" / "p4px(n)" for pixel grids */
-  int grid;           /* n for the pixel groups */
+  const char *group; /* built-in name, or "D4px(n)" / "p4px(n)" for pixel grids */
+  int grid;          /* n for the pixel groups */
   const char *in, *out;
   long known;         /* the basis dimension, known by counting (see README) */
   int quick;          /* part of --quick */
@@ -57,7 +57,8 @@ static const bench_case CASES[] = {
     {"SO(1,3)", 0, "V**4", "Scalar", 4, 1, WEYL_SOLVER_AUTO},
     /* 16*16 S->S + 16*8 S->V2 + 16*16 V->V + 16*8 V->V2 + 8*8*3 V2->V2
      * + 8*16 V2->S + 8*16 V2->V = 1216 (Hom dims of SO(3): 1, 1, 1, 1, 3, 1, 1). */
-    {"SO(3)", 0, "16*Scalar + 16*V + 8*V**2", "16*Scalar + 16*V + 8*V**2", 1216, 1, WEYL_SOLVER_AUTO},
+    {"SO(3)", 0, "16*Scalar + 16*V + 8*V**2", "16*Scalar + 16*V + 8*V**2", 1216, 1,
+     WEYL_SOLVER_AUTO},
 };
 
 static double now(void) {
@@ -79,7 +80,8 @@ static void rot90_torus(int n, int x, int y, int *u, int *v) { *u = (n - y) % n,
 
 static int set_perm(weyl_action *a, int n, pixel_map f) {
   a->perm = malloc((size_t)n * n * sizeof *a->perm);
-  if (!a->perm) return 0;
+  if (!a->perm)
+    return 0;
   for (int x = 0; x < n; x++)
     for (int y = 0; y < n; y++) {
       int u, v;
@@ -97,11 +99,13 @@ static weyl_group *pixel_group(const char *kind, int n) {
   weyl_group *g = weyl_group_new(label, d4 ? 2 : 3, d4 ? d4_names : p4_names, 0, NULL);
   weyl_leaf *v = g ? weyl_group_add_leaf(g, "V", n * n) : NULL;
   int ok = v != NULL;
-  if (ok && d4) ok = set_perm(&v->disc[0], n, rot90) && set_perm(&v->disc[1], n, flip);
+  if (ok && d4)
+    ok = set_perm(&v->disc[0], n, rot90) && set_perm(&v->disc[1], n, flip);
   if (ok && !d4)
     ok = set_perm(&v->disc[0], n, shift_x) && set_perm(&v->disc[1], n, shift_y) &&
          set_perm(&v->disc[2], n, rot90_torus);
-  if (!ok) weyl_group_free(g);
+  if (!ok)
+    weyl_group_free(g);
   return ok ? g : NULL;
 }
 
@@ -109,7 +113,8 @@ static weyl_group *pixel_group(const char *kind, int n) {
 
 static double frob(const double *a, size_t n) {
   double s = 0;
-  for (size_t i = 0; i < n; i++) s += a[i] * a[i];
+  for (size_t i = 0; i < n; i++)
+    s += a[i] * a[i];
   return sqrt(s);
 }
 
@@ -127,7 +132,8 @@ static double perm_residual(const weyl_rep *in, const weyl_rep *out, const doubl
         double d = W[(size_t)po[i] * ni + pi[j]] - W[(size_t)i * ni + j];
         s += d * d;
       }
-    if (sqrt(s) > worst) worst = sqrt(s);
+    if (sqrt(s) > worst)
+      worst = sqrt(s);
   }
   free(pi);
   free(po);
@@ -148,13 +154,15 @@ static double dense_residual(const weyl_rep *in, const weyl_rep *out, const doub
   double *ri = malloc((size_t)ni * ni * sizeof *ri), *ro = malloc((size_t)no * no * sizeof *ro);
   double *r = malloc(n * sizeof *r), worst = 0;
   for (int k = 0; ri && ro && r && k < weyl_group_ndisc(g) + weyl_group_nalg(g); k++) {
-    if (!gen_matrix(in, k, ri) || !gen_matrix(out, k, ro)) return INFINITY;
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, no, ni, no, 1.0, ro, no, W, ni, 0.0,
-                r, ni);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, no, ni, ni, -1.0, W, ni, ri, ni, 1.0,
-                r, ni);
+    if (!gen_matrix(in, k, ri) || !gen_matrix(out, k, ro))
+      return INFINITY;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, no, ni, no, 1.0, ro, no, W, ni, 0.0, r,
+                ni);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, no, ni, ni, -1.0, W, ni, ri, ni, 1.0, r,
+                ni);
     double e = frob(r, n);
-    if (e > worst) worst = e;
+    if (e > worst)
+      worst = e;
   }
   free(ri), free(ro), free(r);
   return worst;
@@ -199,12 +207,15 @@ static double *stacked(const weyl_rep *in, const weyl_rep *out, size_t m) {
     for (int i = 0; ok && i < no; i++)
       for (int j = 0; j < ni; j++) {
         size_t row = (size_t)k * d + (size_t)i * ni + j;
-        for (int p = 0; p < no; p++) C[((size_t)p * ni + j) * m + row] += ro[i * no + p];
-        for (int q = 0; q < ni; q++) C[((size_t)i * ni + q) * m + row] -= ri[q * ni + j];
+        for (int p = 0; p < no; p++)
+          C[((size_t)p * ni + j) * m + row] += ro[i * no + p];
+        for (int q = 0; q < ni; q++)
+          C[((size_t)i * ni + q) * m + row] -= ri[q * ni + j];
       }
   }
   free(ri), free(ro);
-  if (!ok) free(C);
+  if (!ok)
+    free(C);
   return ok ? C : NULL;
 }
 
@@ -215,7 +226,8 @@ static double baseline(const weyl_rep *in, const weyl_rep *out, double limit_s) 
   int ng = weyl_group_ndisc(g) + weyl_group_nalg(g);
   double m = d * (ng > 0 ? ng : 1);
   double flops = 4 * m * d * d + 8 * d * d * d; /* QR of the tall matrix + SVD with vectors */
-  if (8 * (m * d + 2 * d * d) > 4 * GIB || flops / BASE_RATE > limit_s) return -1;
+  if (8 * (m * d + 2 * d * d) > 4 * GIB || flops / BASE_RATE > limit_s)
+    return -1;
   double *C = stacked(in, out, (size_t)m);
   double *sv = malloc((size_t)d * sizeof *sv), *vt = malloc((size_t)(d * d) * sizeof *vt);
   double t = -1;
@@ -232,7 +244,8 @@ static double baseline(const weyl_rep *in, const weyl_rep *out, double limit_s) 
 /* ---------- one row of the table ---------- */
 
 static weyl_group *case_group(const bench_case *c) {
-  if (c->grid) return pixel_group(c->group, c->grid);
+  if (c->grid)
+    return pixel_group(c->group, c->grid);
   weyl_group *g = NULL;
   return weyl_group_builtin(c->group, &g) == WEYL_OK ? g : NULL;
 }
@@ -243,11 +256,12 @@ static void paths(const weyl_basis_report *r, char *buf, size_t cap) {
 }
 
 static int run_case(const bench_case *c, double limit_s) {
-  char name[48], used[32], pair[64];
+  char name[48], pair[64];
   snprintf(pair, sizeof pair, "%s -> %s", c->in, strcmp(c->in, c->out) ? c->out : "same");
-  if (c->grid) snprintf(name, sizeof name, "%s %dx%d", c->group[0] == 'D' ? "D4" : "p4",
-                        c->grid, c->grid);
-  else snprintf(name, sizeof name, "%s%s", c->group, c->solver == WEYL_SOLVER_DENSE ? " [dense]" : "");
+  if (c->grid)
+    snprintf(name, sizeof name, "%s %dx%d", c->group[0] == 'D' ? "D4" : "p4", c->grid, c->grid);
+  else
+    snprintf(name, sizeof name, "%s%s", c->group, c->solver == WEYL_SOLVER_DENSE ? " [dense]" : "");
   weyl_group *g = case_group(c);
   weyl_rep *in = NULL, *out = NULL;
   weyl_basis *b = NULL;
@@ -267,9 +281,11 @@ static int run_case(const bench_case *c, double limit_s) {
   } else {
     double res = check_residual(in, out, b), base = baseline(in, out, limit_s);
     bad = weyl_basis_dim(b) != c->known || !(res < 1e-10);
+    char used[32];
     paths(weyl_basis_report_get(b), used, sizeof used);
     char bs[16] = "-", ratio[16] = "-";
-    if (base >= 0) snprintf(bs, sizeof bs, "%.3f", base), snprintf(ratio, sizeof ratio, "%.2f", t / base);
+    if (base >= 0)
+      snprintf(bs, sizeof bs, "%.3f", base), snprintf(ratio, sizeof ratio, "%.2f", t / base);
     printf("%-14s %-30s %9ld %7d %7ld %-15s %8.3f %9s %6s %9.1e %s\n", name, pair, d,
            weyl_basis_dim(b), c->known, used, t, bs, ratio, res, bad ? "FAIL" : "ok");
   }
@@ -287,11 +303,12 @@ int main(int argc, char **argv) {
     return 2;
   }
   double limit = quick ? 2.0 : 60.0;
-  printf("%-14s %-30s %9s %7s %7s %-15s %8s %9s %6s %9s %s\n", "group", "in -> out",
-         "d=in*out", "dim", "known", "path", "weyl s", "dgesdd s", "ratio", "residual", "check");
+  printf("%-14s %-30s %9s %7s %7s %-15s %8s %9s %6s %9s %s\n", "group", "in -> out", "d=in*out",
+         "dim", "known", "path", "weyl s", "dgesdd s", "ratio", "residual", "check");
   int failed = 0;
   for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++)
-    if (!quick || CASES[i].quick) failed += run_case(&CASES[i], limit);
+    if (!quick || CASES[i].quick)
+      failed += run_case(&CASES[i], limit);
   printf("baseline '-': skipped, its matrix would pass 4 GiB or its estimated time %.0f s\n",
          limit);
   return failed ? 1 : 0;

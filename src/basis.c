@@ -64,6 +64,7 @@ static weyl_status solve_block(const weyl_rep *in, const weyl_rep *out,
     if (applicable || o->solver != WEYL_SOLVER_AUTO) return s;
     weyl_block_clear_results(blk); /* not applicable: auto falls back to dense */
   }
+  if (o->progress) o->progress(o->progress_ctx, "dense: QR + SVD of the stacked constraint", -1.0);
   return weyl_block_solve_dense(in, out, o->rtol, o->max_bytes, blk);
 }
 

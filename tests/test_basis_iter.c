@@ -29,7 +29,8 @@ static weyl_basis *solve(const weyl_rep *in, const weyl_rep *out, weyl_solver so
 static double *elements(const weyl_basis *b, size_t n) {
   int dim = weyl_basis_dim(b);
   double *E = malloc(sizeof(double) * (dim > 0 ? dim : 1) * n);
-  for (int k = 0; k < dim; k++) cr_assert_eq(weyl_basis_element(b, k, E + k * n), WEYL_OK);
+  for (int k = 0; k < dim; k++)
+    cr_assert_eq(weyl_basis_element(b, k, E + k * n), WEYL_OK);
   return E;
 }
 
@@ -39,8 +40,10 @@ static double distance_to_span(const double *Q, int dim, const double *w, size_t
   memcpy(r, w, sizeof(double) * n);
   for (int k = 0; k < dim; k++) {
     double c = 0;
-    for (size_t e = 0; e < n; e++) c += Q[k * n + e] * w[e];
-    for (size_t e = 0; e < n; e++) r[e] -= c * Q[k * n + e];
+    for (size_t e = 0; e < n; e++)
+      c += Q[k * n + e] * w[e];
+    for (size_t e = 0; e < n; e++)
+      r[e] -= c * Q[k * n + e];
   }
   double d = ref_norm(r, n);
   free(r);
@@ -57,14 +60,16 @@ static void expect_same_space(const char *group, const char *in_expr, const char
   weyl_basis *it = solve(in, out, WEYL_SOLVER_ITERATIVE), *de = solve(in, out, WEYL_SOLVER_DENSE);
   size_t n = (size_t)weyl_rep_dim(in) * weyl_rep_dim(out);
   int dim = weyl_basis_dim(it);
-  cr_assert_eq(dim, known, "%s %s -> %s: iterative dim %d, known %d", group, in_expr, out_expr,
-               dim, known);
+  cr_assert_eq(dim, known, "%s %s -> %s: iterative dim %d, known %d", group, in_expr, out_expr, dim,
+               known);
   cr_assert_eq(weyl_basis_dim(de), known, "dense dim %d", weyl_basis_dim(de));
   double *I = elements(it, n), *D = elements(de, n);
   for (int k = 0; k < dim; k++) {
     cr_assert_lt(fabs(ref_norm(I + k * n, n) - 1), 1e-12, "iterative element %d not unit", k);
-    cr_assert_lt(distance_to_span(D, dim, I + k * n, n), 1e-10, "iterative %d not in dense span", k);
-    cr_assert_lt(distance_to_span(I, dim, D + k * n, n), 1e-10, "dense %d not in iterative span", k);
+    cr_assert_lt(distance_to_span(D, dim, I + k * n, n), 1e-10, "iterative %d not in dense span",
+                 k);
+    cr_assert_lt(distance_to_span(I, dim, D + k * n, n), 1e-10, "dense %d not in iterative span",
+                 k);
     double r = ref_residual(in, out, I + k * n);
     cr_assert_lt(r, 1e-10, "element %d residual %g", k, r);
   }
@@ -127,8 +132,8 @@ Test(basis_iter, auto_picks_orbit_dense_or_iterative) {
     weyl_block_info info;
     cr_assert_eq(weyl_basis_nblocks(b), 1);
     cr_assert_eq(weyl_basis_block_info(b, 0, &info), WEYL_OK);
-    cr_assert_str_eq(info.path, cases[c].path, "%s %s -> %s took %s", cases[c].group,
-                     cases[c].in, cases[c].out, info.path);
+    cr_assert_str_eq(info.path, cases[c].path, "%s %s -> %s took %s", cases[c].group, cases[c].in,
+                     cases[c].out, info.path);
     weyl_basis_free(b), weyl_rep_free(in), weyl_rep_free(out), weyl_group_free(g);
   }
 }

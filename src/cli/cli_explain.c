@@ -14,34 +14,44 @@ static double wall(void) {
 
 void cli_explain(FILE *f, const char *what, const weyl_basis *b) {
   const weyl_basis_report *r = weyl_basis_report_get(b);
-  fprintf(f, "%s: %d elements from %d distinct blocks (%d orbit, %d dense, %d iterative) in "
-          "%.3f s\n", what, weyl_basis_dim(b), r->n_blocks, r->n_orbit, r->n_dense,
-          r->n_iterative, r->seconds);
+  fprintf(f,
+          "%s: %d elements from %d distinct blocks (%d orbit, %d dense, %d iterative) in "
+          "%.3f s\n",
+          what, weyl_basis_dim(b), r->n_blocks, r->n_orbit, r->n_dense, r->n_iterative, r->seconds);
   for (int i = 0; i < weyl_basis_nblocks(b); i++) {
     weyl_block_info in;
-    if (weyl_basis_block_info(b, i, &in) != WEYL_OK) continue;
+    if (weyl_basis_block_info(b, i, &in) != WEYL_OK)
+      continue;
     fprintf(f, "  %-9s %s  (%d x %d, x%d)  dim %d  %.3f s  peak %.3g MiB", in.path, in.key,
             in.out_dim, in.in_dim, in.copies, in.dim, in.seconds, in.peak_bytes / 1048576.0);
-    if (in.max_dropped > 0) fprintf(f, "  gap %.3g", in.min_kept / in.max_dropped);
-    else fputs(in.dim > 0 && in.min_kept >= 1 ? "  exact" : "  gap inf", f);
-    if (in.residual > 0) fprintf(f, "  residual %.2g", in.residual);
+    if (in.max_dropped > 0)
+      fprintf(f, "  gap %.3g", in.min_kept / in.max_dropped);
+    else
+      fputs(in.dim > 0 && in.min_kept >= 1 ? "  exact" : "  gap inf", f);
+    if (in.residual > 0)
+      fprintf(f, "  residual %.2g", in.residual);
     fputc('\n', f);
   }
 }
 
-/* Prints only once a solve has run for half a second: short ones stay quiet. */
+/* A stage that starts (done < 0: one long LAPACK call may follow) is shown at
+ * once; block counts only once the solve has run for half a second. */
 void cli_progress(void *ctx, const char *stage, double done) {
   cli_progress_state *p = ctx;
   double t = wall();
-  if (p->start == 0) p->start = t;
-  if (t - p->start < 0.5) return;
-  if (done >= 0) fprintf(stderr, "\rweyl: %s %3.0f%%  %.1f s\033[K", stage, 100 * done,
-                         t - p->start);
-  else fprintf(stderr, "\rweyl: %s  %.1f s\033[K", stage, t - p->start);
+  if (p->start == 0)
+    p->start = t;
+  if (done >= 0 && t - p->start < 0.5)
+    return;
+  if (done >= 0)
+    fprintf(stderr, "\rweyl: %s %3.0f%%  %.1f s\033[K", stage, 100 * done, t - p->start);
+  else
+    fprintf(stderr, "\rweyl: %s  %.1f s\033[K", stage, t - p->start);
   p->shown = 1;
 }
 
 void cli_progress_end(cli_progress_state *p) {
-  if (p->shown) fputs("\r\033[K", stderr);
+  if (p->shown)
+    fputs("\r\033[K", stderr);
   p->shown = 0;
 }

@@ -123,8 +123,10 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
   }
   if (!s) s = weyl_basis_solve_bias(out, &opts, &bias);
   cli_progress_end(&progress);
-  if (!s && a->explain) cli_explain(stderr, "basis", basis);
-  if (!s && a->explain) cli_explain(stderr, "bias", bias);
+  if (!s && a->explain) {
+    cli_explain(stderr, "basis", basis);
+    cli_explain(stderr, "bias", bias);
+  }
   if (!s) s = write_result(a, g, basis, bias);
   int rc = s ? cli_fail(s, context) : CLI_OK;
   weyl_basis_free(bias);
