@@ -41,4 +41,7 @@ weyl_status weyl_block_solve_dense(const weyl_rep *in, const weyl_rep *out, doub
                                    size_t max_bytes, weyl_block *blk);
 void weyl_block_clear(weyl_block *blk);
 
+/* Fills b->report (all but seconds) from the solved blocks. */
+void weyl_basis_summarize(weyl_basis *b);
+
 #endif
