@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "basis_impl.h"
+#include "conv_impl.h"
 #include "group_impl.h"
 #include "rep_impl.h"
 #include "status_impl.h"
@@ -13,9 +14,9 @@
 
 weyl_status weyl_conv_grid(const weyl_group *g, int *h, int *w) {
   if (!g || !h || !w) return weyl_fail(WEYL_EINVAL, "weyl_conv_grid: NULL argument");
-  if (g->grid_h <= 0)
-    return weyl_fail(WEYL_EINVAL, "group %s is not a grid group (T(n), T(h,w), p4(n), p4m(n))",
-                     g->name);
+  if (g->grid_h <= 0 || g->grid_kernel)
+    return weyl_fail(WEYL_EINVAL, "group %s is not a grid group (T(n), T(h,w), p4(n), p4m(n))%s",
+                     g->name, g->grid_kernel ? ": a kernel group has no translations" : "");
   *h = g->grid_h;
   *w = g->grid_w;
   return WEYL_OK;
@@ -23,20 +24,23 @@ weyl_status weyl_conv_grid(const weyl_group *g, int *h, int *w) {
 
 /* ---- positions ------------------------------------------------------------ */
 
-static weyl_status positions_at(const weyl_rep *r, int *pos) {
+weyl_status weyl_conv_positions_at(const weyl_rep *r, int *pos) {
   int n2 = r->g->grid_h * r->g->grid_w;
   weyl_status s = WEYL_OK;
   switch (r->kind) {
   case REP_SCALAR: pos[0] = -1; break;
+  case REP_REGULAR: /* enumerated (kernel groups): elements sit on no pixel */
+    for (int i = 0; i < r->dim; i++) pos[i] = -1;
+    break;
   case REP_LEAF: /* every leaf of a grid group is s*h*w + pixel (conv_groups.c) */
     for (int i = 0; i < r->dim; i++) pos[i] = i % n2;
     break;
-  case REP_DUAL: s = positions_at(r->a, pos); break; /* a permutation's dual is itself */
+  case REP_DUAL: s = weyl_conv_positions_at(r->a, pos); break; /* a permutation's dual is itself */
   case REP_SUM:
-    if ((s = positions_at(r->a, pos)) == WEYL_OK) s = positions_at(r->b, pos + r->a->dim);
+    if ((s = weyl_conv_positions_at(r->a, pos)) == WEYL_OK) s = weyl_conv_positions_at(r->b, pos + r->a->dim);
     break;
   case REP_COPIES:
-    if ((s = positions_at(r->a, pos)) != WEYL_OK) break;
+    if ((s = weyl_conv_positions_at(r->a, pos)) != WEYL_OK) break;
     for (int c = 1; c < r->arg; c++) memcpy(pos + c * r->a->dim, pos, (size_t)r->a->dim * sizeof *pos);
     break;
   default:
@@ -50,7 +54,7 @@ weyl_status weyl_conv_positions(const weyl_rep *rep, int *pos) {
   if (!rep || !pos) return weyl_fail(WEYL_EINVAL, "weyl_conv_positions: NULL argument");
   int h, w;
   weyl_status s = weyl_conv_grid(weyl_rep_group(rep), &h, &w);
-  return s ? s : positions_at(rep, pos);
+  return s ? s : weyl_conv_positions_at(rep, pos);
 }
 
 /* ---- masks ---------------------------------------------------------------- */

@@ -83,7 +83,7 @@ static weyl_status build(const grid_spec *sp, weyl_group **out) {
     weyl_group_free(g);
     return weyl_fail(WEYL_ENOMEM, "out of memory building group %s", sp->label);
   }
-  if (sp->periodic) g->grid_h = sp->h, g->grid_w = sp->w;
+  g->grid_h = sp->h, g->grid_w = sp->w, g->grid_kernel = !sp->periodic;
   *out = g;
   return WEYL_OK;
 }

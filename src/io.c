@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io_impl.h"
 #include "status_impl.h"
-#include "weyl/io.h"
 
 /* The text view prints matrices only up to this many numbers: beyond it a
  * person cannot read them anyway, and JSON/npy are the right formats. */
@@ -246,23 +246,20 @@ static const char *pattern_cell(void *ctx, int i, int j, char buf[40]) {
   return buf;
 }
 
-static weyl_status label_elements(const weyl_basis *b, int *label, int *rank, int *used) {
+/* One combine with theta_k = k + 1 labels every entry at once: the orbit
+ * indicators are disjoint 0/1 matrices, so W[e] is exactly the label + 1
+ * (integers below 2^31 are exact doubles). */
+weyl_status weyl_io_label_elements(const weyl_basis *b, int *label, int *rank, int *used) {
   size_t n = elem_size(b);
   int dim = weyl_basis_dim(b);
-  double *W = alloc_doubles(n);
-  if (!W) return weyl_fail(WEYL_ENOMEM, "out of memory for a basis element");
-  for (size_t i = 0; i < n; i++) label[i] = -1;
-  for (int k = 0; k < dim; k++) {
-    weyl_status s = weyl_basis_element(b, k, W);
-    if (s) {
-      free(W);
-      return s;
-    }
-    for (size_t i = 0; i < n; i++)
-      if (W[i] != 0) label[i] = k;
-    rank[k] = -1;
-  }
+  double *W = alloc_doubles(n), *theta = alloc_doubles((size_t)dim);
+  weyl_status s = W && theta ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory for a basis element");
+  for (int k = 0; !s && k < dim; k++) theta[k] = k + 1.0, rank[k] = -1;
+  if (!s) s = weyl_basis_combine(b, theta, W);
+  for (size_t i = 0; !s && i < n; i++) label[i] = (int)W[i] - 1;
   free(W);
+  free(theta);
+  if (s) return s;
   *used = 0;
   for (size_t i = 0; i < n; i++)
     if (label[i] >= 0 && rank[label[i]] < 0) rank[label[i]] = (*used)++;
@@ -277,7 +274,7 @@ static weyl_status text_pattern_exact(FILE *f, const weyl_basis *b, int as_row) 
                weyl_basis_in_dim(b)};
   weyl_status s = WEYL_OK;
   if (!p.label || !p.rank) s = weyl_fail(WEYL_ENOMEM, "out of memory for a %zu-cell pattern", n);
-  if (!s) s = label_elements(b, p.label, p.rank, &used);
+  if (!s) s = weyl_io_label_elements(b, p.label, p.rank, &used);
   if (!s) {
     char last[8];
     element_name(used > 0 ? used - 1 : 0, last);
@@ -407,7 +404,7 @@ weyl_status weyl_io_format_parse(const char *name, weyl_format *fmt) {
 
 /* Writes into the open temporary file and makes the data durable before the
  * rename, so that PATH is either the old file or the complete new one. */
-static weyl_status write_temp(int fd, weyl_format fmt, const weyl_io_basis *b) {
+static weyl_status write_temp(int fd, weyl_io_writer write, const void *ctx) {
   /* mkstemp creates mode 0600; an output file is normally readable by others.
    * The umask cannot be read without changing it (not thread-safe), so 0644. */
   fchmod(fd, 0644);
@@ -416,14 +413,29 @@ static weyl_status write_temp(int fd, weyl_format fmt, const weyl_io_basis *b) {
     close(fd);
     return weyl_fail(WEYL_EIO, "%s", strerror(errno));
   }
-  weyl_status s = weyl_io_write(f, fmt, b);
+  weyl_status s = write(f, ctx);
   if (!s && fsync(fileno(f)) != 0) s = weyl_fail(WEYL_EIO, "fsync: %s", strerror(errno));
   if (fclose(f) != 0 && !s) s = weyl_fail(WEYL_EIO, "close: %s", strerror(errno));
   return s;
 }
 
+typedef struct {
+  weyl_format fmt;
+  const weyl_io_basis *b;
+} format_job;
+
+static weyl_status write_format(FILE *f, const void *ctx) {
+  const format_job *job = ctx;
+  return weyl_io_write(f, job->fmt, job->b);
+}
+
 weyl_status weyl_io_write_path(const char *path, weyl_format fmt, const weyl_io_basis *b) {
   if (!path || !b) return weyl_fail(WEYL_EINVAL, "weyl_io_write_path: NULL argument");
+  format_job job = {fmt, b};
+  return weyl_io_atomic(path, write_format, &job);
+}
+
+weyl_status weyl_io_atomic(const char *path, weyl_io_writer write, const void *ctx) {
   size_t len = strlen(path);
   char *tmp = malloc(len + sizeof ".tmp.XXXXXX");
   if (!tmp) return weyl_fail(WEYL_ENOMEM, "%s: out of memory", path);
@@ -435,7 +447,7 @@ weyl_status weyl_io_write_path(const char *path, weyl_format fmt, const weyl_io_
     free(tmp);
     return s;
   }
-  weyl_status s = write_temp(fd, fmt, b);
+  weyl_status s = write_temp(fd, write, ctx);
   if (!s && rename(tmp, path) != 0)
     s = weyl_fail(WEYL_EIO, "cannot rename to %s: %s", path, strerror(errno));
   else if (s)

@@ -30,6 +30,7 @@
 #define WEYL_CONV_H
 
 #include "weyl/basis.h"
+#include "weyl/io.h"
 
 /* The pixel grid of a grid group (T, p4, p4m). Returns WEYL_EINVAL for any
  * other group. */
@@ -64,5 +65,20 @@ weyl_status weyl_conv_restrict(const weyl_basis *b, const unsigned char *mask, d
  * equivariant maps, b being the solved basis for in -> out. */
 weyl_status weyl_conv_local(const weyl_rep *in, const weyl_rep *out, const weyl_basis *b, int k,
                             double tol, weyl_basis **local);
+
+/* Pictures of the filters (for weyl_io_write_svg) of a map in -> out of a
+ * grid or kernel group. Panel row r is the r-th output index sitting on
+ * pixel (0,0) or on no pixel (at most 64 rows are drawn); panel column c is
+ * the c-th input block: a copy of V, one stabiliser channel of regular (h*w
+ * consecutive indices), or a single index that sits on no pixel. A block is
+ * drawn as the k x k window of pixels around (0,0) for a grid group (k <= 0:
+ * the whole grid, centred on (0,0)) and as the whole kernel for a kernel
+ * group; so a p4 lifting layer shows 4 rotated copies of one 3 x 3 filter.
+ * *panels is new (free with weyl_conv_panels_free); *n receives the count.
+ * Returns WEYL_EINVAL for other groups and tensor products. */
+weyl_status weyl_conv_svg_panels(const weyl_rep *in, const weyl_rep *out, int k,
+                                 weyl_svg_panel **panels, int *n);
+
+void weyl_conv_panels_free(weyl_svg_panel *panels);
 
 #endif

@@ -14,6 +14,7 @@ typedef struct {
   const char *file, *group, *in, *out, *path;
   const char *format, *solver, *rtol; /* as given; converted below */
   const char *local; /* --local K: keep the k x k neighbourhood (conv.h) */
+  const char *svg;   /* --svg PATH: picture of the weight sharing */
   int local_k;
   weyl_format fmt;
   weyl_solve_opts opts;
@@ -26,7 +27,8 @@ static int take_flag(int argc, char **argv, int *i, basis_args *a) {
     const char **slot;
   } flags[] = {{"--group", &a->group},   {"--in", &a->in},         {"--out", &a->out},
                {"--format", &a->format}, {"--solver", &a->solver}, {"--rtol", &a->rtol},
-               {"-o", &a->path},         {"--output", &a->path},   {"--local", &a->local}};
+               {"-o", &a->path},         {"--output", &a->path},   {"--local", &a->local},
+               {"--svg", &a->svg}};
   for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++) {
     int r = cli_take_value(argc, argv, i, flags[k].flag, flags[k].slot);
     if (r) return r;
@@ -110,6 +112,19 @@ static weyl_status restrict_local(const basis_args *a, const weyl_rep *in, const
   return WEYL_OK;
 }
 
+/* Grid and kernel groups are drawn as filters, other groups as the whole matrix. */
+static weyl_status write_picture(const basis_args *a, weyl_group *g, const weyl_rep *in,
+                                 const weyl_rep *out, const weyl_basis *basis) {
+  weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, NULL};
+  weyl_svg_panel *panels = NULL;
+  int n = 0;
+  weyl_status s = weyl_conv_svg_panels(in, out, a->local_k, &panels, &n);
+  if (s == WEYL_EINVAL) s = WEYL_OK, panels = NULL; /* not a grid: the whole matrix */
+  if (!s) s = weyl_io_write_svg_path(a->svg, &io, panels, n);
+  weyl_conv_panels_free(panels);
+  return s;
+}
+
 /* The reps stay alive until the bases are freed: a basis may refer to them. */
 static int solve_and_write(const basis_args *a, weyl_group *g) {
   weyl_rep *in = NULL, *out = NULL;
@@ -125,6 +140,7 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
     s = weyl_basis_solve(in, out, &a->opts, &basis);
   }
   if (!s && a->local_k) s = restrict_local(a, in, out, &basis);
+  if (!s && a->svg) s = write_picture(a, g, in, out, basis);
   if (!s) s = weyl_basis_solve_bias(out, &a->opts, &bias);
   if (!s) s = write_result(a, g, basis, bias);
   int rc = s ? cli_fail(s, context) : CLI_OK;

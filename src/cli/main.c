@@ -33,6 +33,8 @@ void cli_print_help(FILE *f) {
         "      --rtol X                   relative rank tolerance (default 1e-09)\n"
         "      --local K                  grid groups: keep only the maps within a\n"
         "                                 K x K neighbourhood (K odd; convolutions)\n"
+        "      --svg PATH                 also draw the weight sharing (one colour per\n"
+        "                                 weight; grid groups: the filters)\n"
         "  weyl check (FILE.rep | --group G)\n"
         "      validate a group; list its generators, reps and order\n"
         "  weyl demo        worked examples, no files needed\n"
