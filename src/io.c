@@ -31,9 +31,8 @@ static weyl_status stream_status(FILE *f) {
   return WEYL_OK;
 }
 
-/* Every element is checked before anything is written, so that a bad basis
- * never yields a half-written stream (JSON has no NaN or infinity). */
-static weyl_status check_finite(const weyl_basis *b, double *W) {
+/* Names the first element with a non-finite entry (the slow scan). */
+static weyl_status find_non_finite(const weyl_basis *b, double *W) {
   size_t n = elem_size(b);
   for (int k = 0; k < weyl_basis_dim(b); k++) {
     weyl_status s = weyl_basis_element(b, k, W);
@@ -43,6 +42,24 @@ static weyl_status check_finite(const weyl_basis *b, double *W) {
         return weyl_fail(WEYL_ENUMERIC, "basis element %d has a non-finite entry", k);
   }
   return WEYL_OK;
+}
+
+/* Every element is checked before anything is written, so that a bad basis
+ * never yields a half-written stream (JSON has no NaN or infinity). One
+ * combine with all coefficients 1 does it: a non-finite entry of any element
+ * makes that entry of the sum inf or NaN, and finite elements (entries of
+ * magnitude <= 1) cannot overflow. Only then are the elements scanned one by
+ * one, to name the culprit. */
+static weyl_status check_finite(const weyl_basis *b, double *W) {
+  size_t n = elem_size(b);
+  double *ones = alloc_doubles((size_t)weyl_basis_dim(b));
+  if (!ones) return weyl_fail(WEYL_ENOMEM, "out of memory checking a basis");
+  for (int k = 0; k < weyl_basis_dim(b); k++) ones[k] = 1.0;
+  weyl_status s = weyl_basis_combine(b, ones, W);
+  free(ones);
+  for (size_t i = 0; !s && i < n; i++)
+    if (!isfinite(W[i])) return find_non_finite(b, W);
+  return s;
 }
 
 static weyl_status check_all_finite(const weyl_io_basis *b) {
