@@ -109,7 +109,7 @@ static weyl_status add_place(weyl_basis *b, int row0, int col0, int block) {
   return WEYL_OK;
 }
 
-static void summarize(weyl_basis *b) {
+void weyl_basis_summarize(weyl_basis *b) {
   weyl_basis_report *r = &b->report;
   r->n_blocks = b->n_blocks;
   r->min_gap = INFINITY;
@@ -178,7 +178,7 @@ weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
     weyl_basis_free(b);
     return s;
   }
-  summarize(b);
+  weyl_basis_summarize(b);
   b->report.seconds = now_seconds() - t0;
   *basis = b;
   return WEYL_OK;

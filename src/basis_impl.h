@@ -69,4 +69,7 @@ void weyl_rows_canonical(double *A, int r, int n, double *tmp);
 /* Gram-Schmidt on the rows of A, in order. */
 void weyl_rows_orthonormal(double *A, int r, int n);
 
+/* Fills b->report (all but seconds) from the solved blocks. */
+void weyl_basis_summarize(weyl_basis *b);
+
 #endif

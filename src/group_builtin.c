@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv_impl.h"
 #include "group_impl.h"
 #include "status_impl.h"
 
@@ -561,6 +562,7 @@ static weyl_status build_product(const char *name, weyl_group **f, int nf, weyl_
 weyl_status weyl_group_builtin(const char *name, weyl_group **g) {
   if (!name || !g) return weyl_fail(WEYL_EINVAL, "weyl_group_builtin: NULL argument");
   *g = NULL;
+  if (weyl_conv_group_claims(name)) return weyl_conv_group_build(name, g); /* conv.h */
   factor_spec spec[MAX_FACTORS];
   weyl_group *f[MAX_FACTORS];
   int nf = 0, built = 0;

@@ -44,6 +44,10 @@ struct weyl_group {
    * discrete generator k the permutation regular_perm[k][g] = index of h_k g. */
   long order;        /* 0 until enumerated */
   int **regular_perm;
+  /* Pixel grids (conv_groups.c): the grid is grid_h x grid_w and index i of
+   * every leaf sits on pixel i mod (grid_h * grid_w); 0 for other groups.
+   * grid_kernel: a k x k kernel group (no translations, no locality). */
+  int grid_h, grid_w, grid_kernel;
 };
 
 /* Allocates an empty group with the given generator names (copied).

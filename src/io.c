@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io_impl.h"
 #include "status_impl.h"
-#include "weyl/io.h"
 
 /* The text view prints matrices only up to this many numbers: beyond it a
  * person cannot read them anyway, and JSON/npy are the right formats. */
@@ -31,9 +31,8 @@ static weyl_status stream_status(FILE *f) {
   return WEYL_OK;
 }
 
-/* Every element is checked before anything is written, so that a bad basis
- * never yields a half-written stream (JSON has no NaN or infinity). */
-static weyl_status check_finite(const weyl_basis *b, double *W) {
+/* Names the first element with a non-finite entry (the slow scan). */
+static weyl_status find_non_finite(const weyl_basis *b, double *W) {
   size_t n = elem_size(b);
   for (int k = 0; k < weyl_basis_dim(b); k++) {
     weyl_status s = weyl_basis_element(b, k, W);
@@ -43,6 +42,24 @@ static weyl_status check_finite(const weyl_basis *b, double *W) {
         return weyl_fail(WEYL_ENUMERIC, "basis element %d has a non-finite entry", k);
   }
   return WEYL_OK;
+}
+
+/* Every element is checked before anything is written, so that a bad basis
+ * never yields a half-written stream (JSON has no NaN or infinity). One
+ * combine with all coefficients 1 does it: a non-finite entry of any element
+ * makes that entry of the sum inf or NaN, and finite elements (entries of
+ * magnitude <= 1) cannot overflow. Only then are the elements scanned one by
+ * one, to name the culprit. */
+static weyl_status check_finite(const weyl_basis *b, double *W) {
+  size_t n = elem_size(b);
+  double *ones = alloc_doubles((size_t)weyl_basis_dim(b));
+  if (!ones) return weyl_fail(WEYL_ENOMEM, "out of memory checking a basis");
+  for (int k = 0; k < weyl_basis_dim(b); k++) ones[k] = 1.0;
+  weyl_status s = weyl_basis_combine(b, ones, W);
+  free(ones);
+  for (size_t i = 0; !s && i < n; i++)
+    if (!isfinite(W[i])) return find_non_finite(b, W);
+  return s;
 }
 
 static weyl_status check_all_finite(const weyl_io_basis *b) {
@@ -246,23 +263,20 @@ static const char *pattern_cell(void *ctx, int i, int j, char buf[40]) {
   return buf;
 }
 
-static weyl_status label_elements(const weyl_basis *b, int *label, int *rank, int *used) {
+/* One combine with theta_k = k + 1 labels every entry at once: the orbit
+ * indicators are disjoint 0/1 matrices, so W[e] is exactly the label + 1
+ * (integers below 2^31 are exact doubles). */
+weyl_status weyl_io_label_elements(const weyl_basis *b, int *label, int *rank, int *used) {
   size_t n = elem_size(b);
   int dim = weyl_basis_dim(b);
-  double *W = alloc_doubles(n);
-  if (!W) return weyl_fail(WEYL_ENOMEM, "out of memory for a basis element");
-  for (size_t i = 0; i < n; i++) label[i] = -1;
-  for (int k = 0; k < dim; k++) {
-    weyl_status s = weyl_basis_element(b, k, W);
-    if (s) {
-      free(W);
-      return s;
-    }
-    for (size_t i = 0; i < n; i++)
-      if (W[i] != 0) label[i] = k;
-    rank[k] = -1;
-  }
+  double *W = alloc_doubles(n), *theta = alloc_doubles((size_t)dim);
+  weyl_status s = W && theta ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory for a basis element");
+  for (int k = 0; !s && k < dim; k++) theta[k] = k + 1.0, rank[k] = -1;
+  if (!s) s = weyl_basis_combine(b, theta, W);
+  for (size_t i = 0; !s && i < n; i++) label[i] = (int)W[i] - 1;
   free(W);
+  free(theta);
+  if (s) return s;
   *used = 0;
   for (size_t i = 0; i < n; i++)
     if (label[i] >= 0 && rank[label[i]] < 0) rank[label[i]] = (*used)++;
@@ -277,7 +291,7 @@ static weyl_status text_pattern_exact(FILE *f, const weyl_basis *b, int as_row) 
                weyl_basis_in_dim(b)};
   weyl_status s = WEYL_OK;
   if (!p.label || !p.rank) s = weyl_fail(WEYL_ENOMEM, "out of memory for a %zu-cell pattern", n);
-  if (!s) s = label_elements(b, p.label, p.rank, &used);
+  if (!s) s = weyl_io_label_elements(b, p.label, p.rank, &used);
   if (!s) {
     char last[8];
     element_name(used > 0 ? used - 1 : 0, last);
@@ -407,7 +421,7 @@ weyl_status weyl_io_format_parse(const char *name, weyl_format *fmt) {
 
 /* Writes into the open temporary file and makes the data durable before the
  * rename, so that PATH is either the old file or the complete new one. */
-static weyl_status write_temp(int fd, weyl_format fmt, const weyl_io_basis *b) {
+static weyl_status write_temp(int fd, weyl_io_writer write, const void *ctx) {
   /* mkstemp creates mode 0600; an output file is normally readable by others.
    * The umask cannot be read without changing it (not thread-safe), so 0644. */
   fchmod(fd, 0644);
@@ -416,14 +430,29 @@ static weyl_status write_temp(int fd, weyl_format fmt, const weyl_io_basis *b) {
     close(fd);
     return weyl_fail(WEYL_EIO, "%s", strerror(errno));
   }
-  weyl_status s = weyl_io_write(f, fmt, b);
+  weyl_status s = write(f, ctx);
   if (!s && fsync(fileno(f)) != 0) s = weyl_fail(WEYL_EIO, "fsync: %s", strerror(errno));
   if (fclose(f) != 0 && !s) s = weyl_fail(WEYL_EIO, "close: %s", strerror(errno));
   return s;
 }
 
+typedef struct {
+  weyl_format fmt;
+  const weyl_io_basis *b;
+} format_job;
+
+static weyl_status write_format(FILE *f, const void *ctx) {
+  const format_job *job = ctx;
+  return weyl_io_write(f, job->fmt, job->b);
+}
+
 weyl_status weyl_io_write_path(const char *path, weyl_format fmt, const weyl_io_basis *b) {
   if (!path || !b) return weyl_fail(WEYL_EINVAL, "weyl_io_write_path: NULL argument");
+  format_job job = {fmt, b};
+  return weyl_io_atomic(path, write_format, &job);
+}
+
+weyl_status weyl_io_atomic(const char *path, weyl_io_writer write, const void *ctx) {
   size_t len = strlen(path);
   char *tmp = malloc(len + sizeof ".tmp.XXXXXX");
   if (!tmp) return weyl_fail(WEYL_ENOMEM, "%s: out of memory", path);
@@ -435,7 +464,7 @@ weyl_status weyl_io_write_path(const char *path, weyl_format fmt, const weyl_io_
     free(tmp);
     return s;
   }
-  weyl_status s = write_temp(fd, fmt, b);
+  weyl_status s = write_temp(fd, write, ctx);
   if (!s && rename(tmp, path) != 0)
     s = weyl_fail(WEYL_EIO, "cannot rename to %s: %s", path, strerror(errno));
   else if (s)

@@ -19,5 +19,6 @@
 #include "weyl/rep.h"
 #include "weyl/basis.h"
 #include "weyl/io.h"
+#include "weyl/conv.h"
 
 #endif

@@ -7,11 +7,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "weyl/conv.h"
 #include "weyl/io.h"
 
 typedef struct {
   const char *file, *group, *in, *out, *path;
   const char *format, *solver, *rtol, *max_mem; /* as given; converted below */
+  const char *local; /* --local K: keep the k x k neighbourhood (conv.h) */
+  const char *svg;   /* --svg PATH: picture of the weight sharing */
+  int local_k;
   int explain;
   weyl_format fmt;
   weyl_solve_opts opts;
@@ -24,8 +28,8 @@ static int take_flag(int argc, char **argv, int *i, basis_args *a) {
     const char **slot;
   } flags[] = {{"--group", &a->group},   {"--in", &a->in},         {"--out", &a->out},
                {"--format", &a->format}, {"--solver", &a->solver}, {"--rtol", &a->rtol},
-               {"-o", &a->path},         {"--output", &a->path},
-               {"--max-mem", &a->max_mem}};
+               {"-o", &a->path},         {"--output", &a->path},   {"--local", &a->local},
+               {"--svg", &a->svg},       {"--max-mem", &a->max_mem}};
   for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++) {
     int r = cli_take_value(argc, argv, i, flags[k].flag, flags[k].slot);
     if (r) return r;
@@ -65,6 +69,15 @@ static int convert_max_mem(const char *text, size_t *bytes) {
   return CLI_OK;
 }
 
+static int convert_local(const char *text, int *k) {
+  char *end = NULL;
+  long v = strtol(text, &end, 10);
+  if (end == text || *end != '\0' || v < 1 || v > 4096 || v % 2 == 0)
+    return cli_usage("--local '%s' is not an odd kernel size >= 1", text);
+  *k = (int)v;
+  return CLI_OK;
+}
+
 static int convert_values(basis_args *a) {
   if (!a->in) return cli_usage("missing --in EXPR");
   if (!a->out) return cli_usage("missing --out EXPR");
@@ -73,6 +86,7 @@ static int convert_values(basis_args *a) {
   if (a->solver && convert_solver(a->solver, &a->opts.solver)) return CLI_EUSAGE;
   if (a->rtol && convert_rtol(a->rtol, &a->opts.rtol)) return CLI_EUSAGE;
   if (a->max_mem && convert_max_mem(a->max_mem, &a->opts.max_bytes)) return CLI_EUSAGE;
+  if (a->local && convert_local(a->local, &a->local_k)) return CLI_EUSAGE;
   /* A binary dump on a terminal is never what was meant. */
   if (a->fmt == WEYL_FORMAT_NPY && !a->path && isatty(STDOUT_FILENO))
     return cli_usage("npy is binary: write it with -o PATH or redirect standard output");
@@ -104,6 +118,30 @@ static weyl_status write_result(const basis_args *a, weyl_group *g, const weyl_b
   return weyl_io_write(stdout, a->fmt, &io);
 }
 
+/* Replaces *basis by its k x k local part (the bias is not local: it has no input). */
+static weyl_status restrict_local(const basis_args *a, const weyl_rep *in, const weyl_rep *out,
+                                  weyl_basis **basis) {
+  weyl_basis *local = NULL;
+  weyl_status s = weyl_conv_local(in, out, *basis, a->local_k, a->opts.rtol, &local);
+  if (s) return s;
+  weyl_basis_free(*basis);
+  *basis = local;
+  return WEYL_OK;
+}
+
+/* Grid and kernel groups are drawn as filters, other groups as the whole matrix. */
+static weyl_status write_picture(const basis_args *a, weyl_group *g, const weyl_rep *in,
+                                 const weyl_rep *out, const weyl_basis *basis) {
+  weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, NULL};
+  weyl_svg_panel *panels = NULL;
+  int n = 0;
+  weyl_status s = weyl_conv_svg_panels(in, out, a->local_k, &panels, &n);
+  if (s == WEYL_EINVAL) s = WEYL_OK, panels = NULL; /* not a grid: the whole matrix */
+  if (!s) s = weyl_io_write_svg_path(a->svg, &io, panels, n);
+  weyl_conv_panels_free(panels);
+  return s;
+}
+
 /* The reps stay alive until the bases are freed: a basis may refer to them. */
 static int solve_and_write(const basis_args *a, weyl_group *g) {
   weyl_rep *in = NULL, *out = NULL;
@@ -127,6 +165,8 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
     cli_explain(stderr, "basis", basis);
     cli_explain(stderr, "bias", bias);
   }
+  if (!s && a->local_k) s = restrict_local(a, in, out, &basis);
+  if (!s && a->svg) s = write_picture(a, g, in, out, basis);
   if (!s) s = write_result(a, g, basis, bias);
   int rc = s ? cli_fail(s, context) : CLI_OK;
   weyl_basis_free(bias);
