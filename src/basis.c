@@ -112,6 +112,12 @@ static void summarize(weyl_basis *b) {
 
 static weyl_status solve_all(weyl_basis *b, weyl_rep **ins, int n_in, weyl_rep **outs,
                              int n_out, const weyl_solve_opts *o) {
+  /* Checked before the loop: 1000000*Scalar -> 1000000*Scalar would otherwise
+   * visit 10^12 pairs (hours) before any other limit is reached. */
+  if ((double)n_in * n_out > (double)WEYL_MAX_BLOCK_PAIRS)
+    return weyl_fail(WEYL_ELIMIT,
+                     "%d input x %d output summands make %.3g blocks, over the limit of %ld",
+                     n_in, n_out, (double)n_in * n_out, WEYL_MAX_BLOCK_PAIRS);
   int row0 = 0;
   for (int i = 0; i < n_out; i++) {
     int col0 = 0;
