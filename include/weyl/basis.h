@@ -44,7 +44,9 @@ typedef struct {
  * relative to the largest singular value of their block's constraint. */
 typedef struct {
   int n_blocks, n_dense, n_orbit; /* distinct blocks solved, by path */
-  double min_gap;        /* smallest sigma_kept_min/sigma_dropped_max; INFINITY if exact */
+  double min_gap;        /* smallest block gap: sigma_kept_min/sigma_dropped_max, capped
+                            by (sigma_kept_min/rtol)^2 and (rtol/sigma_dropped_max)^2
+                            so that a value next to the cut counts; INFINITY if exact */
   double max_dropped;    /* largest relative singular value counted as zero */
   double min_kept;       /* smallest relative singular value counted as non-zero */
   double seconds;        /* wall time of the solve */
