@@ -317,3 +317,25 @@ Test(fuzz_regressions, deeply_nested_parentheses_are_a_parse_error) {
   free(bytes);
   weyl_group_free(g);
 }
+
+/* fuzz_expr input (mode 1: the .rep group with reps tri, pts, sign):
+ * tri**0**019**60**619 is Scalar, but as a tree every walk visits
+ * 19 * 60 * 619 = 705660 nodes, 700 deep; the solve took over 10 s, and
+ * Scalar**1000**1000**1000 crashed the CLI (stack overflow). Trees are
+ * limited to WEYL_MAX_REP_NODES nodes and WEYL_MAX_REP_DEPTH levels. */
+Test(fuzz_regressions, power_towers_are_refused_by_tree_size) {
+  size_t len;
+  char *bytes = read_regression("expr-power-tower-timeout", &len);
+  cr_assert_eq(bytes[0], 1);
+  weyl_group *g = parse_rep_text("group D3m\ngenerators r f\n"
+                                 "rep tri 2\n  r matrix -1/2 -sqrt(3)/2 sqrt(3)/2 -1/2\n"
+                                 "  f matrix 1 0 0 -1\n");
+  weyl_rep *r = NULL;
+  assert_fails(weyl_rep_parse(g, bytes + 1, &r), WEYL_ELIMIT, "tree too large");
+  assert_fails(weyl_rep_parse(g, "Scalar**1000**1000**1000", &r), WEYL_ELIMIT, "tree too large");
+  r = parse(g, "Scalar**4000"); /* a long chain is still fine */
+  cr_assert_eq(weyl_rep_dim(r), 1);
+  weyl_rep_free(r);
+  free(bytes);
+  weyl_group_free(g);
+}
