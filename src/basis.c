@@ -109,7 +109,24 @@ static weyl_status add_place(weyl_basis *b, int row0, int col0, int block) {
   return WEYL_OK;
 }
 
+/* The gap of a block: the ratio kept/dropped of the singular values on
+ * either side of the cut, but no more than the square of either one's
+ * distance (as a factor) from the cut rtol. Without that bound a noise value
+ * kept just above the cut (sigma = 1.5 rtol, the dimension one lower than
+ * without the noise) next to exact zeros (1e-17) would report a gap of 1e8
+ * and no warning; and a block where nothing was dropped would report none. */
+static double block_gap(const weyl_block *blk, double rtol) {
+  double kept = blk->min_kept / rtol, gap = kept * kept;
+  if (blk->max_dropped > 0) {
+    double dropped = rtol / blk->max_dropped, ratio = blk->min_kept / blk->max_dropped;
+    if (dropped * dropped < gap) gap = dropped * dropped;
+    if (ratio < gap) gap = ratio;
+  }
+  return gap;
+}
+
 void weyl_basis_summarize(weyl_basis *b) {
+  double rtol = b->rtol;
   weyl_basis_report *r = &b->report;
   r->n_blocks = b->n_blocks;
   r->min_gap = INFINITY;
@@ -124,13 +141,19 @@ void weyl_basis_summarize(weyl_basis *b) {
     else r->n_dense++;
     if (blk->max_dropped > r->max_dropped) r->max_dropped = blk->max_dropped;
     if (blk->min_kept < r->min_kept) r->min_kept = blk->min_kept;
-    double gap = blk->max_dropped > 0 ? blk->min_kept / blk->max_dropped : INFINITY;
+    double gap = block_gap(blk, rtol);
     if (gap < r->min_gap) r->min_gap = gap;
   }
 }
 
 static weyl_status solve_all(weyl_basis *b, weyl_rep **ins, int n_in, weyl_rep **outs,
                              int n_out, const weyl_solve_opts *o) {
+  /* Checked before the loop: 1000000*Scalar -> 1000000*Scalar would otherwise
+   * visit 10^12 pairs (hours) before any other limit is reached. */
+  if ((double)n_in * n_out > (double)WEYL_MAX_BLOCK_PAIRS)
+    return weyl_fail(WEYL_ELIMIT,
+                     "%d input x %d output summands make %.3g blocks, over the limit of %ld",
+                     n_in, n_out, (double)n_in * n_out, WEYL_MAX_BLOCK_PAIRS);
   int row0 = 0;
   for (int i = 0; i < n_out; i++) {
     int col0 = 0;
@@ -170,6 +193,7 @@ weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
   if (s == WEYL_OK) {
     b->in_dim = weyl_rep_dim(in);
     b->out_dim = weyl_rep_dim(out);
+    b->rtol = o.rtol;
     s = solve_all(b, ins, n_in, outs, n_out, &o);
   }
   free_parts(ins, n_in);

@@ -36,6 +36,7 @@ struct weyl_basis {
   weyl_block *blocks;
   int n_places;
   weyl_place *places; /* only blocks with dim > 0, ordered by param0 */
+  double rtol;        /* the rank tolerance the blocks were solved with */
   weyl_basis_report report;
 };
 

@@ -136,6 +136,25 @@ static weyl_status build_constraint(const weyl_rep *in, const weyl_rep *out, dou
   return s;
 }
 
+/* Singular values sv and right vectors vt of the column-major n x n R.
+ * dgesdd (divide and conquer) is fast but can fail to converge (info > 0;
+ * seen on SO(2)'s V**6 -> V**6, n = 4096); dgesvd (QR iteration) is then
+ * tried on a copy before giving up. */
+static lapack_int svd_right(double *R, int n, double *sv, double *vt) {
+  double *copy = malloc((size_t)n * n * sizeof *copy);
+  if (copy) memcpy(copy, R, (size_t)n * n * sizeof *copy);
+  lapack_int info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'O', n, n, R, n, sv, NULL, n, vt, n);
+  if (info > 0 && copy) {
+    double *superb = malloc((size_t)n * sizeof *superb);
+    info = superb ? LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'N', 'A', n, n, copy, n, sv, NULL, n, vt, n,
+                                   superb)
+                  : info;
+    free(superb);
+  }
+  free(copy);
+  return info;
+}
+
 /* Nullspace of the column-major m x n matrix C (m >= n): for a tall C a QR
  * first, so the SVD works on the n x n triangle R (what dgesdd itself does for
  * m >> n, minus forming U); a square C goes to the SVD directly. The right
@@ -157,8 +176,7 @@ weyl_status weyl_nullspace_qr(double *C, size_t m, int n, double rtol, double re
   if (tall) info = LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (lapack_int)m, n, C, (lapack_int)m, tau);
   for (int j = 0; tall && info == 0 && j < n; j++)
     for (int i = 0; i <= j; i++) R[(size_t)j * n + i] = C[(size_t)j * m + i];
-  if (info == 0)
-    info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'O', n, n, R, n, sv, NULL, n, vt, n);
+  if (info == 0) info = svd_right(R, n, sv, vt);
   weyl_status s = WEYL_OK;
   if (info != 0) {
     s = weyl_fail(WEYL_ENUMERIC, "LAPACK failed in the dense solve (info %d)", (int)info);
@@ -198,7 +216,7 @@ weyl_status weyl_block_solve_dense(const weyl_rep *in, const weyl_rep *out, doub
   int ngen = g->n_disc + g->n_alg;
   double n = (double)blk->in_dim * blk->out_dim;
   double m = n * (ngen > 0 ? ngen : 1);
-  double need = 8.0 * (m * n + 4 * n * n + 4 * n);
+  double need = 8.0 * (m * n + 5 * n * n + 4 * n); /* C, R, its copy, vt, LAPACK work */
   blk->path = WEYL_SOLVER_DENSE;
   blk->peak_bytes = need < 1e19 ? (size_t)need : SIZE_MAX;
   if (n > 46000 || need > (double)max_bytes)

@@ -258,6 +258,7 @@ weyl_status weyl_conv_restrict(const weyl_basis *b, const unsigned char *mask, d
   if (!nb) return oom();
   nb->in_dim = b->in_dim;
   nb->out_dim = b->out_dim;
+  nb->rtol = b->rtol;
   weyl_status s = restrict_all(b, mask, tol > 0 ? tol : WEYL_DEFAULT_RTOL, nb);
   if (s) {
     weyl_basis_free(nb);

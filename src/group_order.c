@@ -238,8 +238,9 @@ static weyl_status insert_element(enumeration *e, uint64_t key, const uint16_t *
                                   const double *d) {
   if (e->n >= e->limit)
     return weyl_fail(WEYL_ELIMIT,
-                     "group %s has more than %ld elements (limit %ld); the regular "
-                     "representation would be too large",
+                     "group %s has more than %ld elements (limit %ld), or is infinite "
+                     "(its generators do not close); the regular representation would be "
+                     "too large",
                      e->g->name, e->limit, e->limit);
   if (!reserve(e) || ((size_t)(e->n + 1) * 2 > e->mask + 1 && !table_grow(e)))
     return weyl_fail(WEYL_ENOMEM, "out of memory enumerating group %s", e->g->name);
@@ -251,8 +252,23 @@ static weyl_status insert_element(enumeration *e, uint64_t key, const uint16_t *
   return WEYL_OK;
 }
 
+/* Entries that overflowed can never be matched (inf - inf is NaN), so every
+ * later element would be new and share one bucket: quadratic time up to the
+ * limit. Such a group is infinite for certain: a generator is not of finite
+ * order (e.g. diag(2, 1)). */
+static int all_finite(const enumeration *e, const double *d) {
+  for (size_t i = 0; i < e->dlen; i++)
+    if (!isfinite(d[i]) || fabs(d[i]) > 1e150) return 0;
+  return 1;
+}
+
 /* Looks up (p, d); inserts it when new. *idx receives its index. */
 static weyl_status intern(enumeration *e, const uint16_t *p, const double *d, long *idx) {
+  if (!all_finite(e, d))
+    return weyl_fail(WEYL_EINVAL,
+                     "group %s is infinite: after %ld elements, products of its generators "
+                     "have entries above 1e150 (a generator is not of finite order)",
+                     e->g->name, e->n);
   uint64_t ph = perm_hash(e, p);
   int64_t q = e->dlen ? dense_bucket(e, d) : 0;
   *idx = find_element(e, ph, q, p, d);

@@ -395,7 +395,16 @@ static weyl_status write_text(FILE *f, const weyl_io_basis *b) {
 
 weyl_status weyl_io_write(FILE *f, weyl_format fmt, const weyl_io_basis *b) {
   if (!f || !b || !b->basis) return weyl_fail(WEYL_EINVAL, "weyl_io_write: NULL argument");
-  weyl_status s = check_all_finite(b);
+  double total = (double)weyl_basis_dim(b->basis) * (double)elem_size(b->basis);
+  if (b->bias) total += (double)weyl_basis_dim(b->bias) * (double)elem_size(b->bias);
+  if (fmt != WEYL_FORMAT_TEXT && total > (double)WEYL_IO_MAX_NUMBERS)
+    return weyl_fail(WEYL_ELIMIT,
+                     "the basis has %.3g numbers (dim x out_dim x in_dim), over the limit of "
+                     "%ld for json and npy output",
+                     total, WEYL_IO_MAX_NUMBERS);
+  /* Past the limit the text view shows no numbers (TEXT_MAX_NUMBERS), so
+   * there is nothing to check, and checking would take hours. */
+  weyl_status s = total <= (double)WEYL_IO_MAX_NUMBERS ? check_all_finite(b) : WEYL_OK;
   if (s) return s;
   switch (fmt) {
   case WEYL_FORMAT_TEXT: s = write_text(f, b); break;

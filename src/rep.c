@@ -22,6 +22,8 @@ static weyl_status new_node(rep_kind kind, weyl_group *g, long dim, weyl_rep **o
   r->kind = kind;
   r->g = g;
   r->dim = (int)dim;
+  r->depth = 1;
+  r->size = 1;
   *out = r;
   return WEYL_OK;
 }
@@ -118,8 +120,16 @@ static weyl_status check_pair(const weyl_rep *a, const weyl_rep *b, const char *
 
 static weyl_status binary(rep_kind kind, const weyl_rep *a, const weyl_rep *b, long dim,
                           weyl_rep **rep) {
+  long size = 1 + a->size + (b ? b->size : 0);
+  int depth = 1 + (b && b->depth > a->depth ? b->depth : a->depth);
+  if (size > WEYL_MAX_REP_NODES || depth > WEYL_MAX_REP_DEPTH)
+    return weyl_fail(WEYL_ELIMIT,
+                     "representation tree too large (%ld nodes, %d deep; limits %ld and %d)",
+                     size, depth, WEYL_MAX_REP_NODES, WEYL_MAX_REP_DEPTH);
   weyl_status s = new_node(kind, a->g, dim, rep);
   if (s != WEYL_OK) return s;
+  (*rep)->size = size;
+  (*rep)->depth = depth;
   (*rep)->a = retain(a);
   (*rep)->b = b ? retain(b) : NULL;
   (*rep)->is_perm = a->is_perm && (!b || b->is_perm);

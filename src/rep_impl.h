@@ -22,6 +22,8 @@ struct weyl_rep {
   int dim;
   int arg;        /* leaf index, frequency or copy count               */
   int is_perm;    /* see weyl_rep_is_perm                              */
+  int depth;      /* longest path to a leaf (1 for a leaf)             */
+  long size;      /* nodes a walk visits (shared subtrees count each time) */
   const weyl_rep *a, *b;
 };
 

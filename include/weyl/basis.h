@@ -46,6 +46,8 @@ typedef enum {
 #define WEYL_DEFAULT_RTOL 1e-9
 /* A gap sigma_kept_min / sigma_dropped_max below this is reported as small. */
 #define WEYL_SMALL_GAP 1e3
+/* Most (in summand, out summand) pairs one solve visits: k*A -> m*B has k*m. */
+#define WEYL_MAX_BLOCK_PAIRS (1L << 22)
 
 /* Options of weyl_basis_solve; all-zero (or a NULL pointer) means the defaults. */
 typedef struct {
@@ -64,7 +66,9 @@ typedef struct {
   int n_blocks;          /* distinct blocks solved */
   int n_dense;           /* of which by the dense SVD path */
   int n_orbit;           /* of which by exact orbits */
-  double min_gap;        /* smallest sigma_kept_min/sigma_dropped_max; INFINITY if exact */
+  double min_gap;        /* smallest block gap: sigma_kept_min/sigma_dropped_max, capped
+                            by (sigma_kept_min/rtol)^2 and (rtol/sigma_dropped_max)^2
+                            so that a value next to the cut counts; INFINITY if exact */
   double max_dropped;    /* largest relative singular value counted as zero */
   double min_kept;       /* smallest relative singular value counted as non-zero */
   double seconds;        /* wall time of the solve */
@@ -94,7 +98,8 @@ typedef struct weyl_basis weyl_basis;
 /* Solves for the maps in -> out (both reps of the same group). opts may be NULL.
  * On success *basis is new; free it with weyl_basis_free.
  * Returns WEYL_EINVAL for reps of different groups, WEYL_ELIMIT when a block's
- * working memory would exceed opts->max_bytes, WEYL_ENUMERIC when LAPACK fails. */
+ * working memory would exceed opts->max_bytes or there are more than
+ * WEYL_MAX_BLOCK_PAIRS block pairs, WEYL_ENUMERIC when LAPACK fails. */
 weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
                              const weyl_solve_opts *opts, weyl_basis **basis);
 

@@ -47,8 +47,10 @@ int weyl_group_leaf_dim(const weyl_group *g, int i);          /* 0 when i is out
  * discrete generators acting on the direct sum of all its leaf reps, with
  * hashing. The result is cached in g, so later calls are free.
  * max_order <= 0 means WEYL_DEFAULT_MAX_ORDER.
- * Returns WEYL_EINVAL for a group with algebra generators (infinite),
- * WEYL_ELIMIT when more than max_order elements are found. */
+ * Returns WEYL_EINVAL for a group with algebra generators (infinite) or whose
+ * products overflow (a generator of infinite order, e.g. diag(2, 1)),
+ * WEYL_ELIMIT when more than max_order elements are found (a large group, or
+ * an infinite one such as an irrational rotation). */
 weyl_status weyl_group_order(weyl_group *g, long max_order, long *order);
 
 #endif

@@ -17,6 +17,10 @@ typedef enum {
   WEYL_FORMAT_NPY   /* NumPy .npy: float64, C order, shape (dim, out, in) */
 } weyl_format;
 
+/* Most numbers (dim x out x in, basis and bias together) a json or npy file
+ * may hold: 2 GiB as npy. Larger bases are refused before anything is written. */
+#define WEYL_IO_MAX_NUMBERS (1L << 28)
+
 /* What the writers print about a basis besides the matrices. */
 typedef struct {
   const char *group;   /* group label */
@@ -27,7 +31,8 @@ typedef struct {
 } weyl_io_basis;
 
 /* Writes b in format fmt to the open stream f.
- * Returns WEYL_EIO when a write fails, WEYL_ENOMEM. */
+ * Returns WEYL_EIO when a write fails, WEYL_ENOMEM, WEYL_ELIMIT for a json or
+ * npy output over WEYL_IO_MAX_NUMBERS numbers. */
 weyl_status weyl_io_write(FILE *f, weyl_format fmt, const weyl_io_basis *b);
 
 /* Same, to path, atomically (see above). */

@@ -12,6 +12,11 @@
 #include "weyl/group.h"
 
 #define WEYL_MAX_REP_DIM (1 << 22) /* largest dimension an expression may have */
+/* Largest tree an expression may build: every use of a rep walks it, so
+ * Scalar**1000**1000 (10^6 nodes as a walk, 3000 deep) is refused. */
+#define WEYL_MAX_REP_NODES (1L << 16)
+/* Deepest nesting of an expression tree (parentheses, powers, products). */
+#define WEYL_MAX_REP_DEPTH 4096
 
 /* A representation (opaque, immutable, reference-counted): from
  * weyl_rep_parse or the constructors below, released with weyl_rep_free. */
@@ -21,7 +26,7 @@ typedef struct weyl_rep weyl_rep;
  * "regular", "rot(2)") over g. The rep keeps a pointer to g: g must outlive it.
  * On success *rep is new; free it with weyl_rep_free. Returns WEYL_EPARSE with
  * the position of the problem, WEYL_ELIMIT past WEYL_MAX_REP_DIM or the group
- * order limit (for `regular`). */
+ * order limit (for `regular`), WEYL_MAX_REP_NODES or WEYL_MAX_REP_DEPTH. */
 weyl_status weyl_rep_parse(weyl_group *g, const char *expr, weyl_rep **rep);
 
 /* Constructors. Each returns a new reference in *rep (free with

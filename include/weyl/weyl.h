@@ -20,5 +20,6 @@
 #include "weyl/basis.h"
 #include "weyl/io.h"
 #include "weyl/conv.h"
+#include "weyl/group_check.h"
 
 #endif

@@ -1,0 +1,20 @@
+/* libFuzzer target: the .rep parser (weyl_repfile_parse) on arbitrary bytes.
+ * When a file parses, the group is also enumerated (small limit) and V -> V
+ * is solved if small, so that whatever the parser accepts is also safe to use. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fuzz_common.h"
+#include "weyl/repfile.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  weyl_group *g = NULL;
+  if (weyl_repfile_parse((const char *)data, size, "fuzz.rep", &g) != WEYL_OK) return 0;
+  long order = 0;
+  if (weyl_group_nalg(g) == 0) weyl_group_order(g, 500, &order);
+  weyl_rep *v = NULL;
+  if (weyl_rep_parse(g, "V", &v) == WEYL_OK) fuzz_solve(v, v);
+  weyl_rep_free(v);
+  weyl_group_free(g);
+  return 0;
+}

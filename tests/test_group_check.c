@@ -1,0 +1,179 @@
+/* weyl_group_check: defects of generator matrices that are meant to be a
+ * representation of one finite group. Expected orders are worked out by hand
+ * in the comments (cyclic and quaternion groups). */
+#define _POSIX_C_SOURCE 200809L
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "weyl/group_check.h"
+#include "weyl/repfile.h"
+
+static weyl_group *from_text(const char *text) {
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_repfile_parse(text, strlen(text), "t.rep", &g), WEYL_OK, "%s",
+               weyl_last_error());
+  return g;
+}
+
+static weyl_group_check_report *check(const weyl_group *g) {
+  weyl_group_check_report *r = malloc(sizeof *r);
+  cr_assert_eq(weyl_group_check(g, 0, r), WEYL_OK, "%s", weyl_last_error());
+  return r;
+}
+
+/* Q8: i and j have order 4, the group 8 elements, and the regular action
+ * written out in the file is a rep of the group the quaternion matrices
+ * generate. */
+Test(group_check, worked_file_q8_has_no_defects) {
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_repfile_load(WEYL_REPS_DIR "/q8.rep", &g), WEYL_OK);
+  weyl_group_check_report *r = check(g);
+  cr_assert_eq(r->order_status, WEYL_OK);
+  cr_assert_eq(r->order, 8);
+  cr_assert_eq(r->v_order, 8);
+  cr_assert_eq(r->gen_order[0], 4);
+  cr_assert_eq(r->gen_order[1], 4);
+  cr_assert_eq(r->leaves[1].consistent, 1);
+  cr_assert_eq(r->leaves[1].order_with_v, 8);
+  cr_assert_lt(r->leaves[0].orth_defect, 1e-15); /* the quaternion matrices are orthogonal */
+  cr_assert_eq(r->n_defects, 0);
+  free(r);
+  weyl_group_free(g);
+}
+
+/* V: 4-cycle (Z4). tri: rotation by 120 degrees (order 3), so g^4 = 1 on V
+ * but not on tri: V + tri generates Z12. sq = [[2,1],[-3,-1]] has trace 1 and
+ * determinant 1, so order 6, and is not orthogonal (R^T R has 13 at (0,0)). */
+Test(group_check, rep_with_other_relations_is_reported) {
+  weyl_group *g = from_text("group mix\ngenerators g\n"
+                            "rep pts 4\n  g perm 1 2 3 0\n"
+                            "rep tri 2\n  g matrix -1/2 -sqrt(3)/2 sqrt(3)/2 -1/2\n"
+                            "rep sq 2\n  g matrix 2 1 -3 -1\n"
+                            "rep sign 1\n  g matrix -1\n");
+  weyl_group_check_report *r = check(g);
+  cr_assert_eq(r->order, 12); /* lcm(4, 3, 6, 2) for one generator */
+  cr_assert_eq(r->gen_order[0], 12);
+  cr_assert_eq(r->v_order, 4);
+  cr_assert_eq(r->leaves[1].consistent, 0);
+  cr_assert_eq(r->leaves[2].consistent, 0);
+  cr_assert_eq(r->leaves[3].consistent, 1); /* sign: g^2 = 1 follows from g^4 = 1 */
+  cr_assert_eq(r->leaves[3].order_with_v, 4);
+  cr_assert_lt(r->leaves[1].orth_defect, 1e-15);
+  cr_assert_float_eq(r->leaves[2].orth_defect, 12.0, 1e-12); /* |(R^T R - I)_00| = 4+9-1 */
+  cr_assert_eq(r->n_defects, 2); /* exactly non-orthogonal matrices are allowed */
+  free(r);
+  weyl_group_free(g);
+}
+
+/* A 45-degree rotation written with 4 digits: R^T R - I is about 2e-5, so
+ * the powers drift off the circle and never return: order "more than the
+ * limit", and the rounding is named. */
+Test(group_check, rounded_rotation_never_closes_and_is_named) {
+  weyl_group *g = from_text("group z8bad\ngenerators g\n"
+                            "rep rot 2\n  g matrix 0.7071 -0.7071 0.7071 0.7071\n");
+  weyl_group_check_report *r = check(g);
+  cr_assert_eq(r->order_status, WEYL_ELIMIT);
+  cr_assert_eq(r->gen_order[0], 0);
+  double exact = 2 * 0.7071 * 0.7071 - 1; /* diagonal of R^T R - I */
+  cr_assert_float_eq(r->leaves[0].orth_defect, -exact, 1e-15);
+  cr_assert_geq(r->leaves[0].orth_defect, WEYL_ORTH_ROUNDED_MIN);
+  cr_assert_eq(r->n_defects, 2); /* g does not close; rot is nearly orthogonal */
+  free(r);
+  weyl_group_free(g);
+}
+
+/* The same rotation written exactly closes: order 8, no defect. */
+Test(group_check, exact_rotation_closes) {
+  weyl_group *g = from_text("group z8\ngenerators g\n"
+                            "rep rot 2\n  g matrix sqrt(2)/2 -sqrt(2)/2 sqrt(2)/2 sqrt(2)/2\n");
+  weyl_group_check_report *r = check(g);
+  cr_assert_eq(r->order, 8);
+  cr_assert_eq(r->gen_order[0], 8);
+  cr_assert_eq(r->n_defects, 0);
+  free(r);
+  weyl_group_free(g);
+}
+
+Test(group_check, growing_generator_is_infinite) {
+  weyl_group *g = from_text("group grow\ngenerators h\nrep V 2\n  h matrix 2 0 0 1\n");
+  weyl_group_check_report *r = check(g);
+  cr_assert_eq(r->order_status, WEYL_EINVAL);
+  cr_assert(strstr(weyl_last_error(), "is infinite"), "%s", weyl_last_error());
+  cr_assert_eq(r->gen_order[0], 0);
+  cr_assert_geq(r->n_defects, 1);
+  free(r);
+  weyl_group_free(g);
+}
+
+/* A permutation of large order is not a defect: perms always close. */
+Test(group_check, long_permutation_cycles_are_not_a_defect) {
+  /* cycles of lengths 2,3,5,7,11,13,17,19,23 on 100 points: order 223092870 */
+  char text[2048] = "group big\ngenerators g\nrep V 100\n  g perm";
+  int lens[] = {2, 3, 5, 7, 11, 13, 17, 19, 23}, start = 0;
+  for (int c = 0; c < 9; c++, start += lens[c - 1])
+    for (int i = 0; i < lens[c]; i++)
+      snprintf(text + strlen(text), sizeof text - strlen(text), " %d",
+               start + (i + 1) % lens[c]);
+  weyl_group *g = from_text(text);
+  weyl_group_check_report *r = check(g);
+  cr_assert_eq(r->order_status, WEYL_ELIMIT);
+  cr_assert_eq(r->n_defects, 0);
+  free(r);
+  weyl_group_free(g);
+}
+
+Test(group_check, algebra_groups_get_the_orthogonality_part_only) {
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_repfile_load(WEYL_REPS_DIR "/o3.rep", &g), WEYL_OK);
+  weyl_group_check_report *r = check(g);
+  cr_assert_eq(r->order_status, WEYL_EINVAL);
+  cr_assert_eq(r->order, 0);
+  cr_assert_eq(r->leaves[0].orth_defect, 0.0); /* P = -I */
+  cr_assert_eq(r->n_defects, 0);
+  free(r);
+  weyl_group_free(g);
+}
+
+/* weyl check prints the report and exits 1 on a defect, 0 otherwise. */
+static int run_check(const char *text, char *out, size_t cap) {
+  char dir[] = "/tmp/weyl_check_XXXXXX", path[64], cmd[256];
+  cr_assert_not_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/g.rep", dir);
+  FILE *f = fopen(path, "w");
+  fputs(text, f);
+  fclose(f);
+  snprintf(cmd, sizeof cmd, "'%s' check %s 2>&1", WEYL_CLI_PATH, path);
+  FILE *p = popen(cmd, "r");
+  size_t n = fread(out, 1, cap - 1, p);
+  out[n] = '\0';
+  int st = pclose(p);
+  remove(path);
+  remove(dir);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(group_check, cli_exit_status_follows_the_defects) {
+  char out[8192];
+  cr_assert_eq(run_check("group z8bad\ngenerators g\n"
+                         "rep rot 2\n  g matrix 0.7071 -0.7071 0.7071 0.7071\n",
+                         out, sizeof out),
+               1, "%s", out);
+  cr_assert(strstr(out, "nearly but not exactly orthogonal"), "%s", out);
+  cr_assert(strstr(out, "2 defects found"), "%s", out);
+  cr_assert_eq(run_check("group mix\ngenerators g\nrep pts 4\n  g perm 1 2 3 0\n"
+                         "rep tri 2\n  g matrix -1/2 -sqrt(3)/2 sqrt(3)/2 -1/2\n",
+                         out, sizeof out),
+               1, "%s", out);
+  cr_assert(strstr(out, "rep tri is not a representation of the group generated by V"), "%s",
+            out);
+  cr_assert_eq(run_check("group z8\ngenerators g\n"
+                         "rep rot 2\n  g matrix sqrt(2)/2 -sqrt(2)/2 sqrt(2)/2 sqrt(2)/2\n",
+                         out, sizeof out),
+               0, "%s", out);
+  cr_assert(strstr(out, "order: 8\n"), "%s", out);
+  cr_assert(strstr(out, "checks: 0 defects"), "%s", out);
+}
