@@ -531,9 +531,20 @@ static weyl_status stage2(const gen_set *g, const kron_sum *ks, int k0, const nu
 }
 
 static weyl_status finish(const gen_set *g, double rtol, weyl_block *blk) {
+  size_t d = (size_t)g->no * g->ni;
   blk->norm2 = malloc((size_t)(blk->dim > 0 ? blk->dim : 1) * sizeof *blk->norm2);
-  if (!blk->norm2)
+  double *tmp = malloc(d * sizeof *tmp);
+  if (!blk->norm2 || !tmp) {
+    free(tmp);
     return weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
+  }
+  /* The same canonical orthonormal basis as the dense path gives, so the
+   * path taken does not change the numbers a user sees. */
+  if (blk->dim > 0) {
+    weyl_rows_canonical(blk->mats, blk->dim, (int)d, tmp);
+    weyl_rows_orthonormal(blk->mats, blk->dim, (int)d);
+  }
+  free(tmp);
   for (int k = 0; k < blk->dim; k++)
     blk->norm2[k] = 1.0;
   weyl_status s = check_residual(g, blk->mats, blk->dim, &blk->residual);
