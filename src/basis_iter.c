@@ -14,7 +14,13 @@
  * n1 x n1 Gram matrix is cheap to assemble; its small-eigenvalue directions
  * are candidates, and QR + SVD of all constraints on the candidates decides
  * the rank. A final check applies every generator to every returned element
- * with two small matrix products. */
+ * with two small matrix products.
+ *
+ * This is what WEYL_SOLVER_ITERATIVE (--solver iterative) selects. Despite
+ * the name it is a direct method: a Krylov/subspace iteration on
+ * sum_k C_k^T C_k would need about dim x sqrt(cond) x log(1/eps) operator
+ * applications (some 10^4 for SO(3) T(4) -> T(4)), where the Schur reduction
+ * gets there with a few small factorizations and one n1 x n1 eigenproblem. */
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>

@@ -37,7 +37,8 @@ typedef enum {
  * Q_a x Z_b^T for eigenvalue pairs that cancel). The other generators are then
  * solved densely on that subspace (QR + SVD, n1 columns instead of d), and
  * every returned element is checked against every generator: a residual over
- * 10 * rtol is refused with WEYL_ENUMERIC. Auto uses it for general blocks
+ * 10 * rtol is refused with WEYL_ENUMERIC. (A direct method despite the
+ * enum's name: no Krylov iteration is needed.) Auto uses it for general blocks
  * with d > WEYL_AUTO_DENSE_MAX when it applies, dense otherwise. */
 #define WEYL_AUTO_DENSE_MAX 256
 
