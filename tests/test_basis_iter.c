@@ -77,6 +77,9 @@ static void expect_same_space(const char *group, const char *in_expr, const char
   cr_assert_eq(weyl_basis_block_info(it, 0, &info), WEYL_OK);
   cr_assert_str_eq(info.path, "iterative");
   cr_assert_lt(info.residual, 1e-12);
+  cr_assert_geq(weyl_basis_report_get(it)->n_iterative, 1);
+  cr_assert_eq(weyl_basis_report_get(it)->n_dense, 0);
+  cr_assert_not(weyl_basis_is_exact(it));
   free(I), free(D);
   weyl_basis_free(it), weyl_basis_free(de);
   weyl_rep_free(in), weyl_rep_free(out);
