@@ -77,6 +77,9 @@ static void expect_same_space(const char *group, const char *in_expr, const char
   cr_assert_eq(weyl_basis_block_info(it, 0, &info), WEYL_OK);
   cr_assert_str_eq(info.path, "iterative");
   cr_assert_lt(info.residual, 1e-12);
+  cr_assert_geq(weyl_basis_report_get(it)->n_iterative, 1);
+  cr_assert_eq(weyl_basis_report_get(it)->n_dense, 0);
+  cr_assert_not(weyl_basis_is_exact(it));
   free(I), free(D);
   weyl_basis_free(it), weyl_basis_free(de);
   weyl_rep_free(in), weyl_rep_free(out);
@@ -198,5 +201,27 @@ Test(basis_iter, progress_callback_is_called) {
   calls = 0;
   cr_assert_eq(weyl_basis_solve(t, t, &o, &b), WEYL_OK);
   cr_assert_geq(calls, 3, "stages of the iterative path and the block loop");
+  weyl_basis_free(b), weyl_rep_free(t), weyl_group_free(g);
+}
+
+/* O(1,3) on V**6 (as V**3 -> V**3): the invariants are the (6-1)!! = 15
+ * Brauer pairings with the metric, independent since dim V = 4 >= 3. The
+ * structured path reduces here by a combination of generators (a rotation
+ * plus a boost, the smallest nullspace), so this checks that route too. */
+Test(basis_iter, lorentz_rank3_maps_are_the_15_metric_pairings) {
+  weyl_group *g = builtin("O(1,3)");
+  weyl_rep *t = parse(g, "V**3");
+  weyl_basis *b = solve(t, t, WEYL_SOLVER_AUTO);
+  cr_assert_eq(weyl_basis_dim(b), 15);
+  weyl_block_info info;
+  cr_assert_eq(weyl_basis_block_info(b, 0, &info), WEYL_OK);
+  cr_assert_str_eq(info.path, "iterative");
+  double *W = malloc(sizeof(double) * 4096);
+  for (int k = 0; k < 15; k++) {
+    weyl_basis_element(b, k, W);
+    double r = ref_residual(t, t, W);
+    cr_assert_lt(r, 1e-10, "element %d residual %g", k, r);
+  }
+  free(W);
   weyl_basis_free(b), weyl_rep_free(t), weyl_group_free(g);
 }

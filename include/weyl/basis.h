@@ -31,14 +31,17 @@ typedef enum {
 } weyl_solver;
 
 /* The structured path never forms the d x d constraint (d = in * out). It
- * takes the generator whose matrices are normal (orthogonal, symmetric,
- * antisymmetric: every built-in group) and whose constraint has the smallest
- * nullspace, and solves that one exactly from the real Schur forms of its two
- * small factors (the constraint is a Kronecker sum, so its null vectors are
- * Q_a x Z_b^T for eigenvalue pairs that cancel). The other generators are then
- * solved densely on that subspace (QR + SVD, n1 columns instead of d), and
- * every returned element is checked against every generator: a residual over
- * 10 * rtol is refused with WEYL_ENUMERIC. Auto uses it for general blocks
+ * takes the generator (or combination of two algebra generators) whose
+ * matrices are normal (orthogonal, symmetric, antisymmetric: every built-in
+ * group) and whose constraint has the smallest nullspace, and solves that one
+ * exactly from the real Schur forms of its two small factors (the constraint
+ * is a Kronecker sum, so its null vectors are Q_a x Z_b^T for eigenvalue pairs
+ * that cancel). The other generators are restricted to that n1-dimensional
+ * subspace: an n1 x n1 Gram matrix preselects candidate directions, and QR +
+ * SVD of all constraints on the candidates decides the rank with rtol. Every
+ * returned element is checked against every generator: a residual over
+ * 10 * rtol is refused with WEYL_ENUMERIC. (A direct method despite the
+ * enum's name: no Krylov iteration is needed.) Auto uses it for general blocks
  * with d > WEYL_AUTO_DENSE_MAX when it applies, dense otherwise. */
 #define WEYL_AUTO_DENSE_MAX 256
 
@@ -55,13 +58,15 @@ typedef struct {
   double rtol;        /* <= 0 means WEYL_DEFAULT_RTOL */
   size_t max_bytes;   /* working memory per block; 0 means 2 GiB */
   /* Called (when set) as the solve moves on: stage names what is running,
-   * done is the fraction of the whole solve finished. The library never prints. */
+   * done is the fraction of the blocks finished, or -1 when an expensive
+   * stage starts. The library never prints. */
   void (*progress)(void *ctx, const char *stage, double done);
   void *progress_ctx; /* passed back to progress as ctx */
 } weyl_solve_opts;
 
-/* Rank-decision report for the dense blocks of a basis. sigma values are
- * relative to the largest singular value of their block's constraint. */
+/* Rank-decision report for the dense and iterative blocks of a basis. sigma
+ * values are relative to the largest singular value of their block's
+ * constraint (an estimate of it for iterative blocks). */
 typedef struct {
   int n_blocks;          /* distinct blocks solved */
   int n_dense;           /* of which by the dense SVD path */
