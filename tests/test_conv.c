@@ -487,3 +487,14 @@ Test(conv, bad_input_is_refused) {
   cr_expect_eq(weyl_conv_local(L.in, L.out, L.b, 3, 0, &local), WEYL_EINVAL);
   release(&L);
 }
+
+/* A Scalar sits on no pixel, so locality leaves its maps alone: V + Scalar ->
+ * V keeps the 9 local weights and the 1 map Scalar -> V (the constant). */
+Test(conv, scalar_summands_are_not_restricted) {
+  layer L = solve_local("T(5,5)", "V + Scalar", "V", 3, WEYL_SOLVER_AUTO);
+  cr_expect_eq(weyl_basis_dim(L.b), 9 + 1);
+  release(&L);
+  L = solve_local("T(5,5)", "V", "V + Scalar", 3, WEYL_SOLVER_AUTO);
+  cr_expect_eq(weyl_basis_dim(L.b), 9 + 1, "V -> Scalar: the sum of the pixels");
+  release(&L);
+}

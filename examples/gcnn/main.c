@@ -264,7 +264,7 @@ static void evaluate(model *M, const setup *S, double *err_up, double *err_rot, 
 
 static int usage(void) {
   fprintf(stderr, "usage: gcnn_digits [digits.csv.gz] [--epochs N] [--channels C] [--train N]\n"
-                  "                   [--depth L] [--lr X]\n"
+                  "                   [--depth L] [--lr X] [--only p4|cnn]\n"
                   "  default data: %s (apt-get install python3-sklearn)\n", DEFAULT_DATA);
   return 2;
 }
@@ -273,12 +273,14 @@ int main(int argc, char **argv) {
   const char *path = DEFAULT_DATA;
   int epochs = 30, ch = 8, ntrain = 1200, depth = 3;
   double lr = 1e-2;
+  const char *only = NULL; /* "p4" or "cnn": train just one of the two */
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--channels") && i + 1 < argc) ch = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--train") && i + 1 < argc) ntrain = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--depth") && i + 1 < argc) depth = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--lr") && i + 1 < argc) lr = atof(argv[++i]);
+    else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
     else if (argv[i][0] == '-') return usage();
     else path = argv[i];
   }
@@ -304,6 +306,7 @@ int main(int argc, char **argv) {
            "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (int m = 0; m < 2; m++) {
       double up, rot, inv, e69;
+      if (only && strcmp(only, m == 0 ? "p4" : "cnn") != 0) continue;
       train(&nets[m], &S);
       evaluate(&nets[m], &S, &up, &rot, &inv, &e69);
       printf("| %s | %s | %d | %d | %.2f%% | %.2f%% | %.2f%% | %.1e |\n", nets[m].name,
