@@ -367,7 +367,8 @@ static void check_gcnn(const char *group, const gcnn *c) {
   cr_assert_eq(weyl_basis_dim(L.b), nin * 9, "%s: %d parameters per filter pair", group, nin * 9);
   unsigned long long st = 11;
   for (int trial = 0; trial < 2; trial++) {
-    double *W = random_W(&L, &st), *x = random_vec((size_t)ni, &st), *y = malloc(sizeof(double) * no);
+    double *W = random_W(&L, &st), *x = random_vec((size_t)ni, &st),
+           *y = malloc(sizeof(double) * no);
     double psi[72];
     read_filter(c, W, psi);
     ref_gcnn(c, psi, x, y);

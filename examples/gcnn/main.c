@@ -19,7 +19,8 @@
 
 enum { CLASSES = 10 };
 
-static const char DEFAULT_DATA[] = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz";
+static const char DEFAULT_DATA[] =
+    "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz";
 
 /* ---- random numbers (fixed, portable) ------------------------------------ */
 
@@ -248,7 +249,8 @@ static void evaluate(model *M, const setup *S, double *err_up, double *err_rot, 
     for (int k = 1; k < 4; k++) {
       digits_rotate(x, k, turned);
       int pred = predict(M, turned);
-      if (k == S->turns[i]) wrong_rot += pred != y, six_nine += (y == 6 && pred == 9) || (y == 9 && pred == 6);
+      if (k == S->turns[i])
+        wrong_rot += pred != y, six_nine += (y == 6 && pred == 9) || (y == 9 && pred == 6);
       for (int o = 0; o < CLASSES; o++) worst = fmax(worst, fabs(M->logits[o] - base[o]));
     }
     if (S->turns[i] == 0) {
