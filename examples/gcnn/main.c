@@ -273,8 +273,8 @@ static int usage(void) {
 
 int main(int argc, char **argv) {
   const char *path = DEFAULT_DATA;
-  int epochs = 30, ch = 8, ntrain = 1200, depth = 3;
-  double lr = 1e-2;
+  int epochs = 40, ch = 8, ntrain = 1200, depth = 3;
+  double lr = 3e-3;
   const char *only = NULL; /* "p4" or "cnn": train just one of the two */
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = atoi(argv[++i]);
