@@ -37,11 +37,13 @@ weyl_status weyl_conv_positions_at(const weyl_rep *r, int *pos) {
     break;
   case REP_DUAL: s = weyl_conv_positions_at(r->a, pos); break; /* a permutation's dual is itself */
   case REP_SUM:
-    if ((s = weyl_conv_positions_at(r->a, pos)) == WEYL_OK) s = weyl_conv_positions_at(r->b, pos + r->a->dim);
+    if ((s = weyl_conv_positions_at(r->a, pos)) == WEYL_OK)
+      s = weyl_conv_positions_at(r->b, pos + r->a->dim);
     break;
   case REP_COPIES:
     if ((s = weyl_conv_positions_at(r->a, pos)) != WEYL_OK) break;
-    for (int c = 1; c < r->arg; c++) memcpy(pos + c * r->a->dim, pos, (size_t)r->a->dim * sizeof *pos);
+    for (int c = 1; c < r->arg; c++)
+      memcpy(pos + c * r->a->dim, pos, (size_t)r->a->dim * sizeof *pos);
     break;
   default:
     s = weyl_fail(WEYL_EINVAL, "pixel positions are defined for sums and copies of V, regular "
@@ -84,7 +86,8 @@ weyl_status weyl_conv_local_mask(const weyl_rep *in, const weyl_rep *out, int k,
   if (!s) s = weyl_conv_positions(in, pi);
   if (!s) s = weyl_conv_positions(out, po);
   for (int i = 0; !s && i < no; i++)
-    for (int j = 0; j < ni; j++) m[(size_t)i * ni + j] = (unsigned char)near(po[i], pi[j], w, h, k / 2);
+    for (int j = 0; j < ni; j++)
+      m[(size_t)i * ni + j] = (unsigned char)near(po[i], pi[j], w, h, k / 2);
   free(pi);
   free(po);
   if (s) {
@@ -172,7 +175,8 @@ static weyl_status restrict_dense(const weyl_block *src, const window *w, double
   weyl_status s = (A && sv && vt && superb) ? WEYL_OK : oom();
   lapack_int info = 0;
   if (!s) info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'N', 'A', m, d, A, m, sv, NULL, 1, vt, d, superb);
-  if (!s && info != 0) s = weyl_fail(WEYL_ENUMERIC, "LAPACK dgesvd failed restricting a basis (info %d)", (int)info);
+  if (!s && info != 0)
+    s = weyl_fail(WEYL_ENUMERIC, "LAPACK dgesvd failed restricting a basis (info %d)", (int)info);
   int rank = 0;
   while (!s && rank < d && sv[rank] > tol) rank++;
   if (!s) {

@@ -78,7 +78,8 @@ static weyl_status build(const grid_spec *sp, weyl_group **out) {
   weyl_group *g = weyl_group_new(sp->label, sp->nmoves, names, 0, NULL);
   /* The regular leaf makes `regular` resolve to it (leaf names come first),
    * with the layout above instead of the enumeration order. */
-  int ok = g && fill_leaf(g, sp, "V", 1) && (!sp->periodic || fill_leaf(g, sp, "regular", sp->nstab));
+  int ok =
+      g && fill_leaf(g, sp, "V", 1) && (!sp->periodic || fill_leaf(g, sp, "regular", sp->nstab));
   if (!ok) {
     weyl_group_free(g);
     return weyl_fail(WEYL_ENOMEM, "out of memory building group %s", sp->label);

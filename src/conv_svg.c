@@ -82,7 +82,8 @@ static int clamp_window(int k, int n) { return k > 0 && k < n ? k : n; }
 
 weyl_status weyl_conv_svg_panels(const weyl_rep *in, const weyl_rep *out, int k,
                                  weyl_svg_panel **panels, int *n) {
-  if (!in || !out || !panels || !n) return weyl_fail(WEYL_EINVAL, "weyl_conv_svg_panels: NULL argument");
+  if (!in || !out || !panels || !n)
+    return weyl_fail(WEYL_EINVAL, "weyl_conv_svg_panels: NULL argument");
   const weyl_group *g = weyl_rep_group(in);
   if (g->grid_h <= 0)
     return weyl_fail(WEYL_EINVAL, "group %s is not a grid or kernel group", g->name);

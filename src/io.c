@@ -270,7 +270,8 @@ weyl_status weyl_io_label_elements(const weyl_basis *b, int *label, int *rank, i
   size_t n = elem_size(b);
   int dim = weyl_basis_dim(b);
   double *W = alloc_doubles(n), *theta = alloc_doubles((size_t)dim);
-  weyl_status s = W && theta ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory for a basis element");
+  weyl_status s =
+      W && theta ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory for a basis element");
   for (int k = 0; !s && k < dim; k++) theta[k] = k + 1.0, rank[k] = -1;
   if (!s) s = weyl_basis_combine(b, theta, W);
   for (size_t i = 0; !s && i < n; i++) label[i] = (int)W[i] - 1;

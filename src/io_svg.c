@@ -118,9 +118,11 @@ static void fill(FILE *f, int colour) {
 
 static void draw(FILE *f, const picture *p) {
   int step_r = (p->slot_r + 1) * CELL, step_c = (p->slot_c + 1) * CELL;
-  int width = 2 * MARGIN + p->grid_c * step_c - CELL, height = 2 * MARGIN + CAPTION + p->grid_r * step_r - CELL;
+  int width = 2 * MARGIN + p->grid_c * step_c - CELL,
+      height = 2 * MARGIN + CAPTION + p->grid_r * step_r - CELL;
   if (width < 320) width = 320;
-  fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\">\n", width, height);
+  fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\">\n", width,
+          height);
   fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"%d\" y=\"%d\" "
              "font-family=\"sans-serif\" font-size=\"13\">", MARGIN, MARGIN + 13);
   xml_text(f, p->b->group);

@@ -367,7 +367,8 @@ static void check_gcnn(const char *group, const gcnn *c) {
   cr_assert_eq(weyl_basis_dim(L.b), nin * 9, "%s: %d parameters per filter pair", group, nin * 9);
   unsigned long long st = 11;
   for (int trial = 0; trial < 2; trial++) {
-    double *W = random_W(&L, &st), *x = random_vec((size_t)ni, &st), *y = malloc(sizeof(double) * no);
+    double *W = random_W(&L, &st), *x = random_vec((size_t)ni, &st),
+           *y = malloc(sizeof(double) * no);
     double psi[72];
     read_filter(c, W, psi);
     ref_gcnn(c, psi, x, y);
@@ -485,5 +486,16 @@ Test(conv, bad_input_is_refused) {
   release(&L);
   L = solve_local("T(3)", "V*V", "V", 0, WEYL_SOLVER_AUTO);
   cr_expect_eq(weyl_conv_local(L.in, L.out, L.b, 3, 0, &local), WEYL_EINVAL);
+  release(&L);
+}
+
+/* A Scalar sits on no pixel, so locality leaves its maps alone: V + Scalar ->
+ * V keeps the 9 local weights and the 1 map Scalar -> V (the constant). */
+Test(conv, scalar_summands_are_not_restricted) {
+  layer L = solve_local("T(5,5)", "V + Scalar", "V", 3, WEYL_SOLVER_AUTO);
+  cr_expect_eq(weyl_basis_dim(L.b), 9 + 1);
+  release(&L);
+  L = solve_local("T(5,5)", "V", "V + Scalar", 3, WEYL_SOLVER_AUTO);
+  cr_expect_eq(weyl_basis_dim(L.b), 9 + 1, "V -> Scalar: the sum of the pixels");
   release(&L);
 }

@@ -1,0 +1,102 @@
+/* Sparse equivariant layers from solved bases (layer.h). */
+#include "layer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weyl/basis.h"
+#include "weyl/conv.h"
+
+/* The orbit of every entry: combining with theta_k = k + 1 writes k + 1 on
+ * orbit k (orbits are disjoint 0/1 indicators), 0 where no orbit is. */
+static int *entry_labels(const weyl_basis *b) {
+  size_t n = (size_t)weyl_basis_out_dim(b) * weyl_basis_in_dim(b);
+  int d = weyl_basis_dim(b);
+  double *theta = malloc(sizeof(double) * (d > 0 ? d : 1)), *W = malloc(sizeof(double) * n);
+  int *lab = malloc(sizeof(int) * n);
+  if (theta && W && lab) {
+    for (int k = 0; k < d; k++) theta[k] = k + 1.0;
+    weyl_basis_combine(b, theta, W);
+    for (size_t e = 0; e < n; e++) lab[e] = (int)W[e] - 1;
+  }
+  free(theta);
+  free(W);
+  return lab;
+}
+
+static int to_csr(eq_layer *L, const int *lab) {
+  int nnz = 0;
+  for (size_t e = 0; e < (size_t)L->out * L->in; e++) nnz += lab[e] >= 0;
+  L->start = malloc(sizeof(int) * (L->out + 1));
+  L->col = malloc(sizeof(int) * nnz);
+  L->lab = malloc(sizeof(int) * nnz);
+  if (!L->start || !L->col || !L->lab) return -1;
+  int q = 0;
+  for (int i = 0; i < L->out; i++) {
+    L->start[i] = q;
+    for (int j = 0; j < L->in; j++) {
+      int l = lab[(size_t)i * L->in + j];
+      if (l >= 0) L->col[q] = j, L->lab[q++] = l;
+    }
+  }
+  L->start[L->out] = q;
+  return 0;
+}
+
+static int fail(const char *what) {
+  fprintf(stderr, "gcnn: %s: %s\n", what, weyl_last_error());
+  return -1;
+}
+
+int eq_layer_build(eq_layer *L, weyl_group *g, const char *in, const char *out, int k) {
+  memset(L, 0, sizeof *L);
+  weyl_rep *ri = NULL, *ro = NULL;
+  weyl_basis *b = NULL, *local = NULL, *bias = NULL;
+  int rc = -1;
+  if (weyl_rep_parse(g, in, &ri) || weyl_rep_parse(g, out, &ro)) rc = fail("rep");
+  else if (weyl_basis_solve(ri, ro, NULL, &b) || weyl_conv_local(ri, ro, b, k, 0, &local))
+    rc = fail("solve");
+  else if (weyl_basis_solve_bias(ro, NULL, &bias)) rc = fail("bias");
+  else if (!weyl_basis_is_exact(local) || !weyl_basis_is_exact(bias))
+    fprintf(stderr, "gcnn: expected exact orbit bases\n");
+  else {
+    L->in = weyl_rep_dim(ri), L->out = weyl_rep_dim(ro);
+    L->nw = weyl_basis_dim(local), L->nb = weyl_basis_dim(bias);
+    int *lab = entry_labels(local);
+    L->bias_lab = entry_labels(bias);
+    rc = lab && L->bias_lab ? to_csr(L, lab) : -1;
+    free(lab);
+  }
+  weyl_basis_free(b), weyl_basis_free(local), weyl_basis_free(bias);
+  weyl_rep_free(ri), weyl_rep_free(ro);
+  return rc;
+}
+
+void eq_layer_free(eq_layer *L) {
+  free(L->start), free(L->col), free(L->lab), free(L->bias_lab);
+  memset(L, 0, sizeof *L);
+}
+
+void eq_layer_forward(const eq_layer *L, const double *p, const double *x, double *y) {
+  const double *bias = p + L->nw;
+  for (int i = 0; i < L->out; i++) {
+    double s = L->bias_lab[i] >= 0 ? bias[L->bias_lab[i]] : 0.0;
+    for (int q = L->start[i]; q < L->start[i + 1]; q++) s += p[L->lab[q]] * x[L->col[q]];
+    y[i] = s;
+  }
+}
+
+void eq_layer_backward(const eq_layer *L, const double *p, const double *x, const double *dy,
+                       double *dp, double *dx) {
+  double *dbias = dp + L->nw;
+  for (int i = 0; i < L->out; i++) {
+    double g = dy[i];
+    if (g == 0.0) continue; /* ReLU zeros: nothing flows */
+    if (L->bias_lab[i] >= 0) dbias[L->bias_lab[i]] += g;
+    for (int q = L->start[i]; q < L->start[i + 1]; q++) {
+      dp[L->lab[q]] += g * x[L->col[q]];
+      if (dx) dx[L->col[q]] += g * p[L->lab[q]];
+    }
+  }
+}
