@@ -99,9 +99,12 @@ static weyl_status get_block(weyl_basis *b, const weyl_rep *in, const weyl_rep *
 
 static weyl_status add_place(weyl_basis *b, int row0, int col0, int block) {
   if (b->blocks[block].dim == 0) return WEYL_OK;
-  weyl_place *grown = realloc(b->places, (size_t)(b->n_places + 1) * sizeof *grown);
-  if (!grown) return weyl_fail(WEYL_ENOMEM, "out of memory in solve");
-  b->places = grown;
+  int n = b->n_places;
+  if ((n & (n - 1)) == 0) { /* n is 0 or a power of two: double the room */
+    weyl_place *grown = realloc(b->places, (size_t)(n ? 2 * n : 1) * sizeof *grown);
+    if (!grown) return weyl_fail(WEYL_ENOMEM, "out of memory in solve");
+    b->places = grown;
+  }
   b->places[b->n_places++] = (weyl_place){row0, col0, block, b->dim};
   if (b->dim > 0x7fffffff - b->blocks[block].dim)
     return weyl_fail(WEYL_ELIMIT, "basis has more than 2^31 elements");
@@ -146,6 +149,40 @@ void weyl_basis_summarize(weyl_basis *b) {
   }
 }
 
+/* Numbers the summands by their canonical text, so that each distinct
+ * (in, out) pair is looked up once, not once per copy: ids[i] = the id of
+ * parts[i], *n_ids the count. Copies share a node, so the pointer is checked
+ * before any text. */
+static weyl_status distinct_ids(weyl_rep **parts, int n, int *ids, int *n_ids) {
+  char **texts = malloc((size_t)(n > 0 ? n : 1) * sizeof *texts);
+  int *first = malloc((size_t)(n > 0 ? n : 1) * sizeof *first); /* summand of each id */
+  weyl_status s = texts && first ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory in solve");
+  int count = 0;
+  for (int i = 0; s == WEYL_OK && i < n; i++) {
+    if (i > 0 && parts[i] == parts[i - 1]) {
+      ids[i] = ids[i - 1];
+      continue;
+    }
+    char buf[KEY_CAP];
+    int len = weyl_rep_str(parts[i], buf, KEY_CAP);
+    int id = -1;
+    for (int k = 0; len < KEY_CAP && k < count && id < 0; k++)
+      if (texts[k] && strcmp(texts[k], buf) == 0) id = k;
+    if (id < 0) {
+      id = count++;
+      first[id] = i;
+      texts[id] = len < KEY_CAP ? malloc((size_t)len + 1) : NULL; /* too long: never shared */
+      if (texts[id]) memcpy(texts[id], buf, (size_t)len + 1);
+    }
+    ids[i] = id;
+  }
+  for (int k = 0; texts && k < count; k++) free(texts[k]);
+  free(texts);
+  free(first);
+  *n_ids = count;
+  return s;
+}
+
 static weyl_status solve_all(weyl_basis *b, weyl_rep **ins, int n_in, weyl_rep **outs,
                              int n_out, const weyl_solve_opts *o) {
   /* Checked before the loop: 1000000*Scalar -> 1000000*Scalar would otherwise
@@ -154,20 +191,30 @@ static weyl_status solve_all(weyl_basis *b, weyl_rep **ins, int n_in, weyl_rep *
     return weyl_fail(WEYL_ELIMIT,
                      "%d input x %d output summands make %.3g blocks, over the limit of %ld",
                      n_in, n_out, (double)n_in * n_out, WEYL_MAX_BLOCK_PAIRS);
+  int *in_id = malloc(((size_t)n_in + n_out) * sizeof *in_id), *out_id = in_id + n_in;
+  int n_din = 0, n_dout = 0;
+  if (!in_id) return weyl_fail(WEYL_ENOMEM, "out of memory in solve");
+  weyl_status s = distinct_ids(ins, n_in, in_id, &n_din);
+  if (s == WEYL_OK) s = distinct_ids(outs, n_out, out_id, &n_dout);
+  int *table = s == WEYL_OK ? malloc((size_t)n_din * n_dout * sizeof *table) : NULL;
+  if (s == WEYL_OK && !table) s = weyl_fail(WEYL_ENOMEM, "out of memory in solve");
+  for (size_t t = 0; s == WEYL_OK && t < (size_t)n_din * n_dout; t++) table[t] = -1;
   int row0 = 0;
-  for (int i = 0; i < n_out; i++) {
+  for (int i = 0; s == WEYL_OK && i < n_out; i++) {
     int col0 = 0;
-    for (int j = 0; j < n_in; j++) {
-      int block = -1;
+    for (int j = 0; s == WEYL_OK && j < n_in; j++) {
+      int *block = &table[(size_t)out_id[i] * n_din + in_id[j]];
       if (o->progress) o->progress(o->progress_ctx, "blocks", (double)(i * n_in + j) / n_out / n_in);
-      weyl_status s = get_block(b, ins[j], outs[i], o, &block);
-      if (s == WEYL_OK) s = add_place(b, row0, col0, block);
-      if (s != WEYL_OK) return s;
+      if (*block < 0) s = get_block(b, ins[j], outs[i], o, block);
+      else b->blocks[*block].uses++;
+      if (s == WEYL_OK) s = add_place(b, row0, col0, *block);
       col0 += weyl_rep_dim(ins[j]);
     }
     row0 += weyl_rep_dim(outs[i]);
   }
-  return WEYL_OK;
+  free(table);
+  free(in_id);
+  return s;
 }
 
 static void free_parts(weyl_rep **parts, int n) {
