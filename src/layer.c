@@ -74,24 +74,29 @@ weyl_status weyl_linear_set_params(weyl_linear *l, const double *params) {
   return s;
 }
 
-/* Rescales the theta of every place so that its output summand's rows of W
- * have mean squared norm gain. Places with the same row0 share the summand's
- * rows and no other place touches them, so the factors do not interfere. */
-static void scale_rows(weyl_linear *l, double gain, double *theta) {
-  const weyl_basis *b = l->w;
-  double *row2 = l->dW; /* scratch: squared row norms */
-  for (int i = 0; i < l->out; i++) row2[i] = cblas_ddot(l->in, l->W + (size_t)i * l->in, 1,
-                                                        l->W + (size_t)i * l->in, 1);
+/* Multiplies the coefficients of every place of b by sqrt(target / mean of
+ * row_ms over the place's rows). Places with the same row0 cover exactly one
+ * output summand's rows and no other place touches them, so every summand
+ * gets its own factor. A summand with mean 0 is left alone. */
+static void scale_places(const weyl_basis *b, const double *row_ms, double target,
+                         double *theta) {
   for (int p = 0; p < b->n_places; p++) {
     const weyl_place *pl = &b->places[p];
     const weyl_block *blk = &b->blocks[pl->block];
     double mean = 0;
-    for (int i = 0; i < blk->out_dim; i++) mean += row2[pl->row0 + i];
+    for (int i = 0; i < blk->out_dim; i++) mean += row_ms[pl->row0 + i];
     mean /= blk->out_dim;
-    if (mean <= 0) continue;
-    double f = sqrt(gain / mean);
+    if (!(mean > 0)) continue;
+    double f = sqrt(target / mean);
     for (int k = 0; k < blk->dim; k++) theta[pl->param0 + k] *= f;
   }
+}
+
+weyl_status weyl_linear_rescale(weyl_linear *l, double *params, const double *row_ms) {
+  if (!l || !params || !row_ms) return weyl_fail(WEYL_EINVAL, "weyl_linear_rescale: NULL argument");
+  scale_places(l->w, row_ms, 1.0, params);
+  if (l->bias) scale_places(l->bias, row_ms, 1.0, params + l->nw);
+  return weyl_linear_set_params(l, params);
 }
 
 weyl_status weyl_linear_init(weyl_linear *l, weyl_rng *rng, double gain, double *params) {
@@ -101,7 +106,10 @@ weyl_status weyl_linear_init(weyl_linear *l, weyl_rng *rng, double gain, double 
   for (int k = 0; k < l->nb; k++) params[l->nw + k] = 0;
   weyl_status s = weyl_basis_combine(l->w, params, l->W);
   if (s != WEYL_OK) return s;
-  scale_rows(l, gain, params);
+  double *row2 = l->dW; /* scratch: squared row norms of W */
+  for (int i = 0; i < l->out; i++)
+    row2[i] = cblas_ddot(l->in, l->W + (size_t)i * l->in, 1, l->W + (size_t)i * l->in, 1);
+  scale_places(l->w, row2, gain, params);
   return weyl_linear_set_params(l, params);
 }
 

@@ -16,6 +16,7 @@ weyl_model_opts weyl_model_default_opts(void) {
   o.n_hidden = 3;
   o.act = WEYL_ACT_SWISH;
   o.kind = WEYL_NONLIN_GATED;
+  o.bilinear = 2;
   return o;
 }
 
@@ -24,11 +25,13 @@ static weyl_model_opts fill_opts(const weyl_model_opts *opts) {
   if (o.channels <= 0) o.channels = 128;
   if (o.n_hidden <= 0) o.n_hidden = 3;
   if (o.kind == WEYL_NONLIN_POINTWISE) o.kind = WEYL_NONLIN_GATED;
+  if (o.bilinear == 0) o.bilinear = 2;
   return o;
 }
 
 static void free_stage(weyl_stage *s) {
   weyl_linear_free(s->lin);
+  weyl_bilinear_free(s->bil);
   weyl_nonlin_free(s->nl);
   weyl_basis_free(s->w);
   weyl_basis_free(s->bias);
@@ -74,13 +77,15 @@ static weyl_status make_nonlin(const weyl_rep *h, weyl_nonlin_kind kind, weyl_ac
 
 /* Fills stage st for in -> (nonlinearity on h), or in -> h when last. */
 static weyl_status build_stage(weyl_stage *st, const weyl_rep *in, const weyl_rep *h, int last,
-                               const weyl_model_opts *o, weyl_nonlin_kind kind) {
+                               const weyl_model_opts *o, weyl_nonlin_kind kind,
+                               const weyl_rep *mid) {
   weyl_rep *lin_out = NULL;
   weyl_status s = last ? weyl_rep_copies(1, h, &lin_out)
                        : make_nonlin(h, kind, o->act, &st->nl, &lin_out);
   if (s == WEYL_OK) s = weyl_basis_solve(in, lin_out, &o->solve, &st->w);
   if (s == WEYL_OK) s = weyl_basis_solve_bias(lin_out, &o->solve, &st->bias);
   if (s == WEYL_OK) s = weyl_linear_new(st->w, st->bias, &st->lin);
+  if (s == WEYL_OK && mid && !last) s = weyl_bilinear_new(in, lin_out, mid, &o->solve, &st->bil);
   if (s == WEYL_OK) {
     st->in_dim = weyl_rep_dim(in);
     st->mid_dim = weyl_rep_dim(lin_out);
@@ -102,6 +107,8 @@ static weyl_status alloc_params(weyl_model *m) {
     weyl_stage *st = &m->stages[i];
     st->p_lin = n;
     n += weyl_linear_nparams(st->lin);
+    st->p_bil = n;
+    n += weyl_bilinear_nparams(st->bil);
     st->p_nl = n;
     n += weyl_nonlin_nparams(st->nl);
     if (st->in_dim > m->max_dim) m->max_dim = st->in_dim;
@@ -119,7 +126,7 @@ static weyl_status alloc_params(weyl_model *m) {
 
 /* The stack in -> hidden (n_hidden times) -> out. */
 static weyl_status build(weyl_model *m, const weyl_rep *hidden, const weyl_model_opts *o,
-                         weyl_nonlin_kind kind) {
+                         weyl_nonlin_kind kind, const weyl_rep *mid) {
   m->n_stages = o->n_hidden + 1;
   m->stages = calloc((size_t)m->n_stages, sizeof *m->stages);
   if (!m->stages) return weyl_fail(WEYL_ENOMEM, "out of memory building a model");
@@ -127,14 +134,14 @@ static weyl_status build(weyl_model *m, const weyl_rep *hidden, const weyl_model
   for (int i = 0; i < m->n_stages && s == WEYL_OK; i++) {
     int last = i == m->n_stages - 1;
     s = build_stage(&m->stages[i], i == 0 ? m->in : hidden, last ? m->out : hidden, last, o,
-                    kind);
+                    kind, mid);
   }
   return s == WEYL_OK ? alloc_params(m) : s;
 }
 
 static weyl_status new_model(const weyl_rep *in, const weyl_rep *out, const weyl_rep *hidden,
-                             const weyl_model_opts *o, weyl_nonlin_kind kind,
-                             weyl_group *own, weyl_model **out_m) {
+                             const weyl_rep *mid, const weyl_model_opts *o,
+                             weyl_nonlin_kind kind, weyl_group *own, weyl_model **out_m) {
   weyl_model *m = calloc(1, sizeof *m);
   if (!m) {
     weyl_group_free(own);
@@ -143,7 +150,7 @@ static weyl_status new_model(const weyl_rep *in, const weyl_rep *out, const weyl
   m->own_group = own;
   weyl_status s = weyl_rep_copies(1, in, (weyl_rep **)&m->in);
   if (s == WEYL_OK) s = weyl_rep_copies(1, out, (weyl_rep **)&m->out);
-  if (s == WEYL_OK) s = build(m, hidden, o, kind);
+  if (s == WEYL_OK) s = build(m, hidden, o, kind, mid);
   if (s == WEYL_OK) s = weyl_model_sync(m);
   if (s != WEYL_OK) {
     weyl_model_free(m);
@@ -153,16 +160,29 @@ static weyl_status new_model(const weyl_rep *in, const weyl_rep *out, const weyl
   return WEYL_OK;
 }
 
+/* Scalar + k*V, the small rep of the bilinear layers. */
+static weyl_status bilinear_rep(weyl_group *g, int k, weyl_rep **mid) {
+  weyl_rep *sc = NULL, *v = NULL, *kv = NULL;
+  weyl_status s = weyl_rep_scalar(g, &sc);
+  if (s == WEYL_OK) s = weyl_rep_leaf(g, weyl_group_leaf_name(g, 0), &v);
+  if (s == WEYL_OK) s = weyl_rep_copies(k, v, &kv);
+  if (s == WEYL_OK) s = weyl_rep_sum(sc, kv, mid);
+  weyl_rep_free(sc), weyl_rep_free(v), weyl_rep_free(kv);
+  return s;
+}
+
 weyl_status weyl_model_emlp(const weyl_rep *in, const weyl_rep *out, const weyl_model_opts *opts,
                             weyl_model **m) {
   if (!in || !out || !m) return weyl_fail(WEYL_EINVAL, "weyl_model_emlp: NULL argument");
   if (weyl_rep_group(in) != weyl_rep_group(out))
     return weyl_fail(WEYL_EINVAL, "weyl_model_emlp: reps of different groups");
   weyl_model_opts o = fill_opts(opts);
-  weyl_rep *hidden = NULL;
+  weyl_rep *hidden = NULL, *mid = NULL;
   weyl_status s = weyl_nonlin_uniform_rep(weyl_rep_group(in), o.channels, &hidden);
-  if (s == WEYL_OK) s = new_model(in, out, hidden, &o, o.kind, NULL, m);
+  if (s == WEYL_OK && o.bilinear > 0) s = bilinear_rep(weyl_rep_group(in), o.bilinear, &mid);
+  if (s == WEYL_OK) s = new_model(in, out, hidden, mid, &o, o.kind, NULL, m);
   weyl_rep_free(hidden);
+  weyl_rep_free(mid);
   return s;
 }
 
@@ -184,7 +204,7 @@ weyl_status weyl_model_mlp(int in_dim, int out_dim, const weyl_model_opts *opts,
   if (s == WEYL_OK) s = scalars(g, in_dim, &in);
   if (s == WEYL_OK) s = scalars(g, out_dim, &out);
   if (s == WEYL_OK) s = scalars(g, o.channels, &hidden);
-  if (s == WEYL_OK) s = new_model(in, out, hidden, &o, WEYL_NONLIN_POINTWISE, g, m);
+  if (s == WEYL_OK) s = new_model(in, out, hidden, NULL, &o, WEYL_NONLIN_POINTWISE, g, m);
   else weyl_group_free(g);
   g = NULL; /* owned by the model now (or freed by new_model on failure) */
   weyl_rep_free(in);
@@ -202,7 +222,9 @@ const double *weyl_model_grads(const weyl_model *m) { return m ? m->grads : NULL
 weyl_status weyl_model_sync(weyl_model *m) {
   if (!m) return weyl_fail(WEYL_EINVAL, "weyl_model_sync: NULL model");
   for (int i = 0; i < m->n_stages; i++) {
-    weyl_status s = weyl_linear_set_params(m->stages[i].lin, m->params + m->stages[i].p_lin);
+    weyl_stage *st = &m->stages[i];
+    weyl_status s = weyl_linear_set_params(st->lin, m->params + st->p_lin);
+    if (s == WEYL_OK && st->bil) s = weyl_bilinear_set_params(st->bil, m->params + st->p_bil);
     if (s != WEYL_OK) return s;
   }
   return WEYL_OK;
@@ -232,10 +254,11 @@ static weyl_status grow(weyl_model *m, int batch) {
   return WEYL_OK;
 }
 
-static weyl_status stage_forward(weyl_model *m, int i, int batch) {
+weyl_status weyl_model_stage_forward(weyl_model *m, int i, int batch) {
   weyl_stage *st = &m->stages[i];
   double *a = m->act[i], *z = m->pre[i], *y = m->act[i + 1];
   weyl_status s = weyl_linear_forward(st->lin, batch, a, z);
+  if (s == WEYL_OK && st->bil) s = weyl_bilinear_forward(st->bil, batch, a, z, 1);
   if (s != WEYL_OK) return s;
   if (!st->nl) {
     memcpy(y, z, (size_t)batch * st->out_dim * sizeof *y);
@@ -251,7 +274,7 @@ weyl_status weyl_model_forward(weyl_model *m, int batch, const double *x, double
   weyl_status s = grow(m, batch);
   if (s != WEYL_OK) return s;
   memcpy(m->act[0], x, (size_t)batch * m->stages[0].in_dim * sizeof *x);
-  for (int i = 0; i < m->n_stages && s == WEYL_OK; i++) s = stage_forward(m, i, batch);
+  for (int i = 0; i < m->n_stages && s == WEYL_OK; i++) s = weyl_model_stage_forward(m, i, batch);
   if (s != WEYL_OK) return s;
   m->batch = batch;
   memcpy(y, m->act[m->n_stages], (size_t)batch * weyl_model_out_dim(m) * sizeof *y);
@@ -272,6 +295,9 @@ static weyl_status stage_backward(weyl_model *m, int i, int batch, const double 
   if (s == WEYL_OK)
     s = weyl_linear_backward(st->lin, batch, m->act[i], dz, m->grads + st->p_lin,
                              i > 0 ? din : NULL);
+  if (s == WEYL_OK && st->bil)
+    s = weyl_bilinear_backward(st->bil, batch, m->act[i], dz, m->grads + st->p_bil,
+                               i > 0 ? din : NULL);
   if (s == WEYL_OK && i > 0 && st->residual)
     cblas_daxpy(batch * st->in_dim, 1.0, dout, 1, din, 1);
   return s;

@@ -2,6 +2,7 @@
 #ifndef WEYL_MODEL_IMPL_H
 #define WEYL_MODEL_IMPL_H
 
+#include "weyl/bilinear.h"
 #include "weyl/layer.h"
 #include "weyl/model.h"
 
@@ -10,8 +11,9 @@ typedef struct {
   weyl_basis *w, *bias;
   weyl_linear *lin;
   weyl_nonlin *nl;    /* NULL on the output stage */
+  weyl_bilinear *bil; /* added to the linear output; NULL when off */
   int in_dim, mid_dim, out_dim; /* linear in -> mid, nonlinearity mid -> out */
-  int p_lin, p_nl;    /* offsets of the stage's parameters */
+  int p_lin, p_bil, p_nl; /* offsets of the stage's parameters */
   int residual;       /* output = input + nonlin(linear(input)) */
 } weyl_stage;
 
@@ -28,5 +30,8 @@ struct weyl_model {
   double *d0, *d1, *d2;        /* backward scratch, cap x max dim each */
   int max_dim;
 };
+
+/* Runs stage i on the first batch rows of act[i], filling pre[i] and act[i+1]. */
+weyl_status weyl_model_stage_forward(weyl_model *m, int i, int batch);
 
 #endif

@@ -7,29 +7,26 @@
 #include "model_impl.h"
 #include "status_impl.h"
 
-enum { CALIB_ROWS = 64 };
+enum { CALIB_ROWS = 256 };
 
-/* Scales stage i's linear parameters so that its output on act[i] has unit
- * RMS, then recomputes the stage (LSUV, Mishkin and Matas 2016). */
+/* Scales stage i's linear and bilinear parameters so that its pre-activation
+ * on act[i] has unit mean square on every output summand, then recomputes
+ * the stage (LSUV, Mishkin and Matas 2016, per summand). */
 static weyl_status calibrate_stage(weyl_model *m, int i) {
   weyl_stage *st = &m->stages[i];
-  weyl_status s = weyl_linear_forward(st->lin, CALIB_ROWS, m->act[i], m->pre[i]);
+  weyl_status s = weyl_model_stage_forward(m, i, CALIB_ROWS);
   if (s != WEYL_OK) return s;
-  size_t n = (size_t)CALIB_ROWS * st->mid_dim;
-  double rms = sqrt(cblas_ddot((int)n, m->pre[i], 1, m->pre[i], 1) / n);
-  if (rms > 0) {
-    cblas_dscal(weyl_linear_nparams(st->lin), 1.0 / rms, m->params + st->p_lin, 1);
-    s = weyl_linear_set_params(st->lin, m->params + st->p_lin);
-  }
-  if (s != WEYL_OK) return s;
-  /* Recompute the stage's output through the normal forward path. */
-  if (!st->nl) return WEYL_OK;
-  s = weyl_linear_forward(st->lin, CALIB_ROWS, m->act[i], m->pre[i]);
-  if (s == WEYL_OK) s = weyl_nonlin_forward(st->nl, m->params + st->p_nl, CALIB_ROWS, m->pre[i],
-                                            m->act[i + 1]);
-  if (s == WEYL_OK && st->residual)
-    cblas_daxpy(CALIB_ROWS * st->out_dim, 1.0, m->act[i], 1, m->act[i + 1], 1);
-  return s;
+  double *row_ms = calloc((size_t)st->mid_dim, sizeof *row_ms);
+  if (!row_ms) return weyl_fail(WEYL_ENOMEM, "out of memory in weyl_model_init");
+  for (int n = 0; n < CALIB_ROWS; n++)
+    for (int j = 0; j < st->mid_dim; j++) {
+      double z = m->pre[i][(size_t)n * st->mid_dim + j];
+      row_ms[j] += z * z / CALIB_ROWS;
+    }
+  s = weyl_linear_rescale(st->lin, m->params + st->p_lin, row_ms);
+  if (s == WEYL_OK && st->bil) s = weyl_bilinear_rescale(st->bil, m->params + st->p_bil, row_ms);
+  free(row_ms);
+  return s == WEYL_OK ? weyl_model_stage_forward(m, i, CALIB_ROWS) : s;
 }
 
 weyl_status weyl_model_init(weyl_model *m, uint64_t seed) {
@@ -38,8 +35,11 @@ weyl_status weyl_model_init(weyl_model *m, uint64_t seed) {
   weyl_rng_seed(&rng, seed);
   memset(m->params, 0, (size_t)m->nparams * sizeof *m->params);
   weyl_status s = WEYL_OK;
-  for (int i = 0; i < m->n_stages && s == WEYL_OK; i++)
-    s = weyl_linear_init(m->stages[i].lin, &rng, 1.0, m->params + m->stages[i].p_lin);
+  for (int i = 0; i < m->n_stages && s == WEYL_OK; i++) {
+    weyl_stage *st = &m->stages[i];
+    s = weyl_linear_init(st->lin, &rng, 1.0, m->params + st->p_lin);
+    if (s == WEYL_OK && st->bil) s = weyl_bilinear_init(st->bil, &rng, m->params + st->p_bil);
+  }
   int din = weyl_model_in_dim(m);
   double *x = malloc(sizeof *x * CALIB_ROWS * din), *y = NULL;
   if (!x) return weyl_fail(WEYL_ENOMEM, "out of memory in weyl_model_init");

@@ -44,6 +44,13 @@ const double *weyl_linear_bias(const weyl_linear *l);
  * Returns WEYL_EINVAL for gain <= 0, WEYL_ENOMEM. */
 weyl_status weyl_linear_init(weyl_linear *l, weyl_rng *rng, double gain, double *params);
 
+/* Rescales params so that an output whose rows had mean squares row_ms
+ * (out_dim entries, e.g. measured on a batch) gets unit mean square on every
+ * output summand: the coefficients feeding a summand (weights and bias) are
+ * divided by the root of the mean of row_ms over its rows. Summands with mean
+ * 0 are left alone. Re-materializes W and b. */
+weyl_status weyl_linear_rescale(weyl_linear *l, double *params, const double *row_ms);
+
 /* y = x W^T + 1 b^T for batch examples. */
 weyl_status weyl_linear_forward(const weyl_linear *l, int batch, const double *x, double *y);
 

@@ -2,15 +2,17 @@
  * losses, the Adam optimizer, equivariance checks, and parameter files.
  *
  * An EMLP (Finzi, Welling, Wilson 2021) is n_hidden blocks
- *     linear(prev -> gated(H)) ; gated nonlinearity -> H
+ *     z = linear(prev -> gated(H)) + bilinear(prev -> gated(H)) ; gated nonlinearity z -> H
  * followed by linear(H -> out), where H = weyl_nonlin_uniform_rep(channels).
+ * The bilinear term is what lets O(n) or Lorentz models form invariants
+ * (inner products) at all; see bilinear.h.
  * The plain MLP baseline is the same code over the trivial group Z(1): every
  * rep is k*Scalar, so the basis is all matrices and the nonlinearity pointwise.
  *
  * The model owns its bases, layers, the flat parameter and gradient vectors
  * and the activations of the last forward pass (grown to the largest batch
- * seen). Parameters are [stage 0 linear | stage 0 nonlin | stage 1 ...], each
- * as in layer.h / nonlin.h. After changing weyl_model_params() directly, call
+ * seen). Parameters are [stage 0 linear | bilinear | nonlin | stage 1 ...],
+ * each as in layer.h / bilinear.h / nonlin.h. After changing weyl_model_params() directly, call
  * weyl_model_sync(). A model is not safe to use from two threads at once. */
 #ifndef WEYL_MODEL_H
 #define WEYL_MODEL_H
@@ -27,10 +29,14 @@ typedef struct {
   weyl_act act;          /* activation of scalars (and of the MLP); default swish */
   weyl_nonlin_kind kind; /* EMLP nonlinearity: GATED (default, 0 -> gated) or NORM */
   int residual;          /* 1: a block whose input and output reps agree adds its input */
+  int bilinear;          /* copies k of V in the bilinear layer's rep Scalar + k*V
+                            (bilinear.h) added to each hidden block; 0 means 2,
+                            -1 turns the bilinear layers off */
   weyl_solve_opts solve; /* passed to the basis solver */
 } weyl_model_opts;
 
-/* Defaults: 128 channels, 3 hidden blocks, swish, gated, no residual. */
+/* Defaults: 128 channels, 3 hidden blocks, swish, gated, no residual,
+ * bilinear layers with k = 2. */
 weyl_model_opts weyl_model_default_opts(void);
 
 typedef struct weyl_model weyl_model;
@@ -60,7 +66,7 @@ weyl_status weyl_model_sync(weyl_model *m);
 /* Deterministic initialization from seed that keeps activations at unit
  * scale: each linear layer is drawn as in weyl_linear_init (gain 1), then, in
  * order through the stack, rescaled so that its output has unit root mean
- * square on a calibration batch of 64 standard normal inputs (LSUV). */
+ * square on a calibration batch of 256 standard normal inputs (LSUV). */
 weyl_status weyl_model_init(weyl_model *m, uint64_t seed);
 
 /* y (batch x out_dim) = f(x) for x (batch x in_dim); keeps the activations
