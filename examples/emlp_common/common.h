@@ -27,6 +27,8 @@ typedef struct {
                           fresh random element acting through this rep */
   const weyl_rep *aug_out; /* the target's rep for augmentation (NULL: invariant) */
   double aug_scale;   /* algebra scale of the sampled elements */
+  int global_scale;   /* 1: standardize targets by one common std and no mean
+                         shift (keeps an equivariant target equivariant) */
   unsigned long long seed;
 } exp_train_opts;
 
@@ -39,6 +41,8 @@ int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, double 
 /* Test MSE in the data's units, predictions un-standardized by mean/std. */
 double exp_test_mse(weyl_model *m, const exp_data *d, const double *mean, const double *std);
 
+/* Seconds of CPU time used by this process (single-threaded: the compute
+ * time, whatever else runs on the machine). */
 double exp_now(void);
 
 /* The experiments run on one core: OpenBLAS threads would only contend. */
@@ -56,5 +60,25 @@ void exp_print_table(FILE *f, const exp_row *rows, int n_rows, double target_var
 /* Writes a log-log SVG plot of test MSE against training size. Returns 0 on
  * success. */
 int exp_write_svg(const char *path, const char *title, const exp_row *rows, int n_rows);
+
+/* One experiment: a group, reps, and how to draw an example. */
+typedef struct {
+  const char *name;      /* program name, for messages */
+  const char *title;     /* plot title */
+  const char *group;     /* built-in group */
+  const char *rep_in, *rep_out;
+  /* Draws one input row x (din) with rng and writes its target y (dout). */
+  void (*draw)(weyl_rng *rng, double *x, double *y);
+  int equivariant_output; /* 1: scale targets by one common std, no mean shift,
+                             and rotate them along in augmentation */
+  double aug_scale;       /* algebra scale of augmentation elements */
+  double check_scale;     /* algebra scale of the equivariance check */
+  int steps, channels;    /* full-run defaults */
+  int bilinear;           /* copies of V in the bilinear layers (weyl_model_opts) */
+} exp_task;
+
+/* Parses the command line (see any examples/emlp_* README), runs the quick
+ * check or the full comparison, and returns the process exit status. */
+int exp_main(int argc, char **argv, const exp_task *task);
 
 #endif
