@@ -82,9 +82,10 @@ weyl_status weyl_loss_xent(int n, int classes, const double *logits, const int *
     if (labels[r] < 0 || labels[r] >= classes)
       return weyl_fail(WEYL_EINVAL, "weyl_loss_xent: label %d of row %d not in [0, %d)",
                        labels[r], r, classes);
-    double mx = z[0], sum = 0;
+    double mx = z[0];
     for (int c = 1; c < classes; c++) mx = z[c] > mx ? z[c] : mx;
-    for (int c = 0; c < classes; c++) sum += exp(z[c] - mx);
+    double sum = exp(z[0] - mx);
+    for (int c = 1; c < classes; c++) sum += exp(z[c] - mx); /* >= 1: the max term is 1 */
     double lse = mx + log(sum);
     total += lse - z[labels[r]];
     for (int c = 0; grad && c < classes; c++)

@@ -90,6 +90,10 @@ Test(model, equivariant_on_lorentz_and_symplectic_groups) {
   check_group("Sp(4)", "2*V", "V"); /* one V: x^T J x = 0, f(x) = 0 */
 }
 
+Test(model, equivariant_on_a_product_group) {
+  check_group("SO(2) x Z(3)", "V", "V + Scalar");
+}
+
 /* The check can fail: one entry of a materialized W pushed off the
  * equivariant subspace (through the internal layout) breaks the symmetry. */
 Test(model, the_check_detects_a_broken_symmetry) {
