@@ -160,14 +160,16 @@ static weyl_status new_model(const weyl_rep *in, const weyl_rep *out, const weyl
   return WEYL_OK;
 }
 
-/* Scalar + k*V, the small rep of the bilinear layers. */
+/* k*Scalar + k*V, the small rep of the bilinear layers: its tensor square
+ * holds every scalar-vector product (m_a x_a) and vector pair (x_a (x) x_b). */
 static weyl_status bilinear_rep(weyl_group *g, int k, weyl_rep **mid) {
-  weyl_rep *sc = NULL, *v = NULL, *kv = NULL;
+  weyl_rep *sc = NULL, *v = NULL, *ks = NULL, *kv = NULL;
   weyl_status s = weyl_rep_scalar(g, &sc);
   if (s == WEYL_OK) s = weyl_rep_leaf(g, weyl_group_leaf_name(g, 0), &v);
+  if (s == WEYL_OK) s = weyl_rep_copies(k, sc, &ks);
   if (s == WEYL_OK) s = weyl_rep_copies(k, v, &kv);
-  if (s == WEYL_OK) s = weyl_rep_sum(sc, kv, mid);
-  weyl_rep_free(sc), weyl_rep_free(v), weyl_rep_free(kv);
+  if (s == WEYL_OK) s = weyl_rep_sum(ks, kv, mid);
+  weyl_rep_free(sc), weyl_rep_free(v), weyl_rep_free(ks), weyl_rep_free(kv);
   return s;
 }
 

@@ -29,7 +29,7 @@ typedef struct {
   weyl_act act;          /* activation of scalars (and of the MLP); default swish */
   weyl_nonlin_kind kind; /* EMLP nonlinearity: GATED (default, 0 -> gated) or NORM */
   int residual;          /* 1: a block whose input and output reps agree adds its input */
-  int bilinear;          /* copies k of V in the bilinear layer's rep Scalar + k*V
+  int bilinear;          /* k in the bilinear layer's small rep k*Scalar + k*V
                             (bilinear.h) added to each hidden block; 0 means 2,
                             -1 turns the bilinear layers off */
   weyl_solve_opts solve; /* passed to the basis solver */
