@@ -81,9 +81,12 @@ static weyl_status get_block(weyl_basis *b, const weyl_rep *in, const weyl_rep *
 
 static weyl_status add_place(weyl_basis *b, int row0, int col0, int block) {
   if (b->blocks[block].dim == 0) return WEYL_OK;
-  weyl_place *grown = realloc(b->places, (size_t)(b->n_places + 1) * sizeof *grown);
-  if (!grown) return weyl_fail(WEYL_ENOMEM, "out of memory in solve");
-  b->places = grown;
+  int n = b->n_places;
+  if ((n & (n - 1)) == 0) { /* n is 0 or a power of two: double the room */
+    weyl_place *grown = realloc(b->places, (size_t)(n ? 2 * n : 1) * sizeof *grown);
+    if (!grown) return weyl_fail(WEYL_ENOMEM, "out of memory in solve");
+    b->places = grown;
+  }
   b->places[b->n_places++] = (weyl_place){row0, col0, block, b->dim};
   if (b->dim > 0x7fffffff - b->blocks[block].dim)
     return weyl_fail(WEYL_ELIMIT, "basis has more than 2^31 elements");
