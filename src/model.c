@@ -133,8 +133,9 @@ static weyl_status build(weyl_model *m, const weyl_rep *hidden, const weyl_model
   weyl_status s = WEYL_OK;
   for (int i = 0; i < m->n_stages && s == WEYL_OK; i++) {
     int last = i == m->n_stages - 1;
+    int with_bil = o->bilinear_blocks <= 0 || i < o->bilinear_blocks;
     s = build_stage(&m->stages[i], i == 0 ? m->in : hidden, last ? m->out : hidden, last, o,
-                    kind, mid);
+                    kind, with_bil ? mid : NULL);
   }
   return s == WEYL_OK ? alloc_params(m) : s;
 }

@@ -229,7 +229,7 @@ typedef struct {
   const exp_task *task;
   weyl_group *g;
   weyl_rep *in, *out;
-  int din, dout, steps, channels, quick, bilinear;
+  int din, dout, steps, channels, quick, bilinear, bilinear_blocks;
   const char *svg;
   int sizes[MAX_SIZES], n_sizes;
 } setup;
@@ -248,6 +248,7 @@ static weyl_model *build(const setup *s, int equivariant) {
   o.channels = s->channels;
   o.n_hidden = 3;
   o.bilinear = s->bilinear;
+  o.bilinear_blocks = s->bilinear_blocks;
   weyl_model *m = NULL;
   weyl_status st = equivariant ? weyl_model_emlp(s->in, s->out, &o, &m)
                                : weyl_model_mlp(s->din, s->dout, &o, &m);
@@ -367,6 +368,7 @@ static int parse_args(int argc, char **argv, setup *s) {
     else if (!strcmp(a, "--channels") && v && atoi(v) > 0) s->channels = atoi(v), i++;
     else if (!strcmp(a, "--svg") && v) s->svg = v, i++;
     else if (!strcmp(a, "--bilinear") && v && atoi(v) > 0) s->bilinear = atoi(v), i++;
+    else if (!strcmp(a, "--bilinear-blocks") && v && atoi(v) >= 0) s->bilinear_blocks = atoi(v), i++;
     else return -1;
   }
   return 0;
@@ -379,13 +381,14 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   s.steps = task->steps;
   s.channels = task->channels;
   s.bilinear = task->bilinear;
+  s.bilinear_blocks = task->bilinear_blocks;
   char svg[256];
   snprintf(svg, sizeof svg, "%s.svg", task->name);
   s.svg = svg;
   parse_sizes("30,100,300,1000,3000", &s);
   if (parse_args(argc, argv, &s)) {
     fprintf(stderr, "usage: %s [--quick] [--sizes N,N,...] [--steps N] [--channels C] "
-                    "[--bilinear K] [--svg PATH]\n", task->name);
+                    "[--bilinear K] [--bilinear-blocks B] [--svg PATH]\n", task->name);
     return 2;
   }
   if (s.quick) s.steps = 200, s.channels = 48;

@@ -74,7 +74,8 @@ typedef struct {
   double aug_scale;       /* algebra scale of augmentation elements */
   double check_scale;     /* algebra scale of the equivariance check */
   int steps, channels;    /* full-run defaults */
-  int bilinear;           /* copies of V in the bilinear layers (weyl_model_opts) */
+  int bilinear;           /* k of the bilinear layers (weyl_model_opts) */
+  int bilinear_blocks;    /* blocks with a bilinear layer (weyl_model_opts) */
 } exp_task;
 
 /* Parses the command line (see any examples/emlp_* README), runs the quick

@@ -23,6 +23,6 @@ static void draw(weyl_rng *rng, double *x, double *y) {
 
 int main(int argc, char **argv) {
   const exp_task task = {"emlp_inertia", "O(3) inertia tensor: test MSE", "O(3)",
-                         "5*Scalar + 5*V", "V**2", draw, 1, 1.0, 1.0, 1000, 128, 5};
+                         "5*Scalar + 5*V", "V**2", draw, 1, 1.0, 1.0, 1000, 128, 5, 2};
   return exp_main(argc, argv, &task);
 }

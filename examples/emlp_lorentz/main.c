@@ -32,6 +32,6 @@ static void draw(weyl_rng *rng, double *x, double *y) {
 
 int main(int argc, char **argv) {
   const exp_task task = {"emlp_lorentz", "SO(1,3)-invariant particle scattering: test MSE",
-                         "SO(1,3)", "4*V", "Scalar", draw, 0, 0.5, 0.5, 1500, 128, 4};
+                         "SO(1,3)", "4*V", "Scalar", draw, 0, 0.5, 0.5, 1500, 128, 4, 2};
   return exp_main(argc, argv, &task);
 }

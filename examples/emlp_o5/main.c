@@ -20,6 +20,6 @@ static void draw(weyl_rng *rng, double *x, double *y) {
 
 int main(int argc, char **argv) {
   const exp_task task = {"emlp_o5", "O(5)-invariant regression: test MSE", "O(5)", "2*V",
-                         "Scalar", draw, 0, 1.0, 1.0, 1500, 128, 2};
+                         "Scalar", draw, 0, 1.0, 1.0, 1500, 128, 2, 1};
   return exp_main(argc, argv, &task);
 }

@@ -32,6 +32,10 @@ typedef struct {
   int bilinear;          /* k in the bilinear layer's small rep k*Scalar + k*V
                             (bilinear.h) added to each hidden block; 0 means 2,
                             -1 turns the bilinear layers off */
+  int bilinear_blocks;   /* how many blocks, from the input, get a bilinear layer;
+                            0 means all. Each one doubles the polynomial degree,
+                            which hurts extrapolation: use as few as the target
+                            needs (1 for functions of inner products) */
   weyl_solve_opts solve; /* passed to the basis solver */
 } weyl_model_opts;
 
