@@ -341,3 +341,34 @@ Test(model, backward_refuses_a_batch_it_did_not_see) {
   cr_expect_eq(weyl_model_backward(m, 3, dy), WEYL_EINVAL);
   weyl_model_free(m);
 }
+
+/* Hom(V, Scalar) = 0 for O(5): without bilinear layers every scalar channel
+ * only sees biases, so an invariant model of 2*V is constant. With one
+ * bilinear block it is not (it can form x1.x2, |x1|^2, ...). */
+Test(model, invariants_of_vectors_need_the_bilinear_layer) {
+  weyl_group *g = builtin("O(5)");
+  weyl_rep *ri = parse(g, "2*V"), *ro = parse(g, "Scalar");
+  double *x = random_rows(8, 10, 4), y[8];
+  for (int variant = 0; variant < 2; variant++) {
+    weyl_model_opts o = weyl_model_default_opts();
+    o.channels = 32;
+    o.n_hidden = 2;
+    o.bilinear = variant == 0 ? -1 : 2;
+    o.bilinear_blocks = 1;
+    weyl_model *m = NULL;
+    cr_assert_eq(weyl_model_emlp(ri, ro, &o, &m), WEYL_OK, "%s", weyl_last_error());
+    cr_assert_eq(weyl_model_init(m, 2), WEYL_OK);
+    double *p = weyl_model_params(m);
+    for (int k = 0; k < weyl_model_nparams(m); k++) p[k] += 0.01 * (k % 7); /* nonzero biases */
+    weyl_model_sync(m);
+    cr_assert_eq(weyl_model_forward(m, 8, x, y), WEYL_OK);
+    double spread = 0;
+    for (int i = 1; i < 8; i++) spread = fmax(spread, fabs(y[i] - y[0]));
+    if (variant == 0) cr_expect_lt(spread, 1e-12, "no bilinear: constant, spread %g", spread);
+    else cr_expect_gt(spread, 1e-3, "bilinear: varies, spread %g", spread);
+    weyl_model_free(m);
+  }
+  free(x);
+  weyl_rep_free(ri), weyl_rep_free(ro);
+  weyl_group_free(g);
+}
