@@ -167,7 +167,9 @@ weyl_status weyl_nonlin_gated(const weyl_rep *rep, weyl_act act, weyl_nonlin **n
   return new_nonlin(rep, WEYL_NONLIN_GATED, act, nl);
 }
 
-weyl_nonlin_kind weyl_nonlin_kind_of(const weyl_nonlin *nl) { return nl->kind; }
+weyl_nonlin_kind weyl_nonlin_kind_of(const weyl_nonlin *nl) {
+  return nl ? nl->kind : WEYL_NONLIN_POINTWISE;
+}
 int weyl_nonlin_in_dim(const weyl_nonlin *nl) { return nl ? nl->in_dim : 0; }
 int weyl_nonlin_out_dim(const weyl_nonlin *nl) { return nl ? nl->out_dim : 0; }
 int weyl_nonlin_nparams(const weyl_nonlin *nl) { return nl ? nl->nparams : 0; }
