@@ -333,6 +333,51 @@ Test(model, save_and_load_round_trip) {
   weyl_model_free(a), weyl_model_free(b);
 }
 
+static void write_bytes(const char *path, const char *bytes, size_t n) {
+  FILE *f = fopen(path, "wb");
+  cr_assert_not_null(f);
+  fwrite(bytes, 1, n, f);
+  fclose(f);
+}
+
+/* Files that are not a 1-D float64 array of the right length are refused
+ * with a parse error and leave the parameters alone. */
+Test(model, load_refuses_malformed_files) {
+  weyl_model *m = NULL;
+  cr_assert_eq(weyl_model_mlp(1, 1, NULL, &m), WEYL_OK);
+  weyl_model_init(m, 1);
+  double before = weyl_model_params(m)[0];
+  char path[] = "/tmp/weyl_model_bad_XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert(fd >= 0);
+  close(fd);
+  const char *dicts[] = {"{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",
+                         "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 1), }",
+                         "{'descr': '<f8', 'fortran_order': True, 'shape': (3,), }"};
+  for (int i = 0; i < 3; i++) {
+    char buf[256];
+    size_t n = strlen(dicts[i]);
+    memcpy(buf, "\x93NUMPY\x01\x00", 8);
+    buf[8] = (char)n, buf[9] = 0;
+    memcpy(buf + 10, dicts[i], n);
+    write_bytes(path, buf, 10 + n);
+    cr_expect_eq(weyl_model_load(m, path), WEYL_EPARSE, "case %d", i);
+  }
+  write_bytes(path, "not numpy", 9);
+  cr_expect_eq(weyl_model_load(m, path), WEYL_EPARSE);
+  /* A valid header with too few values (truncated data). */
+  weyl_model_save(m, path);
+  FILE *f = fopen(path, "rb");
+  char whole[4096];
+  size_t len = fread(whole, 1, sizeof whole, f);
+  fclose(f);
+  write_bytes(path, whole, len - 8);
+  cr_expect_eq(weyl_model_load(m, path), WEYL_EPARSE);
+  cr_expect(weyl_model_params(m)[0] == before);
+  unlink(path);
+  weyl_model_free(m);
+}
+
 Test(model, backward_refuses_a_batch_it_did_not_see) {
   weyl_model *m = NULL;
   cr_assert_eq(weyl_model_mlp(2, 1, NULL, &m), WEYL_OK);
