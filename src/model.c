@@ -22,10 +22,14 @@ weyl_model_opts weyl_model_default_opts(void) {
 
 static weyl_model_opts fill_opts(const weyl_model_opts *opts) {
   weyl_model_opts o = opts ? *opts : weyl_model_default_opts();
-  if (o.channels <= 0) o.channels = 128;
-  if (o.n_hidden <= 0) o.n_hidden = 3;
-  if (o.kind == WEYL_NONLIN_POINTWISE) o.kind = WEYL_NONLIN_GATED;
-  if (o.bilinear == 0) o.bilinear = 2;
+  if (o.channels <= 0)
+    o.channels = 128;
+  if (o.n_hidden <= 0)
+    o.n_hidden = 3;
+  if (o.kind == WEYL_NONLIN_POINTWISE)
+    o.kind = WEYL_NONLIN_GATED;
+  if (o.bilinear == 0)
+    o.bilinear = 2;
   return o;
 }
 
@@ -38,8 +42,10 @@ static void free_stage(weyl_stage *s) {
 }
 
 static void free_acts(weyl_model *m) {
-  for (int i = 0; m->act && i <= m->n_stages; i++) free(m->act[i]);
-  for (int i = 0; m->pre && i < m->n_stages; i++) free(m->pre[i]);
+  for (int i = 0; m->act && i <= m->n_stages; i++)
+    free(m->act[i]);
+  for (int i = 0; m->pre && i < m->n_stages; i++)
+    free(m->pre[i]);
   free(m->d0);
   free(m->d1);
   free(m->d2);
@@ -48,11 +54,13 @@ static void free_acts(weyl_model *m) {
 }
 
 void weyl_model_free(weyl_model *m) {
-  if (!m) return;
+  if (!m)
+    return;
   free_acts(m);
   free(m->act);
   free(m->pre);
-  for (int i = 0; m->stages && i < m->n_stages; i++) free_stage(&m->stages[i]);
+  for (int i = 0; m->stages && i < m->n_stages; i++)
+    free_stage(&m->stages[i]);
   free(m->stages);
   free(m->params);
   free(m->grads);
@@ -80,12 +88,16 @@ static weyl_status build_stage(weyl_stage *st, const weyl_rep *in, const weyl_re
                                const weyl_model_opts *o, weyl_nonlin_kind kind,
                                const weyl_rep *mid) {
   weyl_rep *lin_out = NULL;
-  weyl_status s = last ? weyl_rep_copies(1, h, &lin_out)
-                       : make_nonlin(h, kind, o->act, &st->nl, &lin_out);
-  if (s == WEYL_OK) s = weyl_basis_solve(in, lin_out, &o->solve, &st->w);
-  if (s == WEYL_OK) s = weyl_basis_solve_bias(lin_out, &o->solve, &st->bias);
-  if (s == WEYL_OK) s = weyl_linear_new(st->w, st->bias, &st->lin);
-  if (s == WEYL_OK && mid && !last) s = weyl_bilinear_new(in, lin_out, mid, &o->solve, &st->bil);
+  weyl_status s =
+      last ? weyl_rep_copies(1, h, &lin_out) : make_nonlin(h, kind, o->act, &st->nl, &lin_out);
+  if (s == WEYL_OK)
+    s = weyl_basis_solve(in, lin_out, &o->solve, &st->w);
+  if (s == WEYL_OK)
+    s = weyl_basis_solve_bias(lin_out, &o->solve, &st->bias);
+  if (s == WEYL_OK)
+    s = weyl_linear_new(st->w, st->bias, &st->lin);
+  if (s == WEYL_OK && mid && !last)
+    s = weyl_bilinear_new(in, lin_out, mid, &o->solve, &st->bil);
   if (s == WEYL_OK) {
     st->in_dim = weyl_rep_dim(in);
     st->mid_dim = weyl_rep_dim(lin_out);
@@ -111,8 +123,10 @@ static weyl_status alloc_params(weyl_model *m) {
     n += weyl_bilinear_nparams(st->bil);
     st->p_nl = n;
     n += weyl_nonlin_nparams(st->nl);
-    if (st->in_dim > m->max_dim) m->max_dim = st->in_dim;
-    if (st->mid_dim > m->max_dim) m->max_dim = st->mid_dim;
+    if (st->in_dim > m->max_dim)
+      m->max_dim = st->in_dim;
+    if (st->mid_dim > m->max_dim)
+      m->max_dim = st->mid_dim;
   }
   m->nparams = n;
   m->params = calloc((size_t)n + 1, sizeof *m->params);
@@ -129,20 +143,21 @@ static weyl_status build(weyl_model *m, const weyl_rep *hidden, const weyl_model
                          weyl_nonlin_kind kind, const weyl_rep *mid) {
   m->n_stages = o->n_hidden + 1;
   m->stages = calloc((size_t)m->n_stages, sizeof *m->stages);
-  if (!m->stages) return weyl_fail(WEYL_ENOMEM, "out of memory building a model");
+  if (!m->stages)
+    return weyl_fail(WEYL_ENOMEM, "out of memory building a model");
   weyl_status s = WEYL_OK;
   for (int i = 0; i < m->n_stages && s == WEYL_OK; i++) {
     int last = i == m->n_stages - 1;
     int with_bil = o->bilinear_blocks <= 0 || i < o->bilinear_blocks;
-    s = build_stage(&m->stages[i], i == 0 ? m->in : hidden, last ? m->out : hidden, last, o,
-                    kind, with_bil ? mid : NULL);
+    s = build_stage(&m->stages[i], i == 0 ? m->in : hidden, last ? m->out : hidden, last, o, kind,
+                    with_bil ? mid : NULL);
   }
   return s == WEYL_OK ? alloc_params(m) : s;
 }
 
 static weyl_status new_model(const weyl_rep *in, const weyl_rep *out, const weyl_rep *hidden,
-                             const weyl_rep *mid, const weyl_model_opts *o,
-                             weyl_nonlin_kind kind, weyl_group *own, weyl_model **out_m) {
+                             const weyl_rep *mid, const weyl_model_opts *o, weyl_nonlin_kind kind,
+                             weyl_group *own, weyl_model **out_m) {
   weyl_model *m = calloc(1, sizeof *m);
   if (!m) {
     weyl_group_free(own);
@@ -150,9 +165,12 @@ static weyl_status new_model(const weyl_rep *in, const weyl_rep *out, const weyl
   }
   m->own_group = own;
   weyl_status s = weyl_rep_copies(1, in, (weyl_rep **)&m->in);
-  if (s == WEYL_OK) s = weyl_rep_copies(1, out, (weyl_rep **)&m->out);
-  if (s == WEYL_OK) s = build(m, hidden, o, kind, mid);
-  if (s == WEYL_OK) s = weyl_model_sync(m);
+  if (s == WEYL_OK)
+    s = weyl_rep_copies(1, out, (weyl_rep **)&m->out);
+  if (s == WEYL_OK)
+    s = build(m, hidden, o, kind, mid);
+  if (s == WEYL_OK)
+    s = weyl_model_sync(m);
   if (s != WEYL_OK) {
     weyl_model_free(m);
     return s;
@@ -166,24 +184,31 @@ static weyl_status new_model(const weyl_rep *in, const weyl_rep *out, const weyl
 static weyl_status bilinear_rep(weyl_group *g, int k, weyl_rep **mid) {
   weyl_rep *sc = NULL, *v = NULL, *ks = NULL, *kv = NULL;
   weyl_status s = weyl_rep_scalar(g, &sc);
-  if (s == WEYL_OK) s = weyl_rep_leaf(g, weyl_group_leaf_name(g, 0), &v);
-  if (s == WEYL_OK) s = weyl_rep_copies(k, sc, &ks);
-  if (s == WEYL_OK) s = weyl_rep_copies(k, v, &kv);
-  if (s == WEYL_OK) s = weyl_rep_sum(ks, kv, mid);
+  if (s == WEYL_OK)
+    s = weyl_rep_leaf(g, weyl_group_leaf_name(g, 0), &v);
+  if (s == WEYL_OK)
+    s = weyl_rep_copies(k, sc, &ks);
+  if (s == WEYL_OK)
+    s = weyl_rep_copies(k, v, &kv);
+  if (s == WEYL_OK)
+    s = weyl_rep_sum(ks, kv, mid);
   weyl_rep_free(sc), weyl_rep_free(v), weyl_rep_free(ks), weyl_rep_free(kv);
   return s;
 }
 
 weyl_status weyl_model_emlp(const weyl_rep *in, const weyl_rep *out, const weyl_model_opts *opts,
                             weyl_model **m) {
-  if (!in || !out || !m) return weyl_fail(WEYL_EINVAL, "weyl_model_emlp: NULL argument");
+  if (!in || !out || !m)
+    return weyl_fail(WEYL_EINVAL, "weyl_model_emlp: NULL argument");
   if (weyl_rep_group(in) != weyl_rep_group(out))
     return weyl_fail(WEYL_EINVAL, "weyl_model_emlp: reps of different groups");
   weyl_model_opts o = fill_opts(opts);
   weyl_rep *hidden = NULL, *mid = NULL;
   weyl_status s = weyl_nonlin_uniform_rep(weyl_rep_group(in), o.channels, &hidden);
-  if (s == WEYL_OK && o.bilinear > 0) s = bilinear_rep(weyl_rep_group(in), o.bilinear, &mid);
-  if (s == WEYL_OK) s = new_model(in, out, hidden, mid, &o, o.kind, NULL, m);
+  if (s == WEYL_OK && o.bilinear > 0)
+    s = bilinear_rep(weyl_rep_group(in), o.bilinear, &mid);
+  if (s == WEYL_OK)
+    s = new_model(in, out, hidden, mid, &o, o.kind, NULL, m);
   weyl_rep_free(hidden);
   weyl_rep_free(mid);
   return s;
@@ -193,22 +218,29 @@ weyl_status weyl_model_emlp(const weyl_rep *in, const weyl_rep *out, const weyl_
 static weyl_status scalars(weyl_group *g, int k, weyl_rep **r) {
   weyl_rep *sc = NULL;
   weyl_status s = weyl_rep_scalar(g, &sc);
-  if (s == WEYL_OK) s = weyl_rep_copies(k, sc, r);
+  if (s == WEYL_OK)
+    s = weyl_rep_copies(k, sc, r);
   weyl_rep_free(sc);
   return s;
 }
 
 weyl_status weyl_model_mlp(int in_dim, int out_dim, const weyl_model_opts *opts, weyl_model **m) {
-  if (!m || in_dim < 1 || out_dim < 1) return weyl_fail(WEYL_EINVAL, "weyl_model_mlp: bad argument");
+  if (!m || in_dim < 1 || out_dim < 1)
+    return weyl_fail(WEYL_EINVAL, "weyl_model_mlp: bad argument");
   weyl_model_opts o = fill_opts(opts);
   weyl_group *g = NULL;
   weyl_rep *in = NULL, *out = NULL, *hidden = NULL;
   weyl_status s = weyl_group_builtin("Z(1)", &g);
-  if (s == WEYL_OK) s = scalars(g, in_dim, &in);
-  if (s == WEYL_OK) s = scalars(g, out_dim, &out);
-  if (s == WEYL_OK) s = scalars(g, o.channels, &hidden);
-  if (s == WEYL_OK) s = new_model(in, out, hidden, NULL, &o, WEYL_NONLIN_POINTWISE, g, m);
-  else weyl_group_free(g);
+  if (s == WEYL_OK)
+    s = scalars(g, in_dim, &in);
+  if (s == WEYL_OK)
+    s = scalars(g, out_dim, &out);
+  if (s == WEYL_OK)
+    s = scalars(g, o.channels, &hidden);
+  if (s == WEYL_OK)
+    s = new_model(in, out, hidden, NULL, &o, WEYL_NONLIN_POINTWISE, g, m);
+  else
+    weyl_group_free(g);
   g = NULL; /* owned by the model now (or freed by new_model on failure) */
   weyl_rep_free(in);
   weyl_rep_free(out);
@@ -223,12 +255,15 @@ double *weyl_model_params(weyl_model *m) { return m ? m->params : NULL; }
 const double *weyl_model_grads(const weyl_model *m) { return m ? m->grads : NULL; }
 
 weyl_status weyl_model_sync(weyl_model *m) {
-  if (!m) return weyl_fail(WEYL_EINVAL, "weyl_model_sync: NULL model");
+  if (!m)
+    return weyl_fail(WEYL_EINVAL, "weyl_model_sync: NULL model");
   for (int i = 0; i < m->n_stages; i++) {
     weyl_stage *st = &m->stages[i];
     weyl_status s = weyl_linear_set_params(st->lin, m->params + st->p_lin);
-    if (s == WEYL_OK && st->bil) s = weyl_bilinear_set_params(st->bil, m->params + st->p_bil);
-    if (s != WEYL_OK) return s;
+    if (s == WEYL_OK && st->bil)
+      s = weyl_bilinear_set_params(st->bil, m->params + st->p_bil);
+    if (s != WEYL_OK)
+      return s;
   }
   return WEYL_OK;
 }
@@ -236,7 +271,8 @@ weyl_status weyl_model_sync(weyl_model *m) {
 /* ---------- forward / backward ---------- */
 
 static weyl_status grow(weyl_model *m, int batch) {
-  if (batch <= m->cap) return WEYL_OK;
+  if (batch <= m->cap)
+    return WEYL_OK;
   free_acts(m);
   size_t rows = (size_t)batch;
   int ok = 1;
@@ -261,32 +297,39 @@ weyl_status weyl_model_stage_forward(weyl_model *m, int i, int batch) {
   weyl_stage *st = &m->stages[i];
   double *a = m->act[i], *z = m->pre[i], *y = m->act[i + 1];
   weyl_status s = weyl_linear_forward(st->lin, batch, a, z);
-  if (s == WEYL_OK && st->bil) s = weyl_bilinear_forward(st->bil, batch, a, z, 1);
-  if (s != WEYL_OK) return s;
+  if (s == WEYL_OK && st->bil)
+    s = weyl_bilinear_forward(st->bil, batch, a, z, 1);
+  if (s != WEYL_OK)
+    return s;
   if (!st->nl) {
     memcpy(y, z, (size_t)batch * st->out_dim * sizeof *y);
     return WEYL_OK;
   }
   s = weyl_nonlin_forward(st->nl, m->params + st->p_nl, batch, z, y);
-  if (s == WEYL_OK && st->residual) cblas_daxpy(batch * st->out_dim, 1.0, a, 1, y, 1);
+  if (s == WEYL_OK && st->residual)
+    cblas_daxpy(batch * st->out_dim, 1.0, a, 1, y, 1);
   return s;
 }
 
 weyl_status weyl_model_forward(weyl_model *m, int batch, const double *x, double *y) {
-  if (!m || !x || !y || batch < 1) return weyl_fail(WEYL_EINVAL, "weyl_model_forward: bad argument");
+  if (!m || !x || !y || batch < 1)
+    return weyl_fail(WEYL_EINVAL, "weyl_model_forward: bad argument");
   weyl_status s = grow(m, batch);
-  if (s != WEYL_OK) return s;
+  if (s != WEYL_OK)
+    return s;
   memcpy(m->act[0], x, (size_t)batch * m->stages[0].in_dim * sizeof *x);
-  for (int i = 0; i < m->n_stages && s == WEYL_OK; i++) s = weyl_model_stage_forward(m, i, batch);
-  if (s != WEYL_OK) return s;
+  for (int i = 0; i < m->n_stages && s == WEYL_OK; i++)
+    s = weyl_model_stage_forward(m, i, batch);
+  if (s != WEYL_OK)
+    return s;
   m->batch = batch;
   memcpy(y, m->act[m->n_stages], (size_t)batch * weyl_model_out_dim(m) * sizeof *y);
   return WEYL_OK;
 }
 
 /* dout (batch x out_dim of stage i) -> din (batch x in_dim), gradients added. */
-static weyl_status stage_backward(weyl_model *m, int i, int batch, const double *dout,
-                                  double *dmid, double *din) {
+static weyl_status stage_backward(weyl_model *m, int i, int batch, const double *dout, double *dmid,
+                                  double *din) {
   weyl_stage *st = &m->stages[i];
   const double *dz = dout;
   weyl_status s = WEYL_OK;
@@ -307,10 +350,11 @@ static weyl_status stage_backward(weyl_model *m, int i, int batch, const double 
 }
 
 weyl_status weyl_model_backward(weyl_model *m, int batch, const double *dy) {
-  if (!m || !dy) return weyl_fail(WEYL_EINVAL, "weyl_model_backward: NULL argument");
+  if (!m || !dy)
+    return weyl_fail(WEYL_EINVAL, "weyl_model_backward: NULL argument");
   if (batch != m->batch || batch < 1)
-    return weyl_fail(WEYL_EINVAL, "weyl_model_backward: batch %d, last forward pass had %d",
-                     batch, m->batch);
+    return weyl_fail(WEYL_EINVAL, "weyl_model_backward: batch %d, last forward pass had %d", batch,
+                     m->batch);
   memset(m->grads, 0, (size_t)m->nparams * sizeof *m->grads);
   /* dout and din swap between d0 and d1; d2 holds the gradient at the
    * linear layer's output. */
@@ -318,7 +362,8 @@ weyl_status weyl_model_backward(weyl_model *m, int batch, const double *dy) {
   double *dout = m->d0, *din = m->d1;
   for (int i = m->n_stages - 1; i >= 0; i--) {
     weyl_status s = stage_backward(m, i, batch, dout, m->d2, din);
-    if (s != WEYL_OK) return s;
+    if (s != WEYL_OK)
+      return s;
     double *t = dout;
     dout = din;
     din = t;
@@ -327,7 +372,8 @@ weyl_status weyl_model_backward(weyl_model *m, int batch, const double *dy) {
 }
 
 double weyl_model_hidden_rms(const weyl_model *m, int i) {
-  if (!m || i < 0 || i >= m->n_stages - 1 || m->batch < 1) return -1;
+  if (!m || i < 0 || i >= m->n_stages - 1 || m->batch < 1)
+    return -1;
   size_t n = (size_t)m->batch * m->stages[i].out_dim;
   double s = cblas_ddot((int)n, m->act[i + 1], 1, m->act[i + 1], 1);
   return sqrt(s / n);

@@ -37,7 +37,8 @@ static void release(fixture *f) {
 }
 
 static double equivariance(fixture *f, unsigned long long seed) {
-  double *Ri = malloc(sizeof(double) * f->din * f->din), *Ro = malloc(sizeof(double) * f->dout * f->dout);
+  double *Ri = malloc(sizeof(double) * f->din * f->din),
+         *Ro = malloc(sizeof(double) * f->dout * f->dout);
   double *x = malloc(sizeof(double) * f->din), *gx = malloc(sizeof(double) * f->din);
   double *y = malloc(sizeof(double) * f->dout), *gy = malloc(sizeof(double) * f->dout);
   double *fgx = malloc(sizeof(double) * f->dout);
@@ -48,12 +49,14 @@ static double equivariance(fixture *f, unsigned long long seed) {
   cr_assert_eq(weyl_element_rho(e, f->in, Ri), WEYL_OK);
   cr_assert_eq(weyl_element_rho(e, f->out, Ro), WEYL_OK);
   unsigned long long st = seed;
-  for (int j = 0; j < f->din; j++) x[j] = ref_rand(&st);
+  for (int j = 0; j < f->din; j++)
+    x[j] = ref_rand(&st);
   ref_matmul(Ri, x, gx, f->din, f->din, 1);
   cr_assert_eq(weyl_bilinear_forward(f->b, 1, x, y, 0), WEYL_OK);
   cr_assert_eq(weyl_bilinear_forward(f->b, 1, gx, fgx, 0), WEYL_OK);
   ref_matmul(Ro, y, gy, f->dout, f->dout, 1);
-  for (int i = 0; i < f->dout; i++) gy[i] -= fgx[i];
+  for (int i = 0; i < f->dout; i++)
+    gy[i] -= fgx[i];
   double err = ref_norm(gy, f->dout) / ref_norm(fgx, f->dout);
   weyl_element_free(e);
   free(Ri), free(Ro), free(x), free(gx), free(y), free(gy), free(fgx);
@@ -79,8 +82,10 @@ Test(bilinear, gradients_match_finite_differences) {
   double *x = malloc(sizeof(double) * nx), *u = malloc(sizeof(double) * ny);
   double *y = malloc(sizeof(double) * ny), *dp = calloc(f.np, sizeof(double));
   double *dx = malloc(sizeof(double) * nx);
-  for (int e = 0; e < nx; e++) x[e] = ref_rand(&st), dx[e] = 1.0;
-  for (int e = 0; e < ny; e++) u[e] = ref_rand(&st);
+  for (int e = 0; e < nx; e++)
+    x[e] = ref_rand(&st), dx[e] = 1.0;
+  for (int e = 0; e < ny; e++)
+    u[e] = ref_rand(&st);
   cr_assert_eq(weyl_bilinear_forward(f.b, batch, x, y, 0), WEYL_OK);
   cr_assert_eq(weyl_bilinear_backward(f.b, batch, x, u, dp, dx), WEYL_OK);
   double h = 1e-6;
@@ -91,7 +96,8 @@ Test(bilinear, gradients_match_finite_differences) {
       weyl_bilinear_set_params(f.b, f.params);
       weyl_bilinear_forward(f.b, batch, x, y, 0);
       l[side] = 0;
-      for (int e = 0; e < ny; e++) l[side] += u[e] * y[e];
+      for (int e = 0; e < ny; e++)
+        l[side] += u[e] * y[e];
     }
     *slot = keep;
     double fd = (l[0] - l[1]) / (2 * h), an = v < f.np ? dp[v] : dx[v - f.np] - 1.0;

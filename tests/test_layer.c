@@ -21,14 +21,16 @@ static fixture make(const char *group, const char *in, const char *out, int with
   cr_assert_eq(weyl_rep_parse(f.g, in, &f.in), WEYL_OK);
   cr_assert_eq(weyl_rep_parse(f.g, out, &f.out), WEYL_OK);
   cr_assert_eq(weyl_basis_solve(f.in, f.out, NULL, &f.w), WEYL_OK, "%s", weyl_last_error());
-  if (with_bias) cr_assert_eq(weyl_basis_solve_bias(f.out, NULL, &f.bias), WEYL_OK);
+  if (with_bias)
+    cr_assert_eq(weyl_basis_solve_bias(f.out, NULL, &f.bias), WEYL_OK);
   cr_assert_eq(weyl_linear_new(f.w, f.bias, &f.l), WEYL_OK, "%s", weyl_last_error());
   f.np = weyl_linear_nparams(f.l);
   f.din = weyl_rep_dim(f.in);
   f.dout = weyl_rep_dim(f.out);
   f.params = calloc(f.np + 1, sizeof(double));
   unsigned long long st = 99;
-  for (int k = 0; k < f.np; k++) f.params[k] = ref_rand(&st);
+  for (int k = 0; k < f.np; k++)
+    f.params[k] = ref_rand(&st);
   cr_assert_eq(weyl_linear_set_params(f.l, f.params), WEYL_OK);
   return f;
 }
@@ -50,16 +52,19 @@ static void reference_forward(const fixture *f, int batch, const double *x, doub
   int nw = weyl_basis_dim(f->w);
   for (int k = 0; k < nw; k++) {
     weyl_basis_element(f->w, k, B);
-    for (int e = 0; e < f->dout * f->din; e++) W[e] += f->params[k] * B[e];
+    for (int e = 0; e < f->dout * f->din; e++)
+      W[e] += f->params[k] * B[e];
   }
   for (int k = 0; f->bias && k < weyl_basis_dim(f->bias); k++) {
     weyl_basis_element(f->bias, k, c);
-    for (int i = 0; i < f->dout; i++) b[i] += f->params[nw + k] * c[i];
+    for (int i = 0; i < f->dout; i++)
+      b[i] += f->params[nw + k] * c[i];
   }
   for (int n = 0; n < batch; n++)
     for (int i = 0; i < f->dout; i++) {
       double s = b[i];
-      for (int j = 0; j < f->din; j++) s += W[i * f->din + j] * x[n * f->din + j];
+      for (int j = 0; j < f->din; j++)
+        s += W[i * f->din + j] * x[n * f->din + j];
       y[n * f->dout + i] = s;
     }
   free(W), free(B), free(b), free(c);
@@ -71,10 +76,12 @@ Test(layer, forward_matches_sum_of_basis_elements) {
   double *x = malloc(sizeof *x * batch * f.din), *y = malloc(sizeof *y * batch * f.dout);
   double *r = malloc(sizeof *r * batch * f.dout);
   unsigned long long st = 5;
-  for (int e = 0; e < batch * f.din; e++) x[e] = ref_rand(&st);
+  for (int e = 0; e < batch * f.din; e++)
+    x[e] = ref_rand(&st);
   cr_assert_eq(weyl_linear_forward(f.l, batch, x, y), WEYL_OK);
   reference_forward(&f, batch, x, r);
-  for (int e = 0; e < batch * f.dout; e++) cr_expect(fabs(y[e] - r[e]) < 1e-12, "%d", e);
+  for (int e = 0; e < batch * f.dout; e++)
+    cr_expect(fabs(y[e] - r[e]) < 1e-12, "%d", e);
   free(x), free(y), free(r);
   release(&f);
 }
@@ -85,7 +92,8 @@ static double probe_loss(fixture *f, int batch, const double *x, const double *u
   double *y = malloc(sizeof *y * batch * f->dout), s = 0;
   weyl_linear_set_params(f->l, f->params);
   weyl_linear_forward(f->l, batch, x, y);
-  for (int e = 0; e < batch * f->dout; e++) s += u[e] * y[e];
+  for (int e = 0; e < batch * f->dout; e++)
+    s += u[e] * y[e];
   free(y);
   return s;
 }
@@ -96,8 +104,10 @@ static void check_gradients(const char *group, const char *in, const char *out) 
   double *x = malloc(sizeof *x * batch * f.din), *u = malloc(sizeof *u * batch * f.dout);
   double *dp = calloc(f.np + 1, sizeof *dp), *dx = malloc(sizeof *dx * batch * f.din);
   unsigned long long st = 11;
-  for (int e = 0; e < batch * f.din; e++) x[e] = ref_rand(&st);
-  for (int e = 0; e < batch * f.dout; e++) u[e] = ref_rand(&st);
+  for (int e = 0; e < batch * f.din; e++)
+    x[e] = ref_rand(&st);
+  for (int e = 0; e < batch * f.dout; e++)
+    u[e] = ref_rand(&st);
   cr_assert_eq(weyl_linear_backward(f.l, batch, x, u, dp, dx), WEYL_OK);
   double h = 1e-6;
   for (int k = 0; k < f.np; k++) {
@@ -135,7 +145,8 @@ Test(layer, backward_adds_to_the_parameter_gradient) {
   weyl_linear_backward(f.l, 1, x, u, once, NULL);
   weyl_linear_backward(f.l, 1, x, u, twice, NULL);
   weyl_linear_backward(f.l, 1, x, u, twice, NULL);
-  for (int k = 0; k < f.np; k++) cr_expect(fabs(twice[k] - 2 * once[k]) < 1e-12);
+  for (int k = 0; k < f.np; k++)
+    cr_expect(fabs(twice[k] - 2 * once[k]) < 1e-12);
   release(&f);
 }
 
@@ -155,12 +166,14 @@ Test(layer, output_is_equivariant_for_sampled_elements) {
     weyl_element_rho(e, f.in, Ri);
     weyl_element_rho(e, f.out, Ro);
     unsigned long long st = 3;
-    for (int j = 0; j < f.din; j++) x[j] = ref_rand(&st);
+    for (int j = 0; j < f.din; j++)
+      x[j] = ref_rand(&st);
     ref_matmul(Ri, x, gx, f.din, f.din, 1);
     weyl_linear_forward(f.l, 1, x, y);
     weyl_linear_forward(f.l, 1, gx, ygx);
     ref_matmul(Ro, y, gy, f.dout, f.dout, 1);
-    for (int i = 0; i < f.dout; i++) gy[i] -= ygx[i];
+    for (int i = 0; i < f.dout; i++)
+      gy[i] -= ygx[i];
     double err = ref_norm(gy, f.dout) / ref_norm(ygx, f.dout);
     cr_expect_lt(err, 1e-12, "%s: %g", groups[gi], err);
     weyl_element_free(e);
@@ -180,7 +193,8 @@ Test(layer, init_gives_each_output_summand_the_gain) {
   for (int p = 0; p < 5; p++) {
     double s = 0;
     for (int i = starts[p]; i < starts[p + 1]; i++)
-      for (int j = 0; j < f.din; j++) s += W[i * f.din + j] * W[i * f.din + j];
+      for (int j = 0; j < f.din; j++)
+        s += W[i * f.din + j] * W[i * f.din + j];
     s /= starts[p + 1] - starts[p];
     cr_expect(fabs(s - 2.0) < 1e-12, "summand %d: mean squared row norm %g", p, s);
   }

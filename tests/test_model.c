@@ -35,7 +35,8 @@ static weyl_model *small_emlp(const weyl_rep *in, const weyl_rep *out, int chann
 
 static double *random_rows(int n, int d, unsigned long long seed) {
   double *x = malloc(sizeof *x * n * d);
-  for (int e = 0; e < n * d; e++) x[e] = ref_rand(&seed);
+  for (int e = 0; e < n * d; e++)
+    x[e] = ref_rand(&seed);
   return x;
 }
 
@@ -90,9 +91,7 @@ Test(model, equivariant_on_lorentz_and_symplectic_groups) {
   check_group("Sp(4)", "2*V", "V"); /* one V: x^T J x = 0, f(x) = 0 */
 }
 
-Test(model, equivariant_on_a_product_group) {
-  check_group("SO(2) x Z(3)", "V", "V + Scalar");
-}
+Test(model, equivariant_on_a_product_group) { check_group("SO(2) x Z(3)", "V", "V + Scalar"); }
 
 /* The check can fail: one entry of a materialized W pushed off the
  * equivariant subspace (through the internal layout) breaks the symmetry. */
@@ -132,7 +131,8 @@ static void check_model_grads(weyl_model *m, int batch, const double *x) {
       weyl_model_sync(m);
       weyl_model_forward(m, batch, x, y);
       l[side] = 0;
-      for (int e = 0; e < batch * dout; e++) l[side] += u[e] * y[e];
+      for (int e = 0; e < batch * dout; e++)
+        l[side] += u[e] * y[e];
     }
     p[k] = keep;
     double fd = (l[0] - l[1]) / (2 * h);
@@ -209,7 +209,8 @@ Test(model, init_keeps_activations_at_unit_scale) {
   double *x = malloc(sizeof *x * n * 10), *y = malloc(sizeof *y * n);
   weyl_rng rng;
   weyl_rng_seed(&rng, 99); /* fresh inputs, not the calibration batch */
-  for (int e = 0; e < n * 10; e++) x[e] = weyl_rng_normal(&rng);
+  for (int e = 0; e < n * 10; e++)
+    x[e] = weyl_rng_normal(&rng);
   cr_assert_eq(weyl_model_forward(m, n, x, y), WEYL_OK);
   for (int i = 0; i < 4; i++) {
     double r = weyl_model_hidden_rms(m, i);
@@ -260,10 +261,12 @@ Test(model, adam_minimizes_a_quadratic) {
   weyl_adam *a = NULL;
   cr_assert_eq(weyl_adam_new(3, 0.05, &a), WEYL_OK);
   for (int t = 0; t < 2000; t++) {
-    for (int i = 0; i < 3; i++) grad[i] = 2 * (p[i] - c[i]);
+    for (int i = 0; i < 3; i++)
+      grad[i] = 2 * (p[i] - c[i]);
     weyl_adam_step(a, p, grad);
   }
-  for (int i = 0; i < 3; i++) cr_expect(fabs(p[i] - c[i]) < 1e-3, "%d: %g", i, p[i]);
+  for (int i = 0; i < 3; i++)
+    cr_expect(fabs(p[i] - c[i]) < 1e-3, "%d: %g", i, p[i]);
   weyl_adam_free(a);
 }
 
@@ -274,13 +277,15 @@ Test(model, training_reduces_the_loss) {
   weyl_model *m = small_emlp(ri, ro, 32, 0);
   int n = 32;
   double *x = random_rows(n, 3, 12), y[32], first = 0, last = 0;
-  for (int i = 0; i < n; i++) y[i] = x[3 * i] * x[3 * i] + x[3 * i + 1] * x[3 * i + 1] + x[3 * i + 2] * x[3 * i + 2];
+  for (int i = 0; i < n; i++)
+    y[i] = x[3 * i] * x[3 * i] + x[3 * i + 1] * x[3 * i + 1] + x[3 * i + 2] * x[3 * i + 2];
   weyl_adam *a = NULL;
   cr_assert_eq(weyl_adam_new(weyl_model_nparams(m), 3e-3, &a), WEYL_OK);
   for (int t = 0; t < 300; t++) {
     double l;
     cr_assert_eq(weyl_model_train_mse(m, a, n, x, y, &l), WEYL_OK);
-    if (t == 0) first = l;
+    if (t == 0)
+      first = l;
     last = l;
   }
   cr_expect_lt(last, first / 20, "loss %g -> %g", first, last);
@@ -404,13 +409,17 @@ Test(model, invariants_of_vectors_need_the_bilinear_layer) {
     cr_assert_eq(weyl_model_emlp(ri, ro, &o, &m), WEYL_OK, "%s", weyl_last_error());
     cr_assert_eq(weyl_model_init(m, 2), WEYL_OK);
     double *p = weyl_model_params(m);
-    for (int k = 0; k < weyl_model_nparams(m); k++) p[k] += 0.01 * (k % 7); /* nonzero biases */
+    for (int k = 0; k < weyl_model_nparams(m); k++)
+      p[k] += 0.01 * (k % 7); /* nonzero biases */
     weyl_model_sync(m);
     cr_assert_eq(weyl_model_forward(m, 8, x, y), WEYL_OK);
     double spread = 0;
-    for (int i = 1; i < 8; i++) spread = fmax(spread, fabs(y[i] - y[0]));
-    if (variant == 0) cr_expect_lt(spread, 1e-12, "no bilinear: constant, spread %g", spread);
-    else cr_expect_gt(spread, 1e-3, "bilinear: varies, spread %g", spread);
+    for (int i = 1; i < 8; i++)
+      spread = fmax(spread, fabs(y[i] - y[0]));
+    if (variant == 0)
+      cr_expect_lt(spread, 1e-12, "no bilinear: constant, spread %g", spread);
+    else
+      cr_expect_gt(spread, 1e-3, "bilinear: varies, spread %g", spread);
     weyl_model_free(m);
   }
   free(x);

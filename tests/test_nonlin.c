@@ -34,13 +34,16 @@ static double nonlin_error(const weyl_nonlin *nl, const double *params, weyl_gro
   cr_assert_eq(weyl_element_sample(g, &rng, 5, 0.6, &e), WEYL_OK);
   cr_assert_eq(weyl_element_rho(e, rep, R), WEYL_OK);
   unsigned long long st = seed;
-  for (int j = 0; j < nin; j++) x[j] = 2 * ref_rand(&st);
+  for (int j = 0; j < nin; j++)
+    x[j] = 2 * ref_rand(&st);
   ref_matmul(R, x, gx, n, n, 1);
-  for (int j = n; j < nin; j++) gx[j] = x[j];
+  for (int j = n; j < nin; j++)
+    gx[j] = x[j];
   cr_assert_eq(weyl_nonlin_forward(nl, params, 1, x, y), WEYL_OK);
   cr_assert_eq(weyl_nonlin_forward(nl, params, 1, gx, fgx), WEYL_OK);
   ref_matmul(R, y, gy, n, n, 1);
-  for (int i = 0; i < n; i++) gy[i] -= fgx[i];
+  for (int i = 0; i < n; i++)
+    gy[i] -= fgx[i];
   double err = ref_norm(gy, n) / ref_norm(y, n);
   weyl_element_free(e);
   free(R), free(x), free(gx), free(y), free(gy), free(fgx);
@@ -105,7 +108,8 @@ Test(nonlin, norm_is_zero_and_finite_at_zero) {
   double b = 0, x[3] = {0, 0, 0}, y[3], dy[3] = {1, 1, 1}, dx[3], db = 0;
   cr_assert_eq(weyl_nonlin_forward(nl, &b, 1, x, y), WEYL_OK);
   cr_assert_eq(weyl_nonlin_backward(nl, &b, 1, x, dy, &db, dx), WEYL_OK);
-  for (int i = 0; i < 3; i++) cr_expect(y[i] == 0 && isfinite(dx[i]));
+  for (int i = 0; i < 3; i++)
+    cr_expect(y[i] == 0 && isfinite(dx[i]));
   cr_expect(isfinite(db));
   weyl_nonlin_free(nl);
   weyl_rep_free(v);
@@ -152,8 +156,10 @@ static void check_grad(weyl_nonlin *nl, double *params) {
   double *y = malloc(sizeof *y * batch * nout), *dx = malloc(sizeof *dx * batch * nin);
   double *dp = calloc(np + 1, sizeof *dp);
   unsigned long long st = 17;
-  for (int e = 0; e < batch * nin; e++) x[e] = 1.5 * ref_rand(&st) + 0.01;
-  for (int e = 0; e < batch * nout; e++) u[e] = ref_rand(&st);
+  for (int e = 0; e < batch * nin; e++)
+    x[e] = 1.5 * ref_rand(&st) + 0.01;
+  for (int e = 0; e < batch * nout; e++)
+    u[e] = ref_rand(&st);
   cr_assert_eq(weyl_nonlin_backward(nl, params, batch, x, u, dp, dx), WEYL_OK);
   double h = 1e-6;
   for (int v = 0; v < batch * nin + np; v++) {
@@ -162,7 +168,8 @@ static void check_grad(weyl_nonlin *nl, double *params) {
       *slot = keep + (side ? -h : h);
       weyl_nonlin_forward(nl, params, batch, x, y);
       l[side] = 0;
-      for (int e = 0; e < batch * nout; e++) l[side] += u[e] * y[e];
+      for (int e = 0; e < batch * nout; e++)
+        l[side] += u[e] * y[e];
     }
     *slot = keep;
     double fd = (l[0] - l[1]) / (2 * h), an = v < batch * nin ? dx[v] : dp[v - batch * nin];

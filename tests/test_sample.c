@@ -44,7 +44,8 @@ Test(sample, expm_of_nilpotent_is_finite_series) {
   double N[9] = {0, 2, 3, 0, 0, 4, 0, 0, 0}, E[9];
   double want[9] = {1, 2, 3 + 4, 0, 1, 4, 0, 0, 1}; /* N^2/2 = [0 0 8/2; 0 0 0; 0 0 0] */
   cr_assert_eq(weyl_expm(3, N, E), WEYL_OK);
-  for (int e = 0; e < 9; e++) cr_expect(fabs(E[e] - want[e]) < 1e-13, "entry %d: %g", e, E[e]);
+  for (int e = 0; e < 9; e++)
+    cr_expect(fabs(E[e] - want[e]) < 1e-13, "entry %d: %g", e, E[e]);
 }
 
 Test(sample, expm_refuses_bad_input) {
@@ -57,7 +58,8 @@ Test(sample, rng_is_deterministic_and_normal_has_unit_variance) {
   weyl_rng a, b;
   weyl_rng_seed(&a, 7);
   weyl_rng_seed(&b, 7);
-  for (int i = 0; i < 100; i++) cr_assert_eq(weyl_rng_next(&a), weyl_rng_next(&b));
+  for (int i = 0; i < 100; i++)
+    cr_assert_eq(weyl_rng_next(&a), weyl_rng_next(&b));
   double s = 0, s2 = 0;
   int n = 200000;
   for (int i = 0; i < n; i++) {
@@ -80,8 +82,10 @@ static double metric_defect(const double *M, const double *metric, int n) {
   for (int i = 0; i < n; i++)
     for (int j = 0; j < n; j++) {
       double v = i == j ? -metric[i] : 0;
-      for (int k = 0; k < n; k++) v += M[k * n + i] * metric[k] * M[k * n + j];
-      if (fabs(v) > worst) worst = fabs(v);
+      for (int k = 0; k < n; k++)
+        v += M[k * n + i] * metric[k] * M[k * n + j];
+      if (fabs(v) > worst)
+        worst = fabs(v);
     }
   return worst;
 }

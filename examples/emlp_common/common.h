@@ -20,15 +20,15 @@ int exp_data_alloc(exp_data *d, int n, int din, int dout);
 void exp_data_free(exp_data *d);
 
 typedef struct {
-  int steps;          /* Adam steps */
-  int batch;          /* examples per step (capped at the training size) */
-  double lr;          /* peak learning rate, cosine decay to lr/100 */
-  const weyl_rep *aug; /* when not NULL: rotate every training example by a
-                          fresh random element acting through this rep */
+  int steps;               /* Adam steps */
+  int batch;               /* examples per step (capped at the training size) */
+  double lr;               /* peak learning rate, cosine decay to lr/100 */
+  const weyl_rep *aug;     /* when not NULL: rotate every training example by a
+                              fresh random element acting through this rep */
   const weyl_rep *aug_out; /* the target's rep for augmentation (NULL: invariant) */
-  double aug_scale;   /* algebra scale of the sampled elements */
-  int global_scale;   /* 1: standardize targets by one common std and no mean
-                         shift (keeps an equivariant target equivariant) */
+  double aug_scale;        /* algebra scale of the sampled elements */
+  int global_scale;        /* 1: standardize targets by one common std and no mean
+                              shift (keeps an equivariant target equivariant) */
   unsigned long long seed;
 } exp_train_opts;
 
@@ -63,9 +63,9 @@ int exp_write_svg(const char *path, const char *title, const exp_row *rows, int 
 
 /* One experiment: a group, reps, and how to draw an example. */
 typedef struct {
-  const char *name;      /* program name, for messages */
-  const char *title;     /* plot title */
-  const char *group;     /* built-in group */
+  const char *name;  /* program name, for messages */
+  const char *title; /* plot title */
+  const char *group; /* built-in group */
   const char *rep_in, *rep_out;
   /* Draws one input row x (din) with rng and writes its target y (dout). */
   void (*draw)(weyl_rng *rng, double *x, double *y);

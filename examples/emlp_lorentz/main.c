@@ -12,12 +12,14 @@ static const double ETA[4] = {1, -1, -1, -1};
 
 static double mdot(const double *u, const double *v) {
   double s = 0;
-  for (int a = 0; a < 4; a++) s += ETA[a] * u[a] * v[a];
+  for (int a = 0; a < 4; a++)
+    s += ETA[a] * u[a] * v[a];
   return s;
 }
 
 static void draw(weyl_rng *rng, double *x, double *y) {
-  for (int i = 0; i < 16; i++) x[i] = weyl_rng_normal(rng) / 4;
+  for (int i = 0; i < 16; i++)
+    x[i] = weyl_rng_normal(rng) / 4;
   const double *p1 = x, *p2 = x + 4, *p3 = x + 8, *p4 = x + 12;
   double ce = mdot(p1, p3) - mdot(p1, p1), cm = mdot(p2, p4) - mdot(p2, p2), m = 0;
   for (int a = 0; a < 4; a++)
@@ -31,7 +33,18 @@ static void draw(weyl_rng *rng, double *x, double *y) {
 }
 
 int main(int argc, char **argv) {
-  const exp_task task = {"emlp_lorentz", "SO(1,3)-invariant particle scattering: test MSE",
-                         "SO(1,3)", "4*V", "Scalar", draw, 0, 0.5, 0.5, 1500, 128, 4, 2};
+  const exp_task task = {"emlp_lorentz",
+                         "SO(1,3)-invariant particle scattering: test MSE",
+                         "SO(1,3)",
+                         "4*V",
+                         "Scalar",
+                         draw,
+                         0,
+                         0.5,
+                         0.5,
+                         1500,
+                         128,
+                         4,
+                         2};
   return exp_main(argc, argv, &task);
 }

@@ -10,16 +10,23 @@
 enum { D = 5 };
 
 static void draw(weyl_rng *rng, double *x, double *y) {
-  for (int i = 0; i < 2 * D; i++) x[i] = weyl_rng_normal(rng);
+  for (int i = 0; i < 2 * D; i++)
+    x[i] = weyl_rng_normal(rng);
   const double *a = x, *b = x + D;
   double na = 0, nb = 0, dot = 0;
-  for (int i = 0; i < D; i++) na += a[i] * a[i], nb += b[i] * b[i], dot += a[i] * b[i];
+  for (int i = 0; i < D; i++)
+    na += a[i] * a[i], nb += b[i] * b[i], dot += a[i] * b[i];
   na = sqrt(na), nb = sqrt(nb);
   y[0] = sin(na) - 0.5 * nb * nb * nb + dot / (na * nb);
 }
 
 int main(int argc, char **argv) {
-  const exp_task task = {"emlp_o5", "O(5)-invariant regression: test MSE", "O(5)", "2*V",
-                         "Scalar", draw, 0, 1.0, 1.0, 1500, 128, 2, 1};
+  const exp_task task = {"emlp_o5", "O(5)-invariant regression: test MSE",
+                         "O(5)",    "2*V",
+                         "Scalar",  draw,
+                         0,         1.0,
+                         1.0,       1500,
+                         128,       2,
+                         1};
   return exp_main(argc, argv, &task);
 }

@@ -38,12 +38,11 @@ weyl_status weyl_bilinear_rescale(weyl_bilinear *b, double *params, const double
 
 /* y (batch x out) = the layer applied to x (batch x in). With add = 1 the
  * result is added to y instead of written. */
-weyl_status weyl_bilinear_forward(weyl_bilinear *b, int batch, const double *x, double *y,
-                                  int add);
+weyl_status weyl_bilinear_forward(weyl_bilinear *b, int batch, const double *x, double *y, int add);
 
 /* After weyl_bilinear_forward on the same x: ADDS the parameter gradient to
  * dparams and, when dx is not NULL, ADDS dL/dx to dx. */
-weyl_status weyl_bilinear_backward(weyl_bilinear *b, int batch, const double *x,
-                                   const double *dy, double *dparams, double *dx);
+weyl_status weyl_bilinear_backward(weyl_bilinear *b, int batch, const double *x, const double *dy,
+                                   double *dparams, double *dx);
 
 #endif

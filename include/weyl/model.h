@@ -110,9 +110,8 @@ weyl_status weyl_model_train_mse(weyl_model *m, weyl_adam *a, int batch, const d
  * |f(x)| (Frobenius over the batch) over n_samples random elements g
  * (weyl_element_sample with 4 discrete steps and algebra scale `scale`).
  * Runs the forward pass, so it overwrites the stored activations. */
-weyl_status weyl_model_equivariance_error(weyl_model *m, weyl_rng *rng, int n_samples,
-                                          double scale, int batch, const double *x,
-                                          double *err);
+weyl_status weyl_model_equivariance_error(weyl_model *m, weyl_rng *rng, int n_samples, double scale,
+                                          int batch, const double *x, double *err);
 
 /* Parameter files: a NumPy .npy file (format 1.0) holding one float64
  * little-endian array of shape (nparams,). Saving is atomic (temporary file

@@ -48,8 +48,7 @@ weyl_status weyl_nonlin_forward(const weyl_nonlin *nl, const double *params, int
 /* WRITES dx (batch x in_dim) and ADDS the parameter gradient to dparams (may be
  * NULL when nparams is 0), given the forward input x and dy = dL/dy. */
 weyl_status weyl_nonlin_backward(const weyl_nonlin *nl, const double *params, int batch,
-                                 const double *x, const double *dy, double *dparams,
-                                 double *dx);
+                                 const double *x, const double *dy, double *dparams, double *dx);
 
 /* The EMLP paper's hidden rep for a total dimension of `channels`: repeatedly
  * fill the highest tensor rank r with (r+1) d^r <= remaining channels (d =

@@ -32,12 +32,12 @@ weyl_status weyl_expm(int n, const double *A, double *E);
 typedef struct weyl_element weyl_element;
 
 /* Samples a random element of g: a product of n_disc_steps random factors,
- * each a discrete generator or the identity (uniformly), interleaved with two exponentials of random algebra
- * combinations, coefficients normal with standard deviation scale (when the
- * group has algebra generators). *e is new; free it with weyl_element_free.
- * Returns WEYL_EINVAL for NULL arguments or scale < 0, WEYL_ENOMEM. */
-weyl_status weyl_element_sample(const weyl_group *g, weyl_rng *rng, int n_disc_steps,
-                                double scale, weyl_element **e);
+ * each a discrete generator or the identity (uniformly), interleaved with two exponentials of
+ * random algebra combinations, coefficients normal with standard deviation scale (when the group
+ * has algebra generators). *e is new; free it with weyl_element_free. Returns WEYL_EINVAL for NULL
+ * arguments or scale < 0, WEYL_ENOMEM. */
+weyl_status weyl_element_sample(const weyl_group *g, weyl_rng *rng, int n_disc_steps, double scale,
+                                weyl_element **e);
 void weyl_element_free(weyl_element *e);
 
 /* out (dim x dim, row-major, caller-allocated) = rho(e) on rep.
