@@ -426,3 +426,42 @@ Test(model, invariants_of_vectors_need_the_bilinear_layer) {
   weyl_rep_free(ri), weyl_rep_free(ro);
   weyl_group_free(g);
 }
+
+/* A caller's own loop: forward, cross-entropy, backward, Adam, sync. Classify
+ * which of two vectors in R^3 is longer, an SO(3)-invariant label: an EMLP
+ * with output 2*Scalar (logits) learns it. */
+Test(model, cross_entropy_training_in_a_custom_loop) {
+  weyl_group *g = builtin("SO(3)");
+  weyl_rep *ri = parse(g, "2*V"), *ro = parse(g, "2*Scalar");
+  weyl_model *m = small_emlp(ri, ro, 24, 0);
+  int n = 64, labels[64];
+  double *x = random_rows(n, 6, 21), logits[128], grad[128], first = 0, last = 0;
+  for (int i = 0; i < n; i++) {
+    const double *a = x + 6 * i, *b = a + 3;
+    labels[i] = a[0] * a[0] + a[1] * a[1] + a[2] * a[2] > b[0] * b[0] + b[1] * b[1] + b[2] * b[2];
+  }
+  weyl_adam *adam = NULL;
+  cr_assert_eq(weyl_adam_new(weyl_model_nparams(m), 3e-3, &adam), WEYL_OK);
+  for (int t = 0; t < 150; t++) {
+    double loss;
+    cr_assert_eq(weyl_model_forward(m, n, x, logits), WEYL_OK);
+    cr_assert_eq(weyl_loss_xent(n, 2, logits, labels, grad, &loss), WEYL_OK);
+    cr_assert_eq(weyl_model_backward(m, n, grad), WEYL_OK);
+    weyl_adam_step(adam, weyl_model_params(m), weyl_model_grads(m));
+    weyl_model_sync(m);
+    if (t == 0)
+      first = loss;
+    last = loss;
+  }
+  int correct = 0;
+  weyl_model_forward(m, n, x, logits);
+  for (int i = 0; i < n; i++)
+    correct += (logits[2 * i + 1] > logits[2 * i]) == labels[i];
+  cr_expect_lt(last, first / 4, "loss %g -> %g", first, last);
+  cr_expect_geq(correct, 60, "%d of 64 training labels right", correct);
+  weyl_adam_free(adam);
+  free(x);
+  weyl_model_free(m);
+  weyl_rep_free(ri), weyl_rep_free(ro);
+  weyl_group_free(g);
+}
