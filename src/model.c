@@ -314,6 +314,7 @@ weyl_status weyl_model_stage_forward(weyl_model *m, int i, int batch) {
 weyl_status weyl_model_forward(weyl_model *m, int batch, const double *x, double *y) {
   if (!m || !x || !y || batch < 1)
     return weyl_fail(WEYL_EINVAL, "weyl_model_forward: bad argument");
+  m->batch = 0; /* no valid activations until this pass completes */
   weyl_status s = grow(m, batch);
   if (s != WEYL_OK)
     return s;
