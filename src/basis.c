@@ -355,13 +355,21 @@ weyl_status weyl_basis_combine(const weyl_basis *b, const double *theta, double 
   return WEYL_OK;
 }
 
+weyl_status weyl_basis_dot(const weyl_basis *b, const double *W, double *coef) {
+  weyl_status s = check_apply(b, W, coef);
+  if (s != WEYL_OK) return s;
+  memset(coef, 0, (size_t)b->dim * sizeof *coef);
+  apply_ctx dot = {W, coef, -1};
+  for (int p = 0; p < b->n_places; p++) block_entry_loop(b, &b->places[p], visit_dot, &dot);
+  return WEYL_OK;
+}
+
 weyl_status weyl_basis_project(const weyl_basis *b, const double *W, double *Wp) {
   weyl_status s = check_apply(b, W, Wp);
   if (s != WEYL_OK) return s;
   double *coef = calloc(b->dim > 0 ? (size_t)b->dim : 1, sizeof *coef);
   if (!coef) return weyl_fail(WEYL_ENOMEM, "out of memory in projection");
-  apply_ctx dot = {W, coef, -1};
-  for (int p = 0; p < b->n_places; p++) block_entry_loop(b, &b->places[p], visit_dot, &dot);
+  weyl_basis_dot(b, W, coef);
   for (int p = 0; p < b->n_places; p++) {
     const weyl_block *blk = &b->blocks[b->places[p].block];
     for (int k = 0; k < blk->dim; k++) coef[b->places[p].param0 + k] /= blk->norm2[k];

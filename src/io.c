@@ -176,12 +176,12 @@ static void to_little_endian(double *x, size_t n) {
 }
 
 /* Magic, version 1.0, little-endian header length, then the dict padded with
- * spaces and ended by '\n' so that magic + length + dict is a multiple of 64. */
-static void npy_header(FILE *f, int dim, int rows, int cols) {
+ * spaces and ended by '\n' so that magic + length + dict is a multiple of 64.
+ * shape is the Python tuple text, e.g. "(3, 4, 5)" or "(7,)". */
+static void npy_header(FILE *f, const char *shape) {
   char dict[160];
-  int n = snprintf(dict, sizeof dict,
-                   "{'descr': '<f8', 'fortran_order': False, 'shape': (%d, %d, %d), }", dim, rows,
-                   cols);
+  int n = snprintf(dict, sizeof dict, "{'descr': '<f8', 'fortran_order': False, 'shape': %s, }",
+                   shape);
   int total = 10 + n + 1;
   int pad = (64 - total % 64) % 64;
   int hlen = n + pad + 1;
@@ -199,7 +199,10 @@ static weyl_status write_npy(FILE *f, const weyl_io_basis *b) {
   size_t n = elem_size(B);
   double *W = alloc_doubles(n);
   if (!W) return weyl_fail(WEYL_ENOMEM, "out of memory for a basis element");
-  npy_header(f, weyl_basis_dim(B), weyl_basis_out_dim(B), weyl_basis_in_dim(B));
+  char shape[64];
+  snprintf(shape, sizeof shape, "(%d, %d, %d)", weyl_basis_dim(B), weyl_basis_out_dim(B),
+           weyl_basis_in_dim(B));
+  npy_header(f, shape);
   weyl_status s = WEYL_OK;
   for (int k = 0; k < weyl_basis_dim(B) && !s; k++) {
     s = weyl_basis_element(B, k, W);
@@ -441,6 +444,7 @@ static weyl_status write_temp(int fd, weyl_io_writer write, const void *ctx) {
     return weyl_fail(WEYL_EIO, "%s", strerror(errno));
   }
   weyl_status s = write(f, ctx);
+  if (!s) s = stream_status(f);
   if (!s && fsync(fileno(f)) != 0) s = weyl_fail(WEYL_EIO, "fsync: %s", strerror(errno));
   if (fclose(f) != 0 && !s) s = weyl_fail(WEYL_EIO, "close: %s", strerror(errno));
   return s;
@@ -480,6 +484,82 @@ weyl_status weyl_io_atomic(const char *path, weyl_io_writer write, const void *c
   else if (s)
     weyl_error_prefix(path);
   if (s) unlink(tmp);
+  free(tmp);
+  return s;
+}
+
+/* ---- 1-D float64 .npy vectors ------------------------------------------ */
+
+typedef struct {
+  const double *x;
+  size_t n;
+} vector_job;
+
+static weyl_status write_vector_job(FILE *f, const void *ctx) {
+  const vector_job *j = ctx;
+  char shape[32];
+  snprintf(shape, sizeof shape, "(%zu,)", j->n);
+  npy_header(f, shape);
+  double buf[256];
+  for (size_t i = 0; i < j->n; i += 256) {
+    size_t m = j->n - i < 256 ? j->n - i : 256;
+    memcpy(buf, j->x + i, m * sizeof *buf);
+    to_little_endian(buf, m);
+    if (fwrite(buf, sizeof *buf, m, f) != m)
+      return weyl_fail(WEYL_EIO, "write failed: %s", strerror(errno));
+  }
+  return WEYL_OK;
+}
+
+weyl_status weyl_io_write_vector_npy(const char *path, const double *x, size_t n) {
+  if (!path || (!x && n > 0)) return weyl_fail(WEYL_EINVAL, "weyl_io_write_vector_npy: NULL argument");
+  vector_job j = {x, n};
+  return weyl_io_atomic(path, write_vector_job, &j);
+}
+
+/* Checks magic and dict of an .npy header already read into h (hlen bytes of
+ * dict) and returns its 1-D length in *n. */
+static weyl_status parse_vector_dict(const char *path, const char *dict, size_t *n) {
+  const char *shape = strstr(dict, "'shape':");
+  if (!strstr(dict, "'descr': '<f8'") || !strstr(dict, "'fortran_order': False") || !shape)
+    return weyl_fail(WEYL_EPARSE, "%s: not a little-endian float64 C-order .npy array", path);
+  unsigned long long len = 0;
+  char close = 0;
+  if (sscanf(shape + 8, " (%llu ,%c", &len, &close) != 2 || close != ')')
+    return weyl_fail(WEYL_EPARSE, "%s: .npy array is not one-dimensional", path);
+  *n = (size_t)len;
+  return WEYL_OK;
+}
+
+static weyl_status read_vector(FILE *f, const char *path, double *x, size_t n) {
+  unsigned char pre[10];
+  if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY\x01\x00", 8) != 0)
+    return weyl_fail(WEYL_EPARSE, "%s: not an .npy file (version 1.0)", path);
+  size_t hlen = pre[8] | (size_t)pre[9] << 8, len = 0;
+  char *dict = calloc(hlen + 1, 1);
+  if (!dict) return weyl_fail(WEYL_ENOMEM, "out of memory reading %s", path);
+  weyl_status s = fread(dict, 1, hlen, f) == hlen
+                      ? parse_vector_dict(path, dict, &len)
+                      : weyl_fail(WEYL_EPARSE, "%s: truncated .npy header", path);
+  free(dict);
+  if (s) return s;
+  if (len != n)
+    return weyl_fail(WEYL_EPARSE, "%s: array has %zu entries, expected %zu", path, len, n);
+  if (fread(x, sizeof *x, n, f) != n || fgetc(f) != EOF)
+    return weyl_fail(WEYL_EPARSE, "%s: data is not %zu float64 values", path, n);
+  to_little_endian(x, n); /* the same byte swap converts back */
+  return WEYL_OK;
+}
+
+weyl_status weyl_io_read_vector_npy(const char *path, double *x, size_t n) {
+  if (!path || (!x && n > 0)) return weyl_fail(WEYL_EINVAL, "weyl_io_read_vector_npy: NULL argument");
+  FILE *f = fopen(path, "rb");
+  if (!f) return weyl_fail(WEYL_EIO, "cannot read %s: %s", path, strerror(errno));
+  double *tmp = alloc_doubles(n);
+  weyl_status s = tmp ? read_vector(f, path, tmp, n)
+                      : weyl_fail(WEYL_ENOMEM, "out of memory reading %s", path);
+  fclose(f);
+  if (!s) memcpy(x, tmp, n * sizeof *x); /* nothing changes on failure */
   free(tmp);
   return s;
 }

@@ -135,6 +135,11 @@ weyl_status weyl_basis_combine(const weyl_basis *b, const double *theta, double 
  * product): Wp = sum_k <B_k, W> / <B_k, B_k> B_k. W and Wp may alias. */
 weyl_status weyl_basis_project(const weyl_basis *b, const double *W, double *Wp);
 
+/* Inner products with the basis elements: coef[k] = <B_k, W>_F (the gradient
+ * of a loss with respect to theta_k when dL/dW = W). coef has weyl_basis_dim
+ * entries and is overwritten. */
+weyl_status weyl_basis_dot(const weyl_basis *b, const double *W, double *coef);
+
 /* The bias space: vectors b (out_dim) with rho_out(h) b = b, drho_out(A) b = 0,
  * i.e. the basis of Hom(Scalar, out). Same object type, in_dim 1. */
 weyl_status weyl_basis_solve_bias(const weyl_rep *out, const weyl_solve_opts *opts,

@@ -68,4 +68,13 @@ weyl_status weyl_io_write_svg(FILE *f, const weyl_io_basis *b, const weyl_svg_pa
 weyl_status weyl_io_write_svg_path(const char *path, const weyl_io_basis *b,
                                    const weyl_svg_panel *panels, int n_panels);
 
+/* Writes the n doubles of x to path as a 1-D NumPy array (float64,
+ * little-endian, shape (n,)), atomically. Returns WEYL_EIO, WEYL_ENOMEM. */
+weyl_status weyl_io_write_vector_npy(const char *path, const double *x, size_t n);
+
+/* Reads exactly n doubles from a 1-D float64 .npy file into x; x is left
+ * unchanged on failure. Returns WEYL_EIO when the file cannot be opened,
+ * WEYL_EPARSE when it is not such an array or its length is not n. */
+weyl_status weyl_io_read_vector_npy(const char *path, double *x, size_t n);
+
 #endif

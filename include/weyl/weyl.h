@@ -21,5 +21,10 @@
 #include "weyl/io.h"
 #include "weyl/conv.h"
 #include "weyl/group_check.h"
+#include "weyl/sample.h"
+#include "weyl/layer.h"
+#include "weyl/bilinear.h"
+#include "weyl/nonlin.h"
+#include "weyl/model.h"
 
 #endif

@@ -1,0 +1,50 @@
+/* Lorentz-invariant particle scattering from the EMLP paper: the e-mu
+ * interaction amplitude of four four-momenta p1..p4 (entries N(0, 1/16)),
+ *     Le^{ab}  = p1^a p3^b - (p1.p3 - p1.p1) eta^{ab}
+ *     Lmu_{ab} = (eta p2)_a (eta p4)_b - (p2.p4 - p2.p2) eta_{ab}
+ *     M = 4 sum_ab Le^{ab} Lmu_{ab}
+ * with the paper's metric eta = diag(1, -1, -1, -1) (weyl's SO(1,3) keeps
+ * diag(-1, 1, 1, 1), i.e. -eta, so the same transformations preserve it).
+ * Input rep 4*V of SO(1,3), output Scalar. */
+#include "common.h"
+
+static const double ETA[4] = {1, -1, -1, -1};
+
+static double mdot(const double *u, const double *v) {
+  double s = 0;
+  for (int a = 0; a < 4; a++)
+    s += ETA[a] * u[a] * v[a];
+  return s;
+}
+
+static void draw(weyl_rng *rng, double *x, double *y) {
+  for (int i = 0; i < 16; i++)
+    x[i] = weyl_rng_normal(rng) / 4;
+  const double *p1 = x, *p2 = x + 4, *p3 = x + 8, *p4 = x + 12;
+  double ce = mdot(p1, p3) - mdot(p1, p1), cm = mdot(p2, p4) - mdot(p2, p2), m = 0;
+  for (int a = 0; a < 4; a++)
+    for (int b = 0; b < 4; b++) {
+      double eta = a == b ? ETA[a] : 0;
+      double le = p1[a] * p3[b] - ce * eta;
+      double lm = ETA[a] * p2[a] * ETA[b] * p4[b] - cm * eta;
+      m += le * lm;
+    }
+  y[0] = 4 * m;
+}
+
+int main(int argc, char **argv) {
+  const exp_task task = {"emlp_lorentz",
+                         "SO(1,3)-invariant particle scattering: test MSE",
+                         "SO(1,3)",
+                         "4*V",
+                         "Scalar",
+                         draw,
+                         0,
+                         0.5,
+                         0.5,
+                         1500,
+                         128,
+                         4,
+                         2};
+  return exp_main(argc, argv, &task);
+}

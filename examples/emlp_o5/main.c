@@ -1,0 +1,32 @@
+/* O(5)-invariant regression from the EMLP paper (Finzi, Welling, Wilson 2021,
+ * section 7): x1, x2 in R^5 (standard normal), target
+ *     f(x1, x2) = sin|x1| - |x2|^3 / 2 + x1.x2 / (|x1| |x2|).
+ * EMLP for O(5) (input 2*V, output Scalar) vs a plain MLP vs an MLP trained
+ * on randomly rotated and reflected copies. See README.md. */
+#include <math.h>
+
+#include "common.h"
+
+enum { D = 5 };
+
+static void draw(weyl_rng *rng, double *x, double *y) {
+  for (int i = 0; i < 2 * D; i++)
+    x[i] = weyl_rng_normal(rng);
+  const double *a = x, *b = x + D;
+  double na = 0, nb = 0, dot = 0;
+  for (int i = 0; i < D; i++)
+    na += a[i] * a[i], nb += b[i] * b[i], dot += a[i] * b[i];
+  na = sqrt(na), nb = sqrt(nb);
+  y[0] = sin(na) - 0.5 * nb * nb * nb + dot / (na * nb);
+}
+
+int main(int argc, char **argv) {
+  const exp_task task = {"emlp_o5", "O(5)-invariant regression: test MSE",
+                         "O(5)",    "2*V",
+                         "Scalar",  draw,
+                         0,         1.0,
+                         1.0,       1500,
+                         128,       2,
+                         1};
+  return exp_main(argc, argv, &task);
+}

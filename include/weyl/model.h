@@ -1,0 +1,138 @@
+/* weyl — equivariant networks: a stack of linear layers and nonlinearities,
+ * losses, the Adam optimizer, equivariance checks, and parameter files.
+ *
+ * An EMLP (Finzi, Welling, Wilson 2021) is n_hidden blocks
+ *     z = linear(prev -> gated(H)) + bilinear(prev -> gated(H)) ; gated nonlinearity z -> H
+ * followed by linear(H -> out), where H = weyl_nonlin_uniform_rep(channels).
+ * The bilinear term is what lets O(n) or Lorentz models form invariants
+ * (inner products) at all; see bilinear.h.
+ * The plain MLP baseline is the same code over the trivial group Z(1): every
+ * rep is k*Scalar, so the basis is all matrices and the nonlinearity pointwise.
+ *
+ * The model owns its bases, layers, the flat parameter and gradient vectors
+ * and the activations of the last forward pass (grown to the largest batch
+ * seen). Parameters are [stage 0 linear | bilinear | nonlin | stage 1 ...],
+ * each as in layer.h / bilinear.h / nonlin.h. After changing weyl_model_params() directly, call
+ * weyl_model_sync(). A model is not safe to use from two threads at once. */
+#ifndef WEYL_MODEL_H
+#define WEYL_MODEL_H
+
+#include <stdint.h>
+
+#include "weyl/basis.h"
+#include "weyl/nonlin.h"
+#include "weyl/sample.h"
+
+/* Options of weyl_model_emlp / weyl_model_mlp; start from weyl_model_default_opts. */
+typedef struct {
+  int channels;          /* dimension of each hidden rep; 0 means 128 */
+  int n_hidden;          /* hidden blocks; 0 means 3 */
+  weyl_act act;          /* activation of scalars (and of the MLP); default swish */
+  weyl_nonlin_kind kind; /* EMLP nonlinearity: GATED (default, 0 -> gated) or NORM */
+  int residual;          /* 1: a block whose input and output reps agree adds its input */
+  int bilinear;          /* k in the bilinear layer's small rep k*Scalar + k*V
+                            (bilinear.h) added to each hidden block; 0 means 2,
+                            -1 turns the bilinear layers off */
+  int bilinear_blocks;   /* how many blocks, from the input, get a bilinear layer;
+                            0 means all. Each one doubles the polynomial degree,
+                            which hurts extrapolation: use as few as the target
+                            needs (1 for functions of inner products) */
+  weyl_solve_opts solve; /* passed to the basis solver */
+} weyl_model_opts;
+
+/* Defaults: 128 channels, 3 hidden blocks, swish, gated, no residual,
+ * bilinear layers with k = 2. */
+weyl_model_opts weyl_model_default_opts(void);
+
+/* An EMLP or MLP: layers, nonlinearities, their parameters and activations (opaque). */
+typedef struct weyl_model weyl_model;
+
+/* Builds an EMLP for maps in -> out (reps of one group; the model keeps
+ * references to them, and the group must outlive the model). opts may be
+ * NULL. Parameters start at zero: call weyl_model_init. *m is new
+ * (weyl_model_free). Returns the solver's and constructors' statuses. */
+weyl_status weyl_model_emlp(const weyl_rep *in, const weyl_rep *out, const weyl_model_opts *opts,
+                            weyl_model **m);
+
+/* Builds the plain MLP in_dim -> out_dim with the same layers (hidden width
+ * opts->channels, pointwise opts->act). */
+weyl_status weyl_model_mlp(int in_dim, int out_dim, const weyl_model_opts *opts, weyl_model **m);
+
+/* Frees a model (not its reps or group); NULL is allowed. */
+void weyl_model_free(weyl_model *m);
+
+/* Input dimension of the model. */
+int weyl_model_in_dim(const weyl_model *m);
+/* Output dimension of the model. */
+int weyl_model_out_dim(const weyl_model *m);
+/* Number of parameters (length of weyl_model_params). */
+int weyl_model_nparams(const weyl_model *m);
+/* The flat parameter vector, owned by m; call weyl_model_sync after writing it. */
+double *weyl_model_params(weyl_model *m);
+/* Gradients of the last backward pass, same layout as the parameters. */
+const double *weyl_model_grads(const weyl_model *m);
+
+/* Re-materializes every layer's W and b from weyl_model_params(). */
+weyl_status weyl_model_sync(weyl_model *m);
+
+/* Deterministic initialization from seed that keeps activations at unit
+ * scale: each linear layer is drawn as in weyl_linear_init (gain 1), then, in
+ * order through the stack, rescaled so that its output has unit root mean
+ * square on a calibration batch of 256 standard normal inputs (LSUV). */
+weyl_status weyl_model_init(weyl_model *m, uint64_t seed);
+
+/* y (batch x out_dim) = f(x) for x (batch x in_dim); keeps the activations
+ * for weyl_model_backward. */
+weyl_status weyl_model_forward(weyl_model *m, int batch, const double *x, double *y);
+
+/* WRITES weyl_model_grads() = dL/dparams given dy = dL/dy of the last forward
+ * pass (same batch). Returns WEYL_EINVAL when batch differs from that pass. */
+weyl_status weyl_model_backward(weyl_model *m, int batch, const double *dy);
+
+/* Root mean square of the output of hidden block i (0-based) in the last
+ * forward pass, or -1 when i is out of range. */
+double weyl_model_hidden_rms(const weyl_model *m, int i);
+
+/* Losses over a batch. *value is the mean; grad (same shape as pred) gets
+ * its gradient. MSE: mean over all n*d entries of (pred - target)^2.
+ * Cross-entropy: logits n x classes, labels in [0, classes), mean over n of
+ * -log softmax(logits)[label]. Return WEYL_EINVAL for a label out of range. */
+weyl_status weyl_loss_mse(int n, int d, const double *pred, const double *target, double *grad,
+                          double *value);
+/* Cross-entropy of logits (n x classes) against labels; see above. */
+weyl_status weyl_loss_xent(int n, int classes, const double *logits, const int *labels,
+                           double *grad, double *value);
+
+/* Adam (Kingma and Ba) over a flat parameter vector of n entries. */
+typedef struct weyl_adam weyl_adam;
+weyl_status weyl_adam_new(int n, double lr, weyl_adam **a); /* beta 0.9, 0.999, eps 1e-8 */
+/* Frees an optimizer; NULL is allowed. */
+void weyl_adam_free(weyl_adam *a);
+/* Changes the learning rate (for schedules). */
+void weyl_adam_set_lr(weyl_adam *a, double lr);
+/* One Adam update of params from grads (n entries each).
+ * Returns WEYL_EINVAL for NULL arguments. */
+weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads);
+
+/* One step of MSE training on (x, y): forward, loss, backward, Adam, sync.
+ * *loss (may be NULL) receives the batch loss before the step. */
+weyl_status weyl_model_train_mse(weyl_model *m, weyl_adam *a, int batch, const double *x,
+                                 const double *y, double *loss);
+
+/* Largest relative equivariance error |f(rho_in(g) x) - rho_out(g) f(x)| /
+ * |f(x)| (Frobenius over the batch) over n_samples random elements g
+ * (weyl_element_sample with 4 discrete steps and algebra scale `scale`).
+ * Runs the forward pass, so it overwrites the stored activations. */
+weyl_status weyl_model_equivariance_error(weyl_model *m, weyl_rng *rng, int n_samples, double scale,
+                                          int batch, const double *x, double *err);
+
+/* Parameter files: a NumPy .npy file (format 1.0) holding one float64
+ * little-endian array of shape (nparams,). Saving is atomic (temporary file
+ * + rename). Loading returns WEYL_EIO for an unreadable file, WEYL_EPARSE for
+ * a file that is not such an array or has another length (nothing is changed
+ * then); on success the model is synced. */
+weyl_status weyl_model_save(const weyl_model *m, const char *path);
+/* Loads parameters saved by weyl_model_save (see above). */
+weyl_status weyl_model_load(weyl_model *m, const char *path);
+
+#endif

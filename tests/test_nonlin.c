@@ -1,0 +1,239 @@
+/* Nonlinearities: equivariance under sampled elements, refusals, gradients,
+ * and the hidden reps against the paper's allocation worked by hand. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "weyl/nonlin.h"
+#include "weyl/repfile.h"
+#include "weyl/sample.h"
+
+static weyl_group *builtin(const char *name) {
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s: %s", name, weyl_last_error());
+  return g;
+}
+
+static weyl_rep *parse(weyl_group *g, const char *expr) {
+  weyl_rep *r = NULL;
+  cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_last_error());
+  return r;
+}
+
+/* |f(rho_in g x) - rho_out g f(x)| / |f(x)| with plain loops; the gated
+ * input rep is rep + gates (scalars: rho = 1 on them). */
+static double nonlin_error(const weyl_nonlin *nl, const double *params, weyl_group *g,
+                           const weyl_rep *rep, unsigned long long seed) {
+  int n = weyl_rep_dim(rep), nin = weyl_nonlin_in_dim(nl);
+  double *R = malloc(sizeof *R * n * n), *x = malloc(sizeof *x * nin);
+  double *gx = malloc(sizeof *gx * nin), *y = malloc(sizeof *y * n), *gy = malloc(sizeof *gy * n);
+  double *fgx = malloc(sizeof *fgx * n);
+  weyl_rng rng;
+  weyl_rng_seed(&rng, seed);
+  weyl_element *e = NULL;
+  cr_assert_eq(weyl_element_sample(g, &rng, 5, 0.6, &e), WEYL_OK);
+  cr_assert_eq(weyl_element_rho(e, rep, R), WEYL_OK);
+  unsigned long long st = seed;
+  for (int j = 0; j < nin; j++)
+    x[j] = 2 * ref_rand(&st);
+  ref_matmul(R, x, gx, n, n, 1);
+  for (int j = n; j < nin; j++)
+    gx[j] = x[j];
+  cr_assert_eq(weyl_nonlin_forward(nl, params, 1, x, y), WEYL_OK);
+  cr_assert_eq(weyl_nonlin_forward(nl, params, 1, gx, fgx), WEYL_OK);
+  ref_matmul(R, y, gy, n, n, 1);
+  for (int i = 0; i < n; i++)
+    gy[i] -= fgx[i];
+  double err = ref_norm(gy, n) / ref_norm(y, n);
+  weyl_element_free(e);
+  free(R), free(x), free(gx), free(y), free(gy), free(fgx);
+  return err;
+}
+
+Test(nonlin, pointwise_is_refused_on_a_rotation_rep) {
+  weyl_group *g = builtin("SO(3)");
+  weyl_rep *v = parse(g, "Scalar + V");
+  weyl_nonlin *nl = NULL;
+  cr_expect_eq(weyl_nonlin_pointwise(v, WEYL_ACT_RELU, &nl), WEYL_EINVAL);
+  cr_expect(strstr(weyl_last_error(), "only permutation reps") != NULL, "%s", weyl_last_error());
+  cr_expect_null(nl);
+  weyl_rep_free(v);
+  weyl_group_free(g);
+}
+
+Test(nonlin, pointwise_commutes_with_permutations) {
+  weyl_group *g = builtin("S(5)");
+  weyl_rep *v = parse(g, "V**2 + V");
+  weyl_nonlin *nl = NULL;
+  for (int a = WEYL_ACT_RELU; a <= WEYL_ACT_SIGMOID; a++) {
+    cr_assert_eq(weyl_nonlin_pointwise(v, (weyl_act)a, &nl), WEYL_OK, "%s", weyl_last_error());
+    cr_expect_lt(nonlin_error(nl, NULL, g, v, 3 + a), 1e-15);
+    weyl_nonlin_free(nl);
+  }
+  weyl_rep_free(v);
+  weyl_group_free(g);
+}
+
+Test(nonlin, norm_is_equivariant_for_orthogonal_summands) {
+  const char *groups[] = {"SO(3)", "O(3)", "O(5)"};
+  for (int i = 0; i < 3; i++) {
+    weyl_group *g = builtin(groups[i]);
+    weyl_rep *v = parse(g, "2*Scalar + V + V**2");
+    weyl_nonlin *nl = NULL;
+    cr_assert_eq(weyl_nonlin_norm(v, WEYL_ACT_SIGMOID, &nl), WEYL_OK, "%s", weyl_last_error());
+    cr_assert_eq(weyl_nonlin_nparams(nl), 4);
+    double b[4] = {0.1, -0.3, 0.5, -1};
+    cr_expect_lt(nonlin_error(nl, b, g, v, 9), 1e-13, "%s", groups[i]);
+    weyl_nonlin_free(nl);
+    weyl_rep_free(v);
+    weyl_group_free(g);
+  }
+}
+
+Test(nonlin, norm_is_refused_for_the_lorentz_vector) {
+  weyl_group *g = builtin("SO(1,3)");
+  weyl_rep *v = parse(g, "Scalar + V");
+  weyl_nonlin *nl = NULL;
+  cr_expect_eq(weyl_nonlin_norm(v, WEYL_ACT_SIGMOID, &nl), WEYL_EINVAL);
+  cr_expect(strstr(weyl_last_error(), "not orthogonal") != NULL, "%s", weyl_last_error());
+  weyl_rep_free(v);
+  weyl_group_free(g);
+}
+
+Test(nonlin, norm_is_zero_and_finite_at_zero) {
+  weyl_group *g = builtin("SO(3)");
+  weyl_rep *v = parse(g, "V");
+  weyl_nonlin *nl = NULL;
+  cr_assert_eq(weyl_nonlin_norm(v, WEYL_ACT_SIGMOID, &nl), WEYL_OK);
+  double b = 0, x[3] = {0, 0, 0}, y[3], dy[3] = {1, 1, 1}, dx[3], db = 0;
+  cr_assert_eq(weyl_nonlin_forward(nl, &b, 1, x, y), WEYL_OK);
+  cr_assert_eq(weyl_nonlin_backward(nl, &b, 1, x, dy, &db, dx), WEYL_OK);
+  for (int i = 0; i < 3; i++)
+    cr_expect(y[i] == 0 && isfinite(dx[i]));
+  cr_expect(isfinite(db));
+  weyl_nonlin_free(nl);
+  weyl_rep_free(v);
+  weyl_group_free(g);
+}
+
+Test(nonlin, gated_is_equivariant_on_every_kind_of_group) {
+  const char *groups[] = {"SO(1,3)", "O(3)", "S(4)", "Z(6)", "Sp(4)"};
+  for (int i = 0; i < 5; i++) {
+    weyl_group *g = builtin(groups[i]);
+    weyl_rep *v = parse(g, "3*Scalar + 2*V + V**2");
+    weyl_nonlin *nl = NULL;
+    cr_assert_eq(weyl_nonlin_gated(v, WEYL_ACT_SWISH, &nl), WEYL_OK, "%s", weyl_last_error());
+    cr_expect_eq(weyl_nonlin_in_dim(nl), weyl_rep_dim(v) + 3, "one gate per non-scalar summand");
+    cr_expect_lt(nonlin_error(nl, NULL, g, v, 21), 1e-12, "%s", groups[i]);
+    weyl_nonlin_free(nl);
+    weyl_rep_free(v);
+    weyl_group_free(g);
+  }
+}
+
+/* The determinant rep of O(3) (reps/o3.rep) is one-dimensional but not
+ * trivial: it must be gated; an activation would break its sign flip. */
+Test(nonlin, pseudoscalar_is_gated_not_activated) {
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_repfile_load(WEYL_REPS_DIR "/o3.rep", &g), WEYL_OK, "%s", weyl_last_error());
+  weyl_rep *s = parse(g, "Scalar"), *p = parse(g, "pseudoscalar");
+  weyl_rep *mix = parse(g, "2*Scalar + pseudoscalar + vec");
+  cr_expect(weyl_nonlin_is_scalar(s));
+  cr_expect_not(weyl_nonlin_is_scalar(p));
+  weyl_nonlin *nl = NULL;
+  cr_assert_eq(weyl_nonlin_gated(mix, WEYL_ACT_RELU, &nl), WEYL_OK);
+  cr_expect_eq(weyl_nonlin_in_dim(nl), 6 + 2, "gates for pseudoscalar and vec");
+  cr_expect_lt(nonlin_error(nl, NULL, g, mix, 4), 1e-13);
+  weyl_nonlin_free(nl);
+  weyl_rep_free(s), weyl_rep_free(p), weyl_rep_free(mix);
+  weyl_group_free(g);
+}
+
+static void check_grad(weyl_nonlin *nl, double *params) {
+  int nin = weyl_nonlin_in_dim(nl), nout = weyl_nonlin_out_dim(nl), np = weyl_nonlin_nparams(nl);
+  int batch = 2;
+  double *x = malloc(sizeof *x * batch * nin), *u = malloc(sizeof *u * batch * nout);
+  double *y = malloc(sizeof *y * batch * nout), *dx = malloc(sizeof *dx * batch * nin);
+  double *dp = calloc(np + 1, sizeof *dp);
+  unsigned long long st = 17;
+  for (int e = 0; e < batch * nin; e++)
+    x[e] = 1.5 * ref_rand(&st) + 0.01;
+  for (int e = 0; e < batch * nout; e++)
+    u[e] = ref_rand(&st);
+  cr_assert_eq(weyl_nonlin_backward(nl, params, batch, x, u, dp, dx), WEYL_OK);
+  double h = 1e-6;
+  for (int v = 0; v < batch * nin + np; v++) {
+    double *slot = v < batch * nin ? &x[v] : &params[v - batch * nin], keep = *slot, l[2];
+    for (int side = 0; side < 2; side++) {
+      *slot = keep + (side ? -h : h);
+      weyl_nonlin_forward(nl, params, batch, x, y);
+      l[side] = 0;
+      for (int e = 0; e < batch * nout; e++)
+        l[side] += u[e] * y[e];
+    }
+    *slot = keep;
+    double fd = (l[0] - l[1]) / (2 * h), an = v < batch * nin ? dx[v] : dp[v - batch * nin];
+    cr_expect(fabs(fd - an) < 1e-7, "variable %d: %g vs %g", v, fd, an);
+  }
+  free(x), free(u), free(y), free(dx), free(dp);
+}
+
+Test(nonlin, gradients_match_finite_differences) {
+  weyl_group *g = builtin("O(3)"), *s = builtin("S(3)");
+  weyl_rep *v = parse(g, "2*Scalar + V + V**2"), *p = parse(s, "V + Scalar");
+  weyl_nonlin *nl = NULL;
+  for (int a = WEYL_ACT_SWISH; a <= WEYL_ACT_SIGMOID; a++) {
+    double b[4] = {0.2, -0.1, 0.3, 0.0};
+    cr_assert_eq(weyl_nonlin_norm(v, (weyl_act)a, &nl), WEYL_OK);
+    check_grad(nl, b);
+    weyl_nonlin_free(nl);
+    cr_assert_eq(weyl_nonlin_gated(v, (weyl_act)a, &nl), WEYL_OK);
+    check_grad(nl, NULL);
+    weyl_nonlin_free(nl);
+    cr_assert_eq(weyl_nonlin_pointwise(p, (weyl_act)a, &nl), WEYL_OK);
+    check_grad(nl, NULL);
+    weyl_nonlin_free(nl);
+  }
+  weyl_rep_free(v), weyl_rep_free(p);
+  weyl_group_free(g), weyl_group_free(s);
+}
+
+/* Counts summands of each dimension. */
+static void count_dims(const weyl_rep *r, int *ones, int *d1, int *d2, int d) {
+  weyl_rep **parts = NULL;
+  int n = 0;
+  cr_assert_eq(weyl_rep_summands(r, &parts, &n), WEYL_OK);
+  *ones = *d1 = *d2 = 0;
+  for (int i = 0; i < n; i++) {
+    int k = weyl_rep_dim(parts[i]);
+    *ones += k == 1;
+    *d1 += k == d;
+    *d2 += k == d * d;
+    weyl_rep_free(parts[i]);
+  }
+  free(parts);
+}
+
+/* 384 channels, d = 5: five rounds of (25, 5, 1) copies of (Scalar, V, V**2)
+ * use 5 * 75 = 375 dimensions, the last 9 go to Scalars: 134 + 25 + 5. */
+Test(nonlin, uniform_rep_follows_the_paper_allocation) {
+  weyl_group *g = builtin("O(5)");
+  weyl_rep *h = NULL, *gated = NULL;
+  cr_assert_eq(weyl_nonlin_uniform_rep(g, 384, &h), WEYL_OK, "%s", weyl_last_error());
+  cr_expect_eq(weyl_rep_dim(h), 384);
+  int ones, d1, d2;
+  count_dims(h, &ones, &d1, &d2, 5);
+  cr_expect_eq(ones, 134);
+  cr_expect_eq(d1, 25);
+  cr_expect_eq(d2, 5);
+  cr_assert_eq(weyl_nonlin_gated_rep(h, &gated), WEYL_OK);
+  cr_expect_eq(weyl_rep_dim(gated), 384 + 30);
+  weyl_rep_free(h), weyl_rep_free(gated);
+  for (int ch = 1; ch <= 200; ch += 7) {
+    cr_assert_eq(weyl_nonlin_uniform_rep(g, ch, &h), WEYL_OK);
+    cr_expect_eq(weyl_rep_dim(h), ch);
+    weyl_rep_free(h);
+  }
+  cr_expect_eq(weyl_nonlin_uniform_rep(g, 0, &h), WEYL_EINVAL);
+  weyl_group_free(g);
+}

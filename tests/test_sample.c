@@ -1,0 +1,196 @@
+/* expm against closed forms; sampled group elements against the group's
+ * defining properties (orthogonality, determinant, metric, Kronecker rule). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "weyl/sample.h"
+
+static weyl_group *builtin(const char *name) {
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s: %s", name, weyl_last_error());
+  return g;
+}
+
+static weyl_rep *parse(weyl_group *g, const char *expr) {
+  weyl_rep *r = NULL;
+  cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_last_error());
+  return r;
+}
+
+Test(sample, expm_of_rotation_generator_is_rotation_about_z) {
+  double ts[] = {0.0, 0.3, 2.0, 5.0, 40.0};
+  for (int i = 0; i < 5; i++) {
+    double t = ts[i], A[9] = {0, -t, 0, t, 0, 0, 0, 0, 0}, E[9];
+    cr_assert_eq(weyl_expm(3, A, E), WEYL_OK);
+    double R[9] = {cos(t), -sin(t), 0, sin(t), cos(t), 0, 0, 0, 1};
+    for (int e = 0; e < 9; e++)
+      cr_expect(fabs(E[e] - R[e]) < 1e-12 * (1 + fabs(t)), "t=%g entry %d: %.17g vs %.17g", t, e,
+                E[e], R[e]);
+  }
+}
+
+Test(sample, expm_of_boost_generator_is_cosh_sinh) {
+  double b = 1.7, A[4] = {0, b, b, 0}, E[4];
+  cr_assert_eq(weyl_expm(2, A, E), WEYL_OK);
+  cr_expect(fabs(E[0] - cosh(b)) < 1e-13 * cosh(b));
+  cr_expect(fabs(E[1] - sinh(b)) < 1e-13 * cosh(b));
+  cr_expect(fabs(E[2] - sinh(b)) < 1e-13 * cosh(b));
+  cr_expect(fabs(E[3] - cosh(b)) < 1e-13 * cosh(b));
+}
+
+Test(sample, expm_of_nilpotent_is_finite_series) {
+  /* N^3 = 0: exp(N) = I + N + N^2/2 exactly. */
+  double N[9] = {0, 2, 3, 0, 0, 4, 0, 0, 0}, E[9];
+  double want[9] = {1, 2, 3 + 4, 0, 1, 4, 0, 0, 1}; /* N^2/2 = [0 0 8/2; 0 0 0; 0 0 0] */
+  cr_assert_eq(weyl_expm(3, N, E), WEYL_OK);
+  for (int e = 0; e < 9; e++)
+    cr_expect(fabs(E[e] - want[e]) < 1e-13, "entry %d: %g", e, E[e]);
+}
+
+Test(sample, expm_refuses_bad_input) {
+  double A[1] = {NAN}, E[1];
+  cr_expect_eq(weyl_expm(1, A, E), WEYL_ENUMERIC);
+  cr_expect_eq(weyl_expm(0, A, E), WEYL_EINVAL);
+}
+
+Test(sample, rng_is_deterministic_and_normal_has_unit_variance) {
+  weyl_rng a, b;
+  weyl_rng_seed(&a, 7);
+  weyl_rng_seed(&b, 7);
+  for (int i = 0; i < 100; i++)
+    cr_assert_eq(weyl_rng_next(&a), weyl_rng_next(&b));
+  double s = 0, s2 = 0;
+  int n = 200000;
+  for (int i = 0; i < n; i++) {
+    double z = weyl_rng_normal(&a);
+    s += z;
+    s2 += z * z;
+  }
+  cr_expect(fabs(s / n) < 0.01, "mean %g", s / n);
+  cr_expect(fabs(s2 / n - 1) < 0.02, "variance %g", s2 / n);
+}
+
+static double det3(const double *m) {
+  return m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
+         m[2] * (m[3] * m[7] - m[4] * m[6]);
+}
+
+/* M^T G M = G for G = diag(metric). */
+static double metric_defect(const double *M, const double *metric, int n) {
+  double worst = 0;
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++) {
+      double v = i == j ? -metric[i] : 0;
+      for (int k = 0; k < n; k++)
+        v += M[k * n + i] * metric[k] * M[k * n + j];
+      if (fabs(v) > worst)
+        worst = fabs(v);
+    }
+  return worst;
+}
+
+Test(sample, elements_of_O3_are_orthogonal_with_both_determinants) {
+  weyl_group *g = builtin("O(3)");
+  weyl_rep *v = parse(g, "V");
+  weyl_rng rng;
+  weyl_rng_seed(&rng, 1);
+  double M[9], one[3] = {1, 1, 1};
+  int pos = 0, neg = 0;
+  for (int i = 0; i < 40; i++) {
+    weyl_element *e = NULL;
+    cr_assert_eq(weyl_element_sample(g, &rng, 4, 1.0, &e), WEYL_OK);
+    cr_assert_eq(weyl_element_rho(e, v, M), WEYL_OK);
+    cr_expect_lt(metric_defect(M, one, 3), 1e-12);
+    double d = det3(M);
+    cr_expect(fabs(fabs(d) - 1) < 1e-12);
+    pos += d > 0;
+    neg += d < 0;
+    weyl_element_free(e);
+  }
+  cr_expect(pos > 0 && neg > 0, "det +1: %d, det -1: %d", pos, neg);
+  weyl_rep_free(v);
+  weyl_group_free(g);
+}
+
+Test(sample, elements_of_SO13_preserve_the_minkowski_metric) {
+  weyl_group *g = builtin("SO(1,3)");
+  weyl_rep *v = parse(g, "V");
+  weyl_rng rng;
+  weyl_rng_seed(&rng, 2);
+  double M[16], eta[4] = {-1, 1, 1, 1};
+  for (int i = 0; i < 20; i++) {
+    weyl_element *e = NULL;
+    cr_assert_eq(weyl_element_sample(g, &rng, 4, 0.7, &e), WEYL_OK);
+    cr_assert_eq(weyl_element_rho(e, v, M), WEYL_OK);
+    double scale = ref_norm(M, 16);
+    cr_expect_lt(metric_defect(M, eta, 4), 1e-12 * scale * scale);
+    cr_expect_gt(M[0], 1.0 - 1e-12, "time component keeps its sign: %g", M[0]);
+    weyl_element_free(e);
+  }
+  weyl_rep_free(v);
+  weyl_group_free(g);
+}
+
+/* rho(g) on V*V.T equals kron(rho(g), rho(g)^{-T}), the inverse computed from
+ * rho(g^{-1}) = rho(g)^T for an orthogonal group. */
+Test(sample, rho_on_a_tensor_is_the_kronecker_product) {
+  weyl_group *g = builtin("O(3)");
+  weyl_rep *v = parse(g, "V"), *t = parse(g, "V*V.T");
+  weyl_rng rng;
+  weyl_rng_seed(&rng, 3);
+  weyl_element *e = NULL;
+  cr_assert_eq(weyl_element_sample(g, &rng, 3, 1.0, &e), WEYL_OK);
+  double M[9], T[81];
+  cr_assert_eq(weyl_element_rho(e, v, M), WEYL_OK);
+  cr_assert_eq(weyl_element_rho(e, t, T), WEYL_OK);
+  for (int a = 0; a < 3; a++)
+    for (int b = 0; b < 3; b++)
+      for (int c = 0; c < 3; c++)
+        for (int d = 0; d < 3; d++) {
+          double want = M[a * 3 + c] * M[b * 3 + d]; /* (M^{-T})_{bd} = M_{bd} */
+          cr_expect(fabs(T[(a * 3 + b) * 9 + c * 3 + d] - want) < 1e-12);
+        }
+  weyl_element_free(e);
+  weyl_rep_free(v);
+  weyl_rep_free(t);
+  weyl_group_free(g);
+}
+
+Test(sample, elements_of_Sn_are_permutations) {
+  weyl_group *g = builtin("S(5)");
+  weyl_rep *v = parse(g, "V");
+  weyl_rng rng;
+  weyl_rng_seed(&rng, 4);
+  weyl_element *e = NULL;
+  cr_assert_eq(weyl_element_sample(g, &rng, 7, 1.0, &e), WEYL_OK);
+  double M[25];
+  cr_assert_eq(weyl_element_rho(e, v, M), WEYL_OK);
+  for (int i = 0; i < 5; i++) {
+    int ones = 0;
+    for (int j = 0; j < 5; j++) {
+      cr_expect(M[i * 5 + j] == 0 || M[i * 5 + j] == 1);
+      ones += M[i * 5 + j] == 1;
+    }
+    cr_expect_eq(ones, 1);
+  }
+  weyl_element_free(e);
+  weyl_rep_free(v);
+  weyl_group_free(g);
+}
+
+Test(sample, rho_refuses_a_rep_of_another_group) {
+  weyl_group *g = builtin("SO(3)"), *h = builtin("SO(3)");
+  weyl_rep *v = parse(h, "V");
+  weyl_rng rng;
+  weyl_rng_seed(&rng, 5);
+  weyl_element *e = NULL;
+  cr_assert_eq(weyl_element_sample(g, &rng, 1, 1.0, &e), WEYL_OK);
+  double M[9];
+  cr_expect_eq(weyl_element_rho(e, v, M), WEYL_EINVAL);
+  cr_expect(strstr(weyl_last_error(), "another group") != NULL);
+  weyl_element_free(e);
+  weyl_rep_free(v);
+  weyl_group_free(g);
+  weyl_group_free(h);
+}
