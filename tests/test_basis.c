@@ -1,5 +1,7 @@
 /* The solver against known dimensions and independent computations. */
 #include <criterion/criterion.h>
+
+#include "fixtures.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -20,12 +22,6 @@ static solved solve_with(weyl_group *g, const char *in, const char *out, weyl_so
   weyl_solve_opts o = {.solver = solver};
   cr_assert_eq(weyl_basis_solve(s.in, s.out, &o, &s.b), WEYL_OK, "%s", weyl_last_error());
   return s;
-}
-
-static weyl_group *builtin(const char *name) {
-  weyl_group *g = NULL;
-  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s: %s", name, weyl_last_error());
-  return g;
 }
 
 static solved solve(const char *group, const char *in, const char *out) {

@@ -1,22 +1,12 @@
 /* The structured ("iterative") path against the dense SVD path and against
  * plain-loop residuals, and the automatic choice of path. */
 #include <criterion/criterion.h>
+
+#include "fixtures.h"
 #include <string.h>
 
 #include "group_impl.h"
 #include "helpers.h"
-
-static weyl_group *builtin(const char *name) {
-  weyl_group *g = NULL;
-  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s: %s", name, weyl_last_error());
-  return g;
-}
-
-static weyl_rep *parse(weyl_group *g, const char *expr) {
-  weyl_rep *r = NULL;
-  cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_last_error());
-  return r;
-}
 
 static weyl_basis *solve(const weyl_rep *in, const weyl_rep *out, weyl_solver solver) {
   weyl_solve_opts o = {.solver = solver};

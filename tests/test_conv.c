@@ -6,6 +6,8 @@
  * filter read off W), and every such layer is in the solved span (it equals
  * its own projection), with the dimension equal to the filter's parameters. */
 #include <criterion/criterion.h>
+
+#include "fixtures.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -19,12 +21,6 @@ typedef struct {
   weyl_rep *in, *out;
   weyl_basis *b; /* the local basis when k > 0 */
 } layer;
-
-static weyl_group *builtin(const char *name) {
-  weyl_group *g = NULL;
-  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s: %s", name, weyl_last_error());
-  return g;
-}
 
 /* Solves in -> out of group and, for k > 0, keeps the k x k local part. */
 static layer solve_local(const char *group, const char *in, const char *out, int k,

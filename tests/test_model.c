@@ -2,6 +2,8 @@
 /* Models: equivariance on every built-in group before and after training,
  * gradients against finite differences, init scale, losses, Adam, files. */
 #include <criterion/criterion.h>
+
+#include "fixtures.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,18 +11,6 @@
 #include "helpers.h"
 #include "model_impl.h"
 #include "weyl/model.h"
-
-static weyl_group *builtin(const char *name) {
-  weyl_group *g = NULL;
-  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s: %s", name, weyl_last_error());
-  return g;
-}
-
-static weyl_rep *parse(weyl_group *g, const char *expr) {
-  weyl_rep *r = NULL;
-  cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_last_error());
-  return r;
-}
 
 static weyl_model *small_emlp(const weyl_rep *in, const weyl_rep *out, int channels, int residual) {
   weyl_model_opts o = weyl_model_default_opts();

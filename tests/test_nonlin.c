@@ -1,24 +1,14 @@
 /* Nonlinearities: equivariance under sampled elements, refusals, gradients,
  * and the hidden reps against the paper's allocation worked by hand. */
 #include <criterion/criterion.h>
+
+#include "fixtures.h"
 #include <string.h>
 
 #include "helpers.h"
 #include "weyl/nonlin.h"
 #include "weyl/repfile.h"
 #include "weyl/sample.h"
-
-static weyl_group *builtin(const char *name) {
-  weyl_group *g = NULL;
-  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s: %s", name, weyl_last_error());
-  return g;
-}
-
-static weyl_rep *parse(weyl_group *g, const char *expr) {
-  weyl_rep *r = NULL;
-  cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_last_error());
-  return r;
-}
 
 /* |f(rho_in g x) - rho_out g f(x)| / |f(x)| with plain loops; the gated
  * input rep is rep + gates (scalars: rho = 1 on them). */

@@ -1,22 +1,12 @@
 /* expm against closed forms; sampled group elements against the group's
  * defining properties (orthogonality, determinant, metric, Kronecker rule). */
 #include <criterion/criterion.h>
+
+#include "fixtures.h"
 #include <string.h>
 
 #include "helpers.h"
 #include "weyl/sample.h"
-
-static weyl_group *builtin(const char *name) {
-  weyl_group *g = NULL;
-  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s: %s", name, weyl_last_error());
-  return g;
-}
-
-static weyl_rep *parse(weyl_group *g, const char *expr) {
-  weyl_rep *r = NULL;
-  cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_last_error());
-  return r;
-}
 
 Test(sample, expm_of_rotation_generator_is_rotation_about_z) {
   double ts[] = {0.0, 0.3, 2.0, 5.0, 40.0};

@@ -1,0 +1,24 @@
+/* Criterion fixtures shared by the test files: a group or rep that must
+ * build, or the test stops with the library's message. */
+#ifndef WEYL_TEST_FIXTURES_H
+#define WEYL_TEST_FIXTURES_H
+
+#include <criterion/criterion.h>
+
+#include "weyl/group.h"
+#include "weyl/rep.h"
+#include "weyl/status.h"
+
+static inline weyl_group *builtin(const char *name) {
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s: %s", name, weyl_last_error());
+  return g;
+}
+
+static inline weyl_rep *parse(weyl_group *g, const char *expr) {
+  weyl_rep *r = NULL;
+  cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_last_error());
+  return r;
+}
+
+#endif
