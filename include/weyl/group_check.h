@@ -33,11 +33,11 @@ typedef struct {
 } weyl_leaf_check;
 
 typedef struct {
-  long order;               /* |G| on all reps together, 0 when unknown */
-  weyl_status order_status; /* of that enumeration: WEYL_OK, WEYL_ELIMIT (more than
-                               max_order), WEYL_EINVAL (algebra generators or
-                               overflowing products) */
-  long v_order;             /* |<V>|, 0 when unknown */
+  long order;                          /* |G| on all reps together, 0 when unknown */
+  weyl_status order_status;            /* of that enumeration: WEYL_OK, WEYL_ELIMIT (more than
+                                          max_order), WEYL_EINVAL (algebra generators or
+                                          overflowing products) */
+  long v_order;                        /* |<V>|, 0 when unknown */
   long gen_order[WEYL_MAX_GENERATORS]; /* order of each discrete generator on all
                                           reps; 0 = more than max_order */
   int n_leaves;

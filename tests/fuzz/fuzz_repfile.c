@@ -9,11 +9,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   weyl_group *g = NULL;
-  if (weyl_repfile_parse((const char *)data, size, "fuzz.rep", &g) != WEYL_OK) return 0;
+  if (weyl_repfile_parse((const char *)data, size, "fuzz.rep", &g) != WEYL_OK)
+    return 0;
   long order = 0;
-  if (weyl_group_nalg(g) == 0) weyl_group_order(g, 500, &order);
+  if (weyl_group_nalg(g) == 0)
+    weyl_group_order(g, 500, &order);
   weyl_rep *v = NULL;
-  if (weyl_rep_parse(g, "V", &v) == WEYL_OK) fuzz_solve(v, v);
+  if (weyl_rep_parse(g, "V", &v) == WEYL_OK)
+    fuzz_solve(v, v);
   weyl_rep_free(v);
   weyl_group_free(g);
   return 0;
