@@ -4,6 +4,7 @@
  * that keeps only some reps (V and one other) or one generator: the copy
  * borrows the leaves' actions and owns only its arrays and its enumeration
  * cache. */
+#include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,24 @@ static double orth_defect(const double *R, int n) {
   return worst;
 }
 
+/* 1-norm condition number of the n x n R (estimate from LU; infinity when
+ * singular or out of memory, which the parser does not let through). The
+ * row-major data read as column-major is R^T: the same condition number in
+ * the infinity norm, good enough to flag bad scaling. */
+static double condition(const double *R, int n) {
+  double *a = malloc((size_t)n * n * sizeof *a), rcond = 0;
+  lapack_int *ipiv = malloc((size_t)n * sizeof *ipiv);
+  if (a && ipiv) {
+    memcpy(a, R, (size_t)n * n * sizeof *a);
+    double anorm = LAPACKE_dlange(LAPACK_COL_MAJOR, '1', n, n, a, n);
+    if (LAPACKE_dgetrf(LAPACK_COL_MAJOR, n, n, a, n, ipiv) == 0)
+      LAPACKE_dgecon(LAPACK_COL_MAJOR, '1', n, a, n, anorm, &rcond);
+  }
+  free(a);
+  free(ipiv);
+  return rcond > 0 ? 1.0 / rcond : INFINITY;
+}
+
 static int rounded(double defect) {
   return defect >= WEYL_ORTH_ROUNDED_MIN && defect <= WEYL_ORTH_ROUNDED_MAX;
 }
@@ -63,14 +82,18 @@ static int rounded(double defect) {
 static void check_orthogonality(const weyl_group *g, weyl_group_check_report *r) {
   for (int i = 0; i < g->n_leaves; i++) {
     weyl_leaf_check *c = &r->leaves[i];
-    c->orth_gen = -1;
+    c->orth_gen = c->cond_gen = -1;
+    c->cond = 1.0;
     for (int k = 0; k < g->n_disc; k++) {
       const double *m = g->leaves[i].disc[k].mat;
       double d = m ? orth_defect(m, g->leaves[i].dim) : 0.0;
       if (m && (c->orth_gen < 0 || d > c->orth_defect))
         c->orth_defect = d, c->orth_gen = k;
+      double cond = m && d > WEYL_ORTH_ROUNDED_MIN ? condition(m, g->leaves[i].dim) : 1.0;
+      if (cond > c->cond)
+        c->cond = cond, c->cond_gen = k;
     }
-    r->n_defects += rounded(c->orth_defect);
+    r->n_defects += rounded(c->orth_defect) + (c->cond > WEYL_COND_MAX);
   }
 }
 

@@ -179,3 +179,43 @@ Test(group_check, cli_exit_status_follows_the_defects) {
   cr_assert(strstr(out, "order: 8\n"), "%s", out);
   cr_assert(strstr(out, "checks: 0 defects"), "%s", out);
 }
+
+/* S3 conjugated by D = diag(s, 1, 1/s): entries d_i/d_j up to s^2. The
+ * 3-cycle c has 1-norm s^2 and its inverse s, so condition number s^3 exactly
+ * (worked out by hand). At s = 1e4 (condition 1e12) the dense solver reports
+ * Hom(V, V) of dimension 3 instead of 2 with a large gap: check must name it.
+ * At s = 10 (condition 1e3) nothing is wrong. */
+static char *scaled_s3(double s) {
+  double d[3] = {s, 1, 1 / s};
+  int perms[2][3] = {{1, 0, 2}, {1, 2, 0}};
+  char *text = malloc(2048);
+  int n = snprintf(text, 2048, "group S3s\ngenerators t c\nrep V 3\n");
+  for (int k = 0; k < 2; k++) {
+    double m[9] = {0};
+    for (int i = 0; i < 3; i++)
+      m[perms[k][i] * 3 + i] = d[perms[k][i]] / d[i];
+    n += snprintf(text + n, 2048 - (size_t)n, "  %s matrix", k ? "c" : "t");
+    for (int e = 0; e < 9; e++)
+      n += snprintf(text + n, 2048 - (size_t)n, " %.17g", m[e]);
+    n += snprintf(text + n, 2048 - (size_t)n, "\n");
+  }
+  return text;
+}
+
+Test(group_check, badly_conditioned_generators_are_a_defect) {
+  double scales[] = {10, 1e4};
+  for (int i = 0; i < 2; i++) {
+    char *text = scaled_s3(scales[i]);
+    weyl_group *g = from_text(text);
+    weyl_group_check_report *r = check(g);
+    double want = scales[i] * scales[i] * scales[i];
+    cr_assert_eq(r->order, 6);
+    cr_assert_eq(r->leaves[0].cond_gen, 1, "the 3-cycle is the worse one");
+    cr_assert(r->leaves[0].cond > want / 10 && r->leaves[0].cond < want * 10, "cond %g, want %g",
+              r->leaves[0].cond, want);
+    cr_assert_eq(r->n_defects, want > WEYL_COND_MAX ? 1 : 0);
+    free(r);
+    weyl_group_free(g);
+    free(text);
+  }
+}

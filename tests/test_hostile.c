@@ -234,7 +234,8 @@ Test(blow_up, too_many_block_pairs_are_refused) {
   cr_assert_eq(weyl_basis_dim(B), 4000);
   weyl_basis_free(B);
   weyl_rep *reps[] = {huge, a, b, c, v};
-  for (int i = 0; i < 5; i++) weyl_rep_free(reps[i]);
+  for (int i = 0; i < 5; i++)
+    weyl_rep_free(reps[i]);
   weyl_group_free(g);
 }
 
