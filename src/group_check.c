@@ -4,6 +4,7 @@
  * that keeps only some reps (V and one other) or one generator: the copy
  * borrows the leaves' actions and owns only its arrays and its enumeration
  * cache. */
+#include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +19,12 @@ static weyl_status sub_order(const weyl_group *g, const int *idx, int n, int gen
                              long *order, weyl_status *st) {
   weyl_group tmp = *g;
   weyl_leaf *leaves = calloc((size_t)n + 1, sizeof *leaves);
-  if (!leaves) return weyl_fail(WEYL_ENOMEM, "out of memory checking group %s", g->name);
+  if (!leaves)
+    return weyl_fail(WEYL_ENOMEM, "out of memory checking group %s", g->name);
   for (int i = 0; i < n; i++) {
     leaves[i] = g->leaves[idx[i]];
-    if (gen >= 0) leaves[i].disc = &g->leaves[idx[i]].disc[gen];
+    if (gen >= 0)
+      leaves[i].disc = &g->leaves[idx[i]].disc[gen];
   }
   tmp.leaves = leaves;
   tmp.n_leaves = n;
@@ -30,9 +33,11 @@ static weyl_status sub_order(const weyl_group *g, const int *idx, int n, int gen
   tmp.regular_perm = NULL;
   *order = 0;
   *st = weyl_group_order(&tmp, limit, order);
-  if (*st != WEYL_OK) *order = 0;
+  if (*st != WEYL_OK)
+    *order = 0;
   if (tmp.regular_perm)
-    for (int k = 0; k < tmp.n_disc; k++) free(tmp.regular_perm[k]);
+    for (int k = 0; k < tmp.n_disc; k++)
+      free(tmp.regular_perm[k]);
   free(tmp.regular_perm);
   free(leaves);
   return *st == WEYL_ENOMEM ? WEYL_ENOMEM : WEYL_OK;
@@ -44,10 +49,30 @@ static double orth_defect(const double *R, int n) {
   for (int i = 0; i < n; i++)
     for (int j = 0; j < n; j++) {
       double s = i == j ? -1.0 : 0.0;
-      for (int k = 0; k < n; k++) s += R[(size_t)k * n + i] * R[(size_t)k * n + j];
-      if (fabs(s) > worst || s != s) worst = s != s ? INFINITY : fabs(s);
+      for (int k = 0; k < n; k++)
+        s += R[(size_t)k * n + i] * R[(size_t)k * n + j];
+      if (fabs(s) > worst || s != s)
+        worst = s != s ? INFINITY : fabs(s);
     }
   return worst;
+}
+
+/* 1-norm condition number of the n x n R (estimate from LU; infinity when
+ * singular or out of memory, which the parser does not let through). The
+ * row-major data read as column-major is R^T: the same condition number in
+ * the infinity norm, good enough to flag bad scaling. */
+static double condition(const double *R, int n) {
+  double *a = malloc((size_t)n * n * sizeof *a), rcond = 0;
+  lapack_int *ipiv = malloc((size_t)n * sizeof *ipiv);
+  if (a && ipiv) {
+    memcpy(a, R, (size_t)n * n * sizeof *a);
+    double anorm = LAPACKE_dlange(LAPACK_COL_MAJOR, '1', n, n, a, n);
+    if (LAPACKE_dgetrf(LAPACK_COL_MAJOR, n, n, a, n, ipiv) == 0)
+      LAPACKE_dgecon(LAPACK_COL_MAJOR, '1', n, a, n, anorm, &rcond);
+  }
+  free(a);
+  free(ipiv);
+  return rcond > 0 ? 1.0 / rcond : INFINITY;
 }
 
 static int rounded(double defect) {
@@ -57,13 +82,18 @@ static int rounded(double defect) {
 static void check_orthogonality(const weyl_group *g, weyl_group_check_report *r) {
   for (int i = 0; i < g->n_leaves; i++) {
     weyl_leaf_check *c = &r->leaves[i];
-    c->orth_gen = -1;
+    c->orth_gen = c->cond_gen = -1;
+    c->cond = 1.0;
     for (int k = 0; k < g->n_disc; k++) {
       const double *m = g->leaves[i].disc[k].mat;
       double d = m ? orth_defect(m, g->leaves[i].dim) : 0.0;
-      if (m && (c->orth_gen < 0 || d > c->orth_defect)) c->orth_defect = d, c->orth_gen = k;
+      if (m && (c->orth_gen < 0 || d > c->orth_defect))
+        c->orth_defect = d, c->orth_gen = k;
+      double cond = m && d > WEYL_ORTH_ROUNDED_MIN ? condition(m, g->leaves[i].dim) : 1.0;
+      if (cond > c->cond)
+        c->cond = cond, c->cond_gen = k;
     }
-    r->n_defects += rounded(c->orth_defect);
+    r->n_defects += rounded(c->orth_defect) + (c->cond > WEYL_COND_MAX);
   }
 }
 
@@ -71,15 +101,18 @@ static void check_orthogonality(const weyl_group *g, weyl_group_check_report *r)
  * large: only dense ones can fail to close. */
 static int acts_densely(const weyl_group *g, int k) {
   for (int i = 0; i < g->n_leaves; i++)
-    if (g->leaves[i].disc[k].mat) return 1;
+    if (g->leaves[i].disc[k].mat)
+      return 1;
   return 0;
 }
 
 /* Generator orders on all reps together. */
 static weyl_status check_generators(const weyl_group *g, long limit, weyl_group_check_report *r) {
   int *all = malloc((size_t)g->n_leaves * sizeof *all + 1);
-  if (!all) return weyl_fail(WEYL_ENOMEM, "out of memory checking group %s", g->name);
-  for (int i = 0; i < g->n_leaves; i++) all[i] = i;
+  if (!all)
+    return weyl_fail(WEYL_ENOMEM, "out of memory checking group %s", g->name);
+  for (int i = 0; i < g->n_leaves; i++)
+    all[i] = i;
   weyl_status s = WEYL_OK, st;
   for (int k = 0; s == WEYL_OK && k < g->n_disc; k++) {
     s = sub_order(g, all, g->n_leaves, k, limit, &r->gen_order[k], &st);
@@ -106,10 +139,12 @@ static weyl_status check_leaves(const weyl_group *g, weyl_group_check_report *r)
 }
 
 weyl_status weyl_group_check(const weyl_group *g, long max_order, weyl_group_check_report *r) {
-  if (!g || !r) return weyl_fail(WEYL_EINVAL, "weyl_group_check: NULL argument");
+  if (!g || !r)
+    return weyl_fail(WEYL_EINVAL, "weyl_group_check: NULL argument");
   memset(r, 0, sizeof *r);
   r->n_leaves = g->n_leaves;
-  for (int i = 0; i < g->n_leaves; i++) r->leaves[i].consistent = -1;
+  for (int i = 0; i < g->n_leaves; i++)
+    r->leaves[i].consistent = -1;
   check_orthogonality(g, r);
   if (g->n_alg > 0 || g->n_leaves == 0) {
     r->order_status = WEYL_EINVAL;
@@ -117,16 +152,21 @@ weyl_status weyl_group_check(const weyl_group *g, long max_order, weyl_group_che
   }
   long limit = max_order > 0 ? max_order : WEYL_DEFAULT_MAX_ORDER;
   int *all = malloc((size_t)g->n_leaves * sizeof *all);
-  if (!all) return weyl_fail(WEYL_ENOMEM, "out of memory checking group %s", g->name);
-  for (int i = 0; i < g->n_leaves; i++) all[i] = i;
+  if (!all)
+    return weyl_fail(WEYL_ENOMEM, "out of memory checking group %s", g->name);
+  for (int i = 0; i < g->n_leaves; i++)
+    all[i] = i;
   weyl_status s = sub_order(g, all, g->n_leaves, -1, limit, &r->order, &r->order_status);
   free(all);
   char msg[1024]; /* the whole group's failure is the one to keep for the caller */
   strncpy(msg, weyl_last_error(), sizeof msg - 1);
   msg[sizeof msg - 1] = '\0';
   r->n_defects += r->order_status == WEYL_EINVAL;
-  if (s == WEYL_OK) s = check_generators(g, limit, r);
-  if (s == WEYL_OK && r->order_status == WEYL_OK) s = check_leaves(g, r);
-  if (s == WEYL_OK && r->order_status != WEYL_OK) weyl_fail(r->order_status, "%s", msg);
+  if (s == WEYL_OK)
+    s = check_generators(g, limit, r);
+  if (s == WEYL_OK && r->order_status == WEYL_OK)
+    s = check_leaves(g, r);
+  if (s == WEYL_OK && r->order_status != WEYL_OK)
+    weyl_fail(r->order_status, "%s", msg);
   return s;
 }

@@ -217,28 +217,35 @@ Test(blow_up, expression_dimensions_are_refused_before_building) {
   weyl_group_free(g);
 }
 
-/* 10^6 x 10^6 one-dimensional blocks would be visited one by one (hours). */
+/* 10^6 x 10^6 one-dimensional blocks would be visited one by one (hours).
+ * The limit is exact: 2048 x 2048 = 2^22 pairs are allowed, 2049 x 2048 not
+ * (only the refusal is run: the allowed solve takes seconds under valgrind). */
 Test(blow_up, too_many_block_pairs_are_refused) {
   weyl_group *g = builtin("Z(3)");
-  weyl_rep *in = parse(g, "1000000*Scalar"), *out = parse(g, "4*V");
-  weyl_basis *b = NULL;
-  assert_fails(weyl_basis_solve(in, in, NULL, &b), WEYL_ELIMIT, "blocks, over the limit");
-  /* just under the limit it works: 10^6 x 4 pairs, each Hom(Scalar, V) of dim 1 */
-  cr_assert_eq(weyl_basis_solve(in, out, NULL, &b), WEYL_OK, "%s", weyl_last_error());
-  cr_assert_eq(weyl_basis_dim(b), 4000000);
-  weyl_basis_free(b);
-  weyl_rep_free(in);
-  weyl_rep_free(out);
+  weyl_rep *huge = parse(g, "1000000*Scalar"), *a = parse(g, "2049*Scalar");
+  weyl_rep *b = parse(g, "2048*Scalar"), *c = parse(g, "1000*Scalar"), *v = parse(g, "4*V");
+  weyl_basis *B = NULL;
+  cr_assert_eq(WEYL_MAX_BLOCK_PAIRS, 2048L * 2048L);
+  assert_fails(weyl_basis_solve(huge, huge, NULL, &B), WEYL_ELIMIT, "blocks, over the limit");
+  assert_fails(weyl_basis_solve(a, b, NULL, &B), WEYL_ELIMIT, "blocks, over the limit");
+  cr_assert_null(B);
+  /* 4000 pairs of Hom(Scalar, V), each of dimension 1 (the constant vector) */
+  cr_assert_eq(weyl_basis_solve(c, v, NULL, &B), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_basis_dim(B), 4000);
+  weyl_basis_free(B);
+  weyl_rep *reps[] = {huge, a, b, c, v};
+  for (int i = 0; i < 5; i++)
+    weyl_rep_free(reps[i]);
   weyl_group_free(g);
 }
 
-/* 90000 elements of 300 x 300: 8.1e9 numbers, refused before the first byte. */
+/* 40000 elements of 200 x 200: 1.6e9 numbers, refused before the first byte. */
 Test(blow_up, json_and_npy_outputs_over_the_limit_write_nothing) {
   weyl_group *g = builtin("Z(3)");
-  weyl_rep *r = parse(g, "300*Scalar");
+  weyl_rep *r = parse(g, "200*Scalar");
   weyl_basis *b = NULL;
   cr_assert_eq(weyl_basis_solve(r, r, NULL, &b), WEYL_OK);
-  weyl_io_basis io = {"Z(3)", "300*Scalar", "300*Scalar", b, NULL};
+  weyl_io_basis io = {"Z(3)", "200*Scalar", "200*Scalar", b, NULL};
   weyl_format fmts[] = {WEYL_FORMAT_JSON, WEYL_FORMAT_NPY};
   for (int i = 0; i < 2; i++) {
     FILE *f = tmpfile();

@@ -49,7 +49,8 @@ static void kill_midway(const char *path, int sig) {
 
 static char *read_file(const char *path) {
   FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
+  if (!f)
+    return NULL;
   char *buf = calloc(1, 4096);
   size_t n = fread(buf, 1, 4095, f);
   buf[n] = '\0';
@@ -62,7 +63,8 @@ static int count_entries(const char *dir) {
   DIR *d = opendir(dir);
   cr_assert_not_null(d);
   int n = 0;
-  for (struct dirent *e; (e = readdir(d));) n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+  for (struct dirent *e; (e = readdir(d));)
+    n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
   closedir(d);
   return n;
 }
@@ -72,9 +74,11 @@ static void cleanup(const char *dir) {
   char p[512];
   for (struct dirent *e; d && (e = readdir(d));) {
     snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlink(p);
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+      unlink(p);
   }
-  if (d) closedir(d);
+  if (d)
+    closedir(d);
   rmdir(dir);
 }
 

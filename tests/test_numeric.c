@@ -31,8 +31,10 @@ static const int PERMS[2][3] = {{1, 0, 2}, {1, 2, 0}};
 static void noisy_generators(double eps, unsigned long long seed, double mats[2][9]) {
   for (int k = 0; k < 2; k++) {
     memset(mats[k], 0, sizeof mats[k]);
-    for (int i = 0; i < 3; i++) mats[k][PERMS[k][i] * 3 + i] = 1.0;
-    for (int e = 0; e < 9; e++) mats[k][e] += eps * ref_rand(&seed);
+    for (int i = 0; i < 3; i++)
+      mats[k][PERMS[k][i] * 3 + i] = 1.0;
+    for (int e = 0; e < 9; e++)
+      mats[k][e] += eps * ref_rand(&seed);
   }
 }
 
@@ -41,7 +43,8 @@ static char *rep_text(double mats[2][9]) {
   int n = snprintf(text, 4096, "group S3noisy\ngenerators t c\nrep V 3\n");
   for (int k = 0; k < 2; k++) {
     n += snprintf(text + n, 4096 - (size_t)n, "  %s matrix", k ? "c" : "t");
-    for (int e = 0; e < 9; e++) n += snprintf(text + n, 4096 - (size_t)n, " %.17g", mats[k][e]);
+    for (int e = 0; e < 9; e++)
+      n += snprintf(text + n, 4096 - (size_t)n, " %.17g", mats[k][e]);
     n += snprintf(text + n, 4096 - (size_t)n, "\n");
   }
   return text;
@@ -50,13 +53,16 @@ static char *rep_text(double mats[2][9]) {
 /* max over generators of |rho J - J rho|_F / |J|_F, J the all-ones matrix. */
 static double j_breakage(double mats[2][9]) {
   double J[9], a[9], b[9], worst = 0;
-  for (int e = 0; e < 9; e++) J[e] = 1.0;
+  for (int e = 0; e < 9; e++)
+    J[e] = 1.0;
   for (int k = 0; k < 2; k++) {
     ref_matmul(mats[k], J, a, 3, 3, 3);
     ref_matmul(J, mats[k], b, 3, 3, 3);
-    for (int e = 0; e < 9; e++) a[e] -= b[e];
+    for (int e = 0; e < 9; e++)
+      a[e] -= b[e];
     double r = ref_norm(a, 9) / ref_norm(J, 9);
-    if (r > worst) worst = r;
+    if (r > worst)
+      worst = r;
   }
   return worst;
 }
@@ -131,8 +137,8 @@ Test(perturbed, the_uncertain_band_is_flagged) {
         cr_assert_leq(o.breakage, 100 * WEYL_DEFAULT_RTOL, "eps %g: J kept, breakage %g", eps,
                       o.breakage);
       if (!warn && o.dim == 1)
-        cr_assert_geq(o.breakage, WEYL_DEFAULT_RTOL / 100, "eps %g: J dropped, breakage %g",
-                      eps, o.breakage);
+        cr_assert_geq(o.breakage, WEYL_DEFAULT_RTOL / 100, "eps %g: J dropped, breakage %g", eps,
+                      o.breakage);
       if (o.dim < last_dim)
         cr_assert(warn || prev_warned, "seed %llu eps %g: dimension fell with no warning", seed,
                   eps);

@@ -44,6 +44,11 @@ static void print_defects(const weyl_group *g, const weyl_group_check_report *r)
              "that is the identity on V is not the identity on %s (V has %ld elements, "
              "V + %s more)\n",
              name, name, r->v_order, name);
+    if (c->cond > WEYL_COND_MAX)
+      printf("  defect: rep %s, generator %s is badly conditioned (condition number %.3g > "
+             "%g): the solver's relative tolerance cannot separate its singular values; "
+             "give the rep in an orthogonal basis\n",
+             name, weyl_group_disc_name(g, c->cond_gen), c->cond, WEYL_COND_MAX);
     if (c->orth_gen >= 0 && c->orth_defect > WEYL_ORTH_ROUNDED_MIN)
       printf("  %s: rep %s, generator %s is %sorthogonal: max |R^T R - I| = %.3g%s\n",
              c->orth_defect <= WEYL_ORTH_ROUNDED_MAX ? "defect" : "note", name,

@@ -13,20 +13,24 @@ enum { FUZZ_MAX_WEIGHTS = 256 };
 /* Solves in -> out (and touches every cheap basis operation) when small. */
 static void fuzz_solve(const weyl_rep *in, const weyl_rep *out) {
   long n = (long)weyl_rep_dim(in) * weyl_rep_dim(out);
-  if (n > FUZZ_MAX_WEIGHTS) return;
+  if (n > FUZZ_MAX_WEIGHTS)
+    return;
   weyl_solve_opts o = {WEYL_SOLVER_AUTO, 0, (size_t)64 << 20};
   weyl_basis *b = NULL;
-  if (weyl_basis_solve(in, out, &o, &b) != WEYL_OK) return;
+  if (weyl_basis_solve(in, out, &o, &b) != WEYL_OK)
+    return;
   int dim = weyl_basis_dim(b);
   double *W = calloc((size_t)n + 1, sizeof *W), *theta = calloc((size_t)dim + 1, sizeof *theta);
   double err = 0, *canon = NULL;
   int cdim = 0;
   if (W && theta) {
-    for (int k = 0; k < dim; k++) theta[k] = 1.0 / (k + 1);
+    for (int k = 0; k < dim; k++)
+      theta[k] = 1.0 / (k + 1);
     weyl_basis_combine(b, theta, W);
     weyl_basis_project(b, W, W);
     weyl_equivariance_error(in, out, W, &err);
-    if (weyl_basis_canonical(b, &canon, &cdim) == WEYL_OK) free(canon);
+    if (weyl_basis_canonical(b, &canon, &cdim) == WEYL_OK)
+      free(canon);
   }
   free(W);
   free(theta);

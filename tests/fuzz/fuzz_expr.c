@@ -25,32 +25,37 @@ static const char REP_TEXT[] = "group D3m\n"
                                "  r identity\n"
                                "  f matrix -1\n";
 
-static const char *const BUILTINS[] = {"Z(4)", "D(3)", "S(3)", "SO(3)", "O(2)", "SO(1,3)",
-                                       "Sp(4)", "Z(2) x S(3)"};
+static const char *const BUILTINS[] = {"Z(4)", "D(3)",    "S(3)",  "SO(3)",
+                                       "O(2)", "SO(1,3)", "Sp(4)", "Z(2) x S(3)"};
 enum { NGROUPS = sizeof BUILTINS / sizeof *BUILTINS + 1 };
 
 static weyl_group *groups[NGROUPS];
 
 static void load_groups(void) {
-  if (groups[0]) return;
+  if (groups[0])
+    return;
   if (weyl_repfile_parse(REP_TEXT, sizeof REP_TEXT - 1, "fixed.rep", &groups[0]) != WEYL_OK)
     abort(); /* the fixed text is valid: failing here is a finding */
   for (int i = 1; i < NGROUPS; i++)
-    if (weyl_group_builtin(BUILTINS[i - 1], &groups[i]) != WEYL_OK) abort();
+    if (weyl_group_builtin(BUILTINS[i - 1], &groups[i]) != WEYL_OK)
+      abort();
 }
 
 static void fuzz_builtin(const char *name) {
   weyl_group *g = NULL;
-  if (weyl_group_builtin(name, &g) != WEYL_OK) return;
+  if (weyl_group_builtin(name, &g) != WEYL_OK)
+    return;
   weyl_rep *v = NULL;
-  if (weyl_rep_parse(g, "V", &v) == WEYL_OK) fuzz_solve(v, v);
+  if (weyl_rep_parse(g, "V", &v) == WEYL_OK)
+    fuzz_solve(v, v);
   weyl_rep_free(v);
   weyl_group_free(g);
 }
 
 static void fuzz_expression(weyl_group *g, const char *expr) {
   weyl_rep *r = NULL, *v = NULL;
-  if (weyl_rep_parse(g, expr, &r) != WEYL_OK) return;
+  if (weyl_rep_parse(g, expr, &r) != WEYL_OK)
+    return;
   char buf[256];
   weyl_rep_str(r, buf, sizeof buf);
   if (weyl_rep_parse(g, "V", &v) == WEYL_OK) {
@@ -62,10 +67,12 @@ static void fuzz_expression(weyl_group *g, const char *expr) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (size < 1 || size > 8192) return 0;
+  if (size < 1 || size > 8192)
+    return 0;
   load_groups();
   char *text = malloc(size);
-  if (!text) return 0;
+  if (!text)
+    return 0;
   memcpy(text, data + 1, size - 1);
   text[size - 1] = '\0';
   int mode = data[0] % (NGROUPS + 1);

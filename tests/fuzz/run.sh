@@ -9,8 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 shift || true
-targets=("${@:-repfile}")
-(($# > 0)) || targets=(repfile expr)
+targets=("$@")
+((${#targets[@]} > 0)) || targets=(repfile expr)
 build=build-fuzz
 CC=clang cmake -S . -B "$build" -DWEYL_FUZZ=ON -DWEYL_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
