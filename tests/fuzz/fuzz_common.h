@@ -15,7 +15,7 @@ static void fuzz_solve(const weyl_rep *in, const weyl_rep *out) {
   long n = (long)weyl_rep_dim(in) * weyl_rep_dim(out);
   if (n > FUZZ_MAX_WEIGHTS)
     return;
-  weyl_solve_opts o = {WEYL_SOLVER_AUTO, 0, (size_t)64 << 20};
+  weyl_solve_opts o = {.solver = WEYL_SOLVER_AUTO, .max_bytes = (size_t)64 << 20};
   weyl_basis *b = NULL;
   if (weyl_basis_solve(in, out, &o, &b) != WEYL_OK)
     return;
