@@ -2,6 +2,7 @@
  * cheap operations (elements, combine, project). */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -60,9 +61,12 @@ static weyl_status solve_block(const weyl_rep *in, const weyl_rep *out,
   if (path == WEYL_SOLVER_ORBIT) return weyl_block_solve_orbit(in, out, o->max_bytes, blk);
   if (path == WEYL_SOLVER_ITERATIVE) {
     int applicable = 1;
+    char saved[WEYL_MSG_CAP];
+    snprintf(saved, sizeof saved, "%s", weyl_last_error());
     weyl_status s = weyl_block_solve_iter(in, out, o, blk, &applicable);
     if (applicable || o->solver != WEYL_SOLVER_AUTO) return s;
     weyl_block_clear_results(blk); /* not applicable: auto falls back to dense */
+    weyl_error_restore(saved);
   }
   if (o->progress) o->progress(o->progress_ctx, "dense: QR + SVD of the stacked constraint", -1.0);
   return weyl_block_solve_dense(in, out, o->rtol, o->max_bytes, blk);

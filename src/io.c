@@ -1,5 +1,5 @@
 /* Writers for bases: JSON (rep-format.md section 3), NumPy .npy and a text
- * view for people. The atomic path writer is at the end. */
+ * view for people. Paths are written through weyl_io_atomic (io_atomic.c). */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -7,8 +7,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "io_impl.h"
 #include "status_impl.h"
@@ -233,7 +231,8 @@ static void text_summary(FILE *f, const char *what, const weyl_basis *b) {
     return;
   }
   const weyl_basis_report *r = weyl_basis_report_get(b);
-  fprintf(f, " (SVD, gap %.3g: min kept %.3g, max dropped %.3g", r->min_gap, r->min_kept,
+  const char *how = r->n_iterative == 0 ? "SVD" : r->n_dense == 0 ? "structured" : "SVD and structured";
+  fprintf(f, " (%s, gap %.3g: min kept %.3g, max dropped %.3g", how, r->min_gap, r->min_kept,
           r->max_dropped);
   fputs(r->min_gap < WEYL_SMALL_GAP ? "; small gap: dimension uncertain)\n" : ")\n", f);
 }
@@ -432,24 +431,6 @@ weyl_status weyl_io_format_parse(const char *name, weyl_format *fmt) {
                    name ? name : "(null)");
 }
 
-/* Writes into the open temporary file and makes the data durable before the
- * rename, so that PATH is either the old file or the complete new one. */
-static weyl_status write_temp(int fd, weyl_io_writer write, const void *ctx) {
-  /* mkstemp creates mode 0600; an output file is normally readable by others.
-   * The umask cannot be read without changing it (not thread-safe), so 0644. */
-  fchmod(fd, 0644);
-  FILE *f = fdopen(fd, "wb");
-  if (!f) {
-    close(fd);
-    return weyl_fail(WEYL_EIO, "%s", strerror(errno));
-  }
-  weyl_status s = write(f, ctx);
-  if (!s) s = stream_status(f);
-  if (!s && fsync(fileno(f)) != 0) s = weyl_fail(WEYL_EIO, "fsync: %s", strerror(errno));
-  if (fclose(f) != 0 && !s) s = weyl_fail(WEYL_EIO, "close: %s", strerror(errno));
-  return s;
-}
-
 typedef struct {
   weyl_format fmt;
   const weyl_io_basis *b;
@@ -464,28 +445,6 @@ weyl_status weyl_io_write_path(const char *path, weyl_format fmt, const weyl_io_
   if (!path || !b) return weyl_fail(WEYL_EINVAL, "weyl_io_write_path: NULL argument");
   format_job job = {fmt, b};
   return weyl_io_atomic(path, write_format, &job);
-}
-
-weyl_status weyl_io_atomic(const char *path, weyl_io_writer write, const void *ctx) {
-  size_t len = strlen(path);
-  char *tmp = malloc(len + sizeof ".tmp.XXXXXX");
-  if (!tmp) return weyl_fail(WEYL_ENOMEM, "%s: out of memory", path);
-  memcpy(tmp, path, len);
-  memcpy(tmp + len, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    weyl_status s = weyl_fail(WEYL_EIO, "cannot write %s: %s", path, strerror(errno));
-    free(tmp);
-    return s;
-  }
-  weyl_status s = write_temp(fd, write, ctx);
-  if (!s && rename(tmp, path) != 0)
-    s = weyl_fail(WEYL_EIO, "cannot rename to %s: %s", path, strerror(errno));
-  else if (s)
-    weyl_error_prefix(path);
-  if (s) unlink(tmp);
-  free(tmp);
-  return s;
 }
 
 /* ---- 1-D float64 .npy vectors ------------------------------------------ */

@@ -9,7 +9,8 @@
 /* Writes something to an open stream; ctx is the writer's own data. */
 typedef weyl_status (*weyl_io_writer)(FILE *f, const void *ctx);
 
-/* Runs write on PATH.tmp.XXXXXX, syncs it and renames it to path, so that a
+/* Runs write on a temporary file in path's directory (unnamed where the
+ * system allows, see io_atomic.c), syncs it and renames it to path, so that a
  * failed or interrupted write never leaves a truncated file at path. */
 weyl_status weyl_io_atomic(const char *path, weyl_io_writer write, const void *ctx);
 

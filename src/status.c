@@ -4,7 +4,7 @@
 
 #include "status_impl.h"
 
-enum { MSG_CAP = 1024 };
+enum { MSG_CAP = WEYL_MSG_CAP };
 static _Thread_local char last_msg[MSG_CAP];
 
 const char *weyl_last_error(void) { return last_msg; }
@@ -23,6 +23,8 @@ void weyl_error_prefix(const char *prefix) {
   int n = snprintf(last_msg, MSG_CAP, "%s: ", prefix);
   if (n >= 0 && n < MSG_CAP) snprintf(last_msg + n, (size_t)(MSG_CAP - n), "%s", tmp);
 }
+
+void weyl_error_restore(const char *saved) { snprintf(last_msg, MSG_CAP, "%s", saved); }
 
 const char *weyl_status_str(weyl_status s) {
   switch (s) {

@@ -13,4 +13,12 @@ weyl_status weyl_fail(weyl_status s, const char *fmt, ...);
 /* Prefixes the current message with "prefix: " (used to add a file name). */
 void weyl_error_prefix(const char *prefix);
 
+/* Capacity of the message buffer, terminator included. */
+enum { WEYL_MSG_CAP = 1024 };
+
+/* Puts back a message saved (copied from weyl_last_error()) before a failure
+ * the library recovered from itself, e.g. an automatic solver fallback, so
+ * that weyl_last_error() never describes a call that succeeded. */
+void weyl_error_restore(const char *saved);
+
 #endif

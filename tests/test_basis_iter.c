@@ -138,7 +138,10 @@ Test(basis_iter, non_normal_generators_fall_back_to_dense_under_auto) {
   weyl_solve_opts o = {.solver = WEYL_SOLVER_ITERATIVE};
   cr_assert_eq(weyl_basis_solve(in, out, &o, &b), WEYL_EINVAL);
   cr_assert(strstr(weyl_last_error(), "normal"), "%s", weyl_last_error());
+  /* The fallback is a success: the message of the last real failure stays. */
+  cr_assert_eq(weyl_basis_solve(NULL, out, NULL, &b), WEYL_EINVAL);
   b = solve(in, out, WEYL_SOLVER_AUTO);
+  cr_assert(strstr(weyl_last_error(), "NULL argument"), "stale: %s", weyl_last_error());
   weyl_block_info info;
   cr_assert_eq(weyl_basis_block_info(b, 0, &info), WEYL_OK);
   cr_assert_str_eq(info.path, "dense");

@@ -1,9 +1,10 @@
 /* No lost output: `weyl basis ... -o PATH` killed in the middle of a long
  * solve must leave PATH as it was (absent, or the earlier file intact). */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* O_TMPFILE */
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -110,5 +111,75 @@ Test(interrupt, sigint_mid_solve_keeps_the_earlier_file) {
     free(now);
   }
   cr_assert_eq(count_entries(dir), 1);
+  cleanup(dir);
+}
+
+/* Z(250) regular -> regular as JSON is 250 elements of 250 x 250, 47 MB of
+ * text: the solve is instant and the write takes seconds. */
+static pid_t start_long_write(const char *path) {
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execl(WEYL_CLI_PATH, "weyl", "basis", "--group", "Z(250)", "--in", "regular", "--out",
+          "regular", "--format", "json", "-o", path, (char *)NULL);
+    _exit(127);
+  }
+  return pid;
+}
+
+/* 1 when process pid has a file open whose name starts with dir. */
+static int has_file_open_in(pid_t pid, const char *dir) {
+  char fds[64], link[512], target[512];
+  snprintf(fds, sizeof fds, "/proc/%d/fd", (int)pid);
+  DIR *d = opendir(fds);
+  int found = 0;
+  for (struct dirent *e; d && !found && (e = readdir(d));) {
+    snprintf(link, sizeof link, "%s/%s", fds, e->d_name);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n > 0) target[n] = '\0';
+    found = n > 0 && strncmp(target, dir, strlen(dir)) == 0;
+  }
+  if (d) closedir(d);
+  return found;
+}
+
+/* Whether the filesystem of dir supports unnamed temporary files. */
+static int supports_tmpfile(const char *dir) {
+#ifdef O_TMPFILE
+  int fd = open(dir, O_TMPFILE | O_WRONLY, 0600);
+  if (fd >= 0) close(fd);
+  return fd >= 0;
+#else
+  (void)dir;
+  return 0;
+#endif
+}
+
+/* A kill while the output is being written (not while solving): PATH never
+ * appears, and where the filesystem has O_TMPFILE nothing else is left either
+ * (elsewhere a PATH.tmp.XXXXXX may remain, as the README says). */
+Test(interrupt, sigkill_mid_write_leaves_no_file) {
+  char dir[] = "/tmp/weyl_kill_XXXXXX", path[64];
+  cr_assert_not_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/out.json", dir);
+  pid_t pid = start_long_write(path);
+  int seen = 0;
+  for (int i = 0; i < 20000 && !seen; i++) {
+    seen = has_file_open_in(pid, dir);
+    if (!seen) sleep_ms(1);
+  }
+  cr_assert(seen, "never saw the output file open: the test proves nothing");
+  sleep_ms(100);
+  cr_assert_eq(kill(pid, SIGKILL), 0);
+  int st = 0;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  cr_assert(WIFSIGNALED(st), "the write ended before the kill (status %d)", st);
+  struct stat sb;
+  cr_assert_neq(stat(path, &sb), 0, "%s exists after the kill", path);
+  if (supports_tmpfile(dir))
+    cr_assert_eq(count_entries(dir), 0, "the killed write left a file in %s", dir);
   cleanup(dir);
 }

@@ -228,6 +228,16 @@ Test(io, text_prints_canonical_elements_of_an_svd_basis) {
   release(&s);
 }
 
+/* Auto solves a block with more than 256 unknowns by the structured path
+ * (3^5 x 3 here); the summary must not call that an SVD. */
+Test(io, text_names_the_structured_path) {
+  solved s = solve("SO(3)", "V**5", "V");
+  char *t = render(&s, WEYL_FORMAT_TEXT, NULL);
+  cr_assert_not_null(strstr(t, "basis dimension: 15 (structured, gap"), "%.200s", t);
+  free(t);
+  release(&s);
+}
+
 static int count_entries(const char *dir) {
   DIR *d = opendir(dir);
   cr_assert_not_null(d);
