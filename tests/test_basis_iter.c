@@ -117,6 +117,7 @@ Test(basis_iter, auto_picks_orbit_dense_or_iterative) {
       {"SO(3)", "V*V", "V*V", "dense"},       /* d = 81: small */
       {"SO(3)", "V**3", "V**3", "iterative"}, /* d = 729 */
       {"SO(1,3)", "V**3", "V*V", "iterative"},
+      {"SO(3)", "V", "V**5", "iterative"}, /* 243 x 3: Schur forms of 243 and 3 */
   };
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     weyl_group *g = builtin(cases[c].group);
@@ -129,6 +130,39 @@ Test(basis_iter, auto_picks_orbit_dense_or_iterative) {
                      cases[c].out, info.path);
     weyl_basis_free(b), weyl_rep_free(in), weyl_rep_free(out), weyl_group_free(g);
   }
+}
+
+/* SO(2) acting on R^257 by 128 planes of frequencies 1..128 and a fixed
+ * axis: one antisymmetric (normal) generator, so the structured path would
+ * apply. */
+static weyl_group *big_rotation_group(void) {
+  static const char *const names[] = {"j"};
+  weyl_group *g = weyl_group_new("R", 0, NULL, 1, names);
+  weyl_leaf *v = weyl_group_add_leaf(g, "V", 257);
+  cr_assert_not_null(v);
+  v->alg[0].mat = calloc(257 * 257, sizeof(double));
+  for (int p = 0; p < 128; p++) {
+    v->alg[0].mat[(2 * p) * 257 + 2 * p + 1] = -(p + 1);
+    v->alg[0].mat[(2 * p + 1) * 257 + 2 * p] = p + 1;
+  }
+  return g;
+}
+
+/* With a side of dimension 1 the structured path's Schur form would be the
+ * whole d x d: auto takes dense although d = 257 > WEYL_AUTO_DENSE_MAX. */
+Test(basis_iter, auto_takes_dense_for_invariants_and_biases) {
+  weyl_group *g = big_rotation_group();
+  weyl_rep *v = parse(g, "V"), *one = parse(g, "Scalar");
+  weyl_rep *pairs[2][2] = {{v, one}, {one, v}};
+  for (int c = 0; c < 2; c++) {
+    weyl_basis *b = solve(pairs[c][0], pairs[c][1], WEYL_SOLVER_AUTO);
+    weyl_block_info info;
+    cr_assert_eq(weyl_basis_dim(b), 1); /* the fixed axis */
+    cr_assert_eq(weyl_basis_block_info(b, 0, &info), WEYL_OK);
+    cr_assert_str_eq(info.path, "dense");
+    weyl_basis_free(b);
+  }
+  weyl_rep_free(v), weyl_rep_free(one), weyl_group_free(g);
 }
 
 Test(basis_iter, non_normal_generators_fall_back_to_dense_under_auto) {

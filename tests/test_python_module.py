@@ -29,6 +29,29 @@ def case(fn):
     return fn
 
 
+@case
+def ctypes_structs_match_the_c_layout():
+    """Every field weyl.py mirrors sits at the C offset, and the sizes agree
+    (tests/abi_layout.c prints the C side)."""
+    import ctypes
+    import subprocess
+    layout = subprocess.run([os.environ["WEYL_ABI_LAYOUT"]], check=True,
+                            capture_output=True, text=True).stdout.split("\n")
+    mirrors = {"weyl_solve_opts": weyl._SolveOpts, "weyl_basis_report": weyl._Report}
+    seen = {name: set() for name in mirrors}
+    for line in filter(None, layout):
+        struct, field, value = line.split()
+        cls = mirrors[struct]
+        if field == "sizeof":
+            assert ctypes.sizeof(cls) == int(value), (struct, ctypes.sizeof(cls), value)
+        else:
+            assert getattr(cls, field).offset == int(value), (struct, field, value)
+            seen[struct].add(field)
+    for struct, cls in mirrors.items():
+        mirrored = {f[0] for f in cls._fields_}
+        assert mirrored == seen[struct], (struct, mirrored ^ seen[struct])
+
+
 def nullspace_basis(gens):
     """Orthonormal basis (rows: vec(W), row-major) of {W : ro W = W ri for all
     (ri, ro)}, by an SVD of the stacked Kronecker constraint, written here."""

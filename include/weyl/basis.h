@@ -42,7 +42,9 @@ typedef enum {
  * returned element is checked against every generator: a residual over
  * 10 * rtol is refused with WEYL_ENUMERIC. (A direct method despite the
  * enum's name: no Krylov iteration is needed.) Auto uses it for general blocks
- * with d > WEYL_AUTO_DENSE_MAX when it applies, dense otherwise. */
+ * with d > WEYL_AUTO_DENSE_MAX and both sides of dimension > 1 when it
+ * applies, dense otherwise (with a 1-dimensional side its Schur form would be
+ * d x d, slower than the dense path). */
 #define WEYL_AUTO_DENSE_MAX 256
 
 /* Default relative rank tolerance: sigma <= 1e-9 * sigma_max counts as zero. */
