@@ -8,9 +8,10 @@
  * rename follow each other directly, so the temporary name exists for
  * microseconds, not for the whole write.
  *
- * Elsewhere, or on a filesystem without O_TMPFILE (EOPNOTSUPP, EISDIR,
- * EINVAL): mkstemp's PATH.tmp.XXXXXX holds the data while they are written, so
- * only a kill while writing can leave that file (never a partial PATH). */
+ * Elsewhere, without /proc, or on a filesystem without O_TMPFILE
+ * (EOPNOTSUPP, EISDIR, EINVAL): mkstemp's PATH.tmp.XXXXXX holds the data while
+ * they are written, so only a kill while writing can leave that file (never a
+ * partial PATH). */
 #define _GNU_SOURCE /* O_TMPFILE, linkat */
 
 #include <errno.h>
@@ -80,11 +81,13 @@ static weyl_status publish_unnamed(int fd, const char *path, char *tmp) {
   return weyl_fail(WEYL_EIO, "cannot link %s: %s", path, strerror(errno));
 }
 
-/* The O_TMPFILE route; *unsupported is set when the filesystem lacks it
- * (nothing was written then). */
+/* The O_TMPFILE route; *unsupported is set when the filesystem lacks it or
+ * /proc is not mounted (nothing was written then). */
 static weyl_status write_unnamed(const char *path, char *tmp, weyl_io_writer write,
                                  const void *ctx, int *unsupported) {
-  *unsupported = 0;
+  /* The link goes through /proc (linkat's AT_EMPTY_PATH needs a capability). */
+  *unsupported = access("/proc/self/fd", X_OK) != 0;
+  if (*unsupported) return WEYL_OK;
   char *dir = directory_of(path);
   if (!dir) return weyl_fail(WEYL_ENOMEM, "%s: out of memory", path);
   int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666); /* the umask applies */
