@@ -60,15 +60,8 @@ static weyl_solver auto_general_path(const weyl_rep *in, const weyl_rep *out) {
   return large && ni > 1 && no > 1 ? WEYL_SOLVER_ITERATIVE : WEYL_SOLVER_DENSE;
 }
 
-/* Auto: orbits when both reps permute, else auto_general_path; the structured
- * path falls back to dense when it does not apply. */
-static weyl_status solve_block(const weyl_rep *in, const weyl_rep *out,
-                               const weyl_solve_opts *o, weyl_block *blk) {
-  int exact = weyl_rep_is_perm(in) && weyl_rep_is_perm(out);
-  weyl_solver path = o->solver;
-  if (path == WEYL_SOLVER_AUTO)
-    path = exact ? WEYL_SOLVER_ORBIT : auto_general_path(in, out);
-  if (path == WEYL_SOLVER_ORBIT) return weyl_block_solve_orbit(in, out, o->max_bytes, blk);
+static weyl_status solve_general(const weyl_rep *in, const weyl_rep *out, weyl_solver path,
+                                 const weyl_solve_opts *o, weyl_block *blk) {
   if (path == WEYL_SOLVER_ITERATIVE) {
     int applicable = 1;
     char saved[WEYL_MSG_CAP];
@@ -80,6 +73,26 @@ static weyl_status solve_block(const weyl_rep *in, const weyl_rep *out,
   }
   if (o->progress) o->progress(o->progress_ctx, "dense: QR + SVD of the stacked constraint", -1.0);
   return weyl_block_solve_dense(in, out, o->rtol, o->max_bytes, blk);
+}
+
+/* Auto: orbits when both reps permute, else auto_general_path; the structured
+ * path falls back to dense when it does not apply. Badly scaled reps of finite
+ * groups are made orthogonal first (basis_ortho.c), whichever general path
+ * then runs. */
+static weyl_status solve_block(const weyl_rep *in, const weyl_rep *out,
+                               const weyl_solve_opts *o, weyl_ortho_cache **cache,
+                               weyl_block *blk) {
+  int exact = weyl_rep_is_perm(in) && weyl_rep_is_perm(out);
+  weyl_solver path = o->solver;
+  if (path == WEYL_SOLVER_AUTO)
+    path = exact ? WEYL_SOLVER_ORBIT : auto_general_path(in, out);
+  if (path == WEYL_SOLVER_ORBIT) return weyl_block_solve_orbit(in, out, o->max_bytes, blk);
+  weyl_ortho t;
+  weyl_status s = weyl_ortho_block(cache, in, out, o->max_bytes, &t);
+  if (s == WEYL_OK) s = solve_general(t.in ? t.in : in, t.out ? t.out : out, path, o, blk);
+  if (s == WEYL_OK) s = weyl_ortho_back(&t, blk);
+  weyl_ortho_clear(&t);
+  return s;
 }
 
 /* Returns the index of the block for (in, out), solving it if it is new. */
@@ -106,7 +119,7 @@ static weyl_status get_block(weyl_basis *b, const weyl_rep *in, const weyl_rep *
   blk->uses = 1;
   *index = b->n_blocks - 1;
   double t0 = now_seconds();
-  weyl_status s = solve_block(in, out, o, blk);
+  weyl_status s = solve_block(in, out, o, &b->ortho, blk);
   blk->seconds = now_seconds() - t0;
   return s;
 }
@@ -256,6 +269,10 @@ weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
     b->out_dim = weyl_rep_dim(out);
     b->rtol = o.rtol;
     s = solve_all(b, ins, n_in, outs, n_out, &o);
+  }
+  if (b) {
+    weyl_ortho_cache_free(b->ortho);
+    b->ortho = NULL;
   }
   free_parts(ins, n_in);
   free_parts(outs, n_out);

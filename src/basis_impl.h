@@ -3,6 +3,10 @@
 #define WEYL_BASIS_IMPL_H
 
 #include "weyl/basis.h"
+#include "weyl/group.h"
+
+/* Leaf factors computed during one solve (basis_ortho_leaf.c; opaque). */
+typedef struct weyl_ortho_cache weyl_ortho_cache;
 
 /* One solved Hom(in_j, out_i), shared by every copy of the same pair.
  * Exactly one of orbit / mats is set:
@@ -37,6 +41,7 @@ struct weyl_basis {
   int n_places;
   weyl_place *places; /* only blocks with dim > 0, ordered by param0 */
   double rtol;        /* the rank tolerance the blocks were solved with */
+  weyl_ortho_cache *ortho; /* during the solve only (basis_ortho.c) */
   weyl_basis_report report;
 };
 
@@ -50,6 +55,41 @@ weyl_status weyl_block_solve_dense(const weyl_rep *in, const weyl_rep *out, doub
  * WEYL_EINVAL returned, so that auto can fall back to dense. */
 weyl_status weyl_block_solve_iter(const weyl_rep *in, const weyl_rep *out,
                                   const weyl_solve_opts *o, weyl_block *blk, int *applicable);
+
+/* A block of a finite group given by badly scaled matrices, made orthogonal
+ * (basis_ortho.c): in and out are the block's reps over a copy of the group
+ * whose non-orthogonal leaves act by M^T rho M^-T instead (both NULL: solve
+ * the block as given, always so for orthogonal reps); M_in, M_out map the
+ * solution back. */
+typedef struct {
+  weyl_rep *in, *out;
+  int ni, no;
+  double *Mi, *Mi_inv; /* in side: M (ni x ni, row-major) and M^-1; NULL: identity */
+  double *Mo, *Mo_inv; /* out side */
+} weyl_ortho;
+
+/* Fills *t for the block (in, out); *cache (the leaves' averages for one
+ * solve) is created on first use. Only WEYL_ENOMEM is an error: when
+ * averaging is not possible the block is left as it is. */
+weyl_status weyl_ortho_block(weyl_ortho_cache **cache, const weyl_rep *in, const weyl_rep *out,
+                             size_t max_bytes, weyl_ortho *t);
+/* Maps blk, solved for t->in -> t->out, back: W = M_out^-T W' M_in^T, rows
+ * in the canonical orthonormal form. */
+weyl_status weyl_ortho_back(const weyl_ortho *t, weyl_block *blk);
+void weyl_ortho_clear(weyl_ortho *t);
+
+/* The leaves' factors for one solve (basis_ortho_leaf.c). _new returns NULL
+ * when out of memory. */
+weyl_ortho_cache *weyl_ortho_cache_new(const weyl_group *g);
+void weyl_ortho_cache_free(weyl_ortho_cache *c);
+/* 1 when leaf idx has a factor: *M, *Minv (dim x dim, owned by c) with
+ * M^T rho M^-T orthogonal for every generator; 0 when it is used as given.
+ * Worked out on the first call for the leaf (max_bytes bounds that work). */
+int weyl_ortho_leaf(weyl_ortho_cache *c, int idx, size_t max_bytes, const double **M,
+                    const double **Minv);
+/* The group with every factored leaf acting by its orthogonal matrices
+ * (owned by c; valid while c lives). */
+weyl_group *weyl_ortho_group(weyl_ortho_cache *c);
 void weyl_block_clear(weyl_block *blk);
 /* Frees what a solve put in blk but keeps its key and use count. */
 void weyl_block_clear_results(weyl_block *blk);

@@ -4,6 +4,7 @@
  * that keeps only some reps (V and one other) or one generator: the copy
  * borrows the leaves' actions and owns only its arrays and its enumeration
  * cache. */
+#include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
@@ -43,17 +44,18 @@ static weyl_status sub_order(const weyl_group *g, const int *idx, int n, int gen
   return *st == WEYL_ENOMEM ? WEYL_ENOMEM : WEYL_OK;
 }
 
-/* max_ij |(R^T R - I)_ij| for the n x n row-major R. */
-static double orth_defect(const double *R, int n) {
-  double worst = 0;
+double weyl_orth_defect(const double *R, int n) {
+  double *S = malloc((size_t)n * n * sizeof *S), worst = 0;
+  if (!S)
+    return INFINITY; /* unknown: not claimed orthogonal */
+  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, n, n, 1.0, R, n, 0.0, S, n);
   for (int i = 0; i < n; i++)
-    for (int j = 0; j < n; j++) {
-      double s = i == j ? -1.0 : 0.0;
-      for (int k = 0; k < n; k++)
-        s += R[(size_t)k * n + i] * R[(size_t)k * n + j];
+    for (int j = i; j < n; j++) {
+      double s = S[(size_t)i * n + j] - (i == j);
       if (fabs(s) > worst || s != s)
         worst = s != s ? INFINITY : fabs(s);
     }
+  free(S);
   return worst;
 }
 
@@ -86,7 +88,7 @@ static void check_orthogonality(const weyl_group *g, weyl_group_check_report *r)
     c->cond = 1.0;
     for (int k = 0; k < g->n_disc; k++) {
       const double *m = g->leaves[i].disc[k].mat;
-      double d = m ? orth_defect(m, g->leaves[i].dim) : 0.0;
+      double d = m ? weyl_orth_defect(m, g->leaves[i].dim) : 0.0;
       if (m && (c->orth_gen < 0 || d > c->orth_defect))
         c->orth_defect = d, c->orth_gen = k;
       double cond = m && d > WEYL_ORTH_ROUNDED_MIN ? condition(m, g->leaves[i].dim) : 1.0;

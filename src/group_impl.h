@@ -63,6 +63,41 @@ weyl_leaf *weyl_group_add_leaf(weyl_group *g, const char *name, int dim);
 /* Index of the leaf called name, or -1. */
 int weyl_group_find_leaf(const weyl_group *g, const char *name);
 
+/* weyl_group_order, stopping with WEYL_ELIMIT once its hash lookups have
+ * compared more than max_probes candidate elements (0: no budget). A finite
+ * group needs about one comparison per lookup; matrices that only nearly
+ * close (badly conditioned, rounded) make many near misses, which is what
+ * the budget cuts short. */
+weyl_status weyl_group_order_budget(weyl_group *g, long max_order, long max_probes,
+                                    long *order);
+
+/* A breadth-first spanning tree of the finite group that g's generators
+ * generate on the leaves leaves[0..n_leaves) (group_tree.c; leaves of g, or
+ * made for the purpose with g's generators): its *order elements, element
+ * 0 the identity, and for i > 0
+ *   g_i = h_{gen[i]} g_{parent[i]}  with parent[i] < i,
+ * so rho(g_i) = rho(h_gen[i]) rho(g_parent[i]) in index order, for any rep
+ * that factors through the group on those leaves. g is not modified.
+ * *parent and *gen are new arrays (free with free()). Returns WEYL_EINVAL
+ * for a group with algebra generators, and the enumeration's status
+ * (WEYL_ELIMIT past max_order or for an infinite group, max_order <= 0
+ * meaning WEYL_DEFAULT_MAX_ORDER). */
+weyl_status weyl_group_tree(const weyl_group *g, const weyl_leaf *leaves, int n_leaves,
+                            long max_order, long *order, int **parent, int **gen);
+
+/* G = (1/order) sum over the group of rho(g)^T rho(g) for leaf l (dim x dim,
+ * row-major, symmetric), with rho(g) formed along the tree of
+ * weyl_group_tree (group_average.c). G is invariant: rho(h)^T G rho(h) = G.
+ * Working memory about weyl_leaf_average_bytes; time 3 order dim^3 flops. */
+weyl_status weyl_leaf_average(const weyl_group *g, const weyl_leaf *l, long order,
+                              const int *parent, const int *gen, double *G);
+size_t weyl_leaf_average_bytes(const weyl_group *g, long order, int dim);
+
+/* max_ij |(R^T R - I)_ij| for the n x n row-major R (group_check.c): 0 for
+ * an orthogonal matrix up to rounding; infinity for NaN entries or when out
+ * of memory (not known to be orthogonal). */
+double weyl_orth_defect(const double *R, int n);
+
 /* Fills out (2x2 row-major) for generator k of rot(freq) in g's rotation
  * family; disc selects discrete (1) or algebra (0) generators.
  * Returns WEYL_EINVAL when g has no rotation family. */

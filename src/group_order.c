@@ -47,6 +47,7 @@ typedef struct {
   size_t plen, dlen; /* uint16 and double entries per element */
   double *w;         /* [dlen] weights of the bucket functional */
   long n, cap, limit;
+  long probes, max_probes; /* candidates compared so far, and the budget (0: none) */
   uint16_t *perm; /* [cap][plen] */
   double *dense;  /* [cap][dlen] */
   uint64_t *key;  /* [cap] hash key each element was inserted under */
@@ -179,14 +180,16 @@ static int same_element(const enumeration *e, long idx, const uint16_t *p, const
 }
 
 /* Index of the element equal to (p, d), or -1. */
-static long find_element(const enumeration *e, uint64_t ph, int64_t q, const uint16_t *p,
+static long find_element(enumeration *e, uint64_t ph, int64_t q, const uint16_t *p,
                          const double *d) {
   int spread = e->dlen ? 1 : 0;
   for (int dq = -spread; dq <= spread; dq++) {
     uint64_t key = combine(ph, q + dq);
     for (size_t i = key & e->mask; e->slot[i] >= 0; i = (i + 1) & e->mask) {
       long idx = e->slot[i];
-      if (e->key[idx] == key && same_element(e, idx, p, d)) return idx;
+      if (e->key[idx] != key) continue;
+      e->probes++;
+      if (same_element(e, idx, p, d)) return idx;
     }
   }
   return -1;
@@ -273,6 +276,14 @@ static weyl_status intern(enumeration *e, const uint16_t *p, const double *d, lo
   int64_t q = e->dlen ? dense_bucket(e, d) : 0;
   *idx = find_element(e, ph, q, p, d);
   if (*idx >= 0) return WEYL_OK;
+  /* Many candidates per lookup: products that agree to the bucket's width
+   * but not to TOL, i.e. matrices that are no representation of a finite
+   * group at this precision; only a caller with a budget stops here. */
+  if (e->max_probes > 0 && e->probes > e->max_probes)
+    return weyl_fail(WEYL_ELIMIT,
+                     "group %s: after %ld elements, products agree closely but not within "
+                     "%g (not a finite group to this precision)",
+                     e->g->name, e->n, TOL);
   *idx = e->n;
   return insert_element(e, combine(ph, q), p, d);
 }
@@ -331,6 +342,11 @@ static weyl_status closure(enumeration *e) {
 }
 
 weyl_status weyl_group_order(weyl_group *g, long max_order, long *order) {
+  return weyl_group_order_budget(g, max_order, 0, order);
+}
+
+weyl_status weyl_group_order_budget(weyl_group *g, long max_order, long max_probes,
+                                    long *order) {
   if (!g || !order) return weyl_fail(WEYL_EINVAL, "weyl_group_order: NULL argument");
   if (g->n_alg > 0)
     return weyl_fail(WEYL_EINVAL,
@@ -346,6 +362,7 @@ weyl_status weyl_group_order(weyl_group *g, long max_order, long *order) {
   }
   enumeration e;
   weyl_status s = setup(&e, g, limit);
+  e.max_probes = max_probes;
   if (s == WEYL_OK) s = closure(&e);
   if (s == WEYL_OK) {
     for (int k = 0; k < g->n_disc; k++) { /* give back the unused capacity */

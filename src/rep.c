@@ -41,6 +41,26 @@ void weyl_rep_free(const weyl_rep *rep) {
   free(r);
 }
 
+weyl_status weyl_rep_rebase(const weyl_rep *rep, weyl_group *g, weyl_rep **out) {
+  weyl_rep *r = malloc(sizeof *r);
+  *out = r;
+  if (!r) return weyl_fail(WEYL_ENOMEM, "out of memory copying a representation");
+  *r = *rep;
+  r->refs = 1;
+  r->g = g;
+  r->a = r->b = NULL;
+  weyl_rep *a = NULL, *b = NULL;
+  weyl_status s = rep->a ? weyl_rep_rebase(rep->a, g, &a) : WEYL_OK;
+  r->a = a;
+  if (s == WEYL_OK && rep->b) s = weyl_rep_rebase(rep->b, g, &b);
+  r->b = b;
+  if (s != WEYL_OK) {
+    weyl_rep_free(r);
+    *out = NULL;
+  }
+  return s;
+}
+
 /* A dense matrix that is exactly a permutation matrix is treated as one, so
  * that files writing 0/1 matrices still get exact orbit bases. */
 static int dense_is_perm(const double *m, int n, int *perm) {

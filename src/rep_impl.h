@@ -27,4 +27,11 @@ struct weyl_rep {
   const weyl_rep *a, *b;
 };
 
+/* A copy of the tree of rep whose nodes refer to g instead: a group with the
+ * same generators and leaves (same names and dimensions), for instance the
+ * same group with some leaves given in another basis (basis_ortho.c).
+ * is_perm is copied, so a leaf that acts by permutations must stay one.
+ * *out is new (free with weyl_rep_free); g must outlive it. */
+weyl_status weyl_rep_rebase(const weyl_rep *rep, weyl_group *g, weyl_rep **out);
+
 #endif

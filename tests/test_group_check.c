@@ -182,9 +182,10 @@ Test(group_check, cli_exit_status_follows_the_defects) {
 
 /* S3 conjugated by D = diag(s, 1, 1/s): entries d_i/d_j up to s^2. The
  * 3-cycle c has 1-norm s^2 and its inverse s, so condition number s^3 exactly
- * (worked out by hand). At s = 1e4 (condition 1e12) the dense solver reports
- * Hom(V, V) of dimension 3 instead of 2 with a large gap: check must name it.
- * At s = 10 (condition 1e3) nothing is wrong. */
+ * (worked out by hand). At s = 1e4 (condition 1e12) the dense solver used to
+ * report Hom(V, V) of dimension 3 instead of 2 with a large gap (the basis
+ * solve now averages it away, tests/test_basis_ortho.c); check must still
+ * name it. At s = 10 (condition 1e3) nothing is wrong. */
 static char *scaled_s3(double s) {
   double d[3] = {s, 1, 1 / s};
   int perms[2][3] = {{1, 0, 2}, {1, 2, 0}};

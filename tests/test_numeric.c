@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_fixture.h"
 #include "helpers.h"
 #include "weyl/basis.h"
 #include "weyl/repfile.h"
@@ -156,22 +157,8 @@ static char *cli_text(double eps) {
   double mats[2][9];
   noisy_generators(eps, 12345, mats);
   char *text = rep_text(mats);
-  char dir[] = "/tmp/weyl_numeric_XXXXXX", path[64], cmd[512];
-  cr_assert_not_null(mkdtemp(dir));
-  snprintf(path, sizeof path, "%s/noisy.rep", dir);
-  FILE *f = fopen(path, "w");
-  fputs(text, f);
-  fclose(f);
+  char *out = cli_basis_output(text, "--in V --out V --solver dense");
   free(text);
-  snprintf(cmd, sizeof cmd, "'%s' basis %s --in V --out V --solver dense 2>&1", WEYL_CLI_PATH,
-           path);
-  FILE *p = popen(cmd, "r");
-  char *out = calloc(1, 65536);
-  size_t n = fread(out, 1, 65535, p);
-  out[n] = '\0';
-  cr_assert_eq(pclose(p), 0, "%s", out);
-  unlink(path);
-  rmdir(dir);
   return out;
 }
 

@@ -21,10 +21,13 @@
 #include "weyl/group.h"
 
 /* A discrete generator matrix with a larger condition number (1-norm) is a
- * defect: the dense solver's relative tolerance cannot tell its small true
- * singular values from zeros (S3 conjugated by diag(1e4, 1, 1e-4), condition
- * 1e8, gets Hom(V, V) of dimension 3 instead of 2, with a large gap). The
- * parser rejects condition numbers above 1e13 as singular. */
+ * defect: a relative tolerance cannot tell its small true singular values
+ * from zeros (S3 conjugated by diag(1e4, 1, 1e-4), condition 1e12, got
+ * Hom(V, V) of dimension 3 instead of 2, with a large gap). weyl_basis_solve
+ * now makes the reps of a finite group orthogonal first, which fixes that
+ * case, but not reps of infinite groups or of groups over
+ * WEYL_DEFAULT_MAX_ORDER elements. The parser rejects condition numbers
+ * above 1e13 as singular. */
 #define WEYL_COND_MAX 1e6
 
 /* Orthogonality defects from this size up are flagged as rounded entries. */
