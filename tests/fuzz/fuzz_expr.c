@@ -4,7 +4,8 @@
  * Input: the first byte picks the mode; the rest is text (cut at the first
  * NUL). Mode 0: the text is a built-in group name. Other modes: the text is an
  * expression over one of a few fixed groups (built-ins and a .rep file with a
- * dense, a permutation and a 1-dim rep), solved against V when small. */
+ * dense, a permutation, a 1-dim and a non-orthogonal rep, which the solver
+ * makes orthogonal by averaging), solved against V when small. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,7 +24,10 @@ static const char REP_TEXT[] = "group D3m\n"
                                "  f perm 0 2 1\n"
                                "rep sign 1\n"
                                "  r identity\n"
-                               "  f matrix -1\n";
+                               "  f matrix -1\n"
+                               "rep skew 2\n" /* tri conjugated by diag(3, 1): averaged */
+                               "  r matrix -1/2 -3*sqrt(3)/2 sqrt(3)/6 -1/2\n"
+                               "  f matrix 1 0 0 -1\n";
 
 static const char *const BUILTINS[] = {"Z(4)", "D(3)",    "S(3)",  "SO(3)",
                                        "O(2)", "SO(1,3)", "Sp(4)", "Z(2) x S(3)"};
@@ -47,7 +51,7 @@ static void fuzz_builtin(const char *name) {
     return;
   weyl_rep *v = NULL;
   if (weyl_rep_parse(g, "V", &v) == WEYL_OK)
-    fuzz_solve(v, v);
+    fuzz_solve(v, v, 1);
   weyl_rep_free(v);
   weyl_group_free(g);
 }
@@ -59,8 +63,8 @@ static void fuzz_expression(weyl_group *g, const char *expr) {
   char buf[256];
   weyl_rep_str(r, buf, sizeof buf);
   if (weyl_rep_parse(g, "V", &v) == WEYL_OK) {
-    fuzz_solve(r, v);
-    fuzz_solve(r, r);
+    fuzz_solve(r, v, 1);
+    fuzz_solve(r, r, 1);
   }
   weyl_rep_free(v);
   weyl_rep_free(r);

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   weyl_group_check(g, 200, &report);
   weyl_rep *v = NULL;
   if (weyl_rep_parse(g, "V", &v) == WEYL_OK)
-    fuzz_solve(v, v);
+    fuzz_solve(v, v, 0);
   weyl_rep_free(v);
   weyl_group_free(g);
   return 0;
