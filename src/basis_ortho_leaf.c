@@ -175,15 +175,11 @@ static weyl_action *dense_actions(const weyl_group *g, const weyl_leaf *l) {
     const weyl_action *a = &l->disc[k];
     if (!a->mat && !a->perm)
       continue;
-    if (!(b[k].mat = calloc(d2, sizeof *b[k].mat))) {
+    if (!(b[k].mat = malloc(d2 * sizeof *b[k].mat))) {
       actions_free(b, g->n_disc);
       return NULL;
     }
-    if (a->mat)
-      memcpy(b[k].mat, a->mat, d2 * sizeof *b[k].mat);
-    else
-      for (int i = 0; i < d; i++)
-        b[k].mat[(size_t)a->perm[i] * d + i] = 1.0;
+    weyl_action_dense(a, d, 1.0, b[k].mat);
   }
   return b;
 }

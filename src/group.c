@@ -5,6 +5,15 @@
 
 #include "group_impl.h"
 
+void weyl_action_dense(const weyl_action *a, int n, double none, double *out) {
+  if (a->mat) {
+    memcpy(out, a->mat, (size_t)n * n * sizeof *out);
+    return;
+  }
+  memset(out, 0, (size_t)n * n * sizeof *out);
+  for (int i = 0; i < n; i++) out[(size_t)(a->perm ? a->perm[i] : i) * n + i] = a->perm ? 1.0 : none;
+}
+
 static char *dup_str(const char *s) {
   size_t n = strlen(s) + 1;
   char *d = malloc(n);

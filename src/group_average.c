@@ -36,19 +36,6 @@ size_t weyl_leaf_average_bytes(const weyl_group *g, long order, int dim) {
   return mats * d2 * sizeof(double) + ints * sizeof(int);
 }
 
-/* Generator k's matrix on the leaf, dense row-major. */
-static void leaf_generator(const weyl_leaf *l, int k, double *R) {
-  const weyl_action *a = &l->disc[k];
-  int d = l->dim;
-  if (a->mat) {
-    memcpy(R, a->mat, (size_t)d * d * sizeof *R);
-    return;
-  }
-  memset(R, 0, (size_t)d * d * sizeof *R);
-  for (int i = 0; i < d; i++)
-    R[(size_t)(a->perm ? a->perm[i] : i) * d + i] = 1.0;
-}
-
 /* Children lists (CSR: kids[first[v] .. first[v+1]) in index order), with
  * each node's largest subtree moved to the end of its list. kids has n - 1
  * entries, first n + 1, size n (scratch). */
@@ -143,7 +130,7 @@ weyl_status weyl_leaf_average(const weyl_group *g, const weyl_leaf *l, long orde
     walker w = {d, frames, gen, first, kids, R, slot, size + order, size + order + frames};
     children(parent, order, first, kids, size);
     for (int k = 0; k < g->n_disc; k++)
-      leaf_generator(l, k, R + k * d2);
+      weyl_action_dense(&l->disc[k], d, 1.0, R + k * d2);
     for (int f = 0; f <= frames; f++)
       slot[f] = R + ((size_t)g->n_disc + f) * d2;
     memset(G, 0, d2 * sizeof *G);

@@ -15,6 +15,11 @@ typedef struct {
   double *mat;
 } weyl_action;
 
+/* The action as a dense n x n row-major matrix; `none` is the diagonal used
+ * when it is neither perm nor mat (1 for a discrete generator, 0 for an
+ * algebra generator). */
+void weyl_action_dense(const weyl_action *a, int n, double none, double *out);
+
 typedef struct {
   char *name;
   int dim;

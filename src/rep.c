@@ -308,11 +308,6 @@ weyl_status weyl_rep_perm(const weyl_rep *rep, int k, int *perm) {
 
 static weyl_status mat_at(const weyl_rep *r, int k, int disc, double *out);
 
-static void set_identity(double *m, int n, double diag) {
-  memset(m, 0, (size_t)n * n * sizeof *m);
-  for (int i = 0; i < n; i++) m[(size_t)i * n + i] = diag;
-}
-
 /* Places the n x n matrix blk at (off, off) of the N x N matrix m. */
 static void put_block(double *m, int N, const double *blk, int n, int off) {
   for (int i = 0; i < n; i++)
@@ -321,16 +316,7 @@ static void put_block(double *m, int N, const double *blk, int n, int off) {
 
 static weyl_status leaf_mat(const weyl_rep *r, int k, int disc, double *out) {
   const weyl_leaf *l = &r->g->leaves[r->arg];
-  const weyl_action *act = disc ? &l->disc[k] : &l->alg[k];
-  int n = l->dim;
-  if (act->mat) {
-    memcpy(out, act->mat, (size_t)n * n * sizeof *out);
-  } else if (act->perm) {
-    memset(out, 0, (size_t)n * n * sizeof *out);
-    for (int i = 0; i < n; i++) out[(size_t)act->perm[i] * n + i] = 1.0;
-  } else {
-    set_identity(out, n, disc ? 1.0 : 0.0);
-  }
+  weyl_action_dense(disc ? &l->disc[k] : &l->alg[k], l->dim, disc ? 1.0 : 0.0, out);
   return WEYL_OK;
 }
 
