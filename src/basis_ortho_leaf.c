@@ -246,19 +246,25 @@ static const tree *good_tree(weyl_ortho_cache *c, long limit) {
   return NULL;
 }
 
-/* L with G = L L^T, G the average of leaf l over tree t, and L^-1; 0 when G
- * is not (numerically) positive definite. */
-static int cholesky(const weyl_group *g, const tree *t, const weyl_leaf *l, double *L,
-                    double *Linv) {
-  int d = l->dim;
-  if (weyl_leaf_average(g, l, t->order, t->parent, t->gen, L) != WEYL_OK ||
-      LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', d, L, d) != 0)
+/* Replaces the symmetric positive definite G (d x d, in L) by its lower
+ * Cholesky factor L (G = L L^T) and puts L^-1 in Linv; 0 when G is not
+ * (numerically) positive definite. */
+static int cholesky_and_inverse(double *L, double *Linv, int d) {
+  if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', d, L, d) != 0)
     return 0;
   for (int i = 0; i < d; i++) /* dpotrf leaves G's upper triangle */
     for (int j = i + 1; j < d; j++)
       L[(size_t)i * d + j] = 0.0;
   memcpy(Linv, L, (size_t)d * d * sizeof *L);
   return LAPACKE_dtrtri(LAPACK_ROW_MAJOR, 'L', 'N', d, Linv, d) == 0;
+}
+
+/* L with G = L L^T, G the average of leaf l over tree t, and L^-1; 0 when G
+ * is not (numerically) positive definite. */
+static int cholesky(const weyl_group *g, const tree *t, const weyl_leaf *l, double *L,
+                    double *Linv) {
+  return weyl_leaf_average(g, l, t->order, t->parent, t->gen, L) == WEYL_OK &&
+         cholesky_and_inverse(L, Linv, l->dim);
 }
 
 /* acts[k] = L^T R_k L^-T in place (tmp: d^2 doubles); the largest defect. */
@@ -344,13 +350,7 @@ static void precondition(const weyl_group *g, weyl_action *B, int d) {
     for (int k = 0; k < g->n_disc; k++)
       if (B[k].mat)
         cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, d, d, 1.0, B[k].mat, d, 1.0, L, d);
-    if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', d, L, d) != 0)
-      break;
-    for (int i = 0; i < d; i++)
-      for (int j = i + 1; j < d; j++)
-        L[(size_t)i * d + j] = 0.0;
-    memcpy(Linv, L, d2 * sizeof *L);
-    if (LAPACKE_dtrtri(LAPACK_ROW_MAJOR, 'L', 'N', d, Linv, d) != 0)
+    if (!cholesky_and_inverse(L, Linv, d))
       break;
     defect = transform(g, B, d, L, Linv, tmp);
   }
