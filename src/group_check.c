@@ -18,8 +18,8 @@
  * when gen < 0). st receives the enumeration's status. */
 static weyl_status sub_order(const weyl_group *g, const int *idx, int n, int gen, long limit,
                              long *order, weyl_status *st) {
-  weyl_group tmp = *g;
   weyl_leaf *leaves = calloc((size_t)n + 1, sizeof *leaves);
+  *order = 0;
   if (!leaves)
     return weyl_fail(WEYL_ENOMEM, "out of memory checking group %s", g->name);
   for (int i = 0; i < n; i++) {
@@ -27,19 +27,7 @@ static weyl_status sub_order(const weyl_group *g, const int *idx, int n, int gen
     if (gen >= 0)
       leaves[i].disc = &g->leaves[idx[i]].disc[gen];
   }
-  tmp.leaves = leaves;
-  tmp.n_leaves = n;
-  tmp.n_disc = gen >= 0 ? 1 : g->n_disc;
-  tmp.order = 0;
-  tmp.regular_perm = NULL;
-  *order = 0;
-  *st = weyl_group_order(&tmp, limit, order);
-  if (*st != WEYL_OK)
-    *order = 0;
-  if (tmp.regular_perm)
-    for (int k = 0; k < tmp.n_disc; k++)
-      free(tmp.regular_perm[k]);
-  free(tmp.regular_perm);
+  *st = weyl_group_order_on(g, leaves, n, gen >= 0 ? 1 : g->n_disc, limit, 0, order, NULL);
   free(leaves);
   return *st == WEYL_ENOMEM ? WEYL_ENOMEM : WEYL_OK;
 }

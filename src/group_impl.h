@@ -68,13 +68,18 @@ weyl_leaf *weyl_group_add_leaf(weyl_group *g, const char *name, int dim);
 /* Index of the leaf called name, or -1. */
 int weyl_group_find_leaf(const weyl_group *g, const char *name);
 
-/* weyl_group_order, stopping with WEYL_ELIMIT once its hash lookups have
- * compared more than max_probes candidate elements (0: no budget). A finite
- * group needs about one comparison per lookup; matrices that only nearly
- * close (badly conditioned, rounded) make many near misses, which is what
- * the budget cuts short. */
-weyl_status weyl_group_order_budget(weyl_group *g, long max_order, long max_probes,
-                                    long *order);
+/* weyl_group_order on a view of g: its first n_disc generators acting on
+ * leaves[0..n_leaves) (leaves of g, or made for the purpose; their actions
+ * are borrowed, g is not modified). The enumeration stops with WEYL_ELIMIT
+ * once its hash lookups have compared more than max_probes candidate
+ * elements (0: no budget): a finite group needs about one comparison per
+ * lookup, matrices that only nearly close (badly conditioned, rounded) make
+ * many near misses. With table set, *table receives the Cayley table
+ * (n_disc arrays of *order ints, (*table)[k][i] = index of h_k g_i; free
+ * each and the array). *order is 0 on failure. */
+weyl_status weyl_group_order_on(const weyl_group *g, const weyl_leaf *leaves, int n_leaves,
+                                int n_disc, long max_order, long max_probes, long *order,
+                                int ***table);
 
 /* A breadth-first spanning tree of the finite group that g's generators
  * generate on the leaves leaves[0..n_leaves) (group_tree.c; leaves of g, or

@@ -341,12 +341,10 @@ static weyl_status closure(enumeration *e) {
   return s;
 }
 
-weyl_status weyl_group_order(weyl_group *g, long max_order, long *order) {
-  return weyl_group_order_budget(g, max_order, 0, order);
-}
-
-weyl_status weyl_group_order_budget(weyl_group *g, long max_order, long max_probes,
-                                    long *order) {
+/* weyl_group_order, stopping with WEYL_ELIMIT once its hash lookups have
+ * compared more than max_probes candidate elements (0: no budget). */
+static weyl_status order_with_budget(weyl_group *g, long max_order, long max_probes,
+                                     long *order) {
   if (!g || !order) return weyl_fail(WEYL_EINVAL, "weyl_group_order: NULL argument");
   if (g->n_alg > 0)
     return weyl_fail(WEYL_EINVAL,
@@ -374,5 +372,36 @@ weyl_status weyl_group_order_budget(weyl_group *g, long max_order, long max_prob
     g->order = *order = e.n;
   }
   teardown(&e);
+  return s;
+}
+
+weyl_status weyl_group_order(weyl_group *g, long max_order, long *order) {
+  return order_with_budget(g, max_order, 0, order);
+}
+
+weyl_status weyl_group_order_on(const weyl_group *g, const weyl_leaf *leaves, int n_leaves,
+                                int n_disc, long max_order, long max_probes, long *order,
+                                int ***table) {
+  /* The copy borrows the leaves' actions and owns its leaves array and its
+   * enumeration cache; g itself is only read. */
+  weyl_group tmp = *g;
+  tmp.order = 0;
+  tmp.regular_perm = NULL;
+  tmp.n_disc = n_disc;
+  tmp.n_leaves = n_leaves;
+  tmp.leaves = malloc(((size_t)n_leaves + 1) * sizeof *tmp.leaves);
+  *order = 0;
+  if (table) *table = NULL;
+  if (!tmp.leaves) return weyl_fail(WEYL_ENOMEM, "out of memory enumerating group %s", g->name);
+  memcpy(tmp.leaves, leaves, (size_t)n_leaves * sizeof *leaves);
+  weyl_status s = order_with_budget(&tmp, max_order, max_probes, order);
+  if (s != WEYL_OK) *order = 0;
+  if (s == WEYL_OK && table) {
+    *table = tmp.regular_perm;
+    tmp.regular_perm = NULL;
+  }
+  for (int k = 0; tmp.regular_perm && k < n_disc; k++) free(tmp.regular_perm[k]);
+  free(tmp.regular_perm);
+  free(tmp.leaves);
   return s;
 }

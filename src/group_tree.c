@@ -13,7 +13,6 @@
  * leaves of g, or a better scaled copy of one, so that a badly scaled rep
  * need not itself be hashed and compared. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "group_impl.h"
 #include "status_impl.h"
@@ -46,32 +45,22 @@ weyl_status weyl_group_tree(const weyl_group *g, const weyl_leaf *leaves, int n_
   *parent = *gen = NULL;
   if (g->n_disc == 0 || g->n_alg > 0)
     return weyl_fail(WEYL_EINVAL, "group %s is not given by discrete generators only", g->name);
-  /* The copy borrows the leaves' actions and owns its leaves array and its
-   * enumeration cache; g itself is only read. */
-  weyl_group tmp = *g;
-  tmp.order = 0;
-  tmp.regular_perm = NULL;
-  tmp.n_leaves = n_leaves;
-  tmp.leaves = malloc(((size_t)n_leaves + 1) * sizeof *tmp.leaves);
-  if (!tmp.leaves)
-    return weyl_fail(WEYL_ENOMEM, "out of memory enumerating group %s", g->name);
-  memcpy(tmp.leaves, leaves, (size_t)n_leaves * sizeof *leaves);
   long n = 0;
+  int **table = NULL;
   /* A finite group's lookups compare about one candidate each (n_disc per
    * element); a hundred times that means near misses, not a group. */
   long budget =
       100L * (g->n_disc > 0 ? g->n_disc : 1) * (max_order > 0 ? max_order : WEYL_DEFAULT_MAX_ORDER);
-  weyl_status s = weyl_group_order_budget(&tmp, max_order, budget, &n);
+  weyl_status s = weyl_group_order_on(g, leaves, n_leaves, g->n_disc, max_order, budget, &n, &table);
   int *p = s == WEYL_OK ? malloc((size_t)n * sizeof *p) : NULL;
   int *k = s == WEYL_OK ? malloc((size_t)n * sizeof *k) : NULL;
   if (s == WEYL_OK && (!p || !k))
     s = weyl_fail(WEYL_ENOMEM, "out of memory building the tree of group %s", g->name);
   if (s == WEYL_OK)
-    s = tree_from_table(g, tmp.regular_perm, n, p, k);
-  for (int j = 0; tmp.regular_perm && j < g->n_disc; j++)
-    free(tmp.regular_perm[j]);
-  free(tmp.regular_perm);
-  free(tmp.leaves);
+    s = tree_from_table(g, table, n, p, k);
+  for (int j = 0; table && j < g->n_disc; j++)
+    free(table[j]);
+  free(table);
   if (s != WEYL_OK) {
     free(p), free(k);
     return s;
