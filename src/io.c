@@ -24,7 +24,7 @@ static size_t elem_size(const weyl_basis *b) {
 static double *alloc_doubles(size_t n) { return malloc((n ? n : 1) * sizeof(double)); }
 
 /* A stream error is only certain after a flush: buffered writes report late. */
-static weyl_status stream_status(FILE *f) {
+weyl_status weyl_io_stream_status(FILE *f) {
   if (fflush(f) != 0 || ferror(f)) return weyl_fail(WEYL_EIO, "write failed: %s", strerror(errno));
   return WEYL_OK;
 }
@@ -415,7 +415,7 @@ weyl_status weyl_io_write(FILE *f, weyl_format fmt, const weyl_io_basis *b) {
   case WEYL_FORMAT_NPY: s = write_npy(f, b); break;
   default: return weyl_fail(WEYL_EINVAL, "weyl_io_write: unknown format %d", (int)fmt);
   }
-  return s ? s : stream_status(f);
+  return s ? s : weyl_io_stream_status(f);
 }
 
 weyl_status weyl_io_format_parse(const char *name, weyl_format *fmt) {

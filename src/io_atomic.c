@@ -35,8 +35,7 @@ static weyl_status write_synced(int fd, weyl_io_writer write, const void *ctx) {
     return weyl_fail(WEYL_EIO, "%s", strerror(errno));
   }
   weyl_status s = write(f, ctx);
-  if (!s && (fflush(f) != 0 || ferror(f)))
-    s = weyl_fail(WEYL_EIO, "write failed: %s", strerror(errno));
+  if (!s) s = weyl_io_stream_status(f);
   if (!s && fsync(fd) != 0) s = weyl_fail(WEYL_EIO, "fsync: %s", strerror(errno));
   if (fclose(f) != 0 && !s) s = weyl_fail(WEYL_EIO, "close: %s", strerror(errno));
   return s;

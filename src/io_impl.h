@@ -9,6 +9,9 @@
 /* Writes something to an open stream; ctx is the writer's own data. */
 typedef weyl_status (*weyl_io_writer)(FILE *f, const void *ctx);
 
+/* Flushes f and reports any write error on it (WEYL_EIO with the reason). */
+weyl_status weyl_io_stream_status(FILE *f);
+
 /* Runs write on a temporary file in path's directory (unnamed where the
  * system allows, see io_atomic.c), syncs it and renames it to path, so that a
  * failed or interrupted write never leaves a truncated file at path. */

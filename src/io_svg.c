@@ -181,7 +181,7 @@ weyl_status weyl_io_write_svg(FILE *f, const weyl_io_basis *b, const weyl_svg_pa
   if (!s) {
     layout_size(&p);
     draw(f, &p);
-    if (fflush(f) != 0 || ferror(f)) s = weyl_fail(WEYL_EIO, "write failed");
+    s = weyl_io_stream_status(f);
   }
   free(label);
   free(cells);

@@ -4,27 +4,26 @@
 
 #include "status_impl.h"
 
-enum { MSG_CAP = WEYL_MSG_CAP };
-static _Thread_local char last_msg[MSG_CAP];
+static _Thread_local char last_msg[WEYL_MSG_CAP];
 
 const char *weyl_last_error(void) { return last_msg; }
 
 weyl_status weyl_fail(weyl_status s, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(last_msg, MSG_CAP, fmt, ap);
+  vsnprintf(last_msg, WEYL_MSG_CAP, fmt, ap);
   va_end(ap);
   return s;
 }
 
 void weyl_error_prefix(const char *prefix) {
-  char tmp[MSG_CAP];
-  memcpy(tmp, last_msg, MSG_CAP);
-  int n = snprintf(last_msg, MSG_CAP, "%s: ", prefix);
-  if (n >= 0 && n < MSG_CAP) snprintf(last_msg + n, (size_t)(MSG_CAP - n), "%s", tmp);
+  char tmp[WEYL_MSG_CAP];
+  memcpy(tmp, last_msg, WEYL_MSG_CAP);
+  int n = snprintf(last_msg, WEYL_MSG_CAP, "%s: ", prefix);
+  if (n >= 0 && n < WEYL_MSG_CAP) snprintf(last_msg + n, (size_t)(WEYL_MSG_CAP - n), "%s", tmp);
 }
 
-void weyl_error_restore(const char *saved) { snprintf(last_msg, MSG_CAP, "%s", saved); }
+void weyl_error_restore(const char *saved) { snprintf(last_msg, WEYL_MSG_CAP, "%s", saved); }
 
 const char *weyl_status_str(weyl_status s) {
   switch (s) {
