@@ -15,21 +15,29 @@
 #include <time.h>
 #include <unistd.h>
 
-/* SO(2): Hom(V**5, V**6) is one dense block of 2048 unknowns (a QR and an
- * SVD of 2048 x 2048, about 130 MB): seconds, so a kill 0.3 s in lands
- * inside the solve. */
-static pid_t start_solve(const char *path) {
+/* Starts `weyl basis --group GROUP --in IN --out OUT [--solver SOLVER]
+ * --format json -o PATH` with its output discarded. */
+static pid_t start_weyl(const char *group, const char *in, const char *out, const char *solver,
+                        const char *path) {
   pid_t pid = fork();
   cr_assert_geq(pid, 0);
   if (pid == 0) {
     int devnull = open("/dev/null", O_WRONLY);
     dup2(devnull, 1);
     dup2(devnull, 2);
-    execl(WEYL_CLI_PATH, "weyl", "basis", "--group", "SO(2)", "--in", "V**5", "--out", "V**6", "--solver", "dense",
-          "--format", "json", "-o", path, (char *)NULL);
+    const char *argv[] = {"weyl", "basis", "--group", group, "--in", in, "--out", out,
+                          "--format", "json", "-o", path, solver ? "--solver" : NULL, solver, NULL};
+    execv(WEYL_CLI_PATH, (char *const *)argv);
     _exit(127);
   }
   return pid;
+}
+
+/* SO(2): Hom(V**5, V**6) is one dense block of 2048 unknowns (a QR and an
+ * SVD of 2048 x 2048, about 130 MB): seconds, so a kill 0.3 s in lands
+ * inside the solve. */
+static pid_t start_solve(const char *path) {
+  return start_weyl("SO(2)", "V**5", "V**6", "dense", path);
 }
 
 static void sleep_ms(long ms) {
@@ -117,17 +125,7 @@ Test(interrupt, sigint_mid_solve_keeps_the_earlier_file) {
 /* Z(250) regular -> regular as JSON is 250 elements of 250 x 250, 47 MB of
  * text: the solve is instant and the write takes seconds. */
 static pid_t start_long_write(const char *path) {
-  pid_t pid = fork();
-  cr_assert_geq(pid, 0);
-  if (pid == 0) {
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 1);
-    dup2(devnull, 2);
-    execl(WEYL_CLI_PATH, "weyl", "basis", "--group", "Z(250)", "--in", "regular", "--out",
-          "regular", "--format", "json", "-o", path, (char *)NULL);
-    _exit(127);
-  }
-  return pid;
+  return start_weyl("Z(250)", "regular", "regular", NULL, path);
 }
 
 /* 1 when process pid has a file open whose name starts with dir. */
