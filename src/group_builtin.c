@@ -140,18 +140,29 @@ static weyl_status oom(weyl_group *g) {
 
 /* ---- the families ------------------------------------------------------ */
 
+/* A group whose generators names[0..ngen) permute the n points of V, each
+ * perms[k] starting as the identity for the caller to fill in. */
+static weyl_status perm_group(const char *label, int ngen, const char *const *names, int n,
+                              weyl_group **out, int **perms) {
+  name_list d, a;
+  if (!names_pair(&d, ngen, &a, 0)) return nomem(label);
+  for (int k = 0; k < ngen; k++) names_add(&d, "%s", names[k]);
+  weyl_leaf *v;
+  weyl_status s = group_with_v(label, &d, &a, n, out, &v);
+  if (s) return s;
+  for (int k = 0; k < ngen; k++)
+    if (!(perms[k] = v->disc[k].perm = perm_identity(n))) return oom(*out);
+  return WEYL_OK;
+}
+
 /* Z(n): r shifts the n points of the cycle, i -> i+1 mod n. */
 static weyl_status build_cyclic(int n, weyl_group **out) {
   char label[32];
   snprintf(label, sizeof label, "Z(%d)", n);
-  name_list d, a;
-  if (!names_pair(&d, 1, &a, 0)) return nomem(label);
-  names_add(&d, "r");
-  weyl_leaf *v;
-  weyl_status s = group_with_v(label, &d, &a, n, out, &v);
+  static const char *const names[] = {"r"};
+  int *r;
+  weyl_status s = perm_group(label, 1, names, n, out, &r);
   if (s) return s;
-  int *r = v->disc[0].perm = perm_identity(n);
-  if (!r) return oom(*out);
   for (int i = 0; i < n; i++) r[i] = (i + 1) % n;
   (*out)->rot_family = WEYL_ROT_CYCLIC;
   (*out)->rot_n = n;
@@ -179,16 +190,11 @@ static int add_dihedral_plane(weyl_group *g, int n) {
 static weyl_status build_dihedral(int n, weyl_group **out) {
   char label[32];
   snprintf(label, sizeof label, "D(%d)", n);
-  name_list d, a;
-  if (!names_pair(&d, 2, &a, 0)) return nomem(label);
-  names_add(&d, "r");
-  names_add(&d, "f");
-  weyl_leaf *v;
-  weyl_status s = group_with_v(label, &d, &a, n, out, &v);
+  static const char *const names[] = {"r", "f"};
+  int *rf[2];
+  weyl_status s = perm_group(label, 2, names, n, out, rf);
   if (s) return s;
-  int *r = v->disc[0].perm = perm_identity(n);
-  int *f = v->disc[1].perm = perm_identity(n);
-  if (!r || !f) return oom(*out);
+  int *r = rf[0], *f = rf[1];
   for (int i = 0; i < n; i++) {
     r[i] = (i + 1) % n;
     f[i] = (n - i) % n;
@@ -205,16 +211,11 @@ static weyl_status build_dihedral(int n, weyl_group **out) {
 static weyl_status build_symmetric(int n, weyl_group **out) {
   char label[32];
   snprintf(label, sizeof label, "S(%d)", n);
-  name_list d, a;
-  if (!names_pair(&d, 2, &a, 0)) return nomem(label);
-  names_add(&d, "t");
-  names_add(&d, "c");
-  weyl_leaf *v;
-  weyl_status s = group_with_v(label, &d, &a, n, out, &v);
+  static const char *const names[] = {"t", "c"};
+  int *tc[2];
+  weyl_status s = perm_group(label, 2, names, n, out, tc);
   if (s) return s;
-  int *t = v->disc[0].perm = perm_identity(n);
-  int *c = v->disc[1].perm = perm_identity(n);
-  if (!t || !c) return oom(*out);
+  int *t = tc[0], *c = tc[1];
   if (n >= 2) t[0] = 1, t[1] = 0;
   for (int i = 0; i < n; i++) c[i] = (i + 1) % n;
   return WEYL_OK;
