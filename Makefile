@@ -33,7 +33,7 @@ test-asan:
 docs:
 	WEYL_DOCS_DIR=$(BUILD)/docs \
 	WEYL_VERSION=$$(sed -n 's/^#define WEYL_VERSION_STRING "\(.*\)"/\1/p' include/weyl/version.h) \
-	  doxygen src/Doxyfile
+	  doxygen docs/Doxyfile
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

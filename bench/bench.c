@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "group_impl.h"
+#include "group/group_impl.h"
 #include "weyl/basis.h"
 
 #define GIB 1073741824.0

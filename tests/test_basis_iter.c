@@ -5,7 +5,7 @@
 #include "fixtures.h"
 #include <string.h>
 
-#include "group_impl.h"
+#include "group/group_impl.h"
 #include "helpers.h"
 
 static weyl_basis *solve(const weyl_rep *in, const weyl_rep *out, weyl_solver solver) {

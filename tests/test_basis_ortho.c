@@ -17,10 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "basis_impl.h"
+#include "basis/basis_impl.h"
 #include "cli_fixture.h"
 #include "fixtures.h"
-#include "group_impl.h"
+#include "group/group_impl.h"
 #include "helpers.h"
 #include "weyl/basis.h"
 #include "weyl/repfile.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "group_impl.h"
+#include "group/group_impl.h"
 #include "weyl/group.h"
 
 #define PI 3.14159265358979323846 /* M_PI is POSIX, not C11 */

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "fixtures.h"
-#include "group_impl.h"
+#include "group/group_impl.h"
 #include "weyl/repfile.h"
 
 #define PI 3.14159265358979323846 /* M_PI is POSIX, not C11 */

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "model_impl.h"
+#include "nn/model_impl.h"
 #include "weyl/model.h"
 
 static weyl_model *small_emlp(const weyl_rep *in, const weyl_rep *out, int channels, int residual) {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "group_impl.h"
+#include "group/group_impl.h"
 #include "weyl/repfile.h"
 
 #ifndef WEYL_REPS_DIR

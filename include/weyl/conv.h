@@ -1,26 +1,7 @@
 /* weyl — convolutions as a special case: grids as groups, and locality.
  *
- * Grid groups (built-ins, weyl_group_builtin), on a periodic pixel grid;
- * pixel (r, c) of an h x w grid has index r*w + c:
- *
- *   T(n)      1-D translations of n pixels        generator tx: c -> c+1
- *   T(h,w)    2-D translations                     ty: r -> r+1, tx: c -> c+1
- *   p4(n)     translations + quarter turns R of the n x n grid about pixel
- *             (0,0): ty, tx, r: (r, c) -> (-c, r), counter-clockwise on screen
- *   p4m(n)    p4 + the mirror m: (r, c) -> (r, -c)
- *
- * Their reps: V, the pixels (a permutation rep), and `regular`, functions on
- * the group: index s*h*w + t stands for the element g = T_t R^k F^f with
- * s = 4f + k the stabiliser index (s = 0 only for T; k < 4 for p4). Built
- * directly, without enumerating the group, so `regular` of p4(16) (1024
- * elements) or p4m(22) costs nothing. k channels are `k*V`, `k*regular`.
- *
- * Kernel groups, no translations, the k x k kernel rotated about its centre:
- *   C4(k)     r: (r, c) -> (k-1-c, r)           D4(k)   C4(k) + m: c -> k-1-c
- * (`V` is the kernel's pixels: `--in V --out Scalar` gives the invariant kernels.)
- *
- * Sizes: every rep given by generators has at most WEYL_MAX_LEAF_DIM (4096)
- * points: h*w <= 4096, n <= 32 for p4, n <= 22 for p4m, k <= 64.
+ * The grid groups T(n), T(h,w), p4(n), p4m(n) and the kernel groups C4(k),
+ * D4(k) are built-in groups (group.h has their catalogue and pixel layout).
  *
  * Locality. Convolutions are the equivariant maps whose weights connect only
  * nearby pixels. weyl_conv_restrict intersects a solved space with any

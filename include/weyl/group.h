@@ -4,7 +4,29 @@
  * generators A_1..A_D (of the identity component), together with the named
  * representations that say how each generator acts ("leaf" representations;
  * the first one is V, the defining representation). Groups come from the
- * built-in catalogue (weyl_group_builtin) or from a .rep file (repfile.h). */
+ * built-in catalogue (weyl_group_builtin) or from a .rep file (repfile.h).
+ *
+ * Grid groups, the built-ins for convolutions, on a periodic pixel grid;
+ * pixel (r, c) of an h x w grid has index r*w + c:
+ *
+ *   T(n)      1-D translations of n pixels        generator tx: c -> c+1
+ *   T(h,w)    2-D translations                     ty: r -> r+1, tx: c -> c+1
+ *   p4(n)     translations + quarter turns R of the n x n grid about pixel
+ *             (0,0): ty, tx, r: (r, c) -> (-c, r), counter-clockwise on screen
+ *   p4m(n)    p4 + the mirror m: (r, c) -> (r, -c)
+ *
+ * Their reps: V, the pixels (a permutation rep), and `regular`, functions on
+ * the group: index s*h*w + t stands for the element g = T_t R^k F^f with
+ * s = 4f + k the stabiliser index (s = 0 only for T; k < 4 for p4). Built
+ * directly, without enumerating the group, so `regular` of p4(16) (1024
+ * elements) or p4m(22) costs nothing. k channels are `k*V`, `k*regular`.
+ *
+ * Kernel groups, no translations, the k x k kernel rotated about its centre:
+ *   C4(k)     r: (r, c) -> (k-1-c, r)           D4(k)   C4(k) + m: c -> k-1-c
+ * (`V` is the kernel's pixels: `--in V --out Scalar` gives the invariant kernels.)
+ *
+ * Sizes: every rep given by generators has at most WEYL_MAX_LEAF_DIM (4096)
+ * points: h*w <= 4096, n <= 32 for p4, n <= 22 for p4m, k <= 64. */
 #ifndef WEYL_GROUP_H
 #define WEYL_GROUP_H
 
@@ -22,7 +44,8 @@
 typedef struct weyl_group weyl_group;
 
 /* Builds a built-in group from its name: "Z(n)", "D(n)", "S(n)", "SO(n)",
- * "O(n)", "SO(1,3)", "O(1,3)", "Sp(2n)", or a direct product "G1 x G2 [x G3]".
+ * "O(n)", "SO(1,3)", "O(1,3)", "Sp(2n)", a grid group (above), or a direct
+ * product "G1 x G2 [x G3]".
  * On success *g is a new group; free it with weyl_group_free.
  * Returns WEYL_EPARSE for an unknown or malformed name, WEYL_ELIMIT for n too
  * large, WEYL_EINVAL for NULL arguments. */

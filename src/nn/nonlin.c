@@ -1,0 +1,407 @@
+/* Pointwise, norm and gated nonlinearities, and the EMLP hidden reps. */
+#include "weyl/nonlin.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status_impl.h"
+
+#define NORM_EPS2 1e-12 /* |x| = sqrt(|x|^2 + NORM_EPS2): smooth at 0 */
+#define ORTHO_TOL 1e-9  /* a summand counts as orthogonal within this */
+
+typedef struct {
+  int off, dim;
+  int gate; /* gated: index of its gate among the gates, -1 for a scalar */
+} part;
+
+struct weyl_nonlin {
+  weyl_nonlin_kind kind;
+  weyl_act act;
+  int in_dim, out_dim, nparams;
+  int n_parts;
+  part *parts;
+};
+
+/* ---------- activations ---------- */
+
+static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+static double act_f(weyl_act a, double x) {
+  switch (a) {
+  case WEYL_ACT_RELU:
+    return x > 0 ? x : 0;
+  case WEYL_ACT_SWISH:
+    return x * sigmoid(x);
+  case WEYL_ACT_TANH:
+    return tanh(x);
+  case WEYL_ACT_SIGMOID:
+    return sigmoid(x);
+  }
+  return x;
+}
+
+static double act_df(weyl_act a, double x) {
+  double s;
+  switch (a) {
+  case WEYL_ACT_RELU:
+    return x > 0 ? 1 : 0;
+  case WEYL_ACT_SWISH:
+    s = sigmoid(x);
+    return s + x * s * (1 - s);
+  case WEYL_ACT_TANH:
+    s = tanh(x);
+    return 1 - s * s;
+  case WEYL_ACT_SIGMOID:
+    s = sigmoid(x);
+    return s * (1 - s);
+  }
+  return 1;
+}
+
+/* ---------- rep properties ---------- */
+
+/* Runs test(mat, n) on rho of every discrete generator (disc = 1) and drho of
+ * every algebra generator (disc = 0); returns 1 when all pass. */
+static int all_generators(const weyl_rep *r, int (*test)(const double *, int, int)) {
+  const weyl_group *g = weyl_rep_group(r);
+  int n = weyl_rep_dim(r), ok = 1;
+  double *m = malloc(sizeof *m * (size_t)n * n);
+  if (!m)
+    return 0;
+  for (int k = 0; ok && k < weyl_group_ndisc(g); k++)
+    ok = weyl_rep_rho(r, k, m) == WEYL_OK && test(m, n, 1);
+  for (int k = 0; ok && k < weyl_group_nalg(g); k++)
+    ok = weyl_rep_drho(r, k, m) == WEYL_OK && test(m, n, 0);
+  free(m);
+  return ok;
+}
+
+static int trivial_test(const double *m, int n, int disc) {
+  (void)n;
+  return disc ? m[0] == 1.0 : m[0] == 0.0;
+}
+
+int weyl_nonlin_is_scalar(const weyl_rep *rep) {
+  return rep && weyl_rep_dim(rep) == 1 && all_generators(rep, trivial_test);
+}
+
+/* rho orthogonal (M^T M = I) or drho antisymmetric (M + M^T = 0). */
+static int orthogonal_test(const double *m, int n, int disc) {
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++) {
+      double v;
+      if (disc) {
+        v = -(i == j);
+        for (int k = 0; k < n; k++)
+          v += m[k * n + i] * m[k * n + j];
+      } else {
+        v = m[i * n + j] + m[j * n + i];
+      }
+      if (fabs(v) > ORTHO_TOL)
+        return 0;
+    }
+  return 1;
+}
+
+/* ---------- construction ---------- */
+
+void weyl_nonlin_free(weyl_nonlin *nl) {
+  if (!nl)
+    return;
+  free(nl->parts);
+  free(nl);
+}
+
+static void free_parts(weyl_rep **parts, int n) {
+  for (int i = 0; i < n; i++)
+    weyl_rep_free(parts[i]);
+  free(parts);
+}
+
+/* Builds the summand table (and, for the norm kind, refuses a summand that
+ * is not orthogonal). */
+static weyl_status new_nonlin(const weyl_rep *rep, weyl_nonlin_kind kind, weyl_act act,
+                              weyl_nonlin **out) {
+  if (!rep || !out)
+    return weyl_fail(WEYL_EINVAL, "nonlinearity: NULL argument");
+  if ((unsigned)act > WEYL_ACT_SIGMOID)
+    return weyl_fail(WEYL_EINVAL, "nonlinearity: unknown activation %d", (int)act);
+  weyl_rep **reps = NULL;
+  int n = 0;
+  weyl_status s = weyl_rep_summands(rep, &reps, &n);
+  if (s != WEYL_OK)
+    return s;
+  weyl_nonlin *nl = calloc(1, sizeof *nl);
+  if (nl)
+    nl->parts = calloc((size_t)n + 1, sizeof *nl->parts);
+  if (!nl || !nl->parts) {
+    free_parts(reps, n);
+    weyl_nonlin_free(nl);
+    return weyl_fail(WEYL_ENOMEM, "out of memory building a nonlinearity");
+  }
+  *nl = (weyl_nonlin){kind, act, weyl_rep_dim(rep), weyl_rep_dim(rep), 0, n, nl->parts};
+  int off = 0, gates = 0;
+  for (int i = 0; i < n && s == WEYL_OK; i++) {
+    part *p = &nl->parts[i];
+    *p = (part){off, weyl_rep_dim(reps[i]), -1};
+    off += p->dim;
+    if (kind == WEYL_NONLIN_GATED && !weyl_nonlin_is_scalar(reps[i]))
+      p->gate = gates++;
+    if (kind == WEYL_NONLIN_NORM && !weyl_rep_is_perm(reps[i]) &&
+        !all_generators(reps[i], orthogonal_test)) {
+      char buf[128];
+      weyl_rep_str(reps[i], buf, sizeof buf);
+      s = weyl_fail(WEYL_EINVAL,
+                    "norm nonlinearity: summand %d (%s) is not orthogonal, so its norm is "
+                    "not invariant; use the gated nonlinearity",
+                    i, buf);
+    }
+  }
+  free_parts(reps, n);
+  if (s != WEYL_OK) {
+    weyl_nonlin_free(nl);
+    return s;
+  }
+  if (kind == WEYL_NONLIN_GATED)
+    nl->in_dim += gates;
+  if (kind == WEYL_NONLIN_NORM)
+    nl->nparams = n;
+  *out = nl;
+  return WEYL_OK;
+}
+
+weyl_status weyl_nonlin_pointwise(const weyl_rep *rep, weyl_act act, weyl_nonlin **nl) {
+  if (rep && !weyl_rep_is_perm(rep)) {
+    char buf[128];
+    weyl_rep_str(rep, buf, sizeof buf);
+    return weyl_fail(WEYL_EINVAL,
+                     "pointwise nonlinearity on %s: only permutation reps keep a pointwise "
+                     "map equivariant; use the gated or norm nonlinearity",
+                     buf);
+  }
+  return new_nonlin(rep, WEYL_NONLIN_POINTWISE, act, nl);
+}
+
+weyl_status weyl_nonlin_norm(const weyl_rep *rep, weyl_act act, weyl_nonlin **nl) {
+  return new_nonlin(rep, WEYL_NONLIN_NORM, act, nl);
+}
+
+weyl_status weyl_nonlin_gated(const weyl_rep *rep, weyl_act act, weyl_nonlin **nl) {
+  return new_nonlin(rep, WEYL_NONLIN_GATED, act, nl);
+}
+
+weyl_nonlin_kind weyl_nonlin_kind_of(const weyl_nonlin *nl) {
+  return nl ? nl->kind : WEYL_NONLIN_POINTWISE;
+}
+int weyl_nonlin_in_dim(const weyl_nonlin *nl) { return nl ? nl->in_dim : 0; }
+int weyl_nonlin_out_dim(const weyl_nonlin *nl) { return nl ? nl->out_dim : 0; }
+int weyl_nonlin_nparams(const weyl_nonlin *nl) { return nl ? nl->nparams : 0; }
+
+/* ---------- forward / backward of one example ---------- */
+
+static void pointwise_fwd(const weyl_nonlin *nl, const double *x, double *y) {
+  for (int i = 0; i < nl->out_dim; i++)
+    y[i] = act_f(nl->act, x[i]);
+}
+
+static void pointwise_bwd(const weyl_nonlin *nl, const double *x, const double *dy, double *dx) {
+  for (int i = 0; i < nl->out_dim; i++)
+    dx[i] = dy[i] * act_df(nl->act, x[i]);
+}
+
+static double block_norm(const double *x, int n) {
+  double s = NORM_EPS2;
+  for (int i = 0; i < n; i++)
+    s += x[i] * x[i];
+  return sqrt(s);
+}
+
+static void norm_fwd(const weyl_nonlin *nl, const double *b, const double *x, double *y) {
+  for (int p = 0; p < nl->n_parts; p++) {
+    const part *pt = &nl->parts[p];
+    double r = block_norm(x + pt->off, pt->dim), f = act_f(nl->act, r + b[p]) / r;
+    for (int i = 0; i < pt->dim; i++)
+      y[pt->off + i] = x[pt->off + i] * f;
+  }
+}
+
+/* y = x s(r), s(r) = a(r + b)/r:  dx = dy s + (dy.x) s'(r) x / r,  db = (dy.x) a'(r + b)/r. */
+static void norm_bwd(const weyl_nonlin *nl, const double *b, const double *x, const double *dy,
+                     double *db, double *dx) {
+  for (int p = 0; p < nl->n_parts; p++) {
+    const part *pt = &nl->parts[p];
+    const double *xp = x + pt->off, *dyp = dy + pt->off;
+    double r = block_norm(xp, pt->dim), a = act_f(nl->act, r + b[p]);
+    double da = act_df(nl->act, r + b[p]), s = a / r, ds = da / r - a / (r * r), dot = 0;
+    for (int i = 0; i < pt->dim; i++)
+      dot += dyp[i] * xp[i];
+    for (int i = 0; i < pt->dim; i++)
+      dx[pt->off + i] = dyp[i] * s + dot * ds * xp[i] / r;
+    if (db)
+      db[p] += dot * da / r;
+  }
+}
+
+static void gated_fwd(const weyl_nonlin *nl, const double *x, double *y) {
+  const double *gates = x + nl->out_dim;
+  for (int p = 0; p < nl->n_parts; p++) {
+    const part *pt = &nl->parts[p];
+    if (pt->gate < 0) {
+      y[pt->off] = act_f(nl->act, x[pt->off]);
+      continue;
+    }
+    double g = sigmoid(gates[pt->gate]);
+    for (int i = 0; i < pt->dim; i++)
+      y[pt->off + i] = g * x[pt->off + i];
+  }
+}
+
+static void gated_bwd(const weyl_nonlin *nl, const double *x, const double *dy, double *dx) {
+  const double *gates = x + nl->out_dim;
+  double *dgates = dx + nl->out_dim;
+  for (int p = 0; p < nl->n_parts; p++) {
+    const part *pt = &nl->parts[p];
+    if (pt->gate < 0) {
+      dx[pt->off] = dy[pt->off] * act_df(nl->act, x[pt->off]);
+      continue;
+    }
+    double g = sigmoid(gates[pt->gate]), dot = 0;
+    for (int i = 0; i < pt->dim; i++) {
+      dx[pt->off + i] = g * dy[pt->off + i];
+      dot += dy[pt->off + i] * x[pt->off + i];
+    }
+    dgates[pt->gate] = dot * g * (1 - g);
+  }
+}
+
+static weyl_status check_call(const weyl_nonlin *nl, const double *params, int batch, const void *a,
+                              const void *b) {
+  if (!nl || !a || !b)
+    return weyl_fail(WEYL_EINVAL, "nonlinearity: NULL argument");
+  if (batch < 1)
+    return weyl_fail(WEYL_EINVAL, "nonlinearity: batch %d < 1", batch);
+  if (nl->nparams > 0 && !params)
+    return weyl_fail(WEYL_EINVAL, "nonlinearity: NULL params");
+  return WEYL_OK;
+}
+
+weyl_status weyl_nonlin_forward(const weyl_nonlin *nl, const double *params, int batch,
+                                const double *x, double *y) {
+  weyl_status s = check_call(nl, params, batch, x, y);
+  if (s != WEYL_OK)
+    return s;
+  for (int n = 0; n < batch; n++) {
+    const double *xn = x + (size_t)n * nl->in_dim;
+    double *yn = y + (size_t)n * nl->out_dim;
+    if (nl->kind == WEYL_NONLIN_POINTWISE)
+      pointwise_fwd(nl, xn, yn);
+    else if (nl->kind == WEYL_NONLIN_NORM)
+      norm_fwd(nl, params, xn, yn);
+    else
+      gated_fwd(nl, xn, yn);
+  }
+  return WEYL_OK;
+}
+
+weyl_status weyl_nonlin_backward(const weyl_nonlin *nl, const double *params, int batch,
+                                 const double *x, const double *dy, double *dparams, double *dx) {
+  weyl_status s = check_call(nl, params, batch, x, dy);
+  if (s == WEYL_OK && !dx)
+    s = weyl_fail(WEYL_EINVAL, "nonlinearity: NULL dx");
+  if (s != WEYL_OK)
+    return s;
+  for (int n = 0; n < batch; n++) {
+    const double *xn = x + (size_t)n * nl->in_dim, *dyn = dy + (size_t)n * nl->out_dim;
+    double *dxn = dx + (size_t)n * nl->in_dim;
+    if (nl->kind == WEYL_NONLIN_POINTWISE)
+      pointwise_bwd(nl, xn, dyn, dxn);
+    else if (nl->kind == WEYL_NONLIN_NORM)
+      norm_bwd(nl, params, xn, dyn, dparams, dxn);
+    else
+      gated_bwd(nl, xn, dyn, dxn);
+  }
+  return WEYL_OK;
+}
+
+/* ---------- hidden reps ---------- */
+
+/* Largest r with (r+1) d^r <= ch (the paper's lambertW), or -1. */
+static int max_rank(long ch, long d) {
+  int r = 0;
+  long p = 1;
+  while ((r + 1) * p <= ch && r < 30) {
+    r++;
+    p *= d;
+  }
+  return r - 1;
+}
+
+/* Appends k copies of V**q to *acc (which may start NULL). */
+static weyl_status add_copies(weyl_group *g, int q, long k, weyl_rep **acc) {
+  if (k <= 0)
+    return WEYL_OK;
+  weyl_rep *v = NULL, *pw = NULL, *cp = NULL, *sum = NULL;
+  weyl_status s =
+      q == 0 ? weyl_rep_scalar(g, &pw) : weyl_rep_leaf(g, weyl_group_leaf_name(g, 0), &v);
+  if (s == WEYL_OK && q > 0)
+    s = weyl_rep_power(v, q, &pw);
+  if (s == WEYL_OK)
+    s = weyl_rep_copies((int)k, pw, &cp);
+  if (s == WEYL_OK && *acc)
+    s = weyl_rep_sum(*acc, cp, &sum);
+  if (s == WEYL_OK) {
+    weyl_rep_free(*acc);
+    *acc = sum ? sum : cp;
+    cp = sum ? cp : NULL;
+  }
+  weyl_rep_free(v);
+  weyl_rep_free(pw);
+  weyl_rep_free(cp);
+  return s;
+}
+
+weyl_status weyl_nonlin_uniform_rep(weyl_group *g, int channels, weyl_rep **rep) {
+  if (!g || !rep || channels < 1)
+    return weyl_fail(WEYL_EINVAL, "weyl_nonlin_uniform_rep: bad argument");
+  long d = weyl_group_leaf_dim(g, 0), ch = channels, counts[32] = {0};
+  while (ch > 0) {
+    int r = d > 1 ? max_rank(ch, d) : 0;
+    long p = 1;
+    for (int q = r; q >= 0; q--, p *= d)
+      counts[q] += p;
+    ch -= (r + 1) * (p / d);
+  }
+  weyl_rep *acc = NULL;
+  weyl_status s = WEYL_OK;
+  for (int q = 0; q < 32 && s == WEYL_OK; q++)
+    s = add_copies(g, q, counts[q], &acc);
+  if (s != WEYL_OK) {
+    weyl_rep_free(acc);
+    return s;
+  }
+  *rep = acc;
+  return WEYL_OK;
+}
+
+weyl_status weyl_nonlin_gated_rep(const weyl_rep *rep, weyl_rep **gated) {
+  if (!rep || !gated)
+    return weyl_fail(WEYL_EINVAL, "weyl_nonlin_gated_rep: NULL argument");
+  weyl_nonlin *nl = NULL;
+  weyl_status s = weyl_nonlin_gated(rep, WEYL_ACT_RELU, &nl);
+  if (s != WEYL_OK)
+    return s;
+  int gates = nl->in_dim - nl->out_dim;
+  weyl_nonlin_free(nl);
+  if (gates == 0)
+    return weyl_rep_copies(1, rep, gated); /* a new reference */
+  weyl_rep *sc = NULL, *cp = NULL;
+  s = weyl_rep_scalar(weyl_rep_group(rep), &sc);
+  if (s == WEYL_OK)
+    s = weyl_rep_copies(gates, sc, &cp);
+  if (s == WEYL_OK)
+    s = weyl_rep_sum(rep, cp, gated);
+  weyl_rep_free(sc);
+  weyl_rep_free(cp);
+  return s;
+}

@@ -1,0 +1,227 @@
+/* Random numbers, expm, and group elements as words in the generators. */
+#include "weyl/sample.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status_impl.h"
+
+/* ---------- xoshiro256** seeded by splitmix64 ---------- */
+
+static uint64_t splitmix64(uint64_t *x) {
+  uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+void weyl_rng_seed(weyl_rng *r, uint64_t seed) {
+  for (int i = 0; i < 4; i++)
+    r->s[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+uint64_t weyl_rng_next(weyl_rng *r) {
+  uint64_t *s = r->s;
+  uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 45);
+  return out;
+}
+
+double weyl_rng_uniform(weyl_rng *r) { return (double)(weyl_rng_next(r) >> 11) * 0x1.0p-53; }
+
+double weyl_rng_normal(weyl_rng *r) {
+  double u = 1.0 - weyl_rng_uniform(r); /* (0, 1]: log is finite */
+  double v = weyl_rng_uniform(r);
+  return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
+}
+
+/* ---------- expm ---------- */
+
+static double norm1(int n, const double *A) {
+  double best = 0;
+  for (int j = 0; j < n; j++) {
+    double s = 0;
+    for (int i = 0; i < n; i++)
+      s += fabs(A[i * n + j]);
+    if (!(s <= best))
+      best = s; /* also catches NaN */
+  }
+  return best;
+}
+
+static void matmul(int n, const double *A, const double *B, double *C) {
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, A, n, B, n, 0.0, C, n);
+}
+
+/* E = sum_k S^k / k! for |S|_1 <= 1/2: 30 terms leave < 2^-30/30! ~ 1e-41. */
+static void taylor(int n, const double *S, double *E, double *term, double *tmp) {
+  size_t nn = (size_t)n * n;
+  memset(E, 0, nn * sizeof *E);
+  memset(term, 0, nn * sizeof *term);
+  for (int i = 0; i < n; i++)
+    E[i * n + i] = term[i * n + i] = 1.0;
+  for (int k = 1; k <= 30; k++) {
+    matmul(n, term, S, tmp);
+    double big = 0;
+    for (size_t e = 0; e < nn; e++) {
+      term[e] = tmp[e] / k;
+      E[e] += term[e];
+      if (fabs(term[e]) > big)
+        big = fabs(term[e]);
+    }
+    if (big < 1e-18)
+      break;
+  }
+}
+
+weyl_status weyl_expm(int n, const double *A, double *E) {
+  if (n < 1 || !A || !E)
+    return weyl_fail(WEYL_EINVAL, "weyl_expm: bad argument");
+  double nrm = norm1(n, A);
+  if (!isfinite(nrm))
+    return weyl_fail(WEYL_ENUMERIC, "weyl_expm: matrix is not finite");
+  int squarings = nrm > 0.5 ? (int)ceil(log2(nrm / 0.5)) : 0;
+  size_t nn = (size_t)n * n;
+  double *S = malloc(3 * nn * sizeof *S);
+  if (!S)
+    return weyl_fail(WEYL_ENOMEM, "out of memory in expm");
+  double *term = S + nn, *tmp = S + 2 * nn, scale = ldexp(1.0, -squarings);
+  for (size_t e = 0; e < nn; e++)
+    S[e] = A[e] * scale;
+  taylor(n, S, E, term, tmp);
+  for (int q = 0; q < squarings; q++) {
+    matmul(n, E, E, tmp);
+    memcpy(E, tmp, nn * sizeof *E);
+  }
+  free(S);
+  return WEYL_OK;
+}
+
+/* ---------- group elements ---------- */
+
+typedef struct {
+  int gen;      /* discrete generator, or -1 for an algebra step */
+  double *coef; /* [n_alg] for an algebra step */
+} step;
+
+struct weyl_element {
+  const weyl_group *g;
+  int n_steps;
+  step *steps;
+};
+
+void weyl_element_free(weyl_element *e) {
+  if (!e)
+    return;
+  for (int i = 0; i < e->n_steps; i++)
+    free(e->steps[i].coef);
+  free(e->steps);
+  free(e);
+}
+
+static weyl_status alg_step(const weyl_group *g, weyl_rng *rng, double scale, step *st) {
+  int na = weyl_group_nalg(g);
+  st->gen = -1;
+  st->coef = malloc((size_t)na * sizeof *st->coef);
+  if (!st->coef)
+    return weyl_fail(WEYL_ENOMEM, "out of memory sampling a group element");
+  for (int k = 0; k < na; k++)
+    st->coef[k] = scale * weyl_rng_normal(rng);
+  return WEYL_OK;
+}
+
+weyl_status weyl_element_sample(const weyl_group *g, weyl_rng *rng, int n_disc_steps, double scale,
+                                weyl_element **out) {
+  if (!g || !rng || !out || !(scale >= 0) || n_disc_steps < 0)
+    return weyl_fail(WEYL_EINVAL, "weyl_element_sample: bad argument");
+  int nd = weyl_group_ndisc(g), na = weyl_group_nalg(g);
+  int n_disc = nd > 0 ? n_disc_steps : 0, n_alg = na > 0 ? 2 : 0;
+  weyl_element *e = calloc(1, sizeof *e);
+  if (e)
+    e->steps = calloc((size_t)(n_disc + n_alg) + 1, sizeof *e->steps);
+  if (!e || !e->steps) {
+    weyl_element_free(e);
+    return weyl_fail(WEYL_ENOMEM, "out of memory sampling a group element");
+  }
+  e->g = g;
+  /* Algebra steps go first and in the middle so that discrete generators
+   * act on both sides of a continuous part (O(3): P exp(A) P ...). */
+  weyl_status s = WEYL_OK;
+  for (int i = 0; i < n_disc + n_alg && s == WEYL_OK; i++) {
+    int alg_here = n_alg > 0 && (i == 0 || i == 1 + n_disc / 2);
+    if (alg_here) {
+      s = alg_step(g, rng, scale, &e->steps[e->n_steps++]);
+      continue;
+    }
+    /* A discrete slot is one of the nd generators or the identity, so that
+     * words of either parity occur (O(3): det +1 and -1). */
+    int k = (int)(weyl_rng_next(rng) % (uint64_t)(nd + 1));
+    if (k < nd)
+      e->steps[e->n_steps++].gen = k;
+  }
+  if (s != WEYL_OK) {
+    weyl_element_free(e);
+    return s;
+  }
+  *out = e;
+  return WEYL_OK;
+}
+
+/* step_mat = rho(step) on rep; work has 2 n*n doubles. */
+static weyl_status step_matrix(const weyl_element *e, const step *st, const weyl_rep *rep,
+                               double *mat, double *work) {
+  int n = weyl_rep_dim(rep);
+  if (st->gen >= 0)
+    return weyl_rep_rho(rep, st->gen, mat);
+  size_t nn = (size_t)n * n;
+  double *A = work, *D = work + nn;
+  memset(A, 0, nn * sizeof *A);
+  for (int k = 0; k < weyl_group_nalg(e->g); k++) {
+    if (st->coef[k] == 0)
+      continue;
+    weyl_status s = weyl_rep_drho(rep, k, D);
+    if (s != WEYL_OK)
+      return s;
+    cblas_daxpy((int)nn, st->coef[k], D, 1, A, 1);
+  }
+  return weyl_expm(n, A, mat);
+}
+
+weyl_status weyl_element_rho(const weyl_element *e, const weyl_rep *rep, double *out) {
+  if (!e || !rep || !out)
+    return weyl_fail(WEYL_EINVAL, "weyl_element_rho: NULL argument");
+  if (weyl_rep_group(rep) != e->g)
+    return weyl_fail(WEYL_EINVAL, "weyl_element_rho: rep of another group");
+  int n = weyl_rep_dim(rep);
+  if (n > WEYL_MAX_LEAF_DIM)
+    return weyl_fail(WEYL_ELIMIT, "weyl_element_rho: rep dimension %d over %d", n,
+                     WEYL_MAX_LEAF_DIM);
+  size_t nn = (size_t)n * n;
+  double *buf = malloc(4 * nn * sizeof *buf);
+  if (!buf)
+    return weyl_fail(WEYL_ENOMEM, "out of memory in weyl_element_rho");
+  double *mat = buf, *work = buf + nn, *tmp = buf + 3 * nn;
+  memset(out, 0, nn * sizeof *out);
+  for (int i = 0; i < n; i++)
+    out[i * n + i] = 1.0;
+  weyl_status s = WEYL_OK;
+  /* g = s_last ... s_1: each new step multiplies from the left. */
+  for (int i = 0; i < e->n_steps && s == WEYL_OK; i++) {
+    s = step_matrix(e, &e->steps[i], rep, mat, work);
+    if (s != WEYL_OK)
+      break;
+    matmul(n, mat, out, tmp);
+    memcpy(out, tmp, nn * sizeof *out);
+  }
+  free(buf);
+  return s;
+}
