@@ -1,4 +1,5 @@
-/* Internal layout of bases (basis.c, basis_solve.c, basis_canon.c). */
+/* Internal layout of bases (basis.c, basis_solve.c, basis_canon.c). Dense
+ * row helpers (echelon form, Gram-Schmidt) are in core/mat.h. */
 #ifndef WEYL_BASIS_IMPL_H
 #define WEYL_BASIS_IMPL_H
 
@@ -103,12 +104,6 @@ weyl_status weyl_block_gen(const weyl_rep *r, int k, double *m);
  * values are taken relative to ref, or to the largest one when ref <= 0. */
 weyl_status weyl_nullspace_qr(double *C, size_t m, int n, double rtol, double ref,
                               weyl_block *blk);
-
-/* Rows of A (r x n) to reduced row echelon form, sparsest row first; tmp
- * holds n doubles. Spans the same space. */
-void weyl_rows_canonical(double *A, int r, int n, double *tmp);
-/* Gram-Schmidt on the rows of A, in order. */
-void weyl_rows_orthonormal(double *A, int r, int n);
 
 /* Fills b->report (all but seconds) from the solved blocks. */
 void weyl_basis_summarize(weyl_basis *b);

@@ -29,6 +29,7 @@
 
 #include "basis/basis_impl.h"
 #include "group/group_impl.h"
+#include "core/mat.h"
 #include "core/status_impl.h"
 
 /* Off-block entries of a normal matrix's Schur form are rounding noise; past
@@ -575,8 +576,8 @@ static weyl_status finish(const gen_set *g, double rtol, weyl_block *blk) {
   /* The same canonical orthonormal basis as the dense path gives, so the
    * path taken does not change the numbers a user sees. */
   if (blk->dim > 0) {
-    weyl_rows_canonical(blk->mats, blk->dim, (int)d, tmp);
-    weyl_rows_orthonormal(blk->mats, blk->dim, (int)d);
+    weyl_mat_rows_canonical(blk->dim, (int)d, blk->mats, (int)d, tmp);
+    weyl_mat_rows_orthonormal(blk->dim, (int)d, blk->mats, (int)d);
   }
   free(tmp);
   for (int k = 0; k < blk->dim; k++)

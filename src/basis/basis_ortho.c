@@ -42,6 +42,7 @@
 
 #include "basis/basis_impl.h"
 #include "group/group_impl.h"
+#include "core/mat.h"
 #include "rep/rep_impl.h"
 #include "core/status_impl.h"
 
@@ -88,15 +89,6 @@ static int factor_alloc(factor *f, int n) {
     return 1;
   factor_free(f);
   return 0;
-}
-
-static void transpose(double *A, int n) {
-  for (int i = 0; i < n; i++)
-    for (int j = i + 1; j < n; j++) {
-      double t = A[(size_t)i * n + j];
-      A[(size_t)i * n + j] = A[(size_t)j * n + i];
-      A[(size_t)j * n + i] = t;
-    }
 }
 
 static weyl_status node_factor(weyl_ortho_cache *c, const weyl_rep *r, factor *f);
@@ -174,8 +166,8 @@ static weyl_status node_factor(weyl_ortho_cache *c, const weyl_rep *r, factor *f
     double *t = f->M; /* M_dual = M^-T, its inverse M^T */
     f->M = f->Minv;
     f->Minv = t;
-    transpose(f->M, r->dim);
-    transpose(f->Minv, r->dim);
+    weyl_mat_transpose_square(r->dim, f->M, r->dim);
+    weyl_mat_transpose_square(r->dim, f->Minv, r->dim);
     return WEYL_OK;
   }
   default:
@@ -253,10 +245,10 @@ static weyl_status canonical_scaled(const weyl_ortho *t, weyl_block *blk) {
     scale[e] = a[e / ni] * b[e % ni];
   for (size_t e = 0; e < (size_t)blk->dim * n; e++)
     blk->mats[e] /= scale[e % n];
-  weyl_rows_canonical(blk->mats, blk->dim, (int)n, tmp);
+  weyl_mat_rows_canonical(blk->dim, (int)n, blk->mats, (int)n, tmp);
   for (size_t e = 0; e < (size_t)blk->dim * n; e++)
     blk->mats[e] *= scale[e % n];
-  weyl_rows_orthonormal(blk->mats, blk->dim, (int)n);
+  weyl_mat_rows_orthonormal(blk->dim, (int)n, blk->mats, (int)n);
   free(scale);
   return WEYL_OK;
 }

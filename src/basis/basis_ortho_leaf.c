@@ -22,13 +22,14 @@
  * something the leaf does not represent: rounded entries, wrong matrices). */
 #include <cblas.h>
 #include <float.h>
-#include <lapacke.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "basis/basis_impl.h"
 #include "group/group_impl.h"
+#include "core/mat.h"
 #include "core/status_impl.h"
 
 /* A generator with max |R^T R - I| above this is "not orthogonal". An
@@ -127,7 +128,7 @@ static int orthogonal(const weyl_group *g, const weyl_leaf *l) {
   if (l->dim <= 0)
     return 1;
   for (int k = 0; k < g->n_disc; k++)
-    if (l->disc[k].mat && !(weyl_orth_defect(l->disc[k].mat, l->dim) <= orth_tol(l->dim)))
+    if (l->disc[k].mat && !(weyl_mat_orth_defect(l->dim, l->disc[k].mat, l->dim) <= orth_tol(l->dim)))
       return 0;
   return 1;
 }
@@ -246,17 +247,16 @@ static const tree *good_tree(weyl_ortho_cache *c, long limit) {
   return NULL;
 }
 
-/* Replaces the symmetric positive definite G (d x d, in L) by its lower
- * Cholesky factor L (G = L L^T) and puts L^-1 in Linv; 0 when G is not
- * (numerically) positive definite. */
+/* weyl_mat_cholesky_inverse on L (G in, L out; d x d) and Linv; 0 when G is
+ * not (numerically) positive definite. That only means the leaf is used as
+ * given, so the message it leaves is put back. */
 static int cholesky_and_inverse(double *L, double *Linv, int d) {
-  if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', d, L, d) != 0)
-    return 0;
-  for (int i = 0; i < d; i++) /* dpotrf leaves G's upper triangle */
-    for (int j = i + 1; j < d; j++)
-      L[(size_t)i * d + j] = 0.0;
-  memcpy(Linv, L, (size_t)d * d * sizeof *L);
-  return LAPACKE_dtrtri(LAPACK_ROW_MAJOR, 'L', 'N', d, Linv, d) == 0;
+  char saved[WEYL_MSG_CAP];
+  snprintf(saved, sizeof saved, "%s", weyl_last_error());
+  if (weyl_mat_cholesky_inverse(d, L, d, Linv, d) == WEYL_OK)
+    return 1;
+  weyl_error_restore(saved);
+  return 0;
 }
 
 /* L with G = L L^T, G the average of leaf l over tree t, and L^-1; 0 when G
@@ -277,7 +277,7 @@ static double transform(const weyl_group *g, weyl_action *acts, int d, const dou
       continue;
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, d, d, 1.0, L, d, R, d, 0.0, tmp, d);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, d, d, d, 1.0, tmp, d, Linv, d, 0.0, R, d);
-    worst = fmax(worst, weyl_orth_defect(R, d));
+    worst = fmax(worst, weyl_mat_orth_defect(d, R, d));
   }
   return worst;
 }

@@ -7,6 +7,7 @@
 
 #include "basis/basis_impl.h"
 #include "group/group_impl.h"
+#include "core/mat.h"
 #include "core/status_impl.h"
 
 void weyl_block_clear_results(weyl_block *blk) {
@@ -190,17 +191,17 @@ weyl_status weyl_nullspace_qr(double *C, size_t m, int n, double rtol, double re
     blk->mats = malloc((size_t)(blk->dim > 0 ? blk->dim : 1) * n * sizeof *blk->mats);
     blk->norm2 = malloc((size_t)(blk->dim > 0 ? blk->dim : 1) * sizeof *blk->norm2);
     if (!blk->mats || !blk->norm2) s = weyl_fail(WEYL_ENOMEM, "out of memory in dense solve");
-    /* Row r of V^T (column-major: vt[c*n + r]) is a null vector for r >= rank. */
-    for (int k = 0; s == WEYL_OK && k < blk->dim; k++) {
-      for (int c = 0; c < n; c++) blk->mats[(size_t)k * n + c] = vt[(size_t)c * n + rank + k];
-      blk->norm2[k] = 1.0;
-    }
+    /* Row r of V^T is a null vector for r >= rank. The column-major vt read
+     * as row-major is V: the null vectors are its columns rank.., which
+     * become the rows of mats. */
+    if (s == WEYL_OK) weyl_mat_transpose(n, blk->dim, vt + rank, n, blk->mats, n);
+    for (int k = 0; s == WEYL_OK && k < blk->dim; k++) blk->norm2[k] = 1.0;
     /* The SVD's null vectors are an arbitrary rotation of the space; the
      * orthonormalised echelon form is the same on every machine and reads
      * well ([[1,0],[0,1]] and [[0,-1],[1,0]] for SO(2), not a random mix). */
     if (s == WEYL_OK && blk->dim > 0) {
-      weyl_rows_canonical(blk->mats, blk->dim, n, R);
-      weyl_rows_orthonormal(blk->mats, blk->dim, n);
+      weyl_mat_rows_canonical(blk->dim, n, blk->mats, n, R);
+      weyl_mat_rows_orthonormal(blk->dim, n, blk->mats, n);
     }
   }
   free(tau), free(sv), free(vt);

@@ -4,13 +4,13 @@
  * that keeps only some reps (V and one other) or one generator: the copy
  * borrows the leaves' actions and owns only its arrays and its enumeration
  * cache. */
-#include <cblas.h>
-#include <lapacke.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "group/group_impl.h"
+#include "core/mat.h"
 #include "core/status_impl.h"
 #include "weyl/group_check.h"
 
@@ -32,36 +32,17 @@ static weyl_status sub_order(const weyl_group *g, const int *idx, int n, int gen
   return *st == WEYL_ENOMEM ? WEYL_ENOMEM : WEYL_OK;
 }
 
-double weyl_orth_defect(const double *R, int n) {
-  double *S = malloc((size_t)n * n * sizeof *S), worst = 0;
-  if (!S)
-    return INFINITY; /* unknown: not claimed orthogonal */
-  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, n, n, 1.0, R, n, 0.0, S, n);
-  for (int i = 0; i < n; i++)
-    for (int j = i; j < n; j++) {
-      double s = S[(size_t)i * n + j] - (i == j);
-      if (fabs(s) > worst || s != s)
-        worst = s != s ? INFINITY : fabs(s);
-    }
-  free(S);
-  return worst;
-}
-
-/* 1-norm condition number of the n x n R (estimate from LU; infinity when
- * singular or out of memory, which the parser does not let through). The
- * row-major data read as column-major is R^T: the same condition number in
- * the infinity norm, good enough to flag bad scaling. */
+/* 1-norm condition number of the n x n R^T, which is R's infinity-norm
+ * condition number: good enough to flag bad scaling (estimate from LU;
+ * infinity when singular, out of memory or NaN, which the parser does not
+ * let through). A failed estimate only makes the report say so: the
+ * message it leaves is put back. */
 static double condition(const double *R, int n) {
-  double *a = malloc((size_t)n * n * sizeof *a), rcond = 0;
-  lapack_int *ipiv = malloc((size_t)n * sizeof *ipiv);
-  if (a && ipiv) {
-    memcpy(a, R, (size_t)n * n * sizeof *a);
-    double anorm = LAPACKE_dlange(LAPACK_COL_MAJOR, '1', n, n, a, n);
-    if (LAPACKE_dgetrf(LAPACK_COL_MAJOR, n, n, a, n, ipiv) == 0)
-      LAPACKE_dgecon(LAPACK_COL_MAJOR, '1', n, a, n, anorm, &rcond);
-  }
-  free(a);
-  free(ipiv);
+  char saved[WEYL_MSG_CAP];
+  snprintf(saved, sizeof saved, "%s", weyl_last_error());
+  double rcond = 0;
+  if (weyl_mat_rcond_estimate('I', n, R, n, &rcond) != WEYL_OK)
+    weyl_error_restore(saved);
   return rcond > 0 ? 1.0 / rcond : INFINITY;
 }
 
@@ -76,7 +57,7 @@ static void check_orthogonality(const weyl_group *g, weyl_group_check_report *r)
     c->cond = 1.0;
     for (int k = 0; k < g->n_disc; k++) {
       const double *m = g->leaves[i].disc[k].mat;
-      double d = m ? weyl_orth_defect(m, g->leaves[i].dim) : 0.0;
+      double d = m ? weyl_mat_orth_defect(g->leaves[i].dim, m, g->leaves[i].dim) : 0.0;
       if (m && (c->orth_gen < 0 || d > c->orth_defect))
         c->orth_defect = d, c->orth_gen = k;
       double cond = m && d > WEYL_ORTH_ROUNDED_MIN ? condition(m, g->leaves[i].dim) : 1.0;

@@ -111,11 +111,6 @@ weyl_status weyl_leaf_average(const weyl_group *g, const weyl_leaf *l, long orde
                               const int *parent, const int *gen, double *G);
 size_t weyl_leaf_average_bytes(const weyl_group *g, long order, int dim);
 
-/* max_ij |(R^T R - I)_ij| for the n x n row-major R (group_check.c): 0 for
- * an orthogonal matrix up to rounding; infinity for NaN entries or when out
- * of memory (not known to be orthogonal). */
-double weyl_orth_defect(const double *R, int n);
-
 /* Fills out (2x2 row-major) for generator k of rot(freq) in g's rotation
  * family; disc selects discrete (1) or algebra (0) generators.
  * Returns WEYL_EINVAL when g has no rotation family. */

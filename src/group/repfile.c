@@ -7,7 +7,6 @@
  * entry ends at the first token that cannot be a number. Every failure is
  * reported as "label:line: what was expected / what was found". */
 #include <errno.h>
-#include <lapacke.h>
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
@@ -16,6 +15,7 @@
 #include <string.h>
 
 #include "group/group_impl.h"
+#include "core/mat.h"
 #include "core/status_impl.h"
 #include "weyl/repfile.h"
 
@@ -400,26 +400,15 @@ static weyl_status entry_perm(parser *p, const entry *e) {
   return st;
 }
 
-/* Singularity test by LU and the LAPACK condition estimate. The row-major
- * data read as column-major is A^T, whose 1-norm condition is A's
- * infinity-norm condition: as good a test, and no transposition. */
+/* Singularity test by the LAPACK condition estimate, in the infinity norm
+ * (as good a test as the 1-norm). */
 static weyl_status check_invertible(parser *p, const entry *e, const double *m, int n) {
-  double *a = malloc((size_t)n * (size_t)n * sizeof *a), rcond = 0;
-  lapack_int *ipiv = malloc((size_t)n * sizeof *ipiv), info = 0;
-  int nomem = !a || !ipiv;
-  if (!nomem) {
-    memcpy(a, m, (size_t)n * (size_t)n * sizeof *a);
-    double anorm = LAPACKE_dlange(LAPACK_COL_MAJOR, '1', n, n, a, n);
-    info = LAPACKE_dgetrf(LAPACK_COL_MAJOR, n, n, a, n, ipiv);
-    /* info > 0 is an exact zero pivot: leave rcond at 0 */
-    if (info == 0) info = LAPACKE_dgecon(LAPACK_COL_MAJOR, '1', n, a, n, anorm, &rcond);
-  }
-  free(a);
-  free(ipiv);
-  if (nomem) return oom(p, e->how.line);
-  if (info < 0)
-    return fail_at(p, WEYL_ENUMERIC, e->how.line, "LAPACK failed (info %d) on " ENTRY_FMT,
-                   (int)info, ENTRY_ARGS(p, e, "matrix"));
+  double rcond = 0;
+  weyl_status s = weyl_mat_rcond_estimate('I', n, m, n, &rcond);
+  if (s == WEYL_ENOMEM) return oom(p, e->how.line);
+  if (s != WEYL_OK) /* fail_at copies the message before replacing it */
+    return fail_at(p, s, e->how.line, "%s on " ENTRY_FMT, weyl_last_error(),
+                   ENTRY_ARGS(p, e, "matrix"));
   if (!(rcond >= SINGULAR_RCOND))
     return fail_at(p, WEYL_EPARSE, e->how.line,
                    ENTRY_FMT " is singular (reciprocal condition number %.3g < %g); a "

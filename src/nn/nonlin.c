@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mat.h"
 #include "core/status_impl.h"
 
 #define NORM_EPS2 1e-12 /* |x| = sqrt(|x|^2 + NORM_EPS2): smooth at 0 */
@@ -88,19 +89,12 @@ int weyl_nonlin_is_scalar(const weyl_rep *rep) {
 
 /* rho orthogonal (M^T M = I) or drho antisymmetric (M + M^T = 0). */
 static int orthogonal_test(const double *m, int n, int disc) {
+  if (disc)
+    return weyl_mat_orth_defect(n, m, n) <= ORTHO_TOL;
   for (int i = 0; i < n; i++)
-    for (int j = 0; j < n; j++) {
-      double v;
-      if (disc) {
-        v = -(i == j);
-        for (int k = 0; k < n; k++)
-          v += m[k * n + i] * m[k * n + j];
-      } else {
-        v = m[i * n + j] + m[j * n + i];
-      }
-      if (fabs(v) > ORTHO_TOL)
+    for (int j = i; j < n; j++)
+      if (fabs(m[i * n + j] + m[j * n + i]) > ORTHO_TOL)
         return 0;
-    }
   return 1;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mat.h"
 #include "core/status_impl.h"
 
 /* ---------- xoshiro256** seeded by splitmix64 ---------- */
@@ -58,10 +59,6 @@ static double norm1(int n, const double *A) {
   return best;
 }
 
-static void matmul(int n, const double *A, const double *B, double *C) {
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, A, n, B, n, 0.0, C, n);
-}
-
 /* E = sum_k S^k / k! for |S|_1 <= 1/2: 30 terms leave < 2^-30/30! ~ 1e-41. */
 static void taylor(int n, const double *S, double *E, double *term, double *tmp) {
   size_t nn = (size_t)n * n;
@@ -70,7 +67,7 @@ static void taylor(int n, const double *S, double *E, double *term, double *tmp)
   for (int i = 0; i < n; i++)
     E[i * n + i] = term[i * n + i] = 1.0;
   for (int k = 1; k <= 30; k++) {
-    matmul(n, term, S, tmp);
+    weyl_mat_mul(0, 0, n, n, n, term, n, S, n, tmp, n);
     double big = 0;
     for (size_t e = 0; e < nn; e++) {
       term[e] = tmp[e] / k;
@@ -99,7 +96,7 @@ weyl_status weyl_expm(int n, const double *A, double *E) {
     S[e] = A[e] * scale;
   taylor(n, S, E, term, tmp);
   for (int q = 0; q < squarings; q++) {
-    matmul(n, E, E, tmp);
+    weyl_mat_mul(0, 0, n, n, n, E, n, E, n, tmp, n);
     memcpy(E, tmp, nn * sizeof *E);
   }
   free(S);
@@ -219,7 +216,7 @@ weyl_status weyl_element_rho(const weyl_element *e, const weyl_rep *rep, double 
     s = step_matrix(e, &e->steps[i], rep, mat, work);
     if (s != WEYL_OK)
       break;
-    matmul(n, mat, out, tmp);
+    weyl_mat_mul(0, 0, n, n, n, mat, n, out, n, tmp, n);
     memcpy(out, tmp, nn * sizeof *out);
   }
   free(buf);

@@ -6,6 +6,7 @@
 
 #include "group/group_impl.h"
 #include "rep/rep_impl.h"
+#include "core/mat.h"
 #include "core/status_impl.h"
 
 enum { DENSE_LIMIT = 4096 }; /* largest rep whose rho we form as a dense matrix */
@@ -370,24 +371,14 @@ static weyl_status tensor_mat(const weyl_rep *r, int k, int disc, double *out) {
   return s;
 }
 
-static void transpose_in_place(double *m, int n, double scale) {
-  for (int i = 0; i < n; i++) {
-    m[(size_t)i * n + i] *= scale;
-    for (int j = i + 1; j < n; j++) {
-      double t = m[(size_t)i * n + j];
-      m[(size_t)i * n + j] = scale * m[(size_t)j * n + i];
-      m[(size_t)j * n + i] = scale * t;
-    }
-  }
-}
-
 /* Discrete: rho(h)^{-T}. Algebra: -drho(A)^T. */
 static weyl_status dual_mat(const weyl_rep *r, int k, int disc, double *out) {
   int n = r->dim;
   weyl_status s = mat_at(r->a, k, disc, out);
   if (s != WEYL_OK) return s;
   if (!disc) {
-    transpose_in_place(out, n, -1.0);
+    weyl_mat_transpose_square(n, out, n);
+    for (size_t e = 0; e < (size_t)n * n; e++) out[e] = -out[e];
     return WEYL_OK;
   }
   lapack_int *ipiv = malloc((size_t)n * sizeof *ipiv);
@@ -398,7 +389,7 @@ static weyl_status dual_mat(const weyl_rep *r, int k, int disc, double *out) {
   if (info != 0)
     return weyl_fail(WEYL_ENUMERIC, "dual: generator %d is singular (LAPACK info %d)", k,
                      (int)info);
-  transpose_in_place(out, n, 1.0);
+  weyl_mat_transpose_square(n, out, n);
   return WEYL_OK;
 }
 
