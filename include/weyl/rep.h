@@ -3,7 +3,7 @@
  * A rep is an immutable, reference-counted tree: leaf | scalar | regular |
  * sum | copies | tensor | dual. Every node can give rho(h_k) (discrete
  * generator k) and drho(A_k) (algebra generator k) as dense matrices, and a
- * permutation when it acts by permutations. Conventions (DESIGN.md): tensor
+ * permutation when it acts by permutations. Conventions (docs/architecture.md): tensor
  * products are Kronecker products with the left factor's index major; the dual
  * is rho(h)^{-T}, -drho(A)^T. */
 #ifndef WEYL_REP_H

@@ -1,4 +1,4 @@
-/* weyl — reading groups from .rep files (../shared/spec/rep-format.md). */
+/* weyl — reading groups from .rep files (docs/rep-format.md). */
 #ifndef WEYL_REPFILE_H
 #define WEYL_REPFILE_H
 

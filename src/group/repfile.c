@@ -1,4 +1,4 @@
-/* The .rep parser (../shared/spec/rep-format.md, section 1).
+/* The .rep parser (docs/rep-format.md, section 1).
  *
  * The text is a stream of blank-separated tokens, each tagged with its line.
  * Lines matter only for declarations (`group`, `generators`, `algebra` and
