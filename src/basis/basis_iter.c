@@ -16,7 +16,7 @@
  * the rank. A final check applies every generator to every returned element
  * with two small matrix products.
  *
- * This is what WEYL_SOLVER_ITERATIVE (--solver iterative) selects. Despite
+ * This is what WEYL_SOLVER_ITERATIVE selects. Despite
  * the name it is a direct method: a Krylov/subspace iteration on
  * sum_k C_k^T C_k would need about dim x sqrt(cond) x log(1/eps) operator
  * applications (some 10^4 for SO(3) T(4) -> T(4)), where the Schur reduction
@@ -585,7 +585,7 @@ static weyl_status finish(const gen_set *g, double rtol, weyl_block *blk) {
   if (s == WEYL_OK && blk->residual > 10 * rtol)
     s = weyl_fail(WEYL_ENUMERIC,
                   "iterative solve of a %d x %d block: residual %.3g over "
-                  "10 * rtol (try --solver dense)",
+                  "10 * rtol; solve it with the dense solver",
                   blk->out_dim, blk->in_dim, blk->residual);
   return s;
 }
