@@ -133,6 +133,8 @@ static weyl_status add_place(weyl_basis *b, int row0, int col0, int block) {
     if (!grown) return weyl_fail(WEYL_ENOMEM, "out of memory in solve");
     b->places = grown;
   }
+  assert(row0 + b->blocks[block].out_dim <= b->out_dim &&
+         col0 + b->blocks[block].in_dim <= b->in_dim);
   b->places[b->n_places++] = (weyl_place){row0, col0, block, b->dim};
   if (b->dim > 0x7fffffff - b->blocks[block].dim)
     return weyl_fail(WEYL_ELIMIT, "basis has more than 2^31 elements");
@@ -164,6 +166,8 @@ void weyl_basis_summarize(weyl_basis *b) {
   r->min_kept = INFINITY;
   for (int i = 0; i < b->n_blocks; i++) {
     const weyl_block *blk = &b->blocks[i];
+    assert(blk->path != WEYL_SOLVER_AUTO); /* basis_impl.h: ORBIT, DENSE or ITERATIVE */
+    assert(!blk->orbit == (blk->path != WEYL_SOLVER_ORBIT));
     if (blk->orbit) {
       r->n_orbit++;
       continue;
@@ -352,6 +356,7 @@ static void block_entry_loop(const weyl_basis *b, const weyl_place *pl,
                              void (*visit)(void *, size_t, int, double), void *ctx) {
   const weyl_block *blk = &b->blocks[pl->block];
   size_t n = (size_t)blk->out_dim * blk->in_dim;
+  assert((blk->orbit != NULL) != (blk->mats != NULL)); /* basis_impl.h: exactly one */
   for (size_t e = 0; e < n; e++) {
     size_t i = e / blk->in_dim, j = e % blk->in_dim;
     size_t full = (pl->row0 + i) * b->in_dim + pl->col0 + j;
@@ -396,6 +401,9 @@ weyl_status weyl_basis_element(const weyl_basis *b, int k, double *W) {
     if (b->places[mid].param0 <= k) lo = mid;
     else hi = mid - 1;
   }
+  /* places are ordered by param0 and each holds its block's dim elements */
+  assert(b->places[lo].param0 <= k &&
+         k < b->places[lo].param0 + b->blocks[b->places[lo].block].dim);
   apply_ctx c = {NULL, W, k};
   block_entry_loop(b, &b->places[lo], visit_combine, &c);
   return WEYL_OK;

@@ -21,6 +21,7 @@
  * sum_k C_k^T C_k would need about dim x sqrt(cond) x log(1/eps) operator
  * applications (some 10^4 for SO(3) T(4) -> T(4)), where the Schur reduction
  * gets there with a few small factorizations and one n1 x n1 eigenproblem. */
+#include <assert.h>
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
@@ -184,6 +185,7 @@ static weyl_status pair_pieces(const kron_sum *k, int ba, int bb, null_piece *pi
   for (int v = 0; v < r; v++) {
     if (sv[v] > k->cut)
       continue;
+    assert(*n < cap); /* cap counts r pieces for every pair with a near-zero sum */
     if (*n >= cap)
       return weyl_fail(WEYL_ENUMERIC, "iterative solve: piece count overflow");
     null_piece *pc = &pieces[(*n)++];
