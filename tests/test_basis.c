@@ -325,3 +325,63 @@ Test(basis, dense_basis_is_orthonormal) {
     }
   release(&s);
 }
+
+Test(basis, solver_names_round_trip_and_unknown_names_are_refused) {
+  for (int k = WEYL_SOLVER_AUTO; k <= WEYL_SOLVER_ITERATIVE; k++) {
+    weyl_solver parsed = WEYL_SOLVER_AUTO;
+    const char *name = weyl_basis_solver_name((weyl_solver)k);
+    cr_assert_not_null(name);
+    cr_assert_eq(weyl_basis_solver_parse(name, &parsed), WEYL_OK, "%s", name);
+    cr_assert_eq((int)parsed, k);
+  }
+  cr_assert_str_eq(weyl_basis_solver_name(WEYL_SOLVER_DENSE), "dense");
+  cr_assert_null(weyl_basis_solver_name((weyl_solver)99));
+  weyl_solver s = WEYL_SOLVER_ORBIT;
+  cr_assert_eq(weyl_basis_solver_parse("Dense", &s), WEYL_EINVAL);
+  cr_assert_eq(s, WEYL_SOLVER_ORBIT, "unchanged on failure");
+  cr_assert(strstr(weyl_last_error(), "expected auto, dense, orbit or iterative"));
+  cr_assert_eq(weyl_basis_solver_parse(NULL, &s), WEYL_EINVAL);
+}
+
+Test(basis, solve_refuses_a_solver_outside_the_enum) {
+  weyl_group *g = builtin("Z(3)");
+  weyl_rep *v = NULL;
+  weyl_basis *b = NULL;
+  cr_assert_eq(weyl_rep_parse(g, "V", &v), WEYL_OK);
+  weyl_solve_opts o = {.solver = (weyl_solver)7};
+  cr_assert_eq(weyl_basis_solve(v, v, &o, &b), WEYL_EINVAL);
+  cr_assert_null(b);
+  weyl_rep_free(v);
+  weyl_group_free(g);
+}
+
+/* Z(n) regular -> regular: W[i][j] depends on (j - i) mod n only, and row 0
+ * meets the n orbits in the order j = 0, 1, ..., so the label is (j - i) mod n. */
+Test(basis, pattern_of_Zn_circulant_is_j_minus_i_mod_n) {
+  solved s = solve("Z(6)", "regular", "regular");
+  int label[36], used = -1;
+  cr_assert_eq(weyl_basis_pattern(s.b, label, &used), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(used, 6);
+  for (int i = 0; i < 6; i++)
+    for (int j = 0; j < 6; j++)
+      cr_assert_eq(label[6 * i + j], ((j - i) % 6 + 6) % 6, "(%d, %d)", i, j);
+  release(&s);
+}
+
+/* Scalar -> Scalar + V of S(3): row 0 is the 1 x 1 block, rows 1..3 the
+ * constant vector, one orbit each. A rotation group's V -> V is not exact. */
+Test(basis, pattern_follows_blocks_and_refuses_dense_bases) {
+  solved s = solve("S(3)", "Scalar", "Scalar + V");
+  int label[4], used = -1;
+  cr_assert_eq(weyl_basis_pattern(s.b, label, &used), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(used, 2);
+  int expect[4] = {0, 1, 1, 1};
+  for (int e = 0; e < 4; e++)
+    cr_assert_eq(label[e], expect[e], "entry %d", e);
+  release(&s);
+  solved d = solve_with(builtin("SO(2)"), "V", "V", WEYL_SOLVER_AUTO);
+  int l4[4];
+  cr_assert_eq(weyl_basis_pattern(d.b, l4, NULL), WEYL_EINVAL);
+  cr_assert_eq(weyl_basis_pattern(NULL, l4, NULL), WEYL_EINVAL);
+  release(&d);
+}

@@ -495,3 +495,27 @@ Test(conv, scalar_summands_are_not_restricted) {
   cr_expect_eq(weyl_basis_dim(L.b), 9 + 1, "V -> Scalar: the sum of the pixels");
   release(&L);
 }
+
+/* Restricting keeps how each block was solved, and the local pattern of T(6)
+ * V -> V leaves exactly the entries with (j - i) mod 6 outside {5, 0, 1}
+ * untouched (-1). */
+Test(conv, local_basis_keeps_block_paths_and_leaves_far_entries_unlabelled) {
+  const weyl_solver solvers[2] = {WEYL_SOLVER_AUTO, WEYL_SOLVER_DENSE};
+  const char *paths[2] = {"orbit", "dense"};
+  for (int t = 0; t < 2; t++) {
+    layer L = solve_local("T(6)", "V", "V", 3, solvers[t]);
+    weyl_block_info info;
+    cr_assert_eq(weyl_basis_block_info(L.b, 0, &info), WEYL_OK, "%s", weyl_last_error());
+    cr_expect_str_eq(info.path, paths[t]);
+    release(&L);
+  }
+  layer L = solve_local("T(6)", "V", "V", 3, WEYL_SOLVER_AUTO);
+  int label[36];
+  cr_assert_eq(weyl_basis_pattern(L.b, label, NULL), WEYL_OK, "%s", weyl_last_error());
+  for (int i = 0; i < 6; i++)
+    for (int j = 0; j < 6; j++) {
+      int d = wrap(j - i, 6), near = d == 0 || d == 1 || d == 5;
+      cr_expect_eq(label[6 * i + j] >= 0, near, "(%d, %d): label %d", i, j, label[6 * i + j]);
+    }
+  release(&L);
+}

@@ -122,6 +122,7 @@ _SIGNATURES = {
     "weyl_basis_solve": (_S, [_P, _P, ctypes.POINTER(_SolveOpts), _PP]),
     "weyl_basis_solve_bias": (_S, [_P, ctypes.POINTER(_SolveOpts), _PP]),
     "weyl_basis_free": (None, [_P]),
+    "weyl_basis_solver_parse": (_S, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]),
     "weyl_basis_dim": (ctypes.c_int, [_P]),
     "weyl_basis_in_dim": (ctypes.c_int, [_P]),
     "weyl_basis_out_dim": (ctypes.c_int, [_P]),
@@ -196,13 +197,12 @@ class _Rep:
             self._h = None
 
 
-_SOLVERS = {"auto": 0, "dense": 1, "orbit": 2}
-
-
 def _opts(solver, rtol):
-    if solver not in _SOLVERS:
-        raise ValueError(f"solver must be one of {sorted(_SOLVERS)}, not {solver!r}")
-    return _SolveOpts(_SOLVERS[solver], float(rtol or 0.0), 0)
+    """The solver's name is parsed by the library (weyl_basis_solver_parse)."""
+    value = ctypes.c_int()
+    if _lib.weyl_basis_solver_parse(str(solver).encode(), ctypes.byref(value)) != 0:
+        raise ValueError(_lib.weyl_last_error().decode(errors="replace"))
+    return _SolveOpts(value.value, float(rtol or 0.0), 0)
 
 
 def _group(group_or_file):

@@ -54,6 +54,14 @@ typedef enum {
 /* Most (in summand, out summand) pairs one solve visits: k*A -> m*B has k*m. */
 #define WEYL_MAX_BLOCK_PAIRS (1L << 22)
 
+/* The name of a solver: "auto", "dense", "orbit" or "iterative" (the path
+ * names of weyl_block_info); NULL for a value that is not a weyl_solver. */
+const char *weyl_basis_solver_name(weyl_solver solver);
+
+/* Parses a solver name as weyl_basis_solver_name gives it.
+ * Returns WEYL_EINVAL (naming the valid names) for anything else. */
+weyl_status weyl_basis_solver_parse(const char *name, weyl_solver *solver);
+
 /* Options of weyl_basis_solve; all-zero (or a NULL pointer) means the defaults. */
 typedef struct {
   weyl_solver solver; /* default WEYL_SOLVER_AUTO */
@@ -104,9 +112,10 @@ typedef struct weyl_basis weyl_basis;
 
 /* Solves for the maps in -> out (both reps of the same group). opts may be NULL.
  * On success *basis is new; free it with weyl_basis_free.
- * Returns WEYL_EINVAL for reps of different groups, WEYL_ELIMIT when a block's
- * working memory would exceed opts->max_bytes or there are more than
- * WEYL_MAX_BLOCK_PAIRS block pairs, WEYL_ENUMERIC when LAPACK fails. */
+ * Returns WEYL_EINVAL for reps of different groups or an opts->solver that is
+ * not a weyl_solver, WEYL_ELIMIT when a block's working memory would exceed
+ * opts->max_bytes or there are more than WEYL_MAX_BLOCK_PAIRS block pairs,
+ * WEYL_ENUMERIC when LAPACK fails. */
 weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
                              const weyl_solve_opts *opts, weyl_basis **basis);
 
@@ -126,6 +135,16 @@ int weyl_basis_nblocks(const weyl_basis *b);
 /* Fills *info with the description of distinct block i.
  * Returns WEYL_EINVAL for i out of range or NULL arguments. */
 weyl_status weyl_basis_block_info(const weyl_basis *b, int i, weyl_block_info *info);
+
+/* The weight-sharing pattern of an exact basis (weyl_basis_is_exact), one
+ * label per entry of W: label[i*in_dim + j] (out_dim * in_dim ints) is the
+ * orbit of entry (i, j), i.e. the element with a 1 there (the orbits are
+ * disjoint), or -1 where every element is 0. Orbits are numbered 0, 1, ...
+ * in order of first appearance in row-major order, so the labels depend on
+ * the pattern only, not on the order of the elements. *n_labels (may be NULL)
+ * receives the number of orbits that appear.
+ * Returns WEYL_EINVAL for NULL arguments or a basis that is not exact. */
+weyl_status weyl_basis_pattern(const weyl_basis *b, int *label, int *n_labels);
 
 /* Writes basis element k as a full out_dim x in_dim matrix into W. */
 weyl_status weyl_basis_element(const weyl_basis *b, int k, double *W);

@@ -23,7 +23,7 @@
  *
  * Kernel groups, no translations, the k x k kernel rotated about its centre:
  *   C4(k)     r: (r, c) -> (k-1-c, r)           D4(k)   C4(k) + m: c -> k-1-c
- * (`V` is the kernel's pixels: `--in V --out Scalar` gives the invariant kernels.)
+ * (`V` is the kernel's pixels: the maps V -> Scalar are the invariant kernels.)
  *
  * Sizes: every rep given by generators has at most WEYL_MAX_LEAF_DIM (4096)
  * points: h*w <= 4096, n <= 32 for p4, n <= 22 for p4m, k <= 64. */

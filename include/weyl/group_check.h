@@ -1,5 +1,5 @@
 /* weyl — checking that a group's leaf reps are a representation of one
- * finite group (what `weyl check` reports).
+ * finite group.
  *
  * A .rep file gives matrices, not a group: nothing forces the generators to
  * satisfy the relations the author had in mind. For groups with discrete

@@ -24,8 +24,8 @@ typedef enum {
 /* What the writers print about a basis besides the matrices. */
 typedef struct {
   const char *group;   /* group label */
-  const char *in;      /* the --in expression as given */
-  const char *out;     /* the --out expression as given */
+  const char *in;      /* the rep_in expression as given to weyl_rep_parse */
+  const char *out;     /* the rep_out expression as given to weyl_rep_parse */
   const weyl_basis *basis; /* the maps in -> out */
   const weyl_basis *bias; /* may be NULL */
 } weyl_io_basis;

@@ -1,6 +1,7 @@
 /* The basis object: splitting into blocks, reuse of repeated pairs, and the
  * cheap operations (elements, combine, project). */
 #define _POSIX_C_SOURCE 200809L
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,8 @@ static weyl_status add_place(weyl_basis *b, int row0, int col0, int block) {
     if (!grown) return weyl_fail(WEYL_ENOMEM, "out of memory in solve");
     b->places = grown;
   }
+  assert(row0 + b->blocks[block].out_dim <= b->out_dim &&
+         col0 + b->blocks[block].in_dim <= b->in_dim);
   b->places[b->n_places++] = (weyl_place){row0, col0, block, b->dim};
   if (b->dim > 0x7fffffff - b->blocks[block].dim)
     return weyl_fail(WEYL_ELIMIT, "basis has more than 2^31 elements");
@@ -163,6 +166,8 @@ void weyl_basis_summarize(weyl_basis *b) {
   r->min_kept = INFINITY;
   for (int i = 0; i < b->n_blocks; i++) {
     const weyl_block *blk = &b->blocks[i];
+    assert(blk->path != WEYL_SOLVER_AUTO); /* basis_impl.h: ORBIT, DENSE or ITERATIVE */
+    assert(!blk->orbit == (blk->path != WEYL_SOLVER_ORBIT));
     if (blk->orbit) {
       r->n_orbit++;
       continue;
@@ -249,12 +254,34 @@ static void free_parts(weyl_rep **parts, int n) {
   free(parts);
 }
 
+/* Indexed by weyl_solver. */
+static const char *const solver_names[] = {"auto", "dense", "orbit", "iterative"};
+enum { N_SOLVERS = (int)(sizeof solver_names / sizeof solver_names[0]) };
+
+const char *weyl_basis_solver_name(weyl_solver solver) {
+  return (int)solver >= 0 && (int)solver < N_SOLVERS ? solver_names[solver] : NULL;
+}
+
+weyl_status weyl_basis_solver_parse(const char *name, weyl_solver *solver) {
+  if (!solver)
+    return weyl_fail(WEYL_EINVAL, "weyl_basis_solver_parse: NULL argument");
+  for (int k = 0; name && k < N_SOLVERS; k++)
+    if (strcmp(name, solver_names[k]) == 0) {
+      *solver = (weyl_solver)k;
+      return WEYL_OK;
+    }
+  return weyl_fail(WEYL_EINVAL, "unknown solver '%s' (expected auto, dense, orbit or iterative)",
+                   name ? name : "(null)");
+}
+
 weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
                              const weyl_solve_opts *opts, weyl_basis **basis) {
   if (!in || !out || !basis) return weyl_fail(WEYL_EINVAL, "weyl_basis_solve: NULL argument");
   if (weyl_rep_group(in) != weyl_rep_group(out))
     return weyl_fail(WEYL_EINVAL, "weyl_basis_solve: reps of different groups");
   weyl_solve_opts o = opts ? *opts : (weyl_solve_opts){0};
+  if (!weyl_basis_solver_name(o.solver))
+    return weyl_fail(WEYL_EINVAL, "weyl_basis_solve: unknown solver %d", (int)o.solver);
   if (!(o.rtol > 0)) o.rtol = WEYL_DEFAULT_RTOL;
   if (o.max_bytes == 0) o.max_bytes = (size_t)2 << 30;
   double t0 = now_seconds();
@@ -313,9 +340,10 @@ weyl_status weyl_basis_block_info(const weyl_basis *b, int i, weyl_block_info *i
   if (!b || !info) return weyl_fail(WEYL_EINVAL, "weyl_basis_block_info: NULL argument");
   if (i < 0 || i >= b->n_blocks) return weyl_fail(WEYL_EINVAL, "block %d out of range", i);
   const weyl_block *blk = &b->blocks[i];
-  static const char *const names[] = {"auto", "dense", "orbit", "iterative"};
-  *info = (weyl_block_info){blk->key, blk->in_dim, blk->out_dim, blk->dim, blk->uses,
-                            names[blk->path], blk->seconds, blk->min_kept, blk->max_dropped,
+  assert(blk->path != WEYL_SOLVER_AUTO && weyl_basis_solver_name(blk->path));
+  *info = (weyl_block_info){blk->key,      blk->in_dim,    blk->out_dim,
+                            blk->dim,      blk->uses,      weyl_basis_solver_name(blk->path),
+                            blk->seconds,  blk->min_kept,  blk->max_dropped,
                             blk->residual, blk->peak_bytes};
   return WEYL_OK;
 }
@@ -328,6 +356,7 @@ static void block_entry_loop(const weyl_basis *b, const weyl_place *pl,
                              void (*visit)(void *, size_t, int, double), void *ctx) {
   const weyl_block *blk = &b->blocks[pl->block];
   size_t n = (size_t)blk->out_dim * blk->in_dim;
+  assert((blk->orbit != NULL) != (blk->mats != NULL)); /* basis_impl.h: exactly one */
   for (size_t e = 0; e < n; e++) {
     size_t i = e / blk->in_dim, j = e % blk->in_dim;
     size_t full = (pl->row0 + i) * b->in_dim + pl->col0 + j;
@@ -372,8 +401,49 @@ weyl_status weyl_basis_element(const weyl_basis *b, int k, double *W) {
     if (b->places[mid].param0 <= k) lo = mid;
     else hi = mid - 1;
   }
+  /* places are ordered by param0 and each holds its block's dim elements */
+  assert(b->places[lo].param0 <= k &&
+         k < b->places[lo].param0 + b->blocks[b->places[lo].block].dim);
   apply_ctx c = {NULL, W, k};
   block_entry_loop(b, &b->places[lo], visit_combine, &c);
+  return WEYL_OK;
+}
+
+static void visit_label(void *c, size_t full, int k, double v) {
+  (void)v;
+  int *label = c;
+  label[full] = k;
+}
+
+/* Element indices first, then renumbered by first appearance. */
+weyl_status weyl_basis_pattern(const weyl_basis *b, int *label, int *n_labels) {
+  if (!b || !label)
+    return weyl_fail(WEYL_EINVAL, "weyl_basis_pattern: NULL argument");
+  if (!weyl_basis_is_exact(b))
+    return weyl_fail(WEYL_EINVAL, "weyl_basis_pattern: the basis is not an exact orbit basis");
+  size_t n = (size_t)b->out_dim * b->in_dim;
+  int *rank = malloc((b->dim > 0 ? (size_t)b->dim : 1) * sizeof *rank), used = 0;
+  if (!rank)
+    return weyl_fail(WEYL_ENOMEM, "out of memory for a %zu-entry pattern", n);
+  for (size_t e = 0; e < n; e++)
+    label[e] = -1;
+  for (int k = 0; k < b->dim; k++)
+    rank[k] = -1;
+  for (int p = 0; p < b->n_places; p++) {
+    assert(b->blocks[b->places[p].block].orbit); /* exact: every block is an orbit block */
+    block_entry_loop(b, &b->places[p], visit_label, label);
+  }
+  for (size_t e = 0; e < n; e++) {
+    if (label[e] < 0)
+      continue;
+    assert(label[e] < b->dim);
+    if (rank[label[e]] < 0)
+      rank[label[e]] = used++;
+    label[e] = rank[label[e]];
+  }
+  free(rank);
+  if (n_labels)
+    *n_labels = used;
   return WEYL_OK;
 }
 

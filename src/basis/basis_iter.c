@@ -16,11 +16,12 @@
  * the rank. A final check applies every generator to every returned element
  * with two small matrix products.
  *
- * This is what WEYL_SOLVER_ITERATIVE (--solver iterative) selects. Despite
+ * This is what WEYL_SOLVER_ITERATIVE selects. Despite
  * the name it is a direct method: a Krylov/subspace iteration on
  * sum_k C_k^T C_k would need about dim x sqrt(cond) x log(1/eps) operator
  * applications (some 10^4 for SO(3) T(4) -> T(4)), where the Schur reduction
  * gets there with a few small factorizations and one n1 x n1 eigenproblem. */
+#include <assert.h>
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
@@ -185,6 +186,7 @@ static weyl_status pair_pieces(const kron_sum *k, int ba, int bb, null_piece *pi
   for (int v = 0; v < r; v++) {
     if (sv[v] > k->cut)
       continue;
+    assert(*n < cap); /* cap counts r pieces for every pair with a near-zero sum */
     if (*n >= cap)
       return weyl_fail(WEYL_ENUMERIC, "iterative solve: piece count overflow");
     null_piece *pc = &pieces[(*n)++];
@@ -586,7 +588,7 @@ static weyl_status finish(const gen_set *g, double rtol, weyl_block *blk) {
   if (s == WEYL_OK && blk->residual > 10 * rtol)
     s = weyl_fail(WEYL_ENUMERIC,
                   "iterative solve of a %d x %d block: residual %.3g over "
-                  "10 * rtol (try --solver dense)",
+                  "10 * rtol; solve it with the dense solver",
                   blk->out_dim, blk->in_dim, blk->residual);
   return s;
 }

@@ -47,7 +47,7 @@ static double orth_tol(int d) { return fmax(1e-12, 16.0 * d * DBL_EPSILON); }
 
 /* Time budget of one leaf's average, 3 |G| d^3 flops: about a second of
  * dgemm on one core. Past it (a 100-dim leaf of a 20000-element group) the
- * leaf is used as given; weyl check flags its conditioning. */
+ * leaf is used as given; weyl_group_check flags its conditioning. */
 #define AVERAGE_FLOPS_MAX 1e10
 /* Budget of the enumeration, in the scalar operations of its plain loops
  * (slower than dgemm's flops): about a second. */

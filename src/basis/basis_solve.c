@@ -1,4 +1,5 @@
 /* The two ways of solving one block Hom(in, out). */
+#include <assert.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdint.h>
@@ -67,6 +68,7 @@ static weyl_status orbits(const weyl_rep *in, const weyl_rep *out, weyl_block *b
     int count = 0;
     for (size_t e = 0; e < n; e++) {
       int r = find_root(parent, (int)e);
+      assert((size_t)r <= e); /* so blk->orbit[r] is already numbered */
       blk->orbit[e] = (size_t)r == e ? count++ : blk->orbit[r];
     }
     blk->dim = count;
@@ -95,7 +97,10 @@ weyl_status weyl_block_solve_orbit(const weyl_rep *in, const weyl_rep *out, size
   if (s != WEYL_OK) return s;
   blk->norm2 = calloc(blk->dim > 0 ? (size_t)blk->dim : 1, sizeof *blk->norm2);
   if (!blk->norm2) return weyl_fail(WEYL_ENOMEM, "out of memory in orbit solve");
-  for (size_t e = 0; e < n; e++) blk->norm2[blk->orbit[e]] += 1.0;
+  for (size_t e = 0; e < n; e++) {
+    assert(blk->orbit[e] >= 0 && blk->orbit[e] < blk->dim); /* every entry lies in an orbit */
+    blk->norm2[blk->orbit[e]] += 1.0;
+  }
   blk->min_kept = 1.0;
   blk->max_dropped = 0.0;
   return WEYL_OK;

@@ -28,6 +28,8 @@ int cli_exit_code(weyl_status s);
 
 /* Prints "weyl: [context: ]<weyl_last_error()>" to stderr; returns the exit code. */
 int cli_fail(weyl_status s, const char *context);
+/* Same, followed by " (hint)" when hint is not NULL: advice in terms of flags. */
+int cli_fail_hint(weyl_status s, const char *context, const char *hint);
 
 /* Prints "weyl: <message> (see 'weyl --help')" to stderr; returns CLI_EUSAGE. */
 #if defined(__GNUC__)

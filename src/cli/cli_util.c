@@ -18,15 +18,15 @@ int cli_exit_code(weyl_status s) {
   return CLI_EINPUT;
 }
 
-int cli_fail(weyl_status s, const char *context) {
+int cli_fail_hint(weyl_status s, const char *context, const char *hint) {
   const char *msg = weyl_last_error();
   if (!msg[0]) msg = weyl_status_str(s); /* never print an empty reason */
-  if (context)
-    fprintf(stderr, "weyl: %s: %s\n", context, msg);
-  else
-    fprintf(stderr, "weyl: %s\n", msg);
+  fprintf(stderr, "weyl: %s%s%s%s%s%s\n", context ? context : "", context ? ": " : "", msg,
+          hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
   return cli_exit_code(s);
 }
+
+int cli_fail(weyl_status s, const char *context) { return cli_fail_hint(s, context, NULL); }
 
 int cli_usage(const char *fmt, ...) {
   va_list ap;

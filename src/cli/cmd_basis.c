@@ -37,18 +37,6 @@ static int take_flag(int argc, char **argv, int *i, basis_args *a) {
   return 0;
 }
 
-static int convert_solver(const char *name, weyl_solver *solver) {
-  static const char *const names[] = {"auto", "dense", "orbit", "iterative"};
-  static const weyl_solver values[] = {WEYL_SOLVER_AUTO, WEYL_SOLVER_DENSE, WEYL_SOLVER_ORBIT,
-                                       WEYL_SOLVER_ITERATIVE};
-  for (int k = 0; k < 4; k++)
-    if (!strcmp(name, names[k])) {
-      *solver = values[k];
-      return CLI_OK;
-    }
-  return cli_usage("unknown solver '%s' (expected auto, dense, orbit or iterative)", name);
-}
-
 /* A tolerance outside (0, 1) cannot separate zero from non-zero singular values. */
 static int convert_rtol(const char *text, double *rtol) {
   char *end = NULL;
@@ -82,8 +70,9 @@ static int convert_values(basis_args *a) {
   if (!a->in) return cli_usage("missing --in EXPR");
   if (!a->out) return cli_usage("missing --out EXPR");
   if (a->format && weyl_io_format_parse(a->format, &a->fmt) != WEYL_OK)
-    return cli_usage("unknown format '%s' (expected text, json or npy)", a->format);
-  if (a->solver && convert_solver(a->solver, &a->opts.solver)) return CLI_EUSAGE;
+    return cli_usage("%s", weyl_last_error());
+  if (a->solver && weyl_basis_solver_parse(a->solver, &a->opts.solver) != WEYL_OK)
+    return cli_usage("%s", weyl_last_error());
   if (a->rtol && convert_rtol(a->rtol, &a->opts.rtol)) return CLI_EUSAGE;
   if (a->max_mem && convert_max_mem(a->max_mem, &a->opts.max_bytes)) return CLI_EUSAGE;
   if (a->local && convert_local(a->local, &a->local_k)) return CLI_EUSAGE;
@@ -168,7 +157,10 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
   if (!s && a->local_k) s = restrict_local(a, in, out, &basis);
   if (!s && a->svg) s = write_picture(a, g, in, out, basis);
   if (!s) s = write_result(a, g, basis, bias);
-  int rc = s ? cli_fail(s, context) : CLI_OK;
+  /* A numerical failure of the auto or iterative solver: the dense one may pass. */
+  int dense_may_help = s == WEYL_ENUMERIC && (a->opts.solver == WEYL_SOLVER_AUTO ||
+                                              a->opts.solver == WEYL_SOLVER_ITERATIVE);
+  int rc = s ? cli_fail_hint(s, context, dense_may_help ? "try --solver dense" : NULL) : CLI_OK;
   weyl_basis_free(bias);
   weyl_basis_free(basis);
   weyl_rep_free(out);

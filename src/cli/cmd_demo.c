@@ -73,23 +73,14 @@ static weyl_status demo_cyclic(FILE *f) {
   return show_builtin(f, "Z(8)", "regular", "regular");
 }
 
-/* Names the basis element that is non-zero at each of the 9 pixels, in order
- * of first appearance (so corner 0 is 'a', edge 1 'b', centre 4 'c'). */
+/* Names the shared weight at each of the 9 pixels by the library's pattern
+ * (first appearance: corner 0 is 'a', edge 1 'b', centre 4 'c'). */
 static weyl_status pixel_names(const weyl_basis *b, char names[9]) {
-  double W[9];
-  int label[9], rank[9], used = 0;
-  for (int i = 0; i < 9; i++) label[i] = rank[i] = -1;
-  for (int k = 0; k < weyl_basis_dim(b) && k < 9; k++) {
-    weyl_status s = weyl_basis_element(b, k, W);
-    if (s) return s;
-    for (int i = 0; i < 9; i++)
-      if (W[i] != 0) label[i] = k;
-  }
-  for (int i = 0; i < 9; i++) {
-    if (label[i] >= 0 && rank[label[i]] < 0) rank[label[i]] = used++;
-    names[i] = label[i] < 0 ? '.' : (char)('a' + rank[label[i]]);
-  }
-  return WEYL_OK;
+  int label[9];
+  weyl_status s = weyl_basis_pattern(b, label, NULL);
+  for (int i = 0; !s && i < 9; i++)
+    names[i] = label[i] < 0 ? '.' : (char)('a' + label[i] % 26);
+  return s;
 }
 
 static weyl_status print_kernel(FILE *f, const weyl_basis *b) {

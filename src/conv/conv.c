@@ -1,5 +1,6 @@
 /* Locality: pixel positions of grid reps, neighbourhood masks, and the
  * restriction of a solved basis to a support mask (conv.h). */
+#include <assert.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ weyl_status weyl_conv_positions_at(const weyl_rep *r, int *pos) {
     for (int i = 0; i < r->dim; i++) pos[i] = -1;
     break;
   case REP_LEAF: /* every leaf of a grid group is s*h*w + pixel (conv_groups.c) */
+    assert(n2 > 0); /* conv_impl.h: a grid or kernel group */
     for (int i = 0; i < r->dim; i++) pos[i] = i % n2;
     break;
   case REP_DUAL: s = weyl_conv_positions_at(r->a, pos); break; /* a permutation's dual is itself */
@@ -228,6 +230,7 @@ static weyl_status block_for(const weyl_basis *b, const weyl_place *pl, const wi
   memset(dst, 0, sizeof *dst);
   dst->out_dim = src->out_dim;
   dst->in_dim = src->in_dim;
+  dst->path = src->path; /* restricted, but solved the same way */
   org[nb->n_blocks] = (origin){pl->block, *w};
   *index = nb->n_blocks++;
   weyl_status s = src->orbit ? restrict_orbit(src, w, dst) : restrict_dense(src, w, tol, dst);

@@ -1,11 +1,13 @@
 /* Group objects: construction, leaves, accessors. Built-in groups live in
  * group_builtin.c, enumeration in group_order.c, file parsing in repfile.c. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "group/group_impl.h"
 
 void weyl_action_dense(const weyl_action *a, int n, double none, double *out) {
+  assert(!(a->perm && a->mat)); /* group_impl.h: exactly one of perm, mat, neither */
   if (a->mat) {
     memcpy(out, a->mat, (size_t)n * n * sizeof *out);
     return;

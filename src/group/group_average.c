@@ -13,6 +13,7 @@
  * children is being walked, and such a child's subtree holds at most half of
  * the node's; so at most log2(|G|) + 1 matrices are live, whatever the
  * shape of the tree (a cyclic group's path needs one). */
+#include <assert.h>
 #include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +43,10 @@ size_t weyl_leaf_average_bytes(const weyl_group *g, long order, int dim) {
 static void children(const int *parent, long n, int *first, int *kids, int *size) {
   for (long i = 0; i <= n; i++)
     first[i] = 0;
-  for (long i = 1; i < n; i++)
+  for (long i = 1; i < n; i++) {
+    assert(parent[i] >= 0 && parent[i] < i); /* weyl_group_tree: parent before child */
     first[parent[i] + 1]++;
+  }
   for (long i = 0; i < n; i++)
     first[i + 1] += first[i];
   for (long i = 0; i < n; i++)
@@ -104,7 +107,9 @@ static weyl_status walk(walker *w, double *G) {
                 w->slot[top], d, 0.0, scratch, d);
     accumulate(G, scratch, d);
     int f = w->next[top] == w->first[v + 1] ? top : top + 1; /* the last child takes v's slot */
-    if (f >= w->frames) /* impossible by the halving argument above; never overrun */
+    /* Impossible by the halving argument above; never overrun. */
+    assert(f < w->frames);
+    if (f >= w->frames)
       return weyl_fail(WEYL_ENUMERIC, "group average: tree walk deeper than %d", w->frames);
     w->slot[w->frames] = w->slot[f];
     w->slot[f] = scratch;

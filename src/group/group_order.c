@@ -20,6 +20,7 @@
  * buckets q-1, q, q+1, so round-off that moves s across a grid line (errors
  * are far below GRID) still finds the element, and candidates are compared
  * entry by entry with tolerance TOL. */
+#include <assert.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -196,6 +197,7 @@ static long find_element(enumeration *e, uint64_t ph, int64_t q, const uint16_t 
 }
 
 static void table_put(enumeration *e, long idx) {
+  assert((size_t)(e->n + 1) * 2 <= e->mask + 1); /* at most half full: the probe ends */
   size_t i = e->key[idx] & e->mask;
   while (e->slot[i] >= 0) i = (i + 1) & e->mask;
   e->slot[i] = (int)idx;

@@ -246,59 +246,35 @@ static void text_grid(FILE *f, const char *indent, int rows, int cols, int width
   }
 }
 
-/* Exact bases: label[idx] = element index with a 1 at idx (the orbits are
- * disjoint), or -1; then elements are renamed in order of first appearance. */
+/* Exact bases: label[idx] = the orbit at idx in order of first appearance
+ * (weyl_basis_pattern), or -1. */
 typedef struct {
-  int *label, *rank, cols;
+  const int *label;
+  int cols;
 } pattern;
 
 static const char *pattern_cell(void *ctx, int i, int j, char buf[40]) {
   const pattern *p = ctx;
   int k = p->label[(size_t)i * (size_t)p->cols + (size_t)j];
   if (k < 0) return ".";
-  element_name(p->rank[k], buf);
+  element_name(k, buf);
   return buf;
-}
-
-/* One combine with theta_k = k + 1 labels every entry at once: the orbit
- * indicators are disjoint 0/1 matrices, so W[e] is exactly the label + 1
- * (integers below 2^31 are exact doubles). */
-weyl_status weyl_io_label_elements(const weyl_basis *b, int *label, int *rank, int *used) {
-  size_t n = elem_size(b);
-  int dim = weyl_basis_dim(b);
-  double *W = alloc_doubles(n), *theta = alloc_doubles((size_t)dim);
-  weyl_status s =
-      W && theta ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory for a basis element");
-  for (int k = 0; !s && k < dim; k++) theta[k] = k + 1.0, rank[k] = -1;
-  if (!s) s = weyl_basis_combine(b, theta, W);
-  for (size_t i = 0; !s && i < n; i++) label[i] = (int)W[i] - 1;
-  free(W);
-  free(theta);
-  if (s) return s;
-  *used = 0;
-  for (size_t i = 0; i < n; i++)
-    if (label[i] >= 0 && rank[label[i]] < 0) rank[label[i]] = (*used)++;
-  return WEYL_OK;
 }
 
 /* as_row prints an out x 1 basis (the bias) on one line. */
 static weyl_status text_pattern_exact(FILE *f, const weyl_basis *b, int as_row) {
   size_t n = elem_size(b);
-  int dim = weyl_basis_dim(b), used = 0;
-  pattern p = {malloc((n ? n : 1) * sizeof(int)), malloc((dim ? (size_t)dim : 1) * sizeof(int)),
-               weyl_basis_in_dim(b)};
-  weyl_status s = WEYL_OK;
-  if (!p.label || !p.rank) s = weyl_fail(WEYL_ENOMEM, "out of memory for a %zu-cell pattern", n);
-  if (!s) s = weyl_io_label_elements(b, p.label, p.rank, &used);
+  int used = 0, *label = malloc((n ? n : 1) * sizeof *label);
+  weyl_status s = label ? weyl_basis_pattern(b, label, &used)
+                        : weyl_fail(WEYL_ENOMEM, "out of memory for a %zu-cell pattern", n);
   if (!s) {
     char last[8];
     element_name(used > 0 ? used - 1 : 0, last);
-    if (as_row) p.cols = (int)n;
+    pattern p = {label, as_row ? (int)n : weyl_basis_in_dim(b)};
     text_grid(f, "  ", as_row ? 1 : weyl_basis_out_dim(b), p.cols, (int)strlen(last), pattern_cell,
               &p);
   }
-  free(p.label);
-  free(p.rank);
+  free(label);
   return s;
 }
 
@@ -366,13 +342,14 @@ static weyl_status text_pattern(FILE *f, const weyl_basis *b, int as_row) {
   }
   if (weyl_basis_is_exact(b)) {
     if (n > TEXT_MAX_NUMBERS) {
-      fprintf(f, "  (%zu-cell pattern not shown; use --format json)\n", n);
+      fprintf(f, "  (%zu-cell pattern not shown; the json and npy formats hold it)\n", n);
       return WEYL_OK;
     }
     return text_pattern_exact(f, b, as_row);
   }
   if (n * (size_t)weyl_basis_dim(b) > TEXT_MAX_NUMBERS) {
-    fprintf(f, "  (%zu numbers not shown; use --format json)\n", n * (size_t)weyl_basis_dim(b));
+    fprintf(f, "  (%zu numbers not shown; the json and npy formats hold them)\n",
+            n * (size_t)weyl_basis_dim(b));
     return WEYL_OK;
   }
   return text_elements(f, b, as_row);

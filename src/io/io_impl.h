@@ -18,9 +18,4 @@ weyl_status weyl_io_stream_status(FILE *f);
  * failed or interrupted write never leaves a truncated file at path. */
 weyl_status weyl_io_atomic(const char *path, weyl_io_writer write, const void *ctx);
 
-/* Exact bases: label[e] = the element with a 1 at entry e (-1 if none), for
- * all out*in entries; rank[k] = order of first appearance of element k in
- * row-major order; *used = number of elements that appear. */
-weyl_status weyl_io_label_elements(const weyl_basis *b, int *label, int *rank, int *used);
-
 #endif

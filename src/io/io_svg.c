@@ -37,12 +37,7 @@ static weyl_status label_dense(const weyl_basis *b, int *label) {
 
 static weyl_status labels(const weyl_basis *b, int *label) {
   if (!weyl_basis_is_exact(b)) return label_dense(b, label);
-  int dim = weyl_basis_dim(b), used = 0;
-  int *rank = malloc((dim > 0 ? (size_t)dim : 1) * sizeof *rank);
-  if (!rank) return weyl_fail(WEYL_ENOMEM, "out of memory drawing a basis");
-  weyl_status s = weyl_io_label_elements(b, label, rank, &used);
-  free(rank);
-  return s;
+  return weyl_basis_pattern(b, label, NULL);
 }
 
 /* Colours in the order cells are drawn: the first weight seen gets colour 0. */

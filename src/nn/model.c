@@ -1,6 +1,7 @@
 /* Building EMLPs and MLPs from layers, forward and backward through the stack. */
 #include "weyl/model.h"
 
+#include <assert.h>
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -294,7 +295,9 @@ static weyl_status grow(weyl_model *m, int batch) {
 }
 
 weyl_status weyl_model_stage_forward(weyl_model *m, int i, int batch) {
+  assert(i >= 0 && i < m->n_stages && batch <= m->cap);
   weyl_stage *st = &m->stages[i];
+  assert(!st->nl == (i == m->n_stages - 1)); /* model_impl.h: no nonlinearity on the output */
   double *a = m->act[i], *z = m->pre[i], *y = m->act[i + 1];
   weyl_status s = weyl_linear_forward(st->lin, batch, a, z);
   if (s == WEYL_OK && st->bil)

@@ -1,4 +1,5 @@
 /* Representation trees: construction, dimensions, and the matrices they give. */
+#include <assert.h>
 #include <lapacke.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,13 +37,24 @@ static const weyl_rep *retain(const weyl_rep *r) {
 
 void weyl_rep_free(const weyl_rep *rep) {
   weyl_rep *r = (weyl_rep *)rep;
-  if (!r || --r->refs > 0) return;
+  if (!r)
+    return;
+  assert(r->refs > 0); /* a node is freed once per reference */
+  if (--r->refs > 0)
+    return;
   weyl_rep_free(r->a);
   weyl_rep_free(r->b);
   free(r);
 }
 
+static int leaf_is_perm(const weyl_group *g, const weyl_leaf *l);
+
 weyl_status weyl_rep_rebase(const weyl_rep *rep, weyl_group *g, weyl_rep **out) {
+  /* rep_impl.h: g has the same leaves, and a permutation leaf stays one. */
+  assert(g->n_disc == rep->g->n_disc && g->n_alg == rep->g->n_alg &&
+         g->n_leaves == rep->g->n_leaves);
+  assert(rep->kind != REP_LEAF || (g->leaves[rep->arg].dim == rep->dim &&
+                                   (!rep->is_perm || leaf_is_perm(g, &g->leaves[rep->arg]))));
   weyl_rep *r = malloc(sizeof *r);
   *out = r;
   if (!r) return weyl_fail(WEYL_ENOMEM, "out of memory copying a representation");
@@ -261,11 +273,15 @@ static weyl_status perm_at(const weyl_rep *r, int k, int *p) {
   weyl_status s = WEYL_OK;
   switch (r->kind) {
   case REP_SCALAR: p[0] = 0; break;
-  case REP_REGULAR: memcpy(p, r->g->regular_perm[k], (size_t)r->dim * sizeof *p); break;
+  case REP_REGULAR:
+    assert(r->g->regular_perm); /* the group was enumerated when the node was made */
+    memcpy(p, r->g->regular_perm[k], (size_t)r->dim * sizeof *p);
+    break;
   case REP_LEAF:
     act = &r->g->leaves[r->arg].disc[k];
     if (act->perm) memcpy(p, act->perm, (size_t)r->dim * sizeof *p);
-    else if (act->mat) dense_is_perm(act->mat, r->dim, p);
+    else if (act->mat && !dense_is_perm(act->mat, r->dim, p))
+      assert(!"is_perm: a leaf's dense matrices are permutation matrices");
     else for (int i = 0; i < r->dim; i++) p[i] = i;
     break;
   case REP_DUAL: s = perm_at(r->a, k, p); break; /* P^{-T} = P */
