@@ -229,7 +229,7 @@ static long order_limit(const weyl_ortho_cache *c, int d, size_t max_bytes) {
   limit = fmin(limit, (double)max_bytes / 2 / bytes);
   if (weyl_leaf_average_bytes(g, 1, d) + (g->n_disc + 4.0) * d * d * 8 > (double)max_bytes)
     return 0;
-  return limit >= WEYL_DEFAULT_MAX_ORDER ? WEYL_DEFAULT_MAX_ORDER : (long)limit;
+  return limit >= WEYL_GROUP_DEFAULT_MAX_ORDER ? WEYL_GROUP_DEFAULT_MAX_ORDER : (long)limit;
 }
 
 /* The orthogonal leaves' group (built once per solve, retried only with a

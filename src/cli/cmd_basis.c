@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "weyl/conv.h"
 #include "weyl/io.h"
+#include "weyl/svg.h"
 
 typedef struct {
   const char *file, *group, *in, *out, *path;
@@ -17,8 +18,8 @@ typedef struct {
   const char *svg;   /* --svg PATH: picture of the weight sharing */
   int local_k;
   int explain;
-  weyl_format fmt;
-  weyl_solve_opts opts;
+  weyl_io_format fmt;
+  weyl_basis_opts opts;
 } basis_args;
 
 /* Returns 1 when argv[*i] was a known flag, -1 on a usage error, else 0. */
@@ -37,10 +38,10 @@ static int take_flag(int argc, char **argv, int *i, basis_args *a) {
   return 0;
 }
 
-static int convert_solver(const char *name, weyl_solver *solver) {
+static int convert_solver(const char *name, weyl_basis_solver *solver) {
   static const char *const names[] = {"auto", "dense", "orbit", "iterative"};
-  static const weyl_solver values[] = {WEYL_SOLVER_AUTO, WEYL_SOLVER_DENSE, WEYL_SOLVER_ORBIT,
-                                       WEYL_SOLVER_ITERATIVE};
+  static const weyl_basis_solver values[] = {WEYL_BASIS_SOLVER_AUTO, WEYL_BASIS_SOLVER_DENSE,
+                                             WEYL_BASIS_SOLVER_ORBIT, WEYL_BASIS_SOLVER_ITERATIVE};
   for (int k = 0; k < 4; k++)
     if (!strcmp(name, names[k])) {
       *solver = values[k];
@@ -88,7 +89,7 @@ static int convert_values(basis_args *a) {
   if (a->max_mem && convert_max_mem(a->max_mem, &a->opts.max_bytes)) return CLI_EUSAGE;
   if (a->local && convert_local(a->local, &a->local_k)) return CLI_EUSAGE;
   /* A binary dump on a terminal is never what was meant. */
-  if (a->fmt == WEYL_FORMAT_NPY && !a->path && isatty(STDOUT_FILENO))
+  if (a->fmt == WEYL_IO_FORMAT_NPY && !a->path && isatty(STDOUT_FILENO))
     return cli_usage("npy is binary: write it with -o PATH or redirect standard output");
   return CLI_OK;
 }
@@ -137,8 +138,9 @@ static weyl_status write_picture(const basis_args *a, weyl_group *g, const weyl_
   int n = 0;
   weyl_status s = weyl_conv_svg_panels(in, out, a->local_k, &panels, &n);
   if (s == WEYL_EINVAL) s = WEYL_OK, panels = NULL; /* not a grid: the whole matrix */
-  if (!s) s = weyl_io_write_svg_path(a->svg, &io, panels, n);
-  weyl_conv_panels_free(panels);
+  if (!s)
+    s = weyl_svg_write_path(a->svg, &io, panels, n);
+  weyl_conv_svg_panels_free(panels);
   return s;
 }
 
@@ -153,7 +155,7 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
     s = weyl_rep_parse(g, a->out, &out);
   }
   cli_progress_state progress = {0};
-  weyl_solve_opts opts = a->opts;
+  weyl_basis_opts opts = a->opts;
   if (isatty(STDERR_FILENO)) opts.progress = cli_progress, opts.progress_ctx = &progress;
   if (!s) {
     context = NULL;
@@ -183,7 +185,7 @@ int cmd_basis(int argc, char **argv) {
       return CLI_OK;
     }
   basis_args a = {0};
-  a.fmt = WEYL_FORMAT_TEXT;
+  a.fmt = WEYL_IO_FORMAT_TEXT;
   int rc = parse_args(argc, argv, &a);
   if (rc) return rc;
   weyl_group *g = NULL;
