@@ -32,33 +32,33 @@ typedef struct {
   const char *in, *out;
   long known;         /* the basis dimension, known by counting (see README) */
   int quick;          /* part of --quick */
-  weyl_solver solver; /* AUTO unless the row measures one path */
+  weyl_basis_solver solver; /* AUTO unless the row measures one path */
 } bench_case;
 
 static const bench_case CASES[] = {
-    {"Z(64)", 0, "regular", "regular", 64, 1, WEYL_SOLVER_AUTO},
-    {"Z(256)", 0, "regular", "regular", 256, 1, WEYL_SOLVER_AUTO},
-    {"Z(1024)", 0, "regular", "regular", 1024, 0, WEYL_SOLVER_AUTO},
-    {"S(7)", 0, "V*V", "V*V", 15, 1, WEYL_SOLVER_AUTO},
-    {"S(12)", 0, "V*V", "V*V", 15, 0, WEYL_SOLVER_AUTO},
-    {"S(20)", 0, "V*V", "V*V", 15, 0, WEYL_SOLVER_AUTO},
+    {"Z(64)", 0, "regular", "regular", 64, 1, WEYL_BASIS_SOLVER_AUTO},
+    {"Z(256)", 0, "regular", "regular", 256, 1, WEYL_BASIS_SOLVER_AUTO},
+    {"Z(1024)", 0, "regular", "regular", 1024, 0, WEYL_BASIS_SOLVER_AUTO},
+    {"S(7)", 0, "V*V", "V*V", 15, 1, WEYL_BASIS_SOLVER_AUTO},
+    {"S(12)", 0, "V*V", "V*V", 15, 0, WEYL_BASIS_SOLVER_AUTO},
+    {"S(20)", 0, "V*V", "V*V", 15, 0, WEYL_BASIS_SOLVER_AUTO},
     /* D4 about the grid centre (n even): Burnside gives (n^4 + 2 n^2) / 8 orbits. */
-    {"D4px", 16, "V", "V", (16L * 16 * 16 * 16 + 2 * 16 * 16) / 8, 1, WEYL_SOLVER_AUTO},
-    {"D4px", 32, "V", "V", (32L * 32 * 32 * 32 + 2 * 32 * 32) / 8, 0, WEYL_SOLVER_AUTO},
+    {"D4px", 16, "V", "V", (16L * 16 * 16 * 16 + 2 * 16 * 16) / 8, 1, WEYL_BASIS_SOLVER_AUTO},
+    {"D4px", 32, "V", "V", (32L * 32 * 32 * 32 + 2 * 32 * 32) / 8, 0, WEYL_BASIS_SOLVER_AUTO},
     /* p4 on the n x n torus: orbits of differences under C4, (n^2 + 8) / 4. */
-    {"p4px", 16, "V", "V", (16 * 16 + 8) / 4, 1, WEYL_SOLVER_AUTO},
-    {"p4px", 32, "V", "V", (32 * 32 + 8) / 4, 0, WEYL_SOLVER_AUTO},
-    {"SO(3)", 0, "V**3", "V**3", 15, 1, WEYL_SOLVER_AUTO},
+    {"p4px", 16, "V", "V", (16 * 16 + 8) / 4, 1, WEYL_BASIS_SOLVER_AUTO},
+    {"p4px", 32, "V", "V", (32 * 32 + 8) / 4, 0, WEYL_BASIS_SOLVER_AUTO},
+    {"SO(3)", 0, "V**3", "V**3", 15, 1, WEYL_BASIS_SOLVER_AUTO},
     /* The dense path itself against bare dgesdd on the same matrix. */
-    {"SO(3)", 0, "V**3", "V**3", 15, 1, WEYL_SOLVER_DENSE},
-    {"S(7)", 0, "V*V", "V*V", 15, 0, WEYL_SOLVER_DENSE},
-    {"SO(3)", 0, "V**4", "V**4", 91, 0, WEYL_SOLVER_AUTO},
-    {"O(3)", 0, "V**4", "Scalar", 3, 1, WEYL_SOLVER_AUTO},
-    {"SO(1,3)", 0, "V**4", "Scalar", 4, 1, WEYL_SOLVER_AUTO},
+    {"SO(3)", 0, "V**3", "V**3", 15, 1, WEYL_BASIS_SOLVER_DENSE},
+    {"S(7)", 0, "V*V", "V*V", 15, 0, WEYL_BASIS_SOLVER_DENSE},
+    {"SO(3)", 0, "V**4", "V**4", 91, 0, WEYL_BASIS_SOLVER_AUTO},
+    {"O(3)", 0, "V**4", "Scalar", 3, 1, WEYL_BASIS_SOLVER_AUTO},
+    {"SO(1,3)", 0, "V**4", "Scalar", 4, 1, WEYL_BASIS_SOLVER_AUTO},
     /* 16*16 S->S + 16*8 S->V2 + 16*16 V->V + 16*8 V->V2 + 8*8*3 V2->V2
      * + 8*16 V2->S + 8*16 V2->V = 1216 (Hom dims of SO(3): 1, 1, 1, 1, 3, 1, 1). */
     {"SO(3)", 0, "16*Scalar + 16*V + 8*V**2", "16*Scalar + 16*V + 8*V**2", 1216, 1,
-     WEYL_SOLVER_AUTO},
+     WEYL_BASIS_SOLVER_AUTO},
 };
 
 static double now(void) {
@@ -261,23 +261,24 @@ static int run_case(const bench_case *c, double limit_s) {
   if (c->grid)
     snprintf(name, sizeof name, "%s %dx%d", c->group[0] == 'D' ? "D4" : "p4", c->grid, c->grid);
   else
-    snprintf(name, sizeof name, "%s%s", c->group, c->solver == WEYL_SOLVER_DENSE ? " [dense]" : "");
+    snprintf(name, sizeof name, "%s%s", c->group,
+             c->solver == WEYL_BASIS_SOLVER_DENSE ? " [dense]" : "");
   weyl_group *g = case_group(c);
   weyl_rep *in = NULL, *out = NULL;
   weyl_basis *b = NULL;
   if (!g || weyl_rep_parse(g, c->in, &in) || weyl_rep_parse(g, c->out, &out)) {
-    printf("%-14s %-30s setup failed: %s\n", name, pair, weyl_last_error());
+    printf("%-14s %-30s setup failed: %s\n", name, pair, weyl_status_last_error());
     weyl_rep_free(in), weyl_group_free(g);
     return 1;
   }
   long d = (long)weyl_rep_dim(in) * weyl_rep_dim(out);
-  weyl_solve_opts opts = {.solver = c->solver, .max_bytes = (size_t)4 << 30};
+  weyl_basis_opts opts = {.solver = c->solver, .max_bytes = (size_t)4 << 30};
   double t0 = now();
   weyl_status s = weyl_basis_solve(in, out, &opts, &b);
   double t = now() - t0;
   int bad = 1;
   if (s != WEYL_OK) {
-    printf("%-14s %-30s %9ld solve failed: %s\n", name, pair, d, weyl_last_error());
+    printf("%-14s %-30s %9ld solve failed: %s\n", name, pair, d, weyl_status_last_error());
   } else {
     double res = check_residual(in, out, b), base = baseline(in, out, limit_s);
     bad = weyl_basis_dim(b) != c->known || !(res < 1e-10);

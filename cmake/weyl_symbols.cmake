@@ -1,7 +1,7 @@
 # Writes the linker version script of libweyl.so: the functions declared in
 # the public headers are exported under the version node NODE, everything else
 # (the internal weyl_* helpers of src/*_impl.h included) is local.
-# Usage: cmake -DHEADER_DIR=include/weyl -DNODE=WEYL_0.1 -DOUT=weyl.map -P weyl_symbols.cmake
+# Usage: cmake -DHEADER_DIR=include/weyl -DNODE=WEYL_0.2 -DOUT=weyl.map -P weyl_symbols.cmake
 file(GLOB headers "${HEADER_DIR}/*.h")
 list(SORT headers)
 set(names "")

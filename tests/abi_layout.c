@@ -12,12 +12,12 @@
 #define SIZE(type) printf(#type " sizeof %zu\n", sizeof(type))
 
 int main(void) {
-  FIELD(weyl_solve_opts, solver);
-  FIELD(weyl_solve_opts, rtol);
-  FIELD(weyl_solve_opts, max_bytes);
-  FIELD(weyl_solve_opts, progress);
-  FIELD(weyl_solve_opts, progress_ctx);
-  SIZE(weyl_solve_opts);
+  FIELD(weyl_basis_opts, solver);
+  FIELD(weyl_basis_opts, rtol);
+  FIELD(weyl_basis_opts, max_bytes);
+  FIELD(weyl_basis_opts, progress);
+  FIELD(weyl_basis_opts, progress_ctx);
+  SIZE(weyl_basis_opts);
   FIELD(weyl_basis_report, n_blocks);
   FIELD(weyl_basis_report, n_dense);
   FIELD(weyl_basis_report, n_orbit);

@@ -33,7 +33,7 @@ PUBLIC = {
     "basis": "basis",
     "io": "io", "svg": "io",
     "linear": "nn", "layer": "nn", "bilinear": "nn", "nonlin": "nn", "model": "nn",
-    "sample": "nn", "rng": "nn", "element": "nn", "net": "nn",
+    "sample": "nn", "rng": "nn", "element": "nn", "net": "nn", "loss": "nn", "adam": "nn",
     "conv": "conv",
     "weyl": "cli",  # the umbrella header is for users, never for the library
 }

@@ -11,13 +11,13 @@
 
 static inline weyl_group *builtin(const char *name) {
   weyl_group *g = NULL;
-  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s: %s", name, weyl_last_error());
+  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s: %s", name, weyl_status_last_error());
   return g;
 }
 
 static inline weyl_rep *parse(weyl_group *g, const char *expr) {
   weyl_rep *r = NULL;
-  cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_last_error());
+  cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_status_last_error());
   return r;
 }
 

@@ -14,18 +14,18 @@ typedef struct {
   weyl_basis *b;
 } solved;
 
-static solved solve_with(weyl_group *g, const char *in, const char *out, weyl_solver solver) {
+static solved solve_with(weyl_group *g, const char *in, const char *out, weyl_basis_solver solver) {
   solved s = {g, NULL, NULL, NULL};
-  cr_assert_not_null(g, "group: %s", weyl_last_error());
-  cr_assert_eq(weyl_rep_parse(g, in, &s.in), WEYL_OK, "%s", weyl_last_error());
-  cr_assert_eq(weyl_rep_parse(g, out, &s.out), WEYL_OK, "%s", weyl_last_error());
-  weyl_solve_opts o = {.solver = solver};
-  cr_assert_eq(weyl_basis_solve(s.in, s.out, &o, &s.b), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_not_null(g, "group: %s", weyl_status_last_error());
+  cr_assert_eq(weyl_rep_parse(g, in, &s.in), WEYL_OK, "%s", weyl_status_last_error());
+  cr_assert_eq(weyl_rep_parse(g, out, &s.out), WEYL_OK, "%s", weyl_status_last_error());
+  weyl_basis_opts o = {.solver = solver};
+  cr_assert_eq(weyl_basis_solve(s.in, s.out, &o, &s.b), WEYL_OK, "%s", weyl_status_last_error());
   return s;
 }
 
 static solved solve(const char *group, const char *in, const char *out) {
-  return solve_with(builtin(group), in, out, WEYL_SOLVER_AUTO);
+  return solve_with(builtin(group), in, out, WEYL_BASIS_SOLVER_AUTO);
 }
 
 static void release(solved *s) {
@@ -66,8 +66,8 @@ Test(basis, regular_rep_of_Zn_has_n_maps) {
 /* A matrix commutes with the cyclic shift iff it is circulant: W[i][j] =
  * W[i+1][j+1]. The span has dimension n, as many as circulants. */
 Test(basis, circulant_emerges_for_Zn) {
-  for (int solver = WEYL_SOLVER_ORBIT; solver >= WEYL_SOLVER_DENSE; solver--) {
-    solved s = solve_with(builtin("Z(7)"), "V", "V", (weyl_solver)solver);
+  for (int solver = WEYL_BASIS_SOLVER_ORBIT; solver >= WEYL_BASIS_SOLVER_DENSE; solver--) {
+    solved s = solve_with(builtin("Z(7)"), "V", "V", (weyl_basis_solver)solver);
     int n = 7, d = weyl_basis_dim(s.b);
     cr_assert_eq(d, n);
     double theta[7], W[49];
@@ -105,8 +105,8 @@ Test(basis, graph_layer_for_Sn_counts_set_partitions) {
 }
 
 Test(basis, orbit_and_svd_solutions_span_the_same_space) {
-  solved orbit = solve_with(builtin("S(4)"), "V*V", "V*V", WEYL_SOLVER_ORBIT);
-  solved dense = solve_with(builtin("S(4)"), "V*V", "V*V", WEYL_SOLVER_DENSE);
+  solved orbit = solve_with(builtin("S(4)"), "V*V", "V*V", WEYL_BASIS_SOLVER_ORBIT);
+  solved dense = solve_with(builtin("S(4)"), "V*V", "V*V", WEYL_BASIS_SOLVER_DENSE);
   cr_assert(weyl_basis_is_exact(orbit.b));
   cr_assert(!weyl_basis_is_exact(dense.b));
   cr_assert_eq(weyl_basis_dim(orbit.b), weyl_basis_dim(dense.b));
@@ -170,7 +170,7 @@ Test(basis, levi_civita_is_the_SO3_invariant_of_V3) {
         double eps = (i - j) * (j - k) * (k - i) / 2.0;
         cr_assert_float_eq(canon[i * 9 + j * 3 + k], c * eps, 1e-12);
       }
-  free(canon);
+  weyl_basis_canonical_free(canon);
   release(&s);
 }
 
@@ -190,8 +190,8 @@ Test(basis, lorentz_invariant_is_the_metric) {
 Test(basis, d4_pixel_kernel_has_centre_edges_corners) {
   weyl_group *g = NULL;
   cr_assert_eq(weyl_repfile_load(WEYL_REPS_DIR "/d4_pixels.rep", &g), WEYL_OK, "%s",
-               weyl_last_error());
-  solved s = solve_with(g, "Scalar", "V", WEYL_SOLVER_AUTO);
+               weyl_status_last_error());
+  solved s = solve_with(g, "Scalar", "V", WEYL_BASIS_SOLVER_AUTO);
   cr_assert_eq(weyl_basis_dim(s.b), 3);
   /* Each element is constant on one of: centre {4}, edges {1,3,5,7}, corners {0,2,6,8}. */
   int cls[9] = {2, 1, 2, 1, 0, 1, 2, 1, 2};
@@ -208,7 +208,7 @@ Test(basis, d4_pixel_kernel_has_centre_edges_corners) {
   weyl_basis_free(s.b);
   weyl_rep_free(s.in);
   weyl_rep_free(s.out);
-  s = solve_with(g, "V", "V", WEYL_SOLVER_AUTO);
+  s = solve_with(g, "V", "V", WEYL_BASIS_SOLVER_AUTO);
   cr_assert_eq(weyl_basis_dim(s.b), 15);
   release(&s);
 }
@@ -249,9 +249,9 @@ Test(basis, projection_is_idempotent_and_equivariant) {
   weyl_basis_project(s.b, P, Q);
   for (int e = 0; e < n * m; e++) cr_assert_float_eq(P[e], Q[e], 1e-12);
   double err = 1;
-  cr_assert_eq(weyl_equivariance_error(s.in, s.out, P, &err), WEYL_OK);
+  cr_assert_eq(weyl_basis_equivariance_error(s.in, s.out, P, &err), WEYL_OK);
   cr_assert_lt(err, 1e-12);
-  cr_assert_eq(weyl_equivariance_error(s.in, s.out, W, &err), WEYL_OK);
+  cr_assert_eq(weyl_basis_equivariance_error(s.in, s.out, W, &err), WEYL_OK);
   cr_assert_gt(err, 1e-3, "a random matrix is not equivariant");
   free(W), free(P), free(Q);
   release(&s);
@@ -263,7 +263,7 @@ Test(basis, rank_gap_is_reported_for_dense_blocks) {
   cr_assert_eq(r->n_dense, 1);
   cr_assert_lt(r->max_dropped, 1e-12);
   cr_assert_gt(r->min_kept, 1e-3);
-  cr_assert_gt(r->min_gap, WEYL_SMALL_GAP);
+  cr_assert_gt(r->min_gap, WEYL_BASIS_SMALL_GAP);
   release(&s);
 }
 
@@ -272,9 +272,9 @@ Test(basis, orbit_solver_refuses_non_permutation_reps) {
   weyl_rep *v = NULL;
   weyl_basis *b = NULL;
   cr_assert_eq(weyl_rep_parse(g, "V", &v), WEYL_OK);
-  weyl_solve_opts o = {.solver = WEYL_SOLVER_ORBIT};
+  weyl_basis_opts o = {.solver = WEYL_BASIS_SOLVER_ORBIT};
   cr_assert_eq(weyl_basis_solve(v, v, &o, &b), WEYL_EINVAL);
-  cr_assert(strstr(weyl_last_error(), "permutation"));
+  cr_assert(strstr(weyl_status_last_error(), "permutation"));
   weyl_rep_free(v);
   weyl_group_free(g);
 }
@@ -284,9 +284,9 @@ Test(basis, memory_limit_is_refused_not_aborted) {
   weyl_rep *v = NULL;
   weyl_basis *b = NULL;
   cr_assert_eq(weyl_rep_parse(g, "V**3", &v), WEYL_OK);
-  weyl_solve_opts o = {.solver = WEYL_SOLVER_DENSE, .max_bytes = 1 << 20};
+  weyl_basis_opts o = {.solver = WEYL_BASIS_SOLVER_DENSE, .max_bytes = 1 << 20};
   cr_assert_eq(weyl_basis_solve(v, v, &o, &b), WEYL_ELIMIT);
-  cr_assert(strstr(weyl_last_error(), "MiB"), "%s", weyl_last_error());
+  cr_assert(strstr(weyl_status_last_error(), "MiB"), "%s", weyl_status_last_error());
   weyl_rep_free(v);
   weyl_group_free(g);
 }
@@ -313,7 +313,7 @@ Test(basis, dense_basis_is_the_orthonormal_echelon_form) {
 }
 
 Test(basis, dense_basis_is_orthonormal) {
-  solved s = solve_with(builtin("SO(3)"), "V*V", "V*V", WEYL_SOLVER_DENSE);
+  solved s = solve_with(builtin("SO(3)"), "V*V", "V*V", WEYL_BASIS_SOLVER_DENSE);
   int d = weyl_basis_dim(s.b);
   double B[3][81];
   for (int k = 0; k < d; k++) weyl_basis_element(s.b, k, B[k]);
@@ -327,19 +327,19 @@ Test(basis, dense_basis_is_orthonormal) {
 }
 
 Test(basis, solver_names_round_trip_and_unknown_names_are_refused) {
-  for (int k = WEYL_SOLVER_AUTO; k <= WEYL_SOLVER_ITERATIVE; k++) {
-    weyl_solver parsed = WEYL_SOLVER_AUTO;
-    const char *name = weyl_basis_solver_name((weyl_solver)k);
+  for (int k = WEYL_BASIS_SOLVER_AUTO; k <= WEYL_BASIS_SOLVER_ITERATIVE; k++) {
+    weyl_basis_solver parsed = WEYL_BASIS_SOLVER_AUTO;
+    const char *name = weyl_basis_solver_name((weyl_basis_solver)k);
     cr_assert_not_null(name);
     cr_assert_eq(weyl_basis_solver_parse(name, &parsed), WEYL_OK, "%s", name);
     cr_assert_eq((int)parsed, k);
   }
-  cr_assert_str_eq(weyl_basis_solver_name(WEYL_SOLVER_DENSE), "dense");
-  cr_assert_null(weyl_basis_solver_name((weyl_solver)99));
-  weyl_solver s = WEYL_SOLVER_ORBIT;
+  cr_assert_str_eq(weyl_basis_solver_name(WEYL_BASIS_SOLVER_DENSE), "dense");
+  cr_assert_null(weyl_basis_solver_name((weyl_basis_solver)99));
+  weyl_basis_solver s = WEYL_BASIS_SOLVER_ORBIT;
   cr_assert_eq(weyl_basis_solver_parse("Dense", &s), WEYL_EINVAL);
-  cr_assert_eq(s, WEYL_SOLVER_ORBIT, "unchanged on failure");
-  cr_assert(strstr(weyl_last_error(), "expected auto, dense, orbit or iterative"));
+  cr_assert_eq(s, WEYL_BASIS_SOLVER_ORBIT, "unchanged on failure");
+  cr_assert(strstr(weyl_status_last_error(), "expected auto, dense, orbit or iterative"));
   cr_assert_eq(weyl_basis_solver_parse(NULL, &s), WEYL_EINVAL);
 }
 
@@ -348,7 +348,7 @@ Test(basis, solve_refuses_a_solver_outside_the_enum) {
   weyl_rep *v = NULL;
   weyl_basis *b = NULL;
   cr_assert_eq(weyl_rep_parse(g, "V", &v), WEYL_OK);
-  weyl_solve_opts o = {.solver = (weyl_solver)7};
+  weyl_basis_opts o = {.solver = (weyl_basis_solver)7};
   cr_assert_eq(weyl_basis_solve(v, v, &o, &b), WEYL_EINVAL);
   cr_assert_null(b);
   weyl_rep_free(v);
@@ -360,7 +360,7 @@ Test(basis, solve_refuses_a_solver_outside_the_enum) {
 Test(basis, pattern_of_Zn_circulant_is_j_minus_i_mod_n) {
   solved s = solve("Z(6)", "regular", "regular");
   int label[36], used = -1;
-  cr_assert_eq(weyl_basis_pattern(s.b, label, &used), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_basis_pattern(s.b, label, &used), WEYL_OK, "%s", weyl_status_last_error());
   cr_assert_eq(used, 6);
   for (int i = 0; i < 6; i++)
     for (int j = 0; j < 6; j++)
@@ -373,13 +373,13 @@ Test(basis, pattern_of_Zn_circulant_is_j_minus_i_mod_n) {
 Test(basis, pattern_follows_blocks_and_refuses_dense_bases) {
   solved s = solve("S(3)", "Scalar", "Scalar + V");
   int label[4], used = -1;
-  cr_assert_eq(weyl_basis_pattern(s.b, label, &used), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_basis_pattern(s.b, label, &used), WEYL_OK, "%s", weyl_status_last_error());
   cr_assert_eq(used, 2);
   int expect[4] = {0, 1, 1, 1};
   for (int e = 0; e < 4; e++)
     cr_assert_eq(label[e], expect[e], "entry %d", e);
   release(&s);
-  solved d = solve_with(builtin("SO(2)"), "V", "V", WEYL_SOLVER_AUTO);
+  solved d = solve_with(builtin("SO(2)"), "V", "V", WEYL_BASIS_SOLVER_AUTO);
   int l4[4];
   cr_assert_eq(weyl_basis_pattern(d.b, l4, NULL), WEYL_EINVAL);
   cr_assert_eq(weyl_basis_pattern(NULL, l4, NULL), WEYL_EINVAL);

@@ -8,10 +8,10 @@
 #include "group/group_impl.h"
 #include "helpers.h"
 
-static weyl_basis *solve(const weyl_rep *in, const weyl_rep *out, weyl_solver solver) {
-  weyl_solve_opts o = {.solver = solver};
+static weyl_basis *solve(const weyl_rep *in, const weyl_rep *out, weyl_basis_solver solver) {
+  weyl_basis_opts o = {.solver = solver};
   weyl_basis *b = NULL;
-  cr_assert_eq(weyl_basis_solve(in, out, &o, &b), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_basis_solve(in, out, &o, &b), WEYL_OK, "%s", weyl_status_last_error());
   return b;
 }
 
@@ -47,7 +47,8 @@ static void expect_same_space(const char *group, const char *in_expr, const char
                               int known) {
   weyl_group *g = builtin(group);
   weyl_rep *in = parse(g, in_expr), *out = parse(g, out_expr);
-  weyl_basis *it = solve(in, out, WEYL_SOLVER_ITERATIVE), *de = solve(in, out, WEYL_SOLVER_DENSE);
+  weyl_basis *it = solve(in, out, WEYL_BASIS_SOLVER_ITERATIVE),
+             *de = solve(in, out, WEYL_BASIS_SOLVER_DENSE);
   size_t n = (size_t)weyl_rep_dim(in) * weyl_rep_dim(out);
   int dim = weyl_basis_dim(it);
   cr_assert_eq(dim, known, "%s %s -> %s: iterative dim %d, known %d", group, in_expr, out_expr, dim,
@@ -63,8 +64,8 @@ static void expect_same_space(const char *group, const char *in_expr, const char
     double r = ref_residual(in, out, I + k * n);
     cr_assert_lt(r, 1e-10, "element %d residual %g", k, r);
   }
-  weyl_block_info info;
-  cr_assert_eq(weyl_basis_block_info(it, 0, &info), WEYL_OK);
+  weyl_basis_block_info info;
+  cr_assert_eq(weyl_basis_block_info_get(it, 0, &info), WEYL_OK);
   cr_assert_str_eq(info.path, "iterative");
   cr_assert_lt(info.residual, 1e-12);
   cr_assert_geq(weyl_basis_report_get(it)->n_iterative, 1);
@@ -122,10 +123,10 @@ Test(basis_iter, auto_picks_orbit_dense_or_iterative) {
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     weyl_group *g = builtin(cases[c].group);
     weyl_rep *in = parse(g, cases[c].in), *out = parse(g, cases[c].out);
-    weyl_basis *b = solve(in, out, WEYL_SOLVER_AUTO);
-    weyl_block_info info;
+    weyl_basis *b = solve(in, out, WEYL_BASIS_SOLVER_AUTO);
+    weyl_basis_block_info info;
     cr_assert_eq(weyl_basis_nblocks(b), 1);
-    cr_assert_eq(weyl_basis_block_info(b, 0, &info), WEYL_OK);
+    cr_assert_eq(weyl_basis_block_info_get(b, 0, &info), WEYL_OK);
     cr_assert_str_eq(info.path, cases[c].path, "%s %s -> %s took %s", cases[c].group, cases[c].in,
                      cases[c].out, info.path);
     weyl_basis_free(b), weyl_rep_free(in), weyl_rep_free(out), weyl_group_free(g);
@@ -149,16 +150,16 @@ static weyl_group *big_rotation_group(void) {
 }
 
 /* With a side of dimension 1 the structured path's Schur form would be the
- * whole d x d: auto takes dense although d = 257 > WEYL_AUTO_DENSE_MAX. */
+ * whole d x d: auto takes dense although d = 257 > WEYL_BASIS_AUTO_DENSE_MAX. */
 Test(basis_iter, auto_takes_dense_for_invariants_and_biases) {
   weyl_group *g = big_rotation_group();
   weyl_rep *v = parse(g, "V"), *one = parse(g, "Scalar");
   weyl_rep *pairs[2][2] = {{v, one}, {one, v}};
   for (int c = 0; c < 2; c++) {
-    weyl_basis *b = solve(pairs[c][0], pairs[c][1], WEYL_SOLVER_AUTO);
-    weyl_block_info info;
+    weyl_basis *b = solve(pairs[c][0], pairs[c][1], WEYL_BASIS_SOLVER_AUTO);
+    weyl_basis_block_info info;
     cr_assert_eq(weyl_basis_dim(b), 1); /* the fixed axis */
-    cr_assert_eq(weyl_basis_block_info(b, 0, &info), WEYL_OK);
+    cr_assert_eq(weyl_basis_block_info_get(b, 0, &info), WEYL_OK);
     cr_assert_str_eq(info.path, "dense");
     weyl_basis_free(b);
   }
@@ -169,15 +170,16 @@ Test(basis_iter, non_normal_generators_fall_back_to_dense_under_auto) {
   weyl_group *g = nilpotent_group();
   weyl_rep *in = parse(g, "V**5"), *out = parse(g, "V**4"); /* d = 512: large */
   weyl_basis *b = NULL;
-  weyl_solve_opts o = {.solver = WEYL_SOLVER_ITERATIVE};
+  weyl_basis_opts o = {.solver = WEYL_BASIS_SOLVER_ITERATIVE};
   cr_assert_eq(weyl_basis_solve(in, out, &o, &b), WEYL_EINVAL);
-  cr_assert(strstr(weyl_last_error(), "normal"), "%s", weyl_last_error());
+  cr_assert(strstr(weyl_status_last_error(), "normal"), "%s", weyl_status_last_error());
   /* The fallback is a success: the message of the last real failure stays. */
   cr_assert_eq(weyl_basis_solve(NULL, out, NULL, &b), WEYL_EINVAL);
-  b = solve(in, out, WEYL_SOLVER_AUTO);
-  cr_assert(strstr(weyl_last_error(), "NULL argument"), "stale: %s", weyl_last_error());
-  weyl_block_info info;
-  cr_assert_eq(weyl_basis_block_info(b, 0, &info), WEYL_OK);
+  b = solve(in, out, WEYL_BASIS_SOLVER_AUTO);
+  cr_assert(strstr(weyl_status_last_error(), "NULL argument"), "stale: %s",
+            weyl_status_last_error());
+  weyl_basis_block_info info;
+  cr_assert_eq(weyl_basis_block_info_get(b, 0, &info), WEYL_OK);
   cr_assert_str_eq(info.path, "dense");
   double *W = malloc(sizeof(double) * 512);
   for (int k = 0; k < weyl_basis_dim(b); k++) {
@@ -192,9 +194,9 @@ Test(basis_iter, memory_limit_is_refused_with_the_need_stated) {
   weyl_group *g = builtin("SO(3)");
   weyl_rep *t = parse(g, "V**3");
   weyl_basis *b = NULL;
-  weyl_solve_opts o = {.solver = WEYL_SOLVER_ITERATIVE, .max_bytes = 1 << 16};
+  weyl_basis_opts o = {.solver = WEYL_BASIS_SOLVER_ITERATIVE, .max_bytes = 1 << 16};
   cr_assert_eq(weyl_basis_solve(t, t, &o, &b), WEYL_ELIMIT);
-  cr_assert(strstr(weyl_last_error(), "MiB"), "%s", weyl_last_error());
+  cr_assert(strstr(weyl_status_last_error(), "MiB"), "%s", weyl_status_last_error());
   cr_assert_null(b);
   weyl_rep_free(t), weyl_group_free(g);
 }
@@ -203,14 +205,14 @@ Test(basis_iter, memory_limit_is_refused_with_the_need_stated) {
 Test(basis_iter, block_info_counts_copies_and_reports_memory) {
   weyl_group *g = builtin("SO(3)");
   weyl_rep *in = parse(g, "2*V"), *out = parse(g, "3*V");
-  weyl_basis *b = solve(in, out, WEYL_SOLVER_AUTO);
-  weyl_block_info info;
+  weyl_basis *b = solve(in, out, WEYL_BASIS_SOLVER_AUTO);
+  weyl_basis_block_info info;
   cr_assert_eq(weyl_basis_nblocks(b), 1);
-  cr_assert_eq(weyl_basis_block_info(b, 0, &info), WEYL_OK);
+  cr_assert_eq(weyl_basis_block_info_get(b, 0, &info), WEYL_OK);
   cr_assert_eq(info.copies, 6);
   cr_assert_eq(info.dim, 1);
   cr_assert_gt(info.peak_bytes, 9 * sizeof(double));
-  cr_assert_eq(weyl_basis_block_info(b, 1, &info), WEYL_EINVAL);
+  cr_assert_eq(weyl_basis_block_info_get(b, 1, &info), WEYL_EINVAL);
   weyl_basis_free(b), weyl_rep_free(in), weyl_rep_free(out), weyl_group_free(g);
 }
 
@@ -224,7 +226,7 @@ Test(basis_iter, progress_callback_is_called) {
   weyl_group *g = builtin("SO(3)");
   weyl_rep *t = parse(g, "V**3");
   weyl_basis *b = NULL;
-  weyl_solve_opts o = {.progress = count_progress};
+  weyl_basis_opts o = {.progress = count_progress};
   calls = 0;
   cr_assert_eq(weyl_basis_solve(t, t, &o, &b), WEYL_OK);
   cr_assert_geq(calls, 3, "stages of the iterative path and the block loop");
@@ -238,10 +240,10 @@ Test(basis_iter, progress_callback_is_called) {
 Test(basis_iter, lorentz_rank3_maps_are_the_15_metric_pairings) {
   weyl_group *g = builtin("O(1,3)");
   weyl_rep *t = parse(g, "V**3");
-  weyl_basis *b = solve(t, t, WEYL_SOLVER_AUTO);
+  weyl_basis *b = solve(t, t, WEYL_BASIS_SOLVER_AUTO);
   cr_assert_eq(weyl_basis_dim(b), 15);
-  weyl_block_info info;
-  cr_assert_eq(weyl_basis_block_info(b, 0, &info), WEYL_OK);
+  weyl_basis_block_info info;
+  cr_assert_eq(weyl_basis_block_info_get(b, 0, &info), WEYL_OK);
   cr_assert_str_eq(info.path, "iterative");
   double *W = malloc(sizeof(double) * 4096);
   for (int k = 0; k < 15; k++) {

@@ -109,7 +109,7 @@ static weyl_group *group_of(const conj_group *c) {
   char *text = rep_text(c);
   weyl_group *g = NULL;
   cr_assert_eq(weyl_repfile_parse(text, strlen(text), "conj.rep", &g), WEYL_OK, "%s",
-               weyl_last_error());
+               weyl_status_last_error());
   free(text);
   return g;
 }
@@ -119,11 +119,11 @@ typedef struct {
   weyl_rep *in, *out;
 } solved;
 
-static solved solve(weyl_group *g, const char *in, const char *out, weyl_solver path) {
+static solved solve(weyl_group *g, const char *in, const char *out, weyl_basis_solver path) {
   solved s = {NULL, parse(g, in), parse(g, out)};
-  weyl_solve_opts o = {.solver = path};
+  weyl_basis_opts o = {.solver = path};
   cr_assert_eq(weyl_basis_solve(s.in, s.out, &o, &s.b), WEYL_OK, "%s -> %s: %s", in, out,
-               weyl_last_error());
+               weyl_status_last_error());
   return s;
 }
 
@@ -161,10 +161,10 @@ static double residual(const solved *s, const double *W) {
  * constraint to tol. The solve goes to *keep when it is not NULL. */
 static void check_dim(weyl_group *g, const char *in, const char *out, int want, double tol,
                       solved *keep) {
-  solved s = solve(g, in, out, WEYL_SOLVER_AUTO);
+  solved s = solve(g, in, out, WEYL_BASIS_SOLVER_AUTO);
   cr_assert_eq(weyl_basis_dim(s.b), want, "%s -> %s: %d", in, out, weyl_basis_dim(s.b));
-  cr_assert_geq(weyl_basis_report_get(s.b)->min_gap, WEYL_SMALL_GAP, "%s -> %s: gap %g", in, out,
-                weyl_basis_report_get(s.b)->min_gap);
+  cr_assert_geq(weyl_basis_report_get(s.b)->min_gap, WEYL_BASIS_SMALL_GAP, "%s -> %s: gap %g", in,
+                out, weyl_basis_report_get(s.b)->min_gap);
   int ni = weyl_rep_dim(s.in), no = weyl_rep_dim(s.out);
   double *W = malloc(sizeof(double) * ni * no);
   for (int k = 0; k < want && ni * no <= 81; k++) {
@@ -230,12 +230,12 @@ static double orbit_spread(const conj_group *c, const long double *Z) {
 /* Checks a V -> V basis of a conjugated group: dimension, gap, the
  * constraint as given, and that it spans P (the commutant of sigma) P^-1:
  * every element unconjugates to an orbit-constant Z. */
-static void check_v_to_v(const conj_group *c, weyl_solver path, int want, double tol) {
+static void check_v_to_v(const conj_group *c, weyl_basis_solver path, int want, double tol) {
   weyl_group *g = group_of(c);
   solved s = solve(g, "V", "V", path);
   const weyl_basis_report *r = weyl_basis_report_get(s.b);
   cr_assert_eq(weyl_basis_dim(s.b), want, "dim %d, want %d", weyl_basis_dim(s.b), want);
-  cr_assert_geq(r->min_gap, WEYL_SMALL_GAP, "gap %g", r->min_gap);
+  cr_assert_geq(r->min_gap, WEYL_BASIS_SMALL_GAP, "gap %g", r->min_gap);
   double W[MAXN * MAXN];
   long double Z[MAXN * MAXN];
   for (int k = 0; k < want; k++) {
@@ -252,9 +252,9 @@ static void check_v_to_v(const conj_group *c, weyl_solver path, int want, double
  * relative residual of 0.7) with a gap of 5.7e5: no warning. */
 Test(basis_ortho, scaled_s3_hom_v_v_is_span_of_i_and_j) {
   conj_group c = scaled_s3();
-  check_v_to_v(&c, WEYL_SOLVER_AUTO, 2, 1e-12);
-  check_v_to_v(&c, WEYL_SOLVER_DENSE, 2, 1e-12);
-  check_v_to_v(&c, WEYL_SOLVER_ITERATIVE, 2, 1e-12); /* not applicable without it */
+  check_v_to_v(&c, WEYL_BASIS_SOLVER_AUTO, 2, 1e-12);
+  check_v_to_v(&c, WEYL_BASIS_SOLVER_DENSE, 2, 1e-12);
+  check_v_to_v(&c, WEYL_BASIS_SOLVER_ITERATIVE, 2, 1e-12); /* not applicable without it */
 }
 
 /* A scaling by powers of two is undone exactly by the balancing alone: the
@@ -279,7 +279,7 @@ Test(basis_ortho, power_of_two_scaling_is_undone_by_balancing) {
                      j);
   weyl_ortho_cache_free(cache);
   weyl_group_free(g);
-  check_v_to_v(&c, WEYL_SOLVER_AUTO, 2, 1e-12);
+  check_v_to_v(&c, WEYL_BASIS_SOLVER_AUTO, 2, 1e-12);
 }
 
 /* Hom(V, Scalar) of S3 is the row (1, 1, 1) P^-1 = (1e-4, 1, 1e4), up to scale. */
@@ -320,7 +320,7 @@ Test(basis_ortho, skewed_d4_hom_v_v_has_three_orbits) {
   weyl_group *g = group_of(&c);
   cr_assert(has_factor(g, "V"), "no factor: the group was not enumerated or averaged");
   weyl_group_free(g);
-  check_v_to_v(&c, WEYL_SOLVER_AUTO, 3, 1e-10);
+  check_v_to_v(&c, WEYL_BASIS_SOLVER_AUTO, 3, 1e-10);
 }
 
 /* Hom(V (x) V, V) of D4: (64 + 2 * 2^3) / 8 = 10 orbits on triples (only
@@ -349,7 +349,7 @@ Test(basis_ortho, scaled_dihedral_500_has_no_invariant_vector) {
   weyl_basis *b = NULL;
   cr_assert_eq(weyl_basis_solve_bias(v, NULL, &b), WEYL_OK);
   cr_assert_eq(weyl_basis_dim(b), 0);
-  cr_assert_geq(weyl_basis_report_get(b)->min_gap, WEYL_SMALL_GAP);
+  cr_assert_geq(weyl_basis_report_get(b)->min_gap, WEYL_BASIS_SMALL_GAP);
   weyl_basis_free(b);
   cr_assert_eq(weyl_basis_solve(v, v, NULL, &b), WEYL_OK);
   cr_assert_eq(weyl_basis_dim(b), 1); /* an irreducible real rep: only the identity */
@@ -369,7 +369,7 @@ Test(basis_ortho, orthogonal_reps_are_solved_as_given) {
   const char *files[2] = {WEYL_REPS_DIR "/q8.rep", WEYL_REPS_DIR "/z8.rep"};
   const char *leaf[3] = {"quat", "rot", "V"};
   for (int i = 0; i < 2; i++)
-    cr_assert_eq(weyl_repfile_load(files[i], &groups[i]), WEYL_OK, "%s", weyl_last_error());
+    cr_assert_eq(weyl_repfile_load(files[i], &groups[i]), WEYL_OK, "%s", weyl_status_last_error());
   for (int i = 0; i < 3; i++)
     cr_assert(!has_factor(groups[i], leaf[i]), "%s: a factor for an orthogonal rep", leaf[i]);
   weyl_rep *q = parse(groups[0], "quat");
@@ -402,7 +402,7 @@ Test(basis_ortho, no_finite_group_means_no_averaging_and_no_failure) {
     cr_assert(!has_factor(g, "V"), "%s", texts[i]);
     weyl_rep *v = parse(g, "V");
     weyl_basis *b = NULL;
-    cr_assert_eq(weyl_basis_solve(v, v, NULL, &b), WEYL_OK, "%s", weyl_last_error());
+    cr_assert_eq(weyl_basis_solve(v, v, NULL, &b), WEYL_OK, "%s", weyl_status_last_error());
     cr_assert_eq(weyl_basis_dim(b), 2); /* both commute with I and with themselves */
     weyl_basis_free(b);
     weyl_rep_free(v);

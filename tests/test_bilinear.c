@@ -3,6 +3,7 @@
 
 #include "helpers.h"
 #include "weyl/bilinear.h"
+#include "weyl/element.h"
 
 typedef struct {
   weyl_group *g;
@@ -18,7 +19,8 @@ static fixture make(const char *group, const char *in, const char *out, const ch
   cr_assert_eq(weyl_rep_parse(f.g, in, &f.in), WEYL_OK);
   cr_assert_eq(weyl_rep_parse(f.g, out, &f.out), WEYL_OK);
   cr_assert_eq(weyl_rep_parse(f.g, mid, &f.mid), WEYL_OK);
-  cr_assert_eq(weyl_bilinear_new(f.in, f.out, f.mid, NULL, &f.b), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_bilinear_new(f.in, f.out, f.mid, NULL, &f.b), WEYL_OK, "%s",
+               weyl_status_last_error());
   f.np = weyl_bilinear_nparams(f.b);
   f.params = malloc(sizeof(double) * (f.np + 1));
   weyl_rng rng;

@@ -226,7 +226,7 @@ Test(cli, check_reports_order_of_a_finite_group) {
 Test(cli, help_and_version) {
   run_result r = run("--version");
   cr_assert_eq(r.status, 0);
-  cr_assert_str_eq(r.out, "weyl 0.1.0\n");
+  cr_assert_str_eq(r.out, "weyl 0.2.0\n");
   run_free(&r);
   r = run("--help");
   cr_assert_eq(r.status, 0);

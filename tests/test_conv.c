@@ -24,16 +24,16 @@ typedef struct {
 
 /* Solves in -> out of group and, for k > 0, keeps the k x k local part. */
 static layer solve_local(const char *group, const char *in, const char *out, int k,
-                         weyl_solver solver) {
+                         weyl_basis_solver solver) {
   layer L = {builtin(group), NULL, NULL, NULL};
-  cr_assert_eq(weyl_rep_parse(L.g, in, &L.in), WEYL_OK, "%s", weyl_last_error());
-  cr_assert_eq(weyl_rep_parse(L.g, out, &L.out), WEYL_OK, "%s", weyl_last_error());
-  weyl_solve_opts o = {.solver = solver};
-  cr_assert_eq(weyl_basis_solve(L.in, L.out, &o, &L.b), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_rep_parse(L.g, in, &L.in), WEYL_OK, "%s", weyl_status_last_error());
+  cr_assert_eq(weyl_rep_parse(L.g, out, &L.out), WEYL_OK, "%s", weyl_status_last_error());
+  weyl_basis_opts o = {.solver = solver};
+  cr_assert_eq(weyl_basis_solve(L.in, L.out, &o, &L.b), WEYL_OK, "%s", weyl_status_last_error());
   if (k > 0) {
     weyl_basis *local = NULL;
     cr_assert_eq(weyl_conv_local(L.in, L.out, L.b, k, 0, &local), WEYL_OK, "%s",
-                 weyl_last_error());
+                 weyl_status_last_error());
     weyl_basis_free(L.b);
     L.b = local;
   }
@@ -112,7 +112,7 @@ Test(conv, Zn_regular_gives_circulants_and_local_gives_1d_correlation) {
   enum { N = 11 };
   unsigned long long st = 7;
   for (int k = 1; k <= 7; k += 2) {
-    layer L = solve_local("Z(11)", "regular", "regular", 0, WEYL_SOLVER_AUTO);
+    layer L = solve_local("Z(11)", "regular", "regular", 0, WEYL_BASIS_SOLVER_AUTO);
     cr_assert_eq(weyl_basis_dim(L.b), N, "circulants of size n: n parameters");
     int pos[N], at[N];
     cycle_positions(L.in, N, pos);
@@ -125,7 +125,7 @@ Test(conv, Zn_regular_gives_circulants_and_local_gives_1d_correlation) {
         mask[i * N + j] = d <= k / 2 || N - d <= k / 2;
       }
     weyl_basis *local = NULL;
-    cr_assert_eq(weyl_conv_restrict(L.b, mask, 0, &local), WEYL_OK, "%s", weyl_last_error());
+    cr_assert_eq(weyl_conv_restrict(L.b, mask, 0, &local), WEYL_OK, "%s", weyl_status_last_error());
     weyl_basis_free(L.b);
     L.b = local;
     cr_assert_eq(weyl_basis_dim(L.b), k, "a k-tap kernel has k parameters");
@@ -151,7 +151,7 @@ Test(conv, Zn_regular_gives_circulants_and_local_gives_1d_correlation) {
 Test(conv, T_n_local_is_the_1d_correlation) {
   enum { N = 9, K = 3 };
   unsigned long long st = 9;
-  layer L = solve_local("T(9)", "V", "V", K, WEYL_SOLVER_AUTO);
+  layer L = solve_local("T(9)", "V", "V", K, WEYL_BASIS_SOLVER_AUTO);
   cr_assert_eq(weyl_basis_dim(L.b), K);
   double *W = random_W(&L, &st), *x = random_vec(N, &st), w[K], y[N];
   for (int d = -1; d <= 1; d++) w[d + 1] = W[wrap(d, N)];
@@ -207,7 +207,7 @@ static void conv2d_matrix(const conv2d *c, const double *K, double *W) {
   free(x), free(y);
 }
 
-static void check_conv2d(const char *group, const conv2d *c, weyl_solver solver) {
+static void check_conv2d(const char *group, const conv2d *c, weyl_basis_solver solver) {
   char in[16], out[16];
   snprintf(in, sizeof in, "%d*V", c->cin);
   snprintf(out, sizeof out, "%d*V", c->cout);
@@ -231,18 +231,18 @@ static void check_conv2d(const char *group, const conv2d *c, weyl_solver solver)
 
 Test(conv, T_hw_local_3_is_the_2d_3x3_convolution_with_channels) {
   conv2d c = {6, 5, 2, 3, 1};
-  check_conv2d("T(6,5)", &c, WEYL_SOLVER_AUTO);
+  check_conv2d("T(6,5)", &c, WEYL_BASIS_SOLVER_AUTO);
 }
 
 /* The dense solver gives an orthonormal basis: the local part is found by the
  * numerical intersection, and must be the same space. */
 Test(conv, dense_basis_restricted_numerically_is_the_same_convolution) {
   conv2d c = {4, 5, 1, 2, 1};
-  check_conv2d("T(4,5)", &c, WEYL_SOLVER_DENSE);
+  check_conv2d("T(4,5)", &c, WEYL_BASIS_SOLVER_DENSE);
 }
 
 Test(conv, T_16x16_local_3_has_dimension_9) {
-  layer L = solve_local("T(16,16)", "V", "V", 3, WEYL_SOLVER_AUTO);
+  layer L = solve_local("T(16,16)", "V", "V", 3, WEYL_BASIS_SOLVER_AUTO);
   cr_expect_eq(weyl_basis_dim(L.b), 9);
   release(&L);
 }
@@ -257,11 +257,11 @@ Test(conv, invariant_kernels_centre_edges_corners) {
   for (int k = 3; k <= 9; k += 2) {
     int m = k / 2;
     snprintf(name, sizeof name, "C4(%d)", k);
-    layer L = solve_local(name, "V", "Scalar", 0, WEYL_SOLVER_AUTO);
+    layer L = solve_local(name, "V", "Scalar", 0, WEYL_BASIS_SOLVER_AUTO);
     cr_expect_eq(weyl_basis_dim(L.b), 1 + (k * k - 1) / 4, "%s", name);
     release(&L);
     snprintf(name, sizeof name, "D4(%d)", k);
-    L = solve_local(name, "V", "Scalar", 0, WEYL_SOLVER_AUTO);
+    L = solve_local(name, "V", "Scalar", 0, WEYL_BASIS_SOLVER_AUTO);
     cr_expect_eq(weyl_basis_dim(L.b), (m + 1) * (m + 2) / 2, "%s", name);
     release(&L);
   }
@@ -269,7 +269,7 @@ Test(conv, invariant_kernels_centre_edges_corners) {
 
 /* D4 on 3x3: the three weights are the centre, the 4 edges and the 4 corners. */
 Test(conv, D4_3x3_kernel_is_centre_edges_corners) {
-  layer L = solve_local("D4(3)", "V", "Scalar", 0, WEYL_SOLVER_AUTO);
+  layer L = solve_local("D4(3)", "V", "Scalar", 0, WEYL_BASIS_SOLVER_AUTO);
   cr_assert_eq(weyl_basis_dim(L.b), 3);
   unsigned long long st = 5;
   double *w = random_W(&L, &st);
@@ -358,7 +358,8 @@ static void gcnn_matrix(const gcnn *c, const double *psi, double *W) {
 }
 
 static void check_gcnn(const char *group, const gcnn *c) {
-  layer L = solve_local(group, c->regular_in ? "regular" : "V", "regular", 3, WEYL_SOLVER_AUTO);
+  layer L =
+      solve_local(group, c->regular_in ? "regular" : "V", "regular", 3, WEYL_BASIS_SOLVER_AUTO);
   int nin = c->regular_in ? c->nstab : 1, n2 = c->n * c->n, ni = nin * n2, no = c->nstab * n2;
   cr_assert_eq(weyl_basis_dim(L.b), nin * 9, "%s: %d parameters per filter pair", group, nin * 9);
   unsigned long long st = 11;
@@ -400,10 +401,10 @@ Test(conv, p4m_group_conv_is_the_gcnn_group_convolution_72_per_pair) {
 }
 
 Test(conv, p4_16_lifting_and_group_conv_dimensions) {
-  layer L = solve_local("p4(16)", "V", "regular", 3, WEYL_SOLVER_AUTO);
+  layer L = solve_local("p4(16)", "V", "regular", 3, WEYL_BASIS_SOLVER_AUTO);
   cr_expect_eq(weyl_basis_dim(L.b), 9);
   release(&L);
-  L = solve_local("p4(16)", "2*V", "3*regular", 3, WEYL_SOLVER_AUTO);
+  L = solve_local("p4(16)", "2*V", "3*regular", 3, WEYL_BASIS_SOLVER_AUTO);
   cr_expect_eq(weyl_basis_dim(L.b), 2 * 3 * 9);
   release(&L);
 }
@@ -443,7 +444,7 @@ Test(conv, regular_leaf_is_simply_transitive) {
 
 Test(conv, Sn_on_sets_is_deepsets) {
   enum { N = 6 };
-  layer L = solve_local("S(6)", "V", "V", 0, WEYL_SOLVER_AUTO);
+  layer L = solve_local("S(6)", "V", "V", 0, WEYL_BASIS_SOLVER_AUTO);
   cr_assert_eq(weyl_basis_dim(L.b), 2);
   unsigned long long st = 13;
   double *W = random_W(&L, &st), ref[N * N];
@@ -457,7 +458,7 @@ Test(conv, Sn_on_sets_is_deepsets) {
   cr_expect_lt(outside_span(&L, ref), 1e-15);
   free(W);
   release(&L);
-  L = solve_local("S(5)", "V*V", "V*V", 0, WEYL_SOLVER_AUTO);
+  L = solve_local("S(5)", "V*V", "V*V", 0, WEYL_BASIS_SOLVER_AUTO);
   cr_expect_eq(weyl_basis_dim(L.b), 15, "graphs: the Bell number B_4");
   release(&L);
 }
@@ -471,16 +472,16 @@ Test(conv, bad_input_is_refused) {
   cr_expect_eq(weyl_group_builtin("T(0)", &g), WEYL_EPARSE);
   cr_expect_eq(weyl_group_builtin("T(3) x Z(2)", &g), WEYL_EPARSE);
   cr_expect_null(g);
-  layer L = solve_local("Z(5)", "V", "V", 0, WEYL_SOLVER_AUTO);
+  layer L = solve_local("Z(5)", "V", "V", 0, WEYL_BASIS_SOLVER_AUTO);
   weyl_basis *local = NULL;
   cr_expect_eq(weyl_conv_local(L.in, L.out, L.b, 3, 0, &local), WEYL_EINVAL);
-  cr_expect(strstr(weyl_last_error(), "not a grid group") != NULL);
+  cr_expect(strstr(weyl_status_last_error(), "not a grid group") != NULL);
   release(&L);
-  L = solve_local("T(5)", "V", "V", 0, WEYL_SOLVER_AUTO);
+  L = solve_local("T(5)", "V", "V", 0, WEYL_BASIS_SOLVER_AUTO);
   cr_expect_eq(weyl_conv_local(L.in, L.out, L.b, 2, 0, &local), WEYL_EINVAL);
   cr_expect_null(local);
   release(&L);
-  L = solve_local("T(3)", "V*V", "V", 0, WEYL_SOLVER_AUTO);
+  L = solve_local("T(3)", "V*V", "V", 0, WEYL_BASIS_SOLVER_AUTO);
   cr_expect_eq(weyl_conv_local(L.in, L.out, L.b, 3, 0, &local), WEYL_EINVAL);
   release(&L);
 }
@@ -488,10 +489,10 @@ Test(conv, bad_input_is_refused) {
 /* A Scalar sits on no pixel, so locality leaves its maps alone: V + Scalar ->
  * V keeps the 9 local weights and the 1 map Scalar -> V (the constant). */
 Test(conv, scalar_summands_are_not_restricted) {
-  layer L = solve_local("T(5,5)", "V + Scalar", "V", 3, WEYL_SOLVER_AUTO);
+  layer L = solve_local("T(5,5)", "V + Scalar", "V", 3, WEYL_BASIS_SOLVER_AUTO);
   cr_expect_eq(weyl_basis_dim(L.b), 9 + 1);
   release(&L);
-  L = solve_local("T(5,5)", "V", "V + Scalar", 3, WEYL_SOLVER_AUTO);
+  L = solve_local("T(5,5)", "V", "V + Scalar", 3, WEYL_BASIS_SOLVER_AUTO);
   cr_expect_eq(weyl_basis_dim(L.b), 9 + 1, "V -> Scalar: the sum of the pixels");
   release(&L);
 }
@@ -500,18 +501,18 @@ Test(conv, scalar_summands_are_not_restricted) {
  * V -> V leaves exactly the entries with (j - i) mod 6 outside {5, 0, 1}
  * untouched (-1). */
 Test(conv, local_basis_keeps_block_paths_and_leaves_far_entries_unlabelled) {
-  const weyl_solver solvers[2] = {WEYL_SOLVER_AUTO, WEYL_SOLVER_DENSE};
+  const weyl_basis_solver solvers[2] = {WEYL_BASIS_SOLVER_AUTO, WEYL_BASIS_SOLVER_DENSE};
   const char *paths[2] = {"orbit", "dense"};
   for (int t = 0; t < 2; t++) {
     layer L = solve_local("T(6)", "V", "V", 3, solvers[t]);
-    weyl_block_info info;
-    cr_assert_eq(weyl_basis_block_info(L.b, 0, &info), WEYL_OK, "%s", weyl_last_error());
+    weyl_basis_block_info info;
+    cr_assert_eq(weyl_basis_block_info_get(L.b, 0, &info), WEYL_OK, "%s", weyl_status_last_error());
     cr_expect_str_eq(info.path, paths[t]);
     release(&L);
   }
-  layer L = solve_local("T(6)", "V", "V", 3, WEYL_SOLVER_AUTO);
+  layer L = solve_local("T(6)", "V", "V", 3, WEYL_BASIS_SOLVER_AUTO);
   int label[36];
-  cr_assert_eq(weyl_basis_pattern(L.b, label, NULL), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_basis_pattern(L.b, label, NULL), WEYL_OK, "%s", weyl_status_last_error());
   for (int i = 0; i < 6; i++)
     for (int j = 0; j < 6; j++) {
       int d = wrap(j - i, 6), near = d == 0 || d == 1 || d == 5;

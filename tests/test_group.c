@@ -17,7 +17,7 @@
 static weyl_group *builtin(const char *name) {
   weyl_group *g = NULL;
   weyl_status s = weyl_group_builtin(name, &g);
-  cr_assert_eq(s, WEYL_OK, "%s: %s", name, weyl_last_error());
+  cr_assert_eq(s, WEYL_OK, "%s: %s", name, weyl_status_last_error());
   cr_assert_not_null(g);
   return g;
 }
@@ -26,7 +26,7 @@ static long order_of(const char *name) {
   weyl_group *g = builtin(name);
   long order = 0;
   weyl_status s = weyl_group_order(g, 0, &order);
-  cr_assert_eq(s, WEYL_OK, "%s: %s", name, weyl_last_error());
+  cr_assert_eq(s, WEYL_OK, "%s: %s", name, weyl_status_last_error());
   weyl_group_free(g);
   return order;
 }
@@ -183,7 +183,7 @@ Test(group_order, groups_with_algebra_are_infinite) {
     weyl_group *g = builtin(names[i]);
     long order = -1;
     cr_expect_eq(weyl_group_order(g, 0, &order), WEYL_EINVAL, "%s", names[i]);
-    cr_expect(strstr(weyl_last_error(), "infinite") != NULL, "%s", weyl_last_error());
+    cr_expect(strstr(weyl_status_last_error(), "infinite") != NULL, "%s", weyl_status_last_error());
     weyl_group_free(g);
   }
 }
@@ -192,8 +192,8 @@ Test(group_order, limit_is_enforced_without_partial_cache) {
   weyl_group *g = builtin("S(9)"); /* 362880 elements */
   long order = 0;
   cr_assert_eq(weyl_group_order(g, 1000, &order), WEYL_ELIMIT);
-  cr_expect(strstr(weyl_last_error(), "S(9)") != NULL, "%s", weyl_last_error());
-  cr_expect(strstr(weyl_last_error(), "1000") != NULL, "%s", weyl_last_error());
+  cr_expect(strstr(weyl_status_last_error(), "S(9)") != NULL, "%s", weyl_status_last_error());
+  cr_expect(strstr(weyl_status_last_error(), "1000") != NULL, "%s", weyl_status_last_error());
   cr_expect_eq(g->order, 0);
   cr_expect_null(g->regular_perm);
   cr_expect_eq(weyl_group_order(g, 0, &order), WEYL_ELIMIT); /* default 20000 */
@@ -204,7 +204,7 @@ Test(group_order, limit_equal_to_order_is_allowed) {
   weyl_group *g = builtin("S(4)");
   long order = 0;
   cr_expect_eq(weyl_group_order(g, 23, &order), WEYL_ELIMIT);
-  cr_assert_eq(weyl_group_order(g, 24, &order), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_group_order(g, 24, &order), WEYL_OK, "%s", weyl_status_last_error());
   cr_expect_eq(order, 24);
   cr_expect_eq(weyl_group_order(g, 24, &order), WEYL_OK); /* from the cache */
   cr_expect_eq(order, 24);
@@ -217,7 +217,7 @@ Test(group_order, limit_equal_to_order_is_allowed) {
 static void check_left_action(const char *name) {
   weyl_group *g = builtin(name);
   long order = 0;
-  cr_assert_eq(weyl_group_order(g, 0, &order), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_group_order(g, 0, &order), WEYL_OK, "%s", weyl_status_last_error());
   int d = g->leaves[0].dim;
   int *elem = malloc(sizeof(int) * order * d);
   char *known = calloc((size_t)order, 1);
@@ -259,8 +259,8 @@ Test(group_order, regular_perm_rows_are_permutations) {
   for (size_t t = 0; t < sizeof names / sizeof *names; t++) {
     weyl_group *g = builtin(names[t]);
     long order = 0;
-    cr_assert_eq(weyl_group_order(g, 0, &order), WEYL_OK, "%s", weyl_last_error());
-    cr_assert(order > 0 && order <= WEYL_DEFAULT_MAX_ORDER);
+    cr_assert_eq(weyl_group_order(g, 0, &order), WEYL_OK, "%s", weyl_status_last_error());
+    cr_assert(order > 0 && order <= WEYL_GROUP_DEFAULT_MAX_ORDER);
     size_t n = (size_t)order & 0xffffff; /* bounded above; tells the compiler */
     char *seen = malloc(n);
     for (int k = 0; k < g->n_disc; k++) {
@@ -300,7 +300,7 @@ static weyl_group *dense_cyclic(int n) {
 Test(group_order, dense_9dim_group_of_order_20000) {
   weyl_group *g = dense_cyclic(20000);
   long order = 0;
-  cr_assert_eq(weyl_group_order(g, 0, &order), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_group_order(g, 0, &order), WEYL_OK, "%s", weyl_status_last_error());
   cr_expect_eq(order, 20000);
   weyl_group_free(g);
 }
@@ -319,7 +319,7 @@ Test(group_order, signed_permutations_of_3_points_number_48) {
     memcpy(v->disc[k].mat, src[k], sizeof(double) * 9);
   }
   long order = 0;
-  cr_assert_eq(weyl_group_order(g, 0, &order), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_group_order(g, 0, &order), WEYL_OK, "%s", weyl_status_last_error());
   cr_expect_eq(order, 48);
   weyl_group_free(g);
 }
@@ -457,7 +457,7 @@ Test(group_dihedral, ngon_vertices_intertwine_V_and_rot1) {
     int n = g->leaves[0].dim;
     for (int k = 0; k < g->n_disc; k++) {
       double rot[4];
-      cr_assert_eq(weyl_group_rot_action(g, 1, 1, k, rot), WEYL_OK, "%s", weyl_last_error());
+      cr_assert_eq(weyl_group_rot_action(g, 1, 1, k, rot), WEYL_OK, "%s", weyl_status_last_error());
       const int *p = g->leaves[0].disc[k].perm;
       for (int i = 0; i < n; i++) { /* C V e_i = C e_{p(i)} */
         double a = 2 * PI * i / n, b = 2 * PI * p[i] / n;
@@ -542,7 +542,7 @@ Test(group_rot, groups_without_rotation_family_fail) {
     weyl_group *g = builtin(names[t]);
     double m[4];
     cr_expect_eq(weyl_group_rot_action(g, 1, 1, 0, m), WEYL_EINVAL, "%s", names[t]);
-    cr_expect(strstr(weyl_last_error(), names[t]) != NULL, "%s", weyl_last_error());
+    cr_expect(strstr(weyl_status_last_error(), names[t]) != NULL, "%s", weyl_status_last_error());
     weyl_group_free(g);
   }
 }
@@ -560,8 +560,8 @@ Test(group_names, bad_names_are_rejected_with_the_name_in_the_message) {
     cr_expect_null(g, "'%s'", names[i]);
     char quoted[64];
     snprintf(quoted, sizeof quoted, "'%s'", names[i]);
-    cr_expect(strstr(weyl_last_error(), quoted) != NULL, "'%s': %s", names[i],
-              weyl_last_error());
+    cr_expect(strstr(weyl_status_last_error(), quoted) != NULL, "'%s': %s", names[i],
+              weyl_status_last_error());
   }
 }
 
@@ -573,7 +573,7 @@ Test(group_names, sizes_past_the_limits_are_elimit) {
     weyl_group *g = NULL;
     cr_expect_eq(weyl_group_builtin(names[i], &g), WEYL_ELIMIT, "'%s'", names[i]);
     cr_expect_null(g);
-    cr_expect(strstr(weyl_last_error(), names[i]) != NULL, "%s", weyl_last_error());
+    cr_expect(strstr(weyl_status_last_error(), names[i]) != NULL, "%s", weyl_status_last_error());
   }
 }
 

@@ -25,7 +25,7 @@ typedef struct {
 static tree tree_of(const weyl_group *g, const weyl_leaf *l) {
   tree t = {0, NULL, NULL};
   cr_assert_eq(weyl_group_tree(g, l, 1, 0, &t.order, &t.parent, &t.gen), WEYL_OK, "%s",
-               weyl_last_error());
+               weyl_status_last_error());
   return t;
 }
 
@@ -34,7 +34,7 @@ static void tree_free(tree *t) { free(t->parent), free(t->gen); }
 static weyl_group *parse_group(const char *text) {
   weyl_group *g = NULL;
   cr_assert_eq(weyl_repfile_parse(text, strlen(text), "test.rep", &g), WEYL_OK, "%s",
-               weyl_last_error());
+               weyl_status_last_error());
   return g;
 }
 
@@ -133,9 +133,10 @@ Test(group_tree, near_misses_stop_at_the_probe_budget) {
   long order = 0;
   cr_assert_eq(weyl_group_order_on(g, g->leaves, g->n_leaves, g->n_disc, 0, 100000, &order, NULL),
                WEYL_ELIMIT);
-  cr_assert_not_null(strstr(weyl_last_error(), "agree closely"), "%s", weyl_last_error());
+  cr_assert_not_null(strstr(weyl_status_last_error(), "agree closely"), "%s",
+                     weyl_status_last_error());
   cr_assert_eq(weyl_group_order(g, 0, &order), WEYL_ELIMIT);
-  cr_assert_not_null(strstr(weyl_last_error(), "more than 20000 elements"), "%s",
-                     weyl_last_error());
+  cr_assert_not_null(strstr(weyl_status_last_error(), "more than 20000 elements"), "%s",
+                     weyl_status_last_error());
   weyl_group_free(g);
 }

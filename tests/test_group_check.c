@@ -15,7 +15,7 @@
 static weyl_group *from_text(const char *text) {
   weyl_group *g = NULL;
   cr_assert_eq(weyl_repfile_parse(text, strlen(text), "t.rep", &g), WEYL_OK, "%s",
-               weyl_last_error());
+               weyl_status_last_error());
   return g;
 }
 
@@ -23,7 +23,7 @@ static weyl_group *from_text(const char *text) {
  * smaller one to keep the suite fast under valgrind. */
 static weyl_group_check_report *check_limit(const weyl_group *g, long max_order) {
   weyl_group_check_report *r = malloc(sizeof *r);
-  cr_assert_eq(weyl_group_check(g, max_order, r), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_group_check(g, max_order, r), WEYL_OK, "%s", weyl_status_last_error());
   return r;
 }
 
@@ -84,7 +84,7 @@ Test(group_check, rounded_rotation_never_closes_and_is_named) {
   cr_assert_eq(r->gen_order[0], 0);
   double exact = 2 * 0.7071 * 0.7071 - 1; /* diagonal of R^T R - I */
   cr_assert_float_eq(r->leaves[0].orth_defect, -exact, 1e-15);
-  cr_assert_geq(r->leaves[0].orth_defect, WEYL_ORTH_ROUNDED_MIN);
+  cr_assert_geq(r->leaves[0].orth_defect, WEYL_GROUP_CHECK_ORTH_ROUNDED_MIN);
   cr_assert_eq(r->n_defects, 2); /* g does not close; rot is nearly orthogonal */
   free(r);
   weyl_group_free(g);
@@ -106,7 +106,7 @@ Test(group_check, growing_generator_is_infinite) {
   weyl_group *g = from_text("group grow\ngenerators h\nrep V 2\n  h matrix 2 0 0 1\n");
   weyl_group_check_report *r = check(g);
   cr_assert_eq(r->order_status, WEYL_EINVAL);
-  cr_assert(strstr(weyl_last_error(), "is infinite"), "%s", weyl_last_error());
+  cr_assert(strstr(weyl_status_last_error(), "is infinite"), "%s", weyl_status_last_error());
   cr_assert_eq(r->gen_order[0], 0);
   cr_assert_geq(r->n_defects, 1);
   free(r);
@@ -214,7 +214,7 @@ Test(group_check, badly_conditioned_generators_are_a_defect) {
     cr_assert_eq(r->leaves[0].cond_gen, 1, "the 3-cycle is the worse one");
     cr_assert(r->leaves[0].cond > want / 10 && r->leaves[0].cond < want * 10, "cond %g, want %g",
               r->leaves[0].cond, want);
-    cr_assert_eq(r->n_defects, want > WEYL_COND_MAX ? 1 : 0);
+    cr_assert_eq(r->n_defects, want > WEYL_GROUP_CHECK_COND_MAX ? 1 : 0);
     free(r);
     weyl_group_free(g);
     free(text);

@@ -19,27 +19,27 @@
 /* The message must say something specific: not empty, and naming `what`. */
 static void assert_fails(weyl_status s, weyl_status want, const char *what) {
   cr_assert_eq(s, want, "status %d (%s), wanted %d: %s", s, weyl_status_str(s), want,
-               weyl_last_error());
-  cr_assert(strstr(weyl_last_error(), what), "message '%s' does not mention '%s'",
-            weyl_last_error(), what);
+               weyl_status_last_error());
+  cr_assert(strstr(weyl_status_last_error(), what), "message '%s' does not mention '%s'",
+            weyl_status_last_error(), what);
 }
 
 static weyl_group *builtin(const char *name) {
   weyl_group *g = NULL;
-  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s", weyl_status_last_error());
   return g;
 }
 
 static weyl_group *parse_rep_text(const char *text) {
   weyl_group *g = NULL;
   cr_assert_eq(weyl_repfile_parse(text, strlen(text), "t.rep", &g), WEYL_OK, "%s",
-               weyl_last_error());
+               weyl_status_last_error());
   return g;
 }
 
 static weyl_rep *parse(weyl_group *g, const char *expr) {
   weyl_rep *r = NULL;
-  cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_last_error());
+  cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_status_last_error());
   return r;
 }
 
@@ -109,9 +109,9 @@ Test(null_args, rep_functions) {
   assert_fails(weyl_rep_sum(v, v, NULL), WEYL_EINVAL, "NULL");
   assert_fails(weyl_rep_tensor(NULL, v, &r), WEYL_EINVAL, "NULL");
   assert_fails(weyl_rep_tensor(v, v, NULL), WEYL_EINVAL, "NULL");
-  assert_fails(weyl_rep_copies(2, NULL, &r), WEYL_EINVAL, "NULL");
-  assert_fails(weyl_rep_copies(0, v, &r), WEYL_EINVAL, "positive");
-  assert_fails(weyl_rep_copies(-5, v, &r), WEYL_EINVAL, "positive");
+  assert_fails(weyl_rep_copies(NULL, 2, &r), WEYL_EINVAL, "NULL");
+  assert_fails(weyl_rep_copies(v, 0, &r), WEYL_EINVAL, "positive");
+  assert_fails(weyl_rep_copies(v, -5, &r), WEYL_EINVAL, "positive");
   assert_fails(weyl_rep_power(NULL, 2, &r), WEYL_EINVAL, "NULL");
   assert_fails(weyl_rep_power(v, -1, &r), WEYL_EINVAL, ">= 0");
   assert_fails(weyl_rep_dual(NULL, &r), WEYL_EINVAL, "NULL");
@@ -153,9 +153,9 @@ Test(null_args, basis_and_io_functions) {
   assert_fails(weyl_basis_solve(v, v, NULL, NULL), WEYL_EINVAL, "NULL");
   assert_fails(weyl_basis_solve_bias(NULL, NULL, &b), WEYL_EINVAL, "NULL");
   assert_fails(weyl_basis_solve_bias(v, NULL, NULL), WEYL_EINVAL, "NULL");
-  assert_fails(weyl_equivariance_error(NULL, v, W, &err), WEYL_EINVAL, "NULL");
-  assert_fails(weyl_equivariance_error(v, v, NULL, &err), WEYL_EINVAL, "NULL");
-  assert_fails(weyl_equivariance_error(v, v, W, NULL), WEYL_EINVAL, "NULL");
+  assert_fails(weyl_basis_equivariance_error(NULL, v, W, &err), WEYL_EINVAL, "NULL");
+  assert_fails(weyl_basis_equivariance_error(v, v, NULL, &err), WEYL_EINVAL, "NULL");
+  assert_fails(weyl_basis_equivariance_error(v, v, W, NULL), WEYL_EINVAL, "NULL");
   cr_assert_null(b);
   weyl_basis_free(NULL);
   cr_assert_eq(weyl_basis_dim(NULL) + weyl_basis_in_dim(NULL) + weyl_basis_out_dim(NULL), 0);
@@ -175,21 +175,21 @@ Test(null_args, basis_and_io_functions) {
   assert_fails(weyl_basis_project(b, W, NULL), WEYL_EINVAL, "NULL");
   assert_fails(weyl_basis_canonical(b, NULL, &dim), WEYL_EINVAL, "NULL");
   assert_fails(weyl_basis_canonical(b, &mats, NULL), WEYL_EINVAL, "NULL");
-  weyl_format fmt;
+  weyl_io_format fmt;
   weyl_io_basis io = {NULL, NULL, NULL, NULL, NULL};
   assert_fails(weyl_io_format_parse(NULL, &fmt), WEYL_EINVAL, "unknown format");
   assert_fails(weyl_io_format_parse("json", NULL), WEYL_EINVAL, "NULL");
   assert_fails(weyl_io_format_parse("", &fmt), WEYL_EINVAL, "unknown format");
-  assert_fails(weyl_io_write(NULL, WEYL_FORMAT_JSON, &io), WEYL_EINVAL, "NULL");
-  assert_fails(weyl_io_write(stdout, WEYL_FORMAT_JSON, NULL), WEYL_EINVAL, "NULL");
-  assert_fails(weyl_io_write(stdout, WEYL_FORMAT_JSON, &io), WEYL_EINVAL, "NULL"); /* no basis */
-  assert_fails(weyl_io_write_path(NULL, WEYL_FORMAT_JSON, &io), WEYL_EINVAL, "NULL");
-  assert_fails(weyl_io_write_path("/tmp/x.json", WEYL_FORMAT_JSON, NULL), WEYL_EINVAL, "NULL");
+  assert_fails(weyl_io_write(NULL, WEYL_IO_FORMAT_JSON, &io), WEYL_EINVAL, "NULL");
+  assert_fails(weyl_io_write(stdout, WEYL_IO_FORMAT_JSON, NULL), WEYL_EINVAL, "NULL");
+  assert_fails(weyl_io_write(stdout, WEYL_IO_FORMAT_JSON, &io), WEYL_EINVAL, "NULL"); /* no basis */
+  assert_fails(weyl_io_write_path(NULL, WEYL_IO_FORMAT_JSON, &io), WEYL_EINVAL, "NULL");
+  assert_fails(weyl_io_write_path("/tmp/x.json", WEYL_IO_FORMAT_JSON, NULL), WEYL_EINVAL, "NULL");
   /* a NULL group label and expressions are written as placeholders, not crashed on */
   io.basis = b;
   FILE *f = tmpfile();
-  cr_assert_eq(weyl_io_write(f, WEYL_FORMAT_TEXT, &io), WEYL_OK, "%s", weyl_last_error());
-  cr_assert_eq(weyl_io_write(f, WEYL_FORMAT_JSON, &io), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_io_write(f, WEYL_IO_FORMAT_TEXT, &io), WEYL_OK, "%s", weyl_status_last_error());
+  cr_assert_eq(weyl_io_write(f, WEYL_IO_FORMAT_JSON, &io), WEYL_OK, "%s", weyl_status_last_error());
   fclose(f);
   cr_assert_str_neq(weyl_status_str((weyl_status)99), "");
   weyl_basis_free(b);
@@ -225,12 +225,12 @@ Test(blow_up, too_many_block_pairs_are_refused) {
   weyl_rep *huge = parse(g, "1000000*Scalar"), *a = parse(g, "2049*Scalar");
   weyl_rep *b = parse(g, "2048*Scalar"), *c = parse(g, "1000*Scalar"), *v = parse(g, "4*V");
   weyl_basis *B = NULL;
-  cr_assert_eq(WEYL_MAX_BLOCK_PAIRS, 2048L * 2048L);
+  cr_assert_eq(WEYL_BASIS_MAX_BLOCK_PAIRS, 2048L * 2048L);
   assert_fails(weyl_basis_solve(huge, huge, NULL, &B), WEYL_ELIMIT, "blocks, over the limit");
   assert_fails(weyl_basis_solve(a, b, NULL, &B), WEYL_ELIMIT, "blocks, over the limit");
   cr_assert_null(B);
   /* 4000 pairs of Hom(Scalar, V), each of dimension 1 (the constant vector) */
-  cr_assert_eq(weyl_basis_solve(c, v, NULL, &B), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_basis_solve(c, v, NULL, &B), WEYL_OK, "%s", weyl_status_last_error());
   cr_assert_eq(weyl_basis_dim(B), 4000);
   weyl_basis_free(B);
   weyl_rep *reps[] = {huge, a, b, c, v};
@@ -246,7 +246,7 @@ Test(blow_up, json_and_npy_outputs_over_the_limit_write_nothing) {
   weyl_basis *b = NULL;
   cr_assert_eq(weyl_basis_solve(r, r, NULL, &b), WEYL_OK);
   weyl_io_basis io = {"Z(3)", "200*Scalar", "200*Scalar", b, NULL};
-  weyl_format fmts[] = {WEYL_FORMAT_JSON, WEYL_FORMAT_NPY};
+  weyl_io_format fmts[] = {WEYL_IO_FORMAT_JSON, WEYL_IO_FORMAT_NPY};
   for (int i = 0; i < 2; i++) {
     FILE *f = tmpfile();
     assert_fails(weyl_io_write(f, fmts[i], &io), WEYL_ELIMIT, "over the limit");
@@ -254,7 +254,7 @@ Test(blow_up, json_and_npy_outputs_over_the_limit_write_nothing) {
     fclose(f);
   }
   FILE *f = tmpfile(); /* the text view only summarises it */
-  cr_assert_eq(weyl_io_write(f, WEYL_FORMAT_TEXT, &io), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_io_write(f, WEYL_IO_FORMAT_TEXT, &io), WEYL_OK, "%s", weyl_status_last_error());
   fclose(f);
   weyl_basis_free(b);
   weyl_rep_free(r);
@@ -329,7 +329,7 @@ Test(fuzz_regressions, deeply_nested_parentheses_are_a_parse_error) {
  * tri**0**019**60**619 is Scalar, but as a tree every walk visits
  * 19 * 60 * 619 = 705660 nodes, 700 deep; the solve took over 10 s, and
  * Scalar**1000**1000**1000 crashed the CLI (stack overflow). Trees are
- * limited to WEYL_MAX_REP_NODES nodes and WEYL_MAX_REP_DEPTH levels. */
+ * limited to WEYL_REP_MAX_NODES nodes and WEYL_REP_MAX_DEPTH levels. */
 Test(fuzz_regressions, power_towers_are_refused_by_tree_size) {
   size_t len;
   char *bytes = read_regression("expr-power-tower-timeout", &len);

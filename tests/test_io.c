@@ -25,17 +25,18 @@ typedef struct {
 
 static solved solve_in(weyl_group *g, const char *in, const char *out) {
   solved s = {.g = g};
-  cr_assert_eq(weyl_rep_parse(g, in, &s.in), WEYL_OK, "%s", weyl_last_error());
-  cr_assert_eq(weyl_rep_parse(g, out, &s.out), WEYL_OK, "%s", weyl_last_error());
-  cr_assert_eq(weyl_basis_solve(s.in, s.out, NULL, &s.b), WEYL_OK, "%s", weyl_last_error());
-  cr_assert_eq(weyl_basis_solve_bias(s.out, NULL, &s.bias), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_rep_parse(g, in, &s.in), WEYL_OK, "%s", weyl_status_last_error());
+  cr_assert_eq(weyl_rep_parse(g, out, &s.out), WEYL_OK, "%s", weyl_status_last_error());
+  cr_assert_eq(weyl_basis_solve(s.in, s.out, NULL, &s.b), WEYL_OK, "%s", weyl_status_last_error());
+  cr_assert_eq(weyl_basis_solve_bias(s.out, NULL, &s.bias), WEYL_OK, "%s",
+               weyl_status_last_error());
   s.io = (weyl_io_basis){weyl_group_name(g), in, out, s.b, s.bias};
   return s;
 }
 
 static solved solve(const char *group, const char *in, const char *out) {
   weyl_group *g = NULL;
-  cr_assert_eq(weyl_group_builtin(group, &g), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_group_builtin(group, &g), WEYL_OK, "%s", weyl_status_last_error());
   return solve_in(g, in, out);
 }
 
@@ -48,12 +49,12 @@ static void release(solved *s) {
 }
 
 /* Writes s in fmt into memory; *len receives the byte count. */
-static char *render(const solved *s, weyl_format fmt, size_t *len) {
+static char *render(const solved *s, weyl_io_format fmt, size_t *len) {
   char *buf = NULL;
   size_t n = 0;
   FILE *f = open_memstream(&buf, &n);
   cr_assert_not_null(f);
-  cr_assert_eq(weyl_io_write(f, fmt, &s->io), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_io_write(f, fmt, &s->io), WEYL_OK, "%s", weyl_status_last_error());
   fclose(f);
   if (len) *len = n;
   return buf;
@@ -96,7 +97,7 @@ static void check_json_basis(const solved *s, const char *json) {
 
 Test(io, json_of_Z4_regular_has_four_circulant_elements) {
   solved s = solve("Z(4)", "regular", "regular");
-  char *json = render(&s, WEYL_FORMAT_JSON, NULL);
+  char *json = render(&s, WEYL_IO_FORMAT_JSON, NULL);
   cr_assert_not_null(
       strstr(json, "{\"group\": \"Z(4)\", \"in\": \"regular\", \"out\": \"regular\""));
   cr_assert_not_null(strstr(json, "\"in_dim\": 4, \"out_dim\": 4, \"dim\": 4"));
@@ -117,7 +118,7 @@ Test(io, json_of_Z4_regular_has_four_circulant_elements) {
 
 Test(io, json_round_trips_irrational_entries) {
   solved s = solve("SO(3)", "V**2", "Scalar");
-  char *json = render(&s, WEYL_FORMAT_JSON, NULL);
+  char *json = render(&s, WEYL_IO_FORMAT_JSON, NULL);
   cr_assert_not_null(strstr(json, "\"dim\": 1"));
   check_json_basis(&s, json);
   free(json);
@@ -127,7 +128,7 @@ Test(io, json_round_trips_irrational_entries) {
 Test(io, json_escapes_strings) {
   solved s = solve("Z(4)", "regular", "regular");
   s.io.group = "a\"b\\c\nd\x01";
-  char *json = render(&s, WEYL_FORMAT_JSON, NULL);
+  char *json = render(&s, WEYL_IO_FORMAT_JSON, NULL);
   cr_assert_not_null(strstr(json, "\"group\": \"a\\\"b\\\\c\\nd\\u0001\""), "%s", json);
   free(json);
   release(&s);
@@ -160,7 +161,7 @@ Test(io, npy_header_and_data_match_the_elements) {
   solved s = solve("D(3)", "regular", "V");
   int dim = weyl_basis_dim(s.b), no = weyl_basis_out_dim(s.b), ni = weyl_basis_in_dim(s.b);
   size_t len, off;
-  unsigned char *buf = (unsigned char *)render(&s, WEYL_FORMAT_NPY, &len);
+  unsigned char *buf = (unsigned char *)render(&s, WEYL_IO_FORMAT_NPY, &len);
   char *h = npy_header(buf, len, &off);
   char shape[64];
   snprintf(shape, sizeof shape, "'shape': (%d, %d, %d)", dim, no, ni);
@@ -183,7 +184,7 @@ Test(io, npy_header_and_data_match_the_elements) {
 Test(io, npy_of_an_empty_basis_has_shape_zero) {
   solved s = solve("SO(3)", "V", "Scalar"); /* no invariant vector */
   size_t len, off;
-  unsigned char *buf = (unsigned char *)render(&s, WEYL_FORMAT_NPY, &len);
+  unsigned char *buf = (unsigned char *)render(&s, WEYL_IO_FORMAT_NPY, &len);
   char *h = npy_header(buf, len, &off);
   cr_assert_not_null(strstr(h, "'shape': (0, 1, 3)"), "%s", h);
   cr_assert_eq(len, off);
@@ -194,7 +195,7 @@ Test(io, npy_of_an_empty_basis_has_shape_zero) {
 
 Test(io, text_shows_the_circulant_for_Z4) {
   solved s = solve("Z(4)", "regular", "regular");
-  char *t = render(&s, WEYL_FORMAT_TEXT, NULL);
+  char *t = render(&s, WEYL_IO_FORMAT_TEXT, NULL);
   cr_assert_not_null(strstr(t, "group Z(4): regular -> regular  (in_dim 4, out_dim 4)"), "%s", t);
   cr_assert_not_null(strstr(t, "basis dimension: 4 (exact orbit basis)"), "%s", t);
   cr_assert_not_null(strstr(t, "  a b c d\n  d a b c\n  c d a b\n  b c d a\n"), "%s", t);
@@ -210,9 +211,9 @@ Test(io, text_names_past_z_and_aligns_columns) {
   static const char rep[] = "group T\ngenerators e\nrep V 6\n e identity\n";
   weyl_group *g = NULL;
   cr_assert_eq(weyl_repfile_parse(rep, sizeof rep - 1, "t.rep", &g), WEYL_OK, "%s",
-               weyl_last_error());
+               weyl_status_last_error());
   solved s = solve_in(g, "V", "V");
-  char *t = render(&s, WEYL_FORMAT_TEXT, NULL);
+  char *t = render(&s, WEYL_IO_FORMAT_TEXT, NULL);
   cr_assert_not_null(strstr(t, "   a  b  c  d  e  f\n"), "%s", t);
   cr_assert_not_null(strstr(t, "  ae af ag ah ai aj\n"), "%s", t);
   free(t);
@@ -221,7 +222,7 @@ Test(io, text_names_past_z_and_aligns_columns) {
 
 Test(io, text_prints_canonical_elements_of_an_svd_basis) {
   solved s = solve("SO(3)", "V", "V");
-  char *t = render(&s, WEYL_FORMAT_TEXT, NULL);
+  char *t = render(&s, WEYL_IO_FORMAT_TEXT, NULL);
   cr_assert_not_null(strstr(t, "basis dimension: 1 (SVD, gap"), "%s", t);
   cr_assert_not_null(strstr(t, "  element a:\n    1 . .\n    . 1 .\n    . . 1\n"), "%s", t);
   free(t);
@@ -232,7 +233,7 @@ Test(io, text_prints_canonical_elements_of_an_svd_basis) {
  * (3^5 x 3 here); the summary must not call that an SVD. */
 Test(io, text_names_the_structured_path) {
   solved s = solve("SO(3)", "V**5", "V");
-  char *t = render(&s, WEYL_FORMAT_TEXT, NULL);
+  char *t = render(&s, WEYL_IO_FORMAT_TEXT, NULL);
   cr_assert_not_null(strstr(t, "basis dimension: 15 (structured, gap"), "%.200s", t);
   free(t);
   release(&s);
@@ -256,7 +257,8 @@ Test(io, path_write_replaces_the_file_and_leaves_no_temporary) {
   FILE *old = fopen(path, "w");
   fputs("old", old);
   fclose(old);
-  cr_assert_eq(weyl_io_write_path(path, WEYL_FORMAT_JSON, &s.io), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_io_write_path(path, WEYL_IO_FORMAT_JSON, &s.io), WEYL_OK, "%s",
+               weyl_status_last_error());
   cr_assert_eq(count_entries(dir), 1);
   char buf[64] = {0};
   FILE *f = fopen(path, "r");
@@ -273,20 +275,20 @@ Test(io, path_write_into_a_missing_directory_fails_with_eio) {
   const char *path = "/tmp/weyl_io_no_such_dir_4f2a/out.json";
   struct stat st;
   cr_assert_neq(stat("/tmp/weyl_io_no_such_dir_4f2a", &st), 0);
-  cr_assert_eq(weyl_io_write_path(path, WEYL_FORMAT_JSON, &s.io), WEYL_EIO);
-  cr_assert_not_null(strstr(weyl_last_error(), path), "%s", weyl_last_error());
+  cr_assert_eq(weyl_io_write_path(path, WEYL_IO_FORMAT_JSON, &s.io), WEYL_EIO);
+  cr_assert_not_null(strstr(weyl_status_last_error(), path), "%s", weyl_status_last_error());
   cr_assert_neq(stat(path, &st), 0);
   release(&s);
 }
 
 Test(io, format_names_parse) {
-  weyl_format f;
+  weyl_io_format f;
   cr_assert_eq(weyl_io_format_parse("text", &f), WEYL_OK);
-  cr_assert_eq(f, WEYL_FORMAT_TEXT);
+  cr_assert_eq(f, WEYL_IO_FORMAT_TEXT);
   cr_assert_eq(weyl_io_format_parse("json", &f), WEYL_OK);
-  cr_assert_eq(f, WEYL_FORMAT_JSON);
+  cr_assert_eq(f, WEYL_IO_FORMAT_JSON);
   cr_assert_eq(weyl_io_format_parse("npy", &f), WEYL_OK);
-  cr_assert_eq(f, WEYL_FORMAT_NPY);
+  cr_assert_eq(f, WEYL_IO_FORMAT_NPY);
   cr_assert_eq(weyl_io_format_parse("csv", &f), WEYL_EINVAL);
-  cr_assert_not_null(strstr(weyl_last_error(), "csv"));
+  cr_assert_not_null(strstr(weyl_status_last_error(), "csv"));
 }

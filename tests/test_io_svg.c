@@ -12,6 +12,7 @@
 
 #include "weyl/conv.h"
 #include "weyl/io.h"
+#include "weyl/svg.h"
 
 enum { MAX_CELLS = 4096 };
 
@@ -27,16 +28,18 @@ typedef struct {
   weyl_basis *b;
 } solved;
 
-static solved solve(const char *group, const char *in, const char *out, int k, weyl_solver sv) {
+static solved solve(const char *group, const char *in, const char *out, int k,
+                    weyl_basis_solver sv) {
   solved s = {NULL, NULL, NULL, NULL};
-  cr_assert_eq(weyl_group_builtin(group, &s.g), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_group_builtin(group, &s.g), WEYL_OK, "%s", weyl_status_last_error());
   cr_assert_eq(weyl_rep_parse(s.g, in, &s.in), WEYL_OK);
   cr_assert_eq(weyl_rep_parse(s.g, out, &s.out), WEYL_OK);
-  weyl_solve_opts o = {.solver = sv};
+  weyl_basis_opts o = {.solver = sv};
   cr_assert_eq(weyl_basis_solve(s.in, s.out, &o, &s.b), WEYL_OK);
   if (k > 0) {
     weyl_basis *local = NULL;
-    cr_assert_eq(weyl_conv_local(s.in, s.out, s.b, k, 0, &local), WEYL_OK, "%s", weyl_last_error());
+    cr_assert_eq(weyl_conv_local(s.in, s.out, s.b, k, 0, &local), WEYL_OK, "%s",
+                 weyl_status_last_error());
     weyl_basis_free(s.b);
     s.b = local;
   }
@@ -57,8 +60,8 @@ static drawn *draw(const solved *s, int filters, int k) {
   int np = 0;
   if (filters) cr_assert_eq(weyl_conv_svg_panels(s->in, s->out, k, &panels, &np), WEYL_OK);
   FILE *f = tmpfile();
-  cr_assert_eq(weyl_io_write_svg(f, &io, panels, np), WEYL_OK, "%s", weyl_last_error());
-  weyl_conv_panels_free(panels);
+  cr_assert_eq(weyl_svg_write(f, &io, panels, np), WEYL_OK, "%s", weyl_status_last_error());
+  weyl_conv_svg_panels_free(panels);
   rewind(f);
   drawn *d = calloc(1, sizeof *d);
   char line[256];
@@ -90,7 +93,7 @@ static void expect_circulant(const drawn *d, int n) {
 }
 
 Test(io_svg, Zn_picture_is_a_circulant) {
-  solved s = solve("Z(6)", "V", "V", 0, WEYL_SOLVER_AUTO);
+  solved s = solve("Z(6)", "V", "V", 0, WEYL_BASIS_SOLVER_AUTO);
   drawn *d = draw(&s, 0, 0);
   expect_circulant(d, 6);
   free(d);
@@ -100,7 +103,7 @@ Test(io_svg, Zn_picture_is_a_circulant) {
 /* The dense basis is orthonormal, not 0/1: the canonical form still gives one
  * colour per circulant diagonal. */
 Test(io_svg, dense_Zn_picture_is_a_circulant_too) {
-  solved s = solve("Z(5)", "V", "V", 0, WEYL_SOLVER_DENSE);
+  solved s = solve("Z(5)", "V", "V", 0, WEYL_BASIS_SOLVER_DENSE);
   drawn *d = draw(&s, 0, 0);
   expect_circulant(d, 5);
   free(d);
@@ -108,7 +111,7 @@ Test(io_svg, dense_Zn_picture_is_a_circulant_too) {
 }
 
 Test(io_svg, D4_kernel_picture_is_centre_edges_corners) {
-  solved s = solve("D4(3)", "V", "Scalar", 0, WEYL_SOLVER_AUTO);
+  solved s = solve("D4(3)", "V", "Scalar", 0, WEYL_BASIS_SOLVER_AUTO);
   drawn *d = draw(&s, 1, 0);
   cr_assert_eq(d->n, 9);
   cr_expect_eq(distinct(d), 3);
@@ -124,7 +127,7 @@ Test(io_svg, D4_kernel_picture_is_centre_edges_corners) {
 /* Panel k (rotation channel k) shows the filter at offset d as psi(R^{-k} d):
  * turning panel k by a quarter turn counter-clockwise gives panel k+1. */
 Test(io_svg, p4_lifting_picture_is_four_turned_copies) {
-  solved s = solve("p4(6)", "V", "regular", 3, WEYL_SOLVER_AUTO);
+  solved s = solve("p4(6)", "V", "regular", 3, WEYL_BASIS_SOLVER_AUTO);
   drawn *d = draw(&s, 1, 3);
   cr_assert_eq(d->n, 36);
   cr_expect_eq(distinct(d), 9);
@@ -140,16 +143,16 @@ Test(io_svg, p4_lifting_picture_is_four_turned_copies) {
 }
 
 Test(io_svg, failures_leave_no_file) {
-  solved s = solve("T(40,40)", "V", "V", 0, WEYL_SOLVER_AUTO);
+  solved s = solve("T(40,40)", "V", "V", 0, WEYL_BASIS_SOLVER_AUTO);
   weyl_io_basis io = {"G", "in", "out", s.b, NULL};
   char path[] = "/tmp/weyl_svg_test_XXXXXX";
   cr_assert_not_null(mkdtemp(path));
   char file[64];
   snprintf(file, sizeof file, "%s/big.svg", path);
-  cr_expect_eq(weyl_io_write_svg_path(file, &io, NULL, 0), WEYL_ELIMIT, "2.56M cells");
+  cr_expect_eq(weyl_svg_write_path(file, &io, NULL, 0), WEYL_ELIMIT, "2.56M cells");
   struct stat st;
   cr_expect_neq(stat(file, &st), 0);
   rmdir(path);
-  cr_expect_eq(weyl_io_write_svg_path("/nonexistent/dir/x.svg", &io, NULL, 0), WEYL_EIO);
+  cr_expect_eq(weyl_svg_write_path("/nonexistent/dir/x.svg", &io, NULL, 0), WEYL_EIO);
   release(&s);
 }

@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 #include "nn/model_impl.h"
+#include "weyl/loss.h"
 #include "weyl/model.h"
 
 static weyl_model *small_emlp(const weyl_rep *in, const weyl_rep *out, int channels, int residual) {
@@ -18,8 +19,8 @@ static weyl_model *small_emlp(const weyl_rep *in, const weyl_rep *out, int chann
   o.n_hidden = 2;
   o.residual = residual;
   weyl_model *m = NULL;
-  cr_assert_eq(weyl_model_emlp(in, out, &o, &m), WEYL_OK, "%s", weyl_last_error());
-  cr_assert_eq(weyl_model_init(m, 1), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_model_emlp(in, out, &o, &m), WEYL_OK, "%s", weyl_status_last_error());
+  cr_assert_eq(weyl_model_init(m, 1), WEYL_OK, "%s", weyl_status_last_error());
   return m;
 }
 
@@ -37,7 +38,8 @@ static void train_some(weyl_model *m, int batch, const double *x, int steps) {
   weyl_adam *a = NULL;
   cr_assert_eq(weyl_adam_new(weyl_model_nparams(m), 3e-3, &a), WEYL_OK);
   for (int t = 0; t < steps; t++)
-    cr_assert_eq(weyl_model_train_mse(m, a, batch, x, y, NULL), WEYL_OK, "%s", weyl_last_error());
+    cr_assert_eq(weyl_model_train_mse(m, a, batch, x, y, NULL), WEYL_OK, "%s",
+                 weyl_status_last_error());
   weyl_adam_free(a);
   free(y);
 }
@@ -51,7 +53,7 @@ static void check_group(const char *group, const char *in, const char *out) {
   weyl_rng rng;
   weyl_rng_seed(&rng, 2);
   cr_assert_eq(weyl_model_equivariance_error(m, &rng, 3, 0.5, batch, x, &err), WEYL_OK, "%s",
-               weyl_last_error());
+               weyl_status_last_error());
   cr_expect_lt(err, 1e-10, "%s untrained: %g", group, err);
   train_some(m, batch, x, 20);
   cr_assert_eq(weyl_model_equivariance_error(m, &rng, 3, 0.5, batch, x, &err), WEYL_OK);
@@ -154,9 +156,9 @@ Test(model, norm_nonlinearity_model_gradients_and_equivariance) {
   o.channels = 16;
   o.n_hidden = 2;
   o.kind = WEYL_NONLIN_NORM;
-  o.act = WEYL_ACT_SIGMOID;
+  o.act = WEYL_NONLIN_ACT_SIGMOID;
   weyl_model *m = NULL;
-  cr_assert_eq(weyl_model_emlp(ri, ro, &o, &m), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_model_emlp(ri, ro, &o, &m), WEYL_OK, "%s", weyl_status_last_error());
   cr_assert_eq(weyl_model_init(m, 3), WEYL_OK);
   double *x = random_rows(4, 6, 1), err;
   check_model_grads(m, 4, x);
@@ -177,7 +179,7 @@ Test(model, mlp_has_dense_layers) {
   o.channels = 12;
   o.n_hidden = 2;
   weyl_model *m = NULL;
-  cr_assert_eq(weyl_model_mlp(5, 3, &o, &m), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_model_mlp(5, 3, &o, &m), WEYL_OK, "%s", weyl_status_last_error());
   cr_expect_eq(weyl_model_nparams(m), (5 * 12 + 12) + (12 * 12 + 12) + (12 * 3 + 3));
   cr_assert_eq(weyl_model_init(m, 4), WEYL_OK);
   double *x = random_rows(3, 5, 2);
@@ -294,13 +296,13 @@ Test(model, save_and_load_round_trip) {
   int fd = mkstemp(path);
   cr_assert(fd >= 0);
   close(fd);
-  cr_assert_eq(weyl_model_save(a, path), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_model_save(a, path), WEYL_OK, "%s", weyl_status_last_error());
   int np = weyl_model_nparams(a);
   double *keep = malloc(sizeof *keep * np), x[3] = {0.1, 0.2, 0.3}, y0[2], y1[2];
   memcpy(keep, weyl_model_params(a), sizeof *keep * np);
   weyl_model_forward(a, 1, x, y0);
   weyl_model_init(a, 6);
-  cr_assert_eq(weyl_model_load(a, path), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_model_load(a, path), WEYL_OK, "%s", weyl_status_last_error());
   cr_expect(memcmp(keep, weyl_model_params(a), sizeof *keep * np) == 0);
   weyl_model_forward(a, 1, x, y1);
   cr_expect(y0[0] == y1[0] && y0[1] == y1[1], "load re-synced the layers");
@@ -319,7 +321,7 @@ Test(model, save_and_load_round_trip) {
   weyl_model_init(b, 1);
   double before = weyl_model_params(b)[0];
   cr_expect_eq(weyl_model_load(b, path), WEYL_EPARSE);
-  cr_expect(strstr(weyl_last_error(), "expected") != NULL, "%s", weyl_last_error());
+  cr_expect(strstr(weyl_status_last_error(), "expected") != NULL, "%s", weyl_status_last_error());
   cr_expect(weyl_model_params(b)[0] == before);
   cr_expect_eq(weyl_model_load(b, "/nonexistent/dir/params.npy"), WEYL_EIO);
   cr_expect_eq(weyl_model_save(b, "/nonexistent/dir/params.npy"), WEYL_EIO);
@@ -396,7 +398,7 @@ Test(model, invariants_of_vectors_need_the_bilinear_layer) {
     o.bilinear = variant == 0 ? -1 : 2;
     o.bilinear_blocks = 1;
     weyl_model *m = NULL;
-    cr_assert_eq(weyl_model_emlp(ri, ro, &o, &m), WEYL_OK, "%s", weyl_last_error());
+    cr_assert_eq(weyl_model_emlp(ri, ro, &o, &m), WEYL_OK, "%s", weyl_status_last_error());
     cr_assert_eq(weyl_model_init(m, 2), WEYL_OK);
     double *p = weyl_model_params(m);
     for (int k = 0; k < weyl_model_nparams(m); k++)

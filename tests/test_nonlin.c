@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "weyl/element.h"
 #include "weyl/nonlin.h"
 #include "weyl/repfile.h"
-#include "weyl/sample.h"
 
 /* |f(rho_in g x) - rho_out g f(x)| / |f(x)| with plain loops; the gated
  * input rep is rep + gates (scalars: rho = 1 on them). */
@@ -44,8 +44,9 @@ Test(nonlin, pointwise_is_refused_on_a_rotation_rep) {
   weyl_group *g = builtin("SO(3)");
   weyl_rep *v = parse(g, "Scalar + V");
   weyl_nonlin *nl = NULL;
-  cr_expect_eq(weyl_nonlin_pointwise(v, WEYL_ACT_RELU, &nl), WEYL_EINVAL);
-  cr_expect(strstr(weyl_last_error(), "only permutation reps") != NULL, "%s", weyl_last_error());
+  cr_expect_eq(weyl_nonlin_pointwise(v, WEYL_NONLIN_ACT_RELU, &nl), WEYL_EINVAL);
+  cr_expect(strstr(weyl_status_last_error(), "only permutation reps") != NULL, "%s",
+            weyl_status_last_error());
   cr_expect_null(nl);
   weyl_rep_free(v);
   weyl_group_free(g);
@@ -55,8 +56,9 @@ Test(nonlin, pointwise_commutes_with_permutations) {
   weyl_group *g = builtin("S(5)");
   weyl_rep *v = parse(g, "V**2 + V");
   weyl_nonlin *nl = NULL;
-  for (int a = WEYL_ACT_RELU; a <= WEYL_ACT_SIGMOID; a++) {
-    cr_assert_eq(weyl_nonlin_pointwise(v, (weyl_act)a, &nl), WEYL_OK, "%s", weyl_last_error());
+  for (int a = WEYL_NONLIN_ACT_RELU; a <= WEYL_NONLIN_ACT_SIGMOID; a++) {
+    cr_assert_eq(weyl_nonlin_pointwise(v, (weyl_nonlin_act)a, &nl), WEYL_OK, "%s",
+                 weyl_status_last_error());
     cr_expect_lt(nonlin_error(nl, NULL, g, v, 3 + a), 1e-15);
     weyl_nonlin_free(nl);
   }
@@ -70,7 +72,8 @@ Test(nonlin, norm_is_equivariant_for_orthogonal_summands) {
     weyl_group *g = builtin(groups[i]);
     weyl_rep *v = parse(g, "2*Scalar + V + V**2");
     weyl_nonlin *nl = NULL;
-    cr_assert_eq(weyl_nonlin_norm(v, WEYL_ACT_SIGMOID, &nl), WEYL_OK, "%s", weyl_last_error());
+    cr_assert_eq(weyl_nonlin_norm(v, WEYL_NONLIN_ACT_SIGMOID, &nl), WEYL_OK, "%s",
+                 weyl_status_last_error());
     cr_assert_eq(weyl_nonlin_nparams(nl), 4);
     double b[4] = {0.1, -0.3, 0.5, -1};
     cr_expect_lt(nonlin_error(nl, b, g, v, 9), 1e-13, "%s", groups[i]);
@@ -84,8 +87,9 @@ Test(nonlin, norm_is_refused_for_the_lorentz_vector) {
   weyl_group *g = builtin("SO(1,3)");
   weyl_rep *v = parse(g, "Scalar + V");
   weyl_nonlin *nl = NULL;
-  cr_expect_eq(weyl_nonlin_norm(v, WEYL_ACT_SIGMOID, &nl), WEYL_EINVAL);
-  cr_expect(strstr(weyl_last_error(), "not orthogonal") != NULL, "%s", weyl_last_error());
+  cr_expect_eq(weyl_nonlin_norm(v, WEYL_NONLIN_ACT_SIGMOID, &nl), WEYL_EINVAL);
+  cr_expect(strstr(weyl_status_last_error(), "not orthogonal") != NULL, "%s",
+            weyl_status_last_error());
   weyl_rep_free(v);
   weyl_group_free(g);
 }
@@ -94,7 +98,7 @@ Test(nonlin, norm_is_zero_and_finite_at_zero) {
   weyl_group *g = builtin("SO(3)");
   weyl_rep *v = parse(g, "V");
   weyl_nonlin *nl = NULL;
-  cr_assert_eq(weyl_nonlin_norm(v, WEYL_ACT_SIGMOID, &nl), WEYL_OK);
+  cr_assert_eq(weyl_nonlin_norm(v, WEYL_NONLIN_ACT_SIGMOID, &nl), WEYL_OK);
   double b = 0, x[3] = {0, 0, 0}, y[3], dy[3] = {1, 1, 1}, dx[3], db = 0;
   cr_assert_eq(weyl_nonlin_forward(nl, &b, 1, x, y), WEYL_OK);
   cr_assert_eq(weyl_nonlin_backward(nl, &b, 1, x, dy, &db, dx), WEYL_OK);
@@ -112,7 +116,8 @@ Test(nonlin, gated_is_equivariant_on_every_kind_of_group) {
     weyl_group *g = builtin(groups[i]);
     weyl_rep *v = parse(g, "3*Scalar + 2*V + V**2");
     weyl_nonlin *nl = NULL;
-    cr_assert_eq(weyl_nonlin_gated(v, WEYL_ACT_SWISH, &nl), WEYL_OK, "%s", weyl_last_error());
+    cr_assert_eq(weyl_nonlin_gated(v, WEYL_NONLIN_ACT_SWISH, &nl), WEYL_OK, "%s",
+                 weyl_status_last_error());
     cr_expect_eq(weyl_nonlin_in_dim(nl), weyl_rep_dim(v) + 3, "one gate per non-scalar summand");
     cr_expect_lt(nonlin_error(nl, NULL, g, v, 21), 1e-12, "%s", groups[i]);
     weyl_nonlin_free(nl);
@@ -125,13 +130,14 @@ Test(nonlin, gated_is_equivariant_on_every_kind_of_group) {
  * trivial: it must be gated; an activation would break its sign flip. */
 Test(nonlin, pseudoscalar_is_gated_not_activated) {
   weyl_group *g = NULL;
-  cr_assert_eq(weyl_repfile_load(WEYL_REPS_DIR "/o3.rep", &g), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_repfile_load(WEYL_REPS_DIR "/o3.rep", &g), WEYL_OK, "%s",
+               weyl_status_last_error());
   weyl_rep *s = parse(g, "Scalar"), *p = parse(g, "pseudoscalar");
   weyl_rep *mix = parse(g, "2*Scalar + pseudoscalar + vec");
   cr_expect(weyl_nonlin_is_scalar(s));
   cr_expect_not(weyl_nonlin_is_scalar(p));
   weyl_nonlin *nl = NULL;
-  cr_assert_eq(weyl_nonlin_gated(mix, WEYL_ACT_RELU, &nl), WEYL_OK);
+  cr_assert_eq(weyl_nonlin_gated(mix, WEYL_NONLIN_ACT_RELU, &nl), WEYL_OK);
   cr_expect_eq(weyl_nonlin_in_dim(nl), 6 + 2, "gates for pseudoscalar and vec");
   cr_expect_lt(nonlin_error(nl, NULL, g, mix, 4), 1e-13);
   weyl_nonlin_free(nl);
@@ -172,15 +178,15 @@ Test(nonlin, gradients_match_finite_differences) {
   weyl_group *g = builtin("O(3)"), *s = builtin("S(3)");
   weyl_rep *v = parse(g, "2*Scalar + V + V**2"), *p = parse(s, "V + Scalar");
   weyl_nonlin *nl = NULL;
-  for (int a = WEYL_ACT_SWISH; a <= WEYL_ACT_SIGMOID; a++) {
+  for (int a = WEYL_NONLIN_ACT_SWISH; a <= WEYL_NONLIN_ACT_SIGMOID; a++) {
     double b[4] = {0.2, -0.1, 0.3, 0.0};
-    cr_assert_eq(weyl_nonlin_norm(v, (weyl_act)a, &nl), WEYL_OK);
+    cr_assert_eq(weyl_nonlin_norm(v, (weyl_nonlin_act)a, &nl), WEYL_OK);
     check_grad(nl, b);
     weyl_nonlin_free(nl);
-    cr_assert_eq(weyl_nonlin_gated(v, (weyl_act)a, &nl), WEYL_OK);
+    cr_assert_eq(weyl_nonlin_gated(v, (weyl_nonlin_act)a, &nl), WEYL_OK);
     check_grad(nl, NULL);
     weyl_nonlin_free(nl);
-    cr_assert_eq(weyl_nonlin_pointwise(p, (weyl_act)a, &nl), WEYL_OK);
+    cr_assert_eq(weyl_nonlin_pointwise(p, (weyl_nonlin_act)a, &nl), WEYL_OK);
     check_grad(nl, NULL);
     weyl_nonlin_free(nl);
   }
@@ -199,9 +205,8 @@ static void count_dims(const weyl_rep *r, int *ones, int *d1, int *d2, int d) {
     *ones += k == 1;
     *d1 += k == d;
     *d2 += k == d * d;
-    weyl_rep_free(parts[i]);
   }
-  free(parts);
+  weyl_rep_parts_free(parts, n);
 }
 
 /* 384 channels, d = 5: five rounds of (25, 5, 1) copies of (Scalar, V, V**2)
@@ -209,7 +214,7 @@ static void count_dims(const weyl_rep *r, int *ones, int *d1, int *d2, int d) {
 Test(nonlin, uniform_rep_follows_the_paper_allocation) {
   weyl_group *g = builtin("O(5)");
   weyl_rep *h = NULL, *gated = NULL;
-  cr_assert_eq(weyl_nonlin_uniform_rep(g, 384, &h), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_nonlin_uniform_rep(g, 384, &h), WEYL_OK, "%s", weyl_status_last_error());
   cr_expect_eq(weyl_rep_dim(h), 384);
   int ones, d1, d2;
   count_dims(h, &ones, &d1, &d2, 5);

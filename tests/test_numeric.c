@@ -5,7 +5,7 @@
  * matrices keeps I equivariant (it commutes with anything) but breaks J by
  * about eps. The documented behaviour (README "How it solves"): a singular
  * value <= rtol * sigma_max counts as zero, and the gap around the cut is
- * reported, with "dimension uncertain" under WEYL_SMALL_GAP. So for tiny
+ * reported, with "dimension uncertain" under WEYL_BASIS_SMALL_GAP. So for tiny
  * noise the answer is 2 with a large gap, for large noise 1 with a large
  * gap, and in between the warning must appear before the dimension is
  * decided wrongly in either direction.
@@ -79,16 +79,16 @@ static outcome solve_noisy(double eps, unsigned long long seed) {
   char *text = rep_text(mats);
   weyl_group *g = NULL;
   cr_assert_eq(weyl_repfile_parse(text, strlen(text), "noisy.rep", &g), WEYL_OK, "%s",
-               weyl_last_error());
+               weyl_status_last_error());
   weyl_rep *v = NULL;
   weyl_basis *b = NULL;
   cr_assert_eq(weyl_rep_parse(g, "V", &v), WEYL_OK);
-  weyl_solve_opts o = {.solver = WEYL_SOLVER_DENSE};
-  cr_assert_eq(weyl_basis_solve(v, v, &o, &b), WEYL_OK, "%s", weyl_last_error());
+  weyl_basis_opts o = {.solver = WEYL_BASIS_SOLVER_DENSE};
+  cr_assert_eq(weyl_basis_solve(v, v, &o, &b), WEYL_OK, "%s", weyl_status_last_error());
   const weyl_basis_report *r = weyl_basis_report_get(b);
   /* the reported numbers are the ones that decided: dropped <= cut < kept */
-  cr_assert_leq(r->max_dropped, WEYL_DEFAULT_RTOL);
-  cr_assert_gt(r->min_kept, WEYL_DEFAULT_RTOL);
+  cr_assert_leq(r->max_dropped, WEYL_BASIS_DEFAULT_RTOL);
+  cr_assert_gt(r->min_kept, WEYL_BASIS_DEFAULT_RTOL);
   outcome out = {weyl_basis_dim(b), r->min_gap, j_breakage(mats)};
   /* whatever was decided, the basis is equivariant to within the dropped size */
   double *W = malloc(9 * sizeof *W);
@@ -109,7 +109,7 @@ Test(perturbed, tiny_noise_keeps_the_dimension_with_a_large_gap) {
   for (double eps = 1e-14; eps <= 1.01e-12; eps *= 10) {
     outcome o = solve_noisy(eps, 12345);
     cr_assert_eq(o.dim, 2, "eps %g", eps);
-    cr_assert_geq(o.gap, WEYL_SMALL_GAP, "eps %g gap %g", eps, o.gap);
+    cr_assert_geq(o.gap, WEYL_BASIS_SMALL_GAP, "eps %g gap %g", eps, o.gap);
   }
 }
 
@@ -117,7 +117,7 @@ Test(perturbed, large_noise_leaves_only_the_identity_with_a_large_gap) {
   for (double eps = 1e-4; eps <= 1.01e-3; eps *= 10) {
     outcome o = solve_noisy(eps, 12345);
     cr_assert_eq(o.dim, 1, "eps %g", eps);
-    cr_assert_geq(o.gap, WEYL_SMALL_GAP, "eps %g gap %g", eps, o.gap);
+    cr_assert_geq(o.gap, WEYL_BASIS_SMALL_GAP, "eps %g gap %g", eps, o.gap);
   }
 }
 
@@ -131,15 +131,15 @@ Test(perturbed, the_uncertain_band_is_flagged) {
     int last_dim = 2, warned = 0, prev_warned = 0;
     for (double eps = 1e-14; eps <= 1.01e-3; eps *= 1.7782794100389228) {
       outcome o = solve_noisy(eps, seed * 7919);
-      int warn = o.gap < WEYL_SMALL_GAP;
+      int warn = o.gap < WEYL_BASIS_SMALL_GAP;
       cr_assert_leq(o.dim, last_dim, "seed %llu eps %g: dimension rose", seed, eps);
       cr_assert(o.dim == 1 || o.dim == 2, "eps %g dim %d", eps, o.dim);
       if (!warn && o.dim == 2)
-        cr_assert_leq(o.breakage, 100 * WEYL_DEFAULT_RTOL, "eps %g: J kept, breakage %g", eps,
+        cr_assert_leq(o.breakage, 100 * WEYL_BASIS_DEFAULT_RTOL, "eps %g: J kept, breakage %g", eps,
                       o.breakage);
       if (!warn && o.dim == 1)
-        cr_assert_geq(o.breakage, WEYL_DEFAULT_RTOL / 100, "eps %g: J dropped, breakage %g", eps,
-                      o.breakage);
+        cr_assert_geq(o.breakage, WEYL_BASIS_DEFAULT_RTOL / 100, "eps %g: J dropped, breakage %g",
+                      eps, o.breakage);
       if (o.dim < last_dim)
         cr_assert(warn || prev_warned, "seed %llu eps %g: dimension fell with no warning", seed,
                   eps);
@@ -170,7 +170,7 @@ Test(perturbed, cli_prints_dimension_uncertain_only_for_a_small_gap) {
     cr_assert_not_null(line, "%s", out);
     *strchr(line, '\n') = '\0';
     int says = strstr(line, "dimension uncertain") != NULL;
-    cr_assert_eq(says, o.gap < WEYL_SMALL_GAP, "eps %g gap %g:\n%s", eps, o.gap, out);
+    cr_assert_eq(says, o.gap < WEYL_BASIS_SMALL_GAP, "eps %g gap %g:\n%s", eps, o.gap, out);
     char want[64];
     snprintf(want, sizeof want, "basis dimension: %d ", o.dim);
     cr_assert_not_null(strstr(line, want), "eps %g: %s", eps, line);

@@ -37,7 +37,7 @@ def ctypes_structs_match_the_c_layout():
     import subprocess
     layout = subprocess.run([os.environ["WEYL_ABI_LAYOUT"]], check=True,
                             capture_output=True, text=True).stdout.split("\n")
-    mirrors = {"weyl_solve_opts": weyl._SolveOpts, "weyl_basis_report": weyl._Report}
+    mirrors = {"weyl_basis_opts": weyl._SolveOpts, "weyl_basis_report": weyl._Report}
     seen = {name: set() for name in mirrors}
     for line in filter(None, layout):
         struct, field, value = line.split()

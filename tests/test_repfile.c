@@ -21,7 +21,7 @@ static weyl_group *load_rep(const char *file) {
   snprintf(path, sizeof path, "%s/%s", WEYL_REPS_DIR, file);
   weyl_group *g = NULL;
   weyl_status st = weyl_repfile_load(path, &g);
-  cr_assert_eq(st, WEYL_OK, "%s: %s", file, weyl_last_error());
+  cr_assert_eq(st, WEYL_OK, "%s: %s", file, weyl_status_last_error());
   cr_assert_not_null(g);
   return g;
 }
@@ -29,7 +29,7 @@ static weyl_group *load_rep(const char *file) {
 static weyl_group *parse_ok(const char *text) {
   weyl_group *g = NULL;
   weyl_status st = weyl_repfile_parse(text, strlen(text), "t.rep", &g);
-  cr_assert_eq(st, WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(st, WEYL_OK, "%s", weyl_status_last_error());
   return g;
 }
 
@@ -38,7 +38,7 @@ static weyl_group *parse_ok(const char *text) {
 static void reject(const char *text, weyl_status st, int line, const char *phrase) {
   weyl_group *g = (weyl_group *)&g; /* must be reset to NULL */
   weyl_status got = weyl_repfile_parse(text, strlen(text), "t.rep", &g);
-  const char *msg = weyl_last_error();
+  const char *msg = weyl_status_last_error();
   char where[32];
   snprintf(where, sizeof where, "t.rep:%d: ", line);
   cr_assert_eq(got, st, "status %d, want %d (%s)", got, st, msg);
@@ -179,7 +179,7 @@ Test(repfile, only_len_bytes_are_read) {
   const char *text = "group G\ngenerators g\nrep r 1\n g identity\nGARBAGE";
   weyl_group *g = NULL;
   cr_assert_eq(weyl_repfile_parse(text, strlen(text) - 7, "t.rep", &g), WEYL_OK, "%s",
-               weyl_last_error());
+               weyl_status_last_error());
   weyl_group_free(g);
 }
 
@@ -330,25 +330,25 @@ Test(repfile, rejects_too_many_generators) {
 }
 
 Test(repfile, rejects_too_many_reps) {
-  size_t cap = 64 * (WEYL_MAX_LEAVES + 2);
+  size_t cap = 64 * (WEYL_GROUP_MAX_LEAVES + 2);
   char *text = malloc(cap);
   int n = snprintf(text, cap, HEAD);
-  for (int i = 0; i <= WEYL_MAX_LEAVES; i++)
+  for (int i = 0; i <= WEYL_GROUP_MAX_LEAVES; i++)
     n += snprintf(text + n, cap - (size_t)n, "rep r%d 1\n g identity\n", i);
-  reject(text, WEYL_ELIMIT, 3 + 2 * WEYL_MAX_LEAVES, "more than 256 reps");
+  reject(text, WEYL_ELIMIT, 3 + 2 * WEYL_GROUP_MAX_LEAVES, "more than 256 reps");
   free(text);
 }
 
 Test(repfile, rejects_file_over_the_size_limit) {
-  size_t len = (size_t)WEYL_MAX_REPFILE_BYTES + 1;
+  size_t len = (size_t)WEYL_REPFILE_MAX_BYTES + 1;
   char *text = malloc(len);
   cr_assert_not_null(text);
   memset(text, ' ', len);
   weyl_group *g = NULL;
   cr_expect_eq(weyl_repfile_parse(text, len, "big.rep", &g), WEYL_ELIMIT);
   cr_expect_null(g);
-  cr_expect(strstr(weyl_last_error(), "big.rep: "));
-  cr_expect(strstr(weyl_last_error(), "limit"));
+  cr_expect(strstr(weyl_status_last_error(), "big.rep: "));
+  cr_expect(strstr(weyl_status_last_error(), "limit"));
   free(text);
 }
 
@@ -371,16 +371,16 @@ Test(repfile, rejects_nul_bytes) {
   weyl_group *g = NULL;
   cr_assert_eq(weyl_repfile_parse(text, sizeof text - 1, "t.rep", &g), WEYL_EPARSE);
   cr_expect_null(g);
-  cr_expect(strstr(weyl_last_error(), "t.rep:4: "), "%s", weyl_last_error());
-  cr_expect(strstr(weyl_last_error(), "NUL byte"));
+  cr_expect(strstr(weyl_status_last_error(), "t.rep:4: "), "%s", weyl_status_last_error());
+  cr_expect(strstr(weyl_status_last_error(), "NUL byte"));
 }
 
 Test(repfile, missing_file_is_an_io_error) {
   weyl_group *g = NULL;
   cr_assert_eq(weyl_repfile_load("/nonexistent/dir/x.rep", &g), WEYL_EIO);
   cr_expect_null(g);
-  cr_expect(strstr(weyl_last_error(), "/nonexistent/dir/x.rep: cannot read: "), "%s",
-            weyl_last_error());
+  cr_expect(strstr(weyl_status_last_error(), "/nonexistent/dir/x.rep: cannot read: "), "%s",
+            weyl_status_last_error());
 }
 
 Test(repfile, load_names_the_path_in_messages) {
@@ -396,7 +396,8 @@ Test(repfile, load_names_the_path_in_messages) {
   char want[64];
   snprintf(want, sizeof want, "%s:4: ", path);
   cr_expect_eq(st, WEYL_EPARSE);
-  cr_expect(strncmp(weyl_last_error(), want, strlen(want)) == 0, "%s", weyl_last_error());
+  cr_expect(strncmp(weyl_status_last_error(), want, strlen(want)) == 0, "%s",
+            weyl_status_last_error());
 }
 
 Test(repfile, null_arguments_are_invalid) {

@@ -35,7 +35,7 @@ static int circulant_basis(void) {
   int failed = 0;
   if (weyl_group_builtin("Z(6)", &g) || weyl_rep_parse(g, "regular", &reg) ||
       weyl_basis_solve(reg, reg, NULL, &b)) {
-    fprintf(stderr, "consumer: %s\n", weyl_last_error());
+    fprintf(stderr, "consumer: %s\n", weyl_status_last_error());
     failed = 1;
   } else {
     double theta[N], W[N * N];
@@ -54,8 +54,9 @@ static int bad_name_is_an_error(void) {
   weyl_group *g = NULL;
   weyl_status s = weyl_group_builtin("Q(3)", &g);
   weyl_group_free(g);
-  printf("  error for Q(3): %s\n", weyl_last_error());
-  return check(s != WEYL_OK && strlen(weyl_last_error()) > 0, "unknown group is an error with a message");
+  printf("  error for Q(3): %s\n", weyl_status_last_error());
+  return check(s != WEYL_OK && strlen(weyl_status_last_error()) > 0,
+               "unknown group is an error with a message");
 }
 
 int main(void) {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "weyl/sample.h"
+#include "weyl/element.h"
 
 void exp_single_thread(void) { openblas_set_num_threads(1); }
 
@@ -138,7 +138,7 @@ int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, double 
       sum_last += loss;
   }
   if (rc)
-    fprintf(stderr, "training failed: %s\n", weyl_last_error());
+    fprintf(stderr, "training failed: %s\n", weyl_status_last_error());
   *first_loss = sum_first / window;
   *last_loss = sum_last / window;
   weyl_adam_free(adam);
@@ -280,7 +280,7 @@ static weyl_model *build(const setup *s, int equivariant) {
   if (st == WEYL_OK)
     st = weyl_model_init(m, 1);
   if (st != WEYL_OK)
-    fprintf(stderr, "%s: %s\n", s->task->name, weyl_last_error());
+    fprintf(stderr, "%s: %s\n", s->task->name, weyl_status_last_error());
   return st == WEYL_OK ? m : NULL;
 }
 
@@ -290,7 +290,7 @@ static double equiv_error(const setup *s, weyl_model *m, const exp_data *d) {
   double err = INFINITY;
   int b = d->n < 64 ? d->n : 64;
   if (weyl_model_equivariance_error(m, &rng, 4, s->task->check_scale, b, d->x, &err) != WEYL_OK)
-    fprintf(stderr, "%s: %s\n", s->task->name, weyl_last_error());
+    fprintf(stderr, "%s: %s\n", s->task->name, weyl_status_last_error());
   return err;
 }
 
@@ -451,7 +451,7 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   if (weyl_group_builtin(task->group, &s.g) != WEYL_OK ||
       weyl_rep_parse(s.g, task->rep_in, &s.in) != WEYL_OK ||
       weyl_rep_parse(s.g, task->rep_out, &s.out) != WEYL_OK) {
-    fprintf(stderr, "%s: %s\n", task->name, weyl_last_error());
+    fprintf(stderr, "%s: %s\n", task->name, weyl_status_last_error());
     weyl_rep_free(s.in);
     weyl_group_free(s.g);
     return 1;

@@ -45,7 +45,7 @@ static int to_csr(eq_layer *L, const int *lab) {
 }
 
 static int fail(const char *what) {
-  fprintf(stderr, "gcnn: %s: %s\n", what, weyl_last_error());
+  fprintf(stderr, "gcnn: %s: %s\n", what, weyl_status_last_error());
   return -1;
 }
 

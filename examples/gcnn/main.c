@@ -82,7 +82,7 @@ static int model_build(model *M, const char *name, const char *group, int ch, in
   M->hidden = ch * nstab * DIGIT_PIXELS;
   snprintf(hid, sizeof hid, nstab > 1 ? "%d*regular" : "%d*V", ch);
   if (weyl_group_builtin(group, &M->g)) {
-    fprintf(stderr, "gcnn: %s\n", weyl_last_error());
+    fprintf(stderr, "gcnn: %s\n", weyl_status_last_error());
     return -1;
   }
   for (int l = 0; l < depth; l++) {

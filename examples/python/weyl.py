@@ -14,7 +14,7 @@ A Group object may be passed instead of the name to reuse it.
 
 Conventions are the library's: W is out x in; basis element k is B[k]; the
 projector is the orthogonal (Frobenius) projection onto the span of the B[k].
-Failures raise weyl.WeylError with the library's message (weyl_last_error).
+Failures raise weyl.WeylError with the library's message (weyl_status_last_error).
 
 The shared library is looked up in this order: the WEYL_LIB environment
 variable (a file, or a directory holding libweyl.so); build directories of the
@@ -32,12 +32,12 @@ import numpy as np
 __all__ = ["WeylError", "Group", "Basis", "Projector", "basis", "bias", "projector",
            "version", "library_path"]
 
-_ABI = "0.1"  # the soname version this module was written for: libweyl.so.0.1
+_ABI = "0.2"  # the soname version this module was written for: libweyl.so.0.2
 
 
 class WeylError(Exception):
     """A weyl call failed. .status is the weyl_status code, .message the
-    library's explanation (weyl_last_error)."""
+    library's explanation (weyl_status_last_error)."""
 
     def __init__(self, status, message):
         super().__init__(f"{message} [{_status_name(status)}]")
@@ -95,7 +95,7 @@ _S = ctypes.c_int  # weyl_status
 
 
 class _SolveOpts(ctypes.Structure):
-    # Mirrors weyl_solve_opts in include/weyl/basis.h field by field.
+    # Mirrors weyl_basis_opts in include/weyl/basis.h field by field.
     _fields_ = [("solver", ctypes.c_int), ("rtol", ctypes.c_double),
                 ("max_bytes", ctypes.c_size_t), ("progress", ctypes.c_void_p),
                 ("progress_ctx", ctypes.c_void_p)]
@@ -110,7 +110,7 @@ class _Report(ctypes.Structure):
 
 _SIGNATURES = {
     "weyl_version": (ctypes.c_char_p, []),
-    "weyl_last_error": (ctypes.c_char_p, []),
+    "weyl_status_last_error": (ctypes.c_char_p, []),
     "weyl_status_str": (ctypes.c_char_p, [ctypes.c_int]),
     "weyl_group_builtin": (_S, [ctypes.c_char_p, _PP]),
     "weyl_repfile_load": (_S, [ctypes.c_char_p, _PP]),
@@ -131,7 +131,7 @@ _SIGNATURES = {
     "weyl_basis_element": (_S, [_P, ctypes.c_int, _D]),
     "weyl_basis_combine": (_S, [_P, _D, _D]),
     "weyl_basis_project": (_S, [_P, _D, _D]),
-    "weyl_equivariance_error": (_S, [_P, _P, _D, _D]),
+    "weyl_basis_equivariance_error": (_S, [_P, _P, _D, _D]),
 }
 for _name, (_res, _args) in _SIGNATURES.items():
     _fn = getattr(_lib, _name)
@@ -144,7 +144,7 @@ def _status_name(status):
 
 def _check(status):
     if status != 0:
-        raise WeylError(status, _lib.weyl_last_error().decode(errors="replace"))
+        raise WeylError(status, _lib.weyl_status_last_error().decode(errors="replace"))
 
 
 def _doubles(a):
@@ -152,7 +152,7 @@ def _doubles(a):
 
 
 def version():
-    """The version of the loaded libweyl ("0.1.0")."""
+    """The version of the loaded libweyl ("0.2.0")."""
     return _lib.weyl_version().decode()
 
 
@@ -201,7 +201,7 @@ def _opts(solver, rtol):
     """The solver's name is parsed by the library (weyl_basis_solver_parse)."""
     value = ctypes.c_int()
     if _lib.weyl_basis_solver_parse(str(solver).encode(), ctypes.byref(value)) != 0:
-        raise ValueError(_lib.weyl_last_error().decode(errors="replace"))
+        raise ValueError(_lib.weyl_status_last_error().decode(errors="replace"))
     return _SolveOpts(value.value, float(rtol or 0.0), 0)
 
 
@@ -281,7 +281,7 @@ class Basis:
         if W.shape != (self.out_dim, self.in_dim):
             raise ValueError(f"W must have shape {(self.out_dim, self.in_dim)}, not {W.shape}")
         err = ctypes.c_double()
-        _check(_lib.weyl_equivariance_error(self._in._h, self._out._h, _doubles(W),
+        _check(_lib.weyl_basis_equivariance_error(self._in._h, self._out._h, _doubles(W),
                                             ctypes.byref(err)))
         return err.value
 

@@ -22,13 +22,13 @@
 
 #include "weyl/rep.h"
 
-/* Which path solves each block (weyl_solve_opts.solver). */
+/* Which path solves each block (weyl_basis_opts.solver). */
 typedef enum {
-  WEYL_SOLVER_AUTO = 0, /* orbit for permutation blocks, else dense or iterative by size */
-  WEYL_SOLVER_DENSE,    /* SVD of the stacked constraint for every block */
-  WEYL_SOLVER_ORBIT,    /* orbits only; WEYL_EINVAL for a non-permutation block */
-  WEYL_SOLVER_ITERATIVE /* structured, for large general blocks (see below) */
-} weyl_solver;
+  WEYL_BASIS_SOLVER_AUTO = 0, /* orbit for permutation blocks, else dense or iterative by size */
+  WEYL_BASIS_SOLVER_DENSE,    /* SVD of the stacked constraint for every block */
+  WEYL_BASIS_SOLVER_ORBIT,    /* orbits only; WEYL_EINVAL for a non-permutation block */
+  WEYL_BASIS_SOLVER_ITERATIVE /* structured, for large general blocks (see below) */
+} weyl_basis_solver;
 
 /* The structured path never forms the d x d constraint (d = in * out). It
  * takes the generator (or combination of two algebra generators) whose
@@ -42,37 +42,37 @@ typedef enum {
  * returned element is checked against every generator: a residual over
  * 10 * rtol is refused with WEYL_ENUMERIC. (A direct method despite the
  * enum's name: no Krylov iteration is needed.) Auto uses it for general blocks
- * with d > WEYL_AUTO_DENSE_MAX and both sides of dimension > 1 when it
+ * with d > WEYL_BASIS_AUTO_DENSE_MAX and both sides of dimension > 1 when it
  * applies, dense otherwise (with a 1-dimensional side its Schur form would be
  * d x d, slower than the dense path). */
-#define WEYL_AUTO_DENSE_MAX 256
+#define WEYL_BASIS_AUTO_DENSE_MAX 256
 
 /* Default relative rank tolerance: sigma <= 1e-9 * sigma_max counts as zero. */
-#define WEYL_DEFAULT_RTOL 1e-9
+#define WEYL_BASIS_DEFAULT_RTOL 1e-9
 /* A gap sigma_kept_min / sigma_dropped_max below this is reported as small. */
-#define WEYL_SMALL_GAP 1e3
+#define WEYL_BASIS_SMALL_GAP 1e3
 /* Most (in summand, out summand) pairs one solve visits: k*A -> m*B has k*m. */
-#define WEYL_MAX_BLOCK_PAIRS (1L << 22)
+#define WEYL_BASIS_MAX_BLOCK_PAIRS (1L << 22)
 
 /* The name of a solver: "auto", "dense", "orbit" or "iterative" (the path
- * names of weyl_block_info); NULL for a value that is not a weyl_solver. */
-const char *weyl_basis_solver_name(weyl_solver solver);
+ * names of weyl_basis_block_info); NULL for a value that is not a weyl_basis_solver. */
+const char *weyl_basis_solver_name(weyl_basis_solver solver);
 
 /* Parses a solver name as weyl_basis_solver_name gives it.
  * Returns WEYL_EINVAL (naming the valid names) for anything else. */
-weyl_status weyl_basis_solver_parse(const char *name, weyl_solver *solver);
+weyl_status weyl_basis_solver_parse(const char *name, weyl_basis_solver *solver);
 
 /* Options of weyl_basis_solve; all-zero (or a NULL pointer) means the defaults. */
 typedef struct {
-  weyl_solver solver; /* default WEYL_SOLVER_AUTO */
-  double rtol;        /* <= 0 means WEYL_DEFAULT_RTOL */
+  weyl_basis_solver solver; /* default WEYL_BASIS_SOLVER_AUTO */
+  double rtol;              /* <= 0 means WEYL_BASIS_DEFAULT_RTOL */
   size_t max_bytes;   /* working memory per block; 0 means 2 GiB */
   /* Called (when set) as the solve moves on: stage names what is running,
    * done is the fraction of the blocks finished, or -1 when an expensive
    * stage starts. The library never prints. */
   void (*progress)(void *ctx, const char *stage, double done);
   void *progress_ctx; /* passed back to progress as ctx */
-} weyl_solve_opts;
+} weyl_basis_opts;
 
 /* Rank-decision report for the dense and iterative blocks of a basis. sigma
  * values are relative to the largest singular value of their block's
@@ -104,7 +104,7 @@ typedef struct {
   double max_dropped;    /* largest relative singular value counted as zero */
   double residual;       /* largest checked relative residual (iterative), else 0 */
   size_t peak_bytes;     /* estimated peak working set of its solve */
-} weyl_block_info;
+} weyl_basis_block_info;
 
 /* A solved basis (opaque): from weyl_basis_solve or weyl_basis_solve_bias,
  * freed with weyl_basis_free. */
@@ -113,11 +113,11 @@ typedef struct weyl_basis weyl_basis;
 /* Solves for the maps in -> out (both reps of the same group). opts may be NULL.
  * On success *basis is new; free it with weyl_basis_free.
  * Returns WEYL_EINVAL for reps of different groups or an opts->solver that is
- * not a weyl_solver, WEYL_ELIMIT when a block's working memory would exceed
- * opts->max_bytes or there are more than WEYL_MAX_BLOCK_PAIRS block pairs,
- * WEYL_ENUMERIC when LAPACK fails. */
-weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
-                             const weyl_solve_opts *opts, weyl_basis **basis);
+ * not a weyl_basis_solver, WEYL_ELIMIT when a block's working memory would
+ * exceed opts->max_bytes or there are more than WEYL_BASIS_MAX_BLOCK_PAIRS
+ * block pairs, WEYL_ENUMERIC when LAPACK fails. */
+weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out, const weyl_basis_opts *opts,
+                             weyl_basis **basis);
 
 /* Frees a basis; NULL is allowed. */
 void weyl_basis_free(weyl_basis *b);
@@ -134,7 +134,7 @@ const weyl_basis_report *weyl_basis_report_get(const weyl_basis *b);
 int weyl_basis_nblocks(const weyl_basis *b);
 /* Fills *info with the description of distinct block i.
  * Returns WEYL_EINVAL for i out of range or NULL arguments. */
-weyl_status weyl_basis_block_info(const weyl_basis *b, int i, weyl_block_info *info);
+weyl_status weyl_basis_block_info_get(const weyl_basis *b, int i, weyl_basis_block_info *info);
 
 /* The weight-sharing pattern of an exact basis (weyl_basis_is_exact), one
  * label per entry of W: label[i*in_dim + j] (out_dim * in_dim ints) is the
@@ -163,7 +163,7 @@ weyl_status weyl_basis_dot(const weyl_basis *b, const double *W, double *coef);
 
 /* The bias space: vectors b (out_dim) with rho_out(h) b = b, drho_out(A) b = 0,
  * i.e. the basis of Hom(Scalar, out). Same object type, in_dim 1. */
-weyl_status weyl_basis_solve_bias(const weyl_rep *out, const weyl_solve_opts *opts,
+weyl_status weyl_basis_solve_bias(const weyl_rep *out, const weyl_basis_opts *opts,
                                   weyl_basis **bias);
 
 /* Relative equivariance error of W (out x in): the largest, over discrete
@@ -172,13 +172,15 @@ weyl_status weyl_basis_solve_bias(const weyl_rep *out, const weyl_solve_opts *op
  * (likewise with drho); a generator with a zero denominator contributes 0.
  * Returns WEYL_ELIMIT when a rep is over 4096-dimensional and not a
  * permutation rep. */
-weyl_status weyl_equivariance_error(const weyl_rep *in, const weyl_rep *out,
-                                    const double *W, double *err);
+weyl_status weyl_basis_equivariance_error(const weyl_rep *in, const weyl_rep *out, const double *W,
+                                          double *err);
 
 /* Canonical basis for people: the reduced row echelon form of the basis
  * (each element has a 1 where the others have 0), entries below 1e-12 set to
  * 0, elements ordered sparsest first. *mats is a new array of dim * out * in
- * doubles (free with free()); *dim receives the count. */
+ * doubles (free with weyl_basis_canonical_free); *dim receives the count. */
 weyl_status weyl_basis_canonical(const weyl_basis *b, double **mats, int *dim);
+/* Frees the array from weyl_basis_canonical; NULL is allowed. */
+void weyl_basis_canonical_free(double *mats);
 
 #endif

@@ -16,7 +16,7 @@
 #ifndef WEYL_BILINEAR_H
 #define WEYL_BILINEAR_H
 
-#include "weyl/layer.h"
+#include "weyl/linear.h"
 
 /* A low-rank equivariant bilinear layer (opaque); see the file comment. */
 typedef struct weyl_bilinear weyl_bilinear;
@@ -25,7 +25,7 @@ typedef struct weyl_bilinear weyl_bilinear;
  * read during the call only). opts may be NULL. *b is new
  * (weyl_bilinear_free). Returns the solver's statuses, WEYL_EINVAL. */
 weyl_status weyl_bilinear_new(const weyl_rep *in, const weyl_rep *out, const weyl_rep *mid,
-                              const weyl_solve_opts *opts, weyl_bilinear **b);
+                              const weyl_basis_opts *opts, weyl_bilinear **b);
 /* Frees a bilinear layer; NULL is allowed. */
 void weyl_bilinear_free(weyl_bilinear *b);
 

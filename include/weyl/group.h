@@ -25,7 +25,7 @@
  *   C4(k)     r: (r, c) -> (k-1-c, r)           D4(k)   C4(k) + m: c -> k-1-c
  * (`V` is the kernel's pixels: the maps V -> Scalar are the invariant kernels.)
  *
- * Sizes: every rep given by generators has at most WEYL_MAX_LEAF_DIM (4096)
+ * Sizes: every rep given by generators has at most WEYL_GROUP_MAX_LEAF_DIM (4096)
  * points: h*w <= 4096, n <= 32 for p4, n <= 22 for p4m, k <= 64. */
 #ifndef WEYL_GROUP_H
 #define WEYL_GROUP_H
@@ -34,10 +34,10 @@
 
 /* Limits (documented in README). The generator limit applies to .rep files;
  * built-in groups have their own bounds on n (SO(64) has 2016 generators). */
-#define WEYL_MAX_GENERATORS 64     /* discrete + algebra generators in a file */
-#define WEYL_MAX_LEAF_DIM 4096     /* dimension of a rep given by generators */
-#define WEYL_MAX_LEAVES 256        /* named reps in one group */
-#define WEYL_DEFAULT_MAX_ORDER 20000 /* elements enumerated for `regular` */
+#define WEYL_GROUP_MAX_GENERATORS 64       /* discrete + algebra generators in a file */
+#define WEYL_GROUP_MAX_LEAF_DIM 4096       /* dimension of a rep given by generators */
+#define WEYL_GROUP_MAX_LEAVES 256          /* named reps in one group */
+#define WEYL_GROUP_DEFAULT_MAX_ORDER 20000 /* elements enumerated for `regular` */
 
 /* A group given by generators (opaque): from weyl_group_builtin or
  * weyl_repfile_load, freed with weyl_group_free. */
@@ -69,7 +69,7 @@ int weyl_group_leaf_dim(const weyl_group *g, int i);          /* 0 when i is out
 /* Enumerates a finite group (no algebra generators) by closure of its
  * discrete generators acting on the direct sum of all its leaf reps, with
  * hashing. The result is cached in g, so later calls are free.
- * max_order <= 0 means WEYL_DEFAULT_MAX_ORDER.
+ * max_order <= 0 means WEYL_GROUP_DEFAULT_MAX_ORDER.
  * Returns WEYL_EINVAL for a group with algebra generators (infinite) or whose
  * products overflow (a generator of infinite order, e.g. diag(2, 1)),
  * WEYL_ELIMIT when more than max_order elements are found (a large group, or

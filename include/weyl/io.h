@@ -1,5 +1,6 @@
 /* weyl — writing bases: text (for people), JSON (rep-format.md section 3),
- * NumPy .npy (float64, C order, shape (dim, out, in)) and SVG pictures.
+ * NumPy .npy (float64, C order, shape (dim, out, in)); SVG pictures are in
+ * svg.h.
  *
  * Writers to a path are atomic: they write PATH.tmp.XXXXXX and rename it, so a
  * failed or interrupted run never leaves a truncated file at PATH. */
@@ -12,10 +13,10 @@
 
 /* Output formats of weyl_io_write. */
 typedef enum {
-  WEYL_FORMAT_TEXT, /* for people: dimensions and the weight-sharing pattern */
-  WEYL_FORMAT_JSON, /* rep-format.md section 3, %.17g numbers */
-  WEYL_FORMAT_NPY   /* NumPy .npy: float64, C order, shape (dim, out, in) */
-} weyl_format;
+  WEYL_IO_FORMAT_TEXT, /* for people: dimensions and the weight-sharing pattern */
+  WEYL_IO_FORMAT_JSON, /* rep-format.md section 3, %.17g numbers */
+  WEYL_IO_FORMAT_NPY   /* NumPy .npy: float64, C order, shape (dim, out, in) */
+} weyl_io_format;
 
 /* Most numbers (dim x out x in, basis and bias together) a json or npy file
  * may hold: 2 GiB as npy. Larger bases are refused before anything is written. */
@@ -33,40 +34,13 @@ typedef struct {
 /* Writes b in format fmt to the open stream f.
  * Returns WEYL_EIO when a write fails, WEYL_ENOMEM, WEYL_ELIMIT for a json or
  * npy output over WEYL_IO_MAX_NUMBERS numbers. */
-weyl_status weyl_io_write(FILE *f, weyl_format fmt, const weyl_io_basis *b);
+weyl_status weyl_io_write(FILE *f, weyl_io_format fmt, const weyl_io_basis *b);
 
 /* Same, to path, atomically (see above). */
-weyl_status weyl_io_write_path(const char *path, weyl_format fmt, const weyl_io_basis *b);
+weyl_status weyl_io_write_path(const char *path, weyl_io_format fmt, const weyl_io_basis *b);
 
 /* Parses "text" / "json" / "npy". Returns WEYL_EINVAL for anything else. */
-weyl_status weyl_io_format_parse(const char *name, weyl_format *fmt);
-
-/* ---- SVG pictures of the weight-sharing pattern (io_svg.c) ---------------
- * Cells of W are drawn as squares, one colour per shared weight (basis
- * element); colours are handed out in the order the cells are drawn. For a
- * basis that is not exact, a cell takes the colour of the element of the
- * canonical basis (weyl_basis_canonical) largest in magnitude there. Cells
- * no element touches are light grey. A panel is a rows x cols window of
- * cells, placed in a grid of panels (e.g. one k x k filter per panel). */
-typedef struct {
-  int grid_row;           /* the panel's slot among the panels: row ... */
-  int grid_col;           /* ... and column */
-  int rows;               /* cells down the panel */
-  int cols;               /* cells across the panel */
-  const long *cell;       /* rows*cols entries: i*in_dim + j of W, or -1 for a gap */
-} weyl_svg_panel;
-
-#define WEYL_SVG_MAX_CELLS 262144 /* cells in one picture */
-
-/* Writes the picture of b->basis to f; panels == NULL draws the whole
- * out x in matrix as one panel. Returns WEYL_ELIMIT past WEYL_SVG_MAX_CELLS,
- * WEYL_EINVAL for a cell index outside W, WEYL_EIO, WEYL_ENOMEM. */
-weyl_status weyl_io_write_svg(FILE *f, const weyl_io_basis *b, const weyl_svg_panel *panels,
-                              int n_panels);
-
-/* Same, to path, atomically. */
-weyl_status weyl_io_write_svg_path(const char *path, const weyl_io_basis *b,
-                                   const weyl_svg_panel *panels, int n_panels);
+weyl_status weyl_io_format_parse(const char *name, weyl_io_format *fmt);
 
 /* Writes the n doubles of x to path as a 1-D NumPy array (float64,
  * little-endian, shape (n,)), atomically. Returns WEYL_EIO, WEYL_ENOMEM. */

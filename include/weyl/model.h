@@ -1,5 +1,6 @@
 /* weyl — equivariant networks: a stack of linear layers and nonlinearities,
- * losses, the Adam optimizer, equivariance checks, and parameter files.
+ * training steps (losses in loss.h, the optimizer in adam.h), equivariance
+ * checks, and parameter files.
  *
  * An EMLP (Finzi, Welling, Wilson 2021) is n_hidden blocks
  *     z = linear(prev -> gated(H)) + bilinear(prev -> gated(H)) ; gated nonlinearity z -> H
@@ -12,22 +13,23 @@
  * The model owns its bases, layers, the flat parameter and gradient vectors
  * and the activations of the last forward pass (grown to the largest batch
  * seen). Parameters are [stage 0 linear | bilinear | nonlin | stage 1 ...],
- * each as in layer.h / bilinear.h / nonlin.h. After changing weyl_model_params() directly, call
+ * each as in linear.h / bilinear.h / nonlin.h. After changing weyl_model_params() directly, call
  * weyl_model_sync(). A model is not safe to use from two threads at once. */
 #ifndef WEYL_MODEL_H
 #define WEYL_MODEL_H
 
 #include <stdint.h>
 
+#include "weyl/adam.h"
 #include "weyl/basis.h"
 #include "weyl/nonlin.h"
-#include "weyl/sample.h"
+#include "weyl/rng.h"
 
 /* Options of weyl_model_emlp / weyl_model_mlp; start from weyl_model_default_opts. */
 typedef struct {
   int channels;          /* dimension of each hidden rep; 0 means 128 */
   int n_hidden;          /* hidden blocks; 0 means 3 */
-  weyl_act act;          /* activation of scalars (and of the MLP); default swish */
+  weyl_nonlin_act act;   /* activation of scalars (and of the MLP); default swish */
   weyl_nonlin_kind kind; /* EMLP nonlinearity: GATED (default, 0 -> gated) or NORM */
   int residual;          /* 1: a block whose input and output reps agree adds its input */
   int bilinear;          /* k in the bilinear layer's small rep k*Scalar + k*V
@@ -37,7 +39,7 @@ typedef struct {
                             0 means all. Each one doubles the polynomial degree,
                             which hurts extrapolation: use as few as the target
                             needs (1 for functions of inner products) */
-  weyl_solve_opts solve; /* passed to the basis solver */
+  weyl_basis_opts solve; /* passed to the basis solver */
 } weyl_model_opts;
 
 /* Defaults: 128 channels, 3 hidden blocks, swish, gated, no residual,
@@ -92,27 +94,6 @@ weyl_status weyl_model_backward(weyl_model *m, int batch, const double *dy);
 /* Root mean square of the output of hidden block i (0-based) in the last
  * forward pass, or -1 when i is out of range. */
 double weyl_model_hidden_rms(const weyl_model *m, int i);
-
-/* Losses over a batch. *value is the mean; grad (same shape as pred) gets
- * its gradient. MSE: mean over all n*d entries of (pred - target)^2.
- * Cross-entropy: logits n x classes, labels in [0, classes), mean over n of
- * -log softmax(logits)[label]. Return WEYL_EINVAL for a label out of range. */
-weyl_status weyl_loss_mse(int n, int d, const double *pred, const double *target, double *grad,
-                          double *value);
-/* Cross-entropy of logits (n x classes) against labels; see above. */
-weyl_status weyl_loss_xent(int n, int classes, const double *logits, const int *labels,
-                           double *grad, double *value);
-
-/* Adam (Kingma and Ba) over a flat parameter vector of n entries. */
-typedef struct weyl_adam weyl_adam;
-weyl_status weyl_adam_new(int n, double lr, weyl_adam **a); /* beta 0.9, 0.999, eps 1e-8 */
-/* Frees an optimizer; NULL is allowed. */
-void weyl_adam_free(weyl_adam *a);
-/* Changes the learning rate (for schedules). */
-void weyl_adam_set_lr(weyl_adam *a, double lr);
-/* One Adam update of params from grads (n entries each).
- * Returns WEYL_EINVAL for NULL arguments. */
-weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads);
 
 /* One step of MSE training on (x, y): forward, loss, backward, Adam, sync.
  * *loss (may be NULL) receives the batch loss before the step. */

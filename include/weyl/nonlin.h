@@ -22,7 +22,12 @@
 #include "weyl/rep.h"
 
 /* Scalar activation functions. */
-typedef enum { WEYL_ACT_RELU, WEYL_ACT_SWISH, WEYL_ACT_TANH, WEYL_ACT_SIGMOID } weyl_act;
+typedef enum {
+  WEYL_NONLIN_ACT_RELU,
+  WEYL_NONLIN_ACT_SWISH,
+  WEYL_NONLIN_ACT_TANH,
+  WEYL_NONLIN_ACT_SIGMOID
+} weyl_nonlin_act;
 
 /* Kinds of equivariant nonlinearity: pointwise (permutation reps only),
  * norm (orthogonal blocks) and gated (any rep, with gate scalars). */
@@ -34,12 +39,12 @@ typedef struct weyl_nonlin weyl_nonlin;
 /* Each constructor makes a new object in *nl (free with weyl_nonlin_free);
  * rep is only read during the call. Returns WEYL_EINVAL, with the reason, for
  * a rep the kind cannot be equivariant on; WEYL_ENOMEM. */
-weyl_status weyl_nonlin_pointwise(const weyl_rep *rep, weyl_act act, weyl_nonlin **nl);
+weyl_status weyl_nonlin_pointwise(const weyl_rep *rep, weyl_nonlin_act act, weyl_nonlin **nl);
 /* Norm nonlinearity: x * act(|x| + b) / |x| on each summand of rep. */
-weyl_status weyl_nonlin_norm(const weyl_rep *rep, weyl_act act, weyl_nonlin **nl);
+weyl_status weyl_nonlin_norm(const weyl_rep *rep, weyl_nonlin_act act, weyl_nonlin **nl);
 /* Gated nonlinearity: sigmoid(gate) * x on each non-scalar summand, act on
  * scalars; its input is rep followed by one gate scalar per gated summand. */
-weyl_status weyl_nonlin_gated(const weyl_rep *rep, weyl_act act, weyl_nonlin **nl);
+weyl_status weyl_nonlin_gated(const weyl_rep *rep, weyl_nonlin_act act, weyl_nonlin **nl);
 /* Frees a nonlinearity; NULL is allowed. */
 void weyl_nonlin_free(weyl_nonlin *nl);
 

@@ -11,12 +11,12 @@
 
 #include "weyl/group.h"
 
-#define WEYL_MAX_REP_DIM (1 << 22) /* largest dimension an expression may have */
+#define WEYL_REP_MAX_DIM (1 << 22) /* largest dimension an expression may have */
 /* Largest tree an expression may build: every use of a rep walks it, so
  * Scalar**1000**1000 (10^6 nodes as a walk, 3000 deep) is refused. */
-#define WEYL_MAX_REP_NODES (1L << 16)
+#define WEYL_REP_MAX_NODES (1L << 16)
 /* Deepest nesting of an expression tree (parentheses, powers, products). */
-#define WEYL_MAX_REP_DEPTH 4096
+#define WEYL_REP_MAX_DEPTH 4096
 
 /* A representation (opaque, immutable, reference-counted): from
  * weyl_rep_parse or the constructors below, released with weyl_rep_free. */
@@ -25,8 +25,8 @@ typedef struct weyl_rep weyl_rep;
 /* Parses an expression of rep-format.md section 2 ("V**2 + 3*Scalar", "V.T",
  * "regular", "rot(2)") over g. The rep keeps a pointer to g: g must outlive it.
  * On success *rep is new; free it with weyl_rep_free. Returns WEYL_EPARSE with
- * the position of the problem, WEYL_ELIMIT past WEYL_MAX_REP_DIM or the group
- * order limit (for `regular`), WEYL_MAX_REP_NODES or WEYL_MAX_REP_DEPTH. */
+ * the position of the problem, WEYL_ELIMIT past WEYL_REP_MAX_DIM or the group
+ * order limit (for `regular`), WEYL_REP_MAX_NODES or WEYL_REP_MAX_DEPTH. */
 weyl_status weyl_rep_parse(weyl_group *g, const char *expr, weyl_rep **rep);
 
 /* Constructors. Each returns a new reference in *rep (free with
@@ -45,17 +45,17 @@ weyl_status weyl_rep_rot(weyl_group *g, int freq, weyl_rep **rep);
 /* a + b, the direct sum (a's indices first); WEYL_EINVAL for reps of two groups. */
 weyl_status weyl_rep_sum(const weyl_rep *a, const weyl_rep *b, weyl_rep **rep);
 /* k*a, k copies of a; WEYL_EINVAL for k < 1. */
-weyl_status weyl_rep_copies(int k, const weyl_rep *a, weyl_rep **rep);
+weyl_status weyl_rep_copies(const weyl_rep *a, int k, weyl_rep **rep);
 /* a*b, the tensor product (index i*dim(b) + j); WEYL_EINVAL for reps of two groups. */
 weyl_status weyl_rep_tensor(const weyl_rep *a, const weyl_rep *b, weyl_rep **rep);
 /* a**k, the k-th tensor power (a**0 is Scalar); WEYL_EINVAL for k < 0,
- * WEYL_ELIMIT past WEYL_MAX_REP_DIM. */
+ * WEYL_ELIMIT past WEYL_REP_MAX_DIM. */
 weyl_status weyl_rep_power(const weyl_rep *a, int k, weyl_rep **rep);
 /* a.T, the dual: rho(h)^{-T}, -drho(A)^T. */
 weyl_status weyl_rep_dual(const weyl_rep *a, weyl_rep **rep);
 
 /* Drops one reference; NULL is allowed. */
-void weyl_rep_free(const weyl_rep *rep);
+void weyl_rep_free(weyl_rep *rep);
 
 int weyl_rep_dim(const weyl_rep *rep);            /* its dimension */
 weyl_group *weyl_rep_group(const weyl_rep *rep); /* the group it is a rep of (borrowed) */
@@ -80,8 +80,11 @@ weyl_status weyl_rep_perm(const weyl_rep *rep, int k, int *perm);
 /* Splits a rep into consecutive direct summands, in index order: sums and
  * copies are flattened (k*A gives k entries) and a tensor product with a sum
  * on its left is distributed ((A+B)*C = A*C + B*C keeps the index order).
- * *parts is a new array of *n new references: free each with weyl_rep_free
- * and the array with free(). */
+ * *parts is a new array of *n new references: free the references and the
+ * array together with weyl_rep_parts_free. */
 weyl_status weyl_rep_summands(const weyl_rep *rep, weyl_rep ***parts, int *n);
+/* Drops each of the n references in parts and frees the array (from
+ * weyl_rep_summands); NULL is allowed. */
+void weyl_rep_parts_free(weyl_rep **parts, int n);
 
 #endif

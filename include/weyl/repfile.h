@@ -6,7 +6,7 @@
 
 #include "weyl/group.h"
 
-#define WEYL_MAX_REPFILE_BYTES (64L << 20) /* largest .rep file accepted */
+#define WEYL_REPFILE_MAX_BYTES (64L << 20) /* largest .rep file accepted */
 
 /* Reads the .rep file at path. On success *g is a new group (free with
  * weyl_group_free). On failure the message starts with "path:line: ".

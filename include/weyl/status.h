@@ -2,7 +2,7 @@
  *
  * Every library function that can fail returns a weyl_status. On failure the
  * human-readable reason (with "file:line: " in front where there is a file) is
- * kept per thread and read with weyl_last_error(). The library never prints. */
+ * kept per thread and read with weyl_status_last_error(). The library never prints. */
 #ifndef WEYL_STATUS_H
 #define WEYL_STATUS_H
 
@@ -19,7 +19,7 @@ typedef enum {
 
 /* The message of the last failure on this thread ("" if none). The pointer
  * stays valid until the next failing call on the same thread. */
-const char *weyl_last_error(void);
+const char *weyl_status_last_error(void);
 
 /* Short name of a status code, e.g. "parse error". Never NULL. */
 const char *weyl_status_str(weyl_status s);

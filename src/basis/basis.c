@@ -55,20 +55,21 @@ static int find_block(const weyl_basis *b, const char *key) {
  * dense is faster and no bigger (measured: SO(3) V**6 -> Scalar 0.36 s dense,
  * 1.07 s structured; V**7 -> Scalar 8.5 s vs 21.7 s; O(5) V**4 -> Scalar
  * needs 48 MiB dense, 55 MiB structured). */
-static weyl_solver auto_general_path(const weyl_rep *in, const weyl_rep *out) {
+static weyl_basis_solver auto_general_path(const weyl_rep *in, const weyl_rep *out) {
   int ni = weyl_rep_dim(in), no = weyl_rep_dim(out);
-  int large = (double)ni * no > WEYL_AUTO_DENSE_MAX;
-  return large && ni > 1 && no > 1 ? WEYL_SOLVER_ITERATIVE : WEYL_SOLVER_DENSE;
+  int large = (double)ni * no > WEYL_BASIS_AUTO_DENSE_MAX;
+  return large && ni > 1 && no > 1 ? WEYL_BASIS_SOLVER_ITERATIVE : WEYL_BASIS_SOLVER_DENSE;
 }
 
-static weyl_status solve_general(const weyl_rep *in, const weyl_rep *out, weyl_solver path,
-                                 const weyl_solve_opts *o, weyl_block *blk) {
-  if (path == WEYL_SOLVER_ITERATIVE) {
+static weyl_status solve_general(const weyl_rep *in, const weyl_rep *out, weyl_basis_solver path,
+                                 const weyl_basis_opts *o, weyl_block *blk) {
+  if (path == WEYL_BASIS_SOLVER_ITERATIVE) {
     int applicable = 1;
     char saved[WEYL_MSG_CAP];
-    snprintf(saved, sizeof saved, "%s", weyl_last_error());
+    snprintf(saved, sizeof saved, "%s", weyl_status_last_error());
     weyl_status s = weyl_block_solve_iter(in, out, o, blk, &applicable);
-    if (applicable || o->solver != WEYL_SOLVER_AUTO) return s;
+    if (applicable || o->solver != WEYL_BASIS_SOLVER_AUTO)
+      return s;
     weyl_block_clear_results(blk); /* not applicable: auto falls back to dense */
     weyl_error_restore(saved);
   }
@@ -80,14 +81,14 @@ static weyl_status solve_general(const weyl_rep *in, const weyl_rep *out, weyl_s
  * path falls back to dense when it does not apply. Badly scaled reps of finite
  * groups are made orthogonal first (basis_ortho.c), whichever general path
  * then runs. */
-static weyl_status solve_block(const weyl_rep *in, const weyl_rep *out,
-                               const weyl_solve_opts *o, weyl_ortho_cache **cache,
-                               weyl_block *blk) {
+static weyl_status solve_block(const weyl_rep *in, const weyl_rep *out, const weyl_basis_opts *o,
+                               weyl_ortho_cache **cache, weyl_block *blk) {
   int exact = weyl_rep_is_perm(in) && weyl_rep_is_perm(out);
-  weyl_solver path = o->solver;
-  if (path == WEYL_SOLVER_AUTO)
-    path = exact ? WEYL_SOLVER_ORBIT : auto_general_path(in, out);
-  if (path == WEYL_SOLVER_ORBIT) return weyl_block_solve_orbit(in, out, o->max_bytes, blk);
+  weyl_basis_solver path = o->solver;
+  if (path == WEYL_BASIS_SOLVER_AUTO)
+    path = exact ? WEYL_BASIS_SOLVER_ORBIT : auto_general_path(in, out);
+  if (path == WEYL_BASIS_SOLVER_ORBIT)
+    return weyl_block_solve_orbit(in, out, o->max_bytes, blk);
   weyl_ortho t;
   weyl_status s = weyl_ortho_block(cache, in, out, o->max_bytes, &t);
   if (s == WEYL_OK) s = solve_general(t.in ? t.in : in, t.out ? t.out : out, path, o, blk);
@@ -98,7 +99,7 @@ static weyl_status solve_block(const weyl_rep *in, const weyl_rep *out,
 
 /* Returns the index of the block for (in, out), solving it if it is new. */
 static weyl_status get_block(weyl_basis *b, const weyl_rep *in, const weyl_rep *out,
-                             const weyl_solve_opts *o, int *index) {
+                             const weyl_basis_opts *o, int *index) {
   char *key = pair_key(in, out);
   if (!key) return weyl_fail(WEYL_ENOMEM, "out of memory in solve");
   int found = find_block(b, key);
@@ -166,13 +167,14 @@ void weyl_basis_summarize(weyl_basis *b) {
   r->min_kept = INFINITY;
   for (int i = 0; i < b->n_blocks; i++) {
     const weyl_block *blk = &b->blocks[i];
-    assert(blk->path != WEYL_SOLVER_AUTO); /* basis_impl.h: ORBIT, DENSE or ITERATIVE */
-    assert(!blk->orbit == (blk->path != WEYL_SOLVER_ORBIT));
+    assert(blk->path != WEYL_BASIS_SOLVER_AUTO); /* basis_impl.h: ORBIT, DENSE or ITERATIVE */
+    assert(!blk->orbit == (blk->path != WEYL_BASIS_SOLVER_ORBIT));
     if (blk->orbit) {
       r->n_orbit++;
       continue;
     }
-    if (blk->path == WEYL_SOLVER_ITERATIVE) r->n_iterative++;
+    if (blk->path == WEYL_BASIS_SOLVER_ITERATIVE)
+      r->n_iterative++;
     else r->n_dense++;
     if (blk->max_dropped > r->max_dropped) r->max_dropped = blk->max_dropped;
     if (blk->min_kept < r->min_kept) r->min_kept = blk->min_kept;
@@ -215,14 +217,14 @@ static weyl_status distinct_ids(weyl_rep **parts, int n, int *ids, int *n_ids) {
   return s;
 }
 
-static weyl_status solve_all(weyl_basis *b, weyl_rep **ins, int n_in, weyl_rep **outs,
-                             int n_out, const weyl_solve_opts *o) {
+static weyl_status solve_all(weyl_basis *b, weyl_rep **ins, int n_in, weyl_rep **outs, int n_out,
+                             const weyl_basis_opts *o) {
   /* Checked before the loop: 1000000*Scalar -> 1000000*Scalar would otherwise
    * visit 10^12 pairs (hours) before any other limit is reached. */
-  if ((double)n_in * n_out > (double)WEYL_MAX_BLOCK_PAIRS)
+  if ((double)n_in * n_out > (double)WEYL_BASIS_MAX_BLOCK_PAIRS)
     return weyl_fail(WEYL_ELIMIT,
-                     "%d input x %d output summands make %.3g blocks, over the limit of %ld",
-                     n_in, n_out, (double)n_in * n_out, WEYL_MAX_BLOCK_PAIRS);
+                     "%d input x %d output summands make %.3g blocks, over the limit of %ld", n_in,
+                     n_out, (double)n_in * n_out, WEYL_BASIS_MAX_BLOCK_PAIRS);
   int *in_id = malloc(((size_t)n_in + n_out) * sizeof *in_id), *out_id = in_id + n_in;
   int n_din = 0, n_dout = 0;
   if (!in_id) return weyl_fail(WEYL_ENOMEM, "out of memory in solve");
@@ -249,25 +251,20 @@ static weyl_status solve_all(weyl_basis *b, weyl_rep **ins, int n_in, weyl_rep *
   return s;
 }
 
-static void free_parts(weyl_rep **parts, int n) {
-  for (int i = 0; i < n; i++) weyl_rep_free(parts[i]);
-  free(parts);
-}
-
-/* Indexed by weyl_solver. */
+/* Indexed by weyl_basis_solver. */
 static const char *const solver_names[] = {"auto", "dense", "orbit", "iterative"};
 enum { N_SOLVERS = (int)(sizeof solver_names / sizeof solver_names[0]) };
 
-const char *weyl_basis_solver_name(weyl_solver solver) {
+const char *weyl_basis_solver_name(weyl_basis_solver solver) {
   return (int)solver >= 0 && (int)solver < N_SOLVERS ? solver_names[solver] : NULL;
 }
 
-weyl_status weyl_basis_solver_parse(const char *name, weyl_solver *solver) {
+weyl_status weyl_basis_solver_parse(const char *name, weyl_basis_solver *solver) {
   if (!solver)
     return weyl_fail(WEYL_EINVAL, "weyl_basis_solver_parse: NULL argument");
   for (int k = 0; name && k < N_SOLVERS; k++)
     if (strcmp(name, solver_names[k]) == 0) {
-      *solver = (weyl_solver)k;
+      *solver = (weyl_basis_solver)k;
       return WEYL_OK;
     }
   return weyl_fail(WEYL_EINVAL, "unknown solver '%s' (expected auto, dense, orbit or iterative)",
@@ -275,14 +272,14 @@ weyl_status weyl_basis_solver_parse(const char *name, weyl_solver *solver) {
 }
 
 weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
-                             const weyl_solve_opts *opts, weyl_basis **basis) {
+                             const weyl_basis_opts *opts, weyl_basis **basis) {
   if (!in || !out || !basis) return weyl_fail(WEYL_EINVAL, "weyl_basis_solve: NULL argument");
   if (weyl_rep_group(in) != weyl_rep_group(out))
     return weyl_fail(WEYL_EINVAL, "weyl_basis_solve: reps of different groups");
-  weyl_solve_opts o = opts ? *opts : (weyl_solve_opts){0};
+  weyl_basis_opts o = opts ? *opts : (weyl_basis_opts){0};
   if (!weyl_basis_solver_name(o.solver))
     return weyl_fail(WEYL_EINVAL, "weyl_basis_solve: unknown solver %d", (int)o.solver);
-  if (!(o.rtol > 0)) o.rtol = WEYL_DEFAULT_RTOL;
+  if (!(o.rtol > 0)) o.rtol = WEYL_BASIS_DEFAULT_RTOL;
   if (o.max_bytes == 0) o.max_bytes = (size_t)2 << 30;
   double t0 = now_seconds();
   weyl_basis *b = calloc(1, sizeof *b);
@@ -301,8 +298,8 @@ weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
     weyl_ortho_cache_free(b->ortho);
     b->ortho = NULL;
   }
-  free_parts(ins, n_in);
-  free_parts(outs, n_out);
+  weyl_rep_parts_free(ins, n_in);
+  weyl_rep_parts_free(outs, n_out);
   if (s != WEYL_OK) {
     weyl_basis_free(b);
     return s;
@@ -313,7 +310,7 @@ weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
   return WEYL_OK;
 }
 
-weyl_status weyl_basis_solve_bias(const weyl_rep *out, const weyl_solve_opts *opts,
+weyl_status weyl_basis_solve_bias(const weyl_rep *out, const weyl_basis_opts *opts,
                                   weyl_basis **bias) {
   if (!out || !bias) return weyl_fail(WEYL_EINVAL, "weyl_basis_solve_bias: NULL argument");
   weyl_rep *scalar = NULL;
@@ -336,15 +333,16 @@ int weyl_basis_is_exact(const weyl_basis *b) {
 
 int weyl_basis_nblocks(const weyl_basis *b) { return b ? b->n_blocks : 0; }
 
-weyl_status weyl_basis_block_info(const weyl_basis *b, int i, weyl_block_info *info) {
-  if (!b || !info) return weyl_fail(WEYL_EINVAL, "weyl_basis_block_info: NULL argument");
+weyl_status weyl_basis_block_info_get(const weyl_basis *b, int i, weyl_basis_block_info *info) {
+  if (!b || !info)
+    return weyl_fail(WEYL_EINVAL, "weyl_basis_block_info_get: NULL argument");
   if (i < 0 || i >= b->n_blocks) return weyl_fail(WEYL_EINVAL, "block %d out of range", i);
   const weyl_block *blk = &b->blocks[i];
-  assert(blk->path != WEYL_SOLVER_AUTO && weyl_basis_solver_name(blk->path));
-  *info = (weyl_block_info){blk->key,      blk->in_dim,    blk->out_dim,
-                            blk->dim,      blk->uses,      weyl_basis_solver_name(blk->path),
-                            blk->seconds,  blk->min_kept,  blk->max_dropped,
-                            blk->residual, blk->peak_bytes};
+  assert(blk->path != WEYL_BASIS_SOLVER_AUTO && weyl_basis_solver_name(blk->path));
+  *info = (weyl_basis_block_info){blk->key,      blk->in_dim,    blk->out_dim,
+                                  blk->dim,      blk->uses,      weyl_basis_solver_name(blk->path),
+                                  blk->seconds,  blk->min_kept,  blk->max_dropped,
+                                  blk->residual, blk->peak_bytes};
   return WEYL_OK;
 }
 

@@ -57,3 +57,5 @@ weyl_status weyl_basis_canonical(const weyl_basis *b, double **mats, int *dim) {
   *dim = b->dim;
   return WEYL_OK;
 }
+
+void weyl_basis_canonical_free(double *mats) { free(mats); }

@@ -38,12 +38,13 @@ static weyl_status both_sides(const weyl_rep *in, const weyl_rep *out, int disc,
   return s;
 }
 
-weyl_status weyl_equivariance_error(const weyl_rep *in, const weyl_rep *out, const double *W,
-                                    double *err) {
-  if (!in || !out || !W || !err) return weyl_fail(WEYL_EINVAL, "weyl_equivariance_error: NULL");
+weyl_status weyl_basis_equivariance_error(const weyl_rep *in, const weyl_rep *out, const double *W,
+                                          double *err) {
+  if (!in || !out || !W || !err)
+    return weyl_fail(WEYL_EINVAL, "weyl_basis_equivariance_error: NULL");
   const weyl_group *g = weyl_rep_group(in);
   if (g != weyl_rep_group(out))
-    return weyl_fail(WEYL_EINVAL, "weyl_equivariance_error: reps of different groups");
+    return weyl_fail(WEYL_EINVAL, "weyl_basis_equivariance_error: reps of different groups");
   size_t n = (size_t)weyl_rep_dim(in) * weyl_rep_dim(out);
   double *RW = malloc(n * sizeof *RW), *WR = malloc(n * sizeof *WR);
   weyl_status s = (RW && WR) ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory");

@@ -21,7 +21,7 @@ typedef struct {
   double min_kept;     /* relative singular values around the cut (dense only) */
   double max_dropped;
   char *key;           /* "in->out" canonical text, for reuse */
-  weyl_solver path;    /* ORBIT, DENSE or ITERATIVE: how it was solved */
+  weyl_basis_solver path; /* ORBIT, DENSE or ITERATIVE: how it was solved */
   int uses;            /* places (copies of the pair) that share it */
   double seconds;      /* wall time of its solve */
   double residual;     /* largest relative constraint residual checked (iterative) */
@@ -54,8 +54,8 @@ weyl_status weyl_block_solve_dense(const weyl_rep *in, const weyl_rep *out, doub
 /* The structured path (basis_iter.c). When no generator acts by a normal
  * matrix on both sides the path does not apply: *applicable is set to 0 and
  * WEYL_EINVAL returned, so that auto can fall back to dense. */
-weyl_status weyl_block_solve_iter(const weyl_rep *in, const weyl_rep *out,
-                                  const weyl_solve_opts *o, weyl_block *blk, int *applicable);
+weyl_status weyl_block_solve_iter(const weyl_rep *in, const weyl_rep *out, const weyl_basis_opts *o,
+                                  weyl_block *blk, int *applicable);
 
 /* A block of a finite group given by badly scaled matrices, made orthogonal
  * (basis_ortho.c): in and out are the block's reps over a copy of the group

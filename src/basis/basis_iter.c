@@ -16,7 +16,7 @@
  * the rank. A final check applies every generator to every returned element
  * with two small matrix products.
  *
- * This is what WEYL_SOLVER_ITERATIVE selects. Despite
+ * This is what WEYL_BASIS_SOLVER_ITERATIVE selects. Despite
  * the name it is a direct method: a Krylov/subspace iteration on
  * sum_k C_k^T C_k would need about dim x sqrt(cond) x log(1/eps) operator
  * applications (some 10^4 for SO(3) T(4) -> T(4)), where the Schur reduction
@@ -447,7 +447,7 @@ static weyl_status check_residual(const gen_set *g, const double *mats, int dim,
   return WEYL_OK;
 }
 
-static void progress(const weyl_solve_opts *o, const char *stage) {
+static void progress(const weyl_basis_opts *o, const char *stage) {
   if (o->progress)
     o->progress(o->progress_ctx, stage, -1.0);
 }
@@ -536,7 +536,7 @@ static weyl_status check_memory(weyl_block *blk, size_t need, size_t limit) {
 
 /* Stage 2: Gram preselection, then the SVD decision on the candidates. */
 static weyl_status stage2(const gen_set *g, const kron_sum *ks, int k0, const null_piece *pc,
-                          const weyl_solve_opts *o, weyl_block *blk) {
+                          const weyl_basis_opts *o, weyl_block *blk) {
   int n1 = ks->n1, n = 0;
   size_t d = (size_t)g->no * g->ni;
   double lmax = 0, next = INFINITY, rel = fmax(CAND_REL, 100 * o->rtol);
@@ -593,11 +593,11 @@ static weyl_status finish(const gen_set *g, double rtol, weyl_block *blk) {
   return s;
 }
 
-weyl_status weyl_block_solve_iter(const weyl_rep *in, const weyl_rep *out, const weyl_solve_opts *o,
+weyl_status weyl_block_solve_iter(const weyl_rep *in, const weyl_rep *out, const weyl_basis_opts *o,
                                   weyl_block *blk, int *applicable) {
   blk->in_dim = weyl_rep_dim(in);
   blk->out_dim = weyl_rep_dim(out);
-  blk->path = WEYL_SOLVER_ITERATIVE;
+  blk->path = WEYL_BASIS_SOLVER_ITERATIVE;
   *applicable = 1;
   gen_set g = {0};
   kron_sum ks = {0};

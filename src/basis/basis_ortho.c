@@ -31,7 +31,7 @@
  *
  * Any invertible M gives the same solution space, so a poor factor can cost
  * accuracy but never changes what is being solved; a leaf without a factor
- * (the group does not close within WEYL_DEFAULT_MAX_ORDER elements, the
+ * (the group does not close within WEYL_GROUP_DEFAULT_MAX_ORDER elements, the
  * matrices are not a representation of it, or it would cost too much) is
  * used as given, as before. Leaf factors are cached for one solve (not in
  * the group, which stays read only). */

@@ -230,7 +230,7 @@ static long order_limit(const weyl_ortho_cache *c, int d, size_t max_bytes) {
   limit = fmin(limit, (double)max_bytes / 2 / bytes);
   if (weyl_leaf_average_bytes(g, 1, d) + (g->n_disc + 4.0) * d * d * 8 > (double)max_bytes)
     return 0;
-  return limit >= WEYL_DEFAULT_MAX_ORDER ? WEYL_DEFAULT_MAX_ORDER : (long)limit;
+  return limit >= WEYL_GROUP_DEFAULT_MAX_ORDER ? WEYL_GROUP_DEFAULT_MAX_ORDER : (long)limit;
 }
 
 /* The orthogonal leaves' group (built once per solve, retried only with a
@@ -252,7 +252,7 @@ static const tree *good_tree(weyl_ortho_cache *c, long limit) {
  * given, so the message it leaves is put back. */
 static int cholesky_and_inverse(double *L, double *Linv, int d) {
   char saved[WEYL_MSG_CAP];
-  snprintf(saved, sizeof saved, "%s", weyl_last_error());
+  snprintf(saved, sizeof saved, "%s", weyl_status_last_error());
   if (weyl_mat_cholesky_inverse(d, L, d, Linv, d) == WEYL_OK)
     return 1;
   weyl_error_restore(saved);

@@ -87,7 +87,7 @@ weyl_status weyl_block_solve_orbit(const weyl_rep *in, const weyl_rep *out, size
   blk->out_dim = weyl_rep_dim(out);
   size_t n = (size_t)blk->in_dim * blk->out_dim;
   size_t need = 2 * n * sizeof(int) + (blk->in_dim + blk->out_dim) * sizeof(int);
-  blk->path = WEYL_SOLVER_ORBIT;
+  blk->path = WEYL_BASIS_SOLVER_ORBIT;
   blk->peak_bytes = need;
   if (need > max_bytes) return too_big(need, max_bytes, "orbit", blk->out_dim, blk->in_dim);
   if (n > (size_t)0x7fffffff) return too_big(need, 0, "orbit", blk->out_dim, blk->in_dim);
@@ -223,7 +223,7 @@ weyl_status weyl_block_solve_dense(const weyl_rep *in, const weyl_rep *out, doub
   double n = (double)blk->in_dim * blk->out_dim;
   double m = n * (ngen > 0 ? ngen : 1);
   double need = 8.0 * (m * n + 5 * n * n + 4 * n); /* C, R, its copy, vt, LAPACK work */
-  blk->path = WEYL_SOLVER_DENSE;
+  blk->path = WEYL_BASIS_SOLVER_DENSE;
   blk->peak_bytes = need < 1e19 ? (size_t)need : SIZE_MAX;
   if (n > 46000 || need > (double)max_bytes)
     return too_big((size_t)need, max_bytes, "dense", blk->out_dim, blk->in_dim);

@@ -26,7 +26,7 @@ enum {
 /* The exit code for a failing library status. */
 int cli_exit_code(weyl_status s);
 
-/* Prints "weyl: [context: ]<weyl_last_error()>" to stderr; returns the exit code. */
+/* Prints "weyl: [context: ]<weyl_status_last_error()>" to stderr; returns the exit code. */
 int cli_fail(weyl_status s, const char *context);
 /* Same, followed by " (hint)" when hint is not NULL: advice in terms of flags. */
 int cli_fail_hint(weyl_status s, const char *context, const char *hint);
@@ -54,7 +54,7 @@ void cli_print_help(FILE *f);
 void cli_explain(FILE *f, const char *what, const weyl_basis *b);
 
 /* The progress line on stderr (use only when stderr is a terminal): pass
- * cli_progress as weyl_solve_opts.progress with a zeroed state as its context,
+ * cli_progress as weyl_basis_opts.progress with a zeroed state as its context,
  * and call cli_progress_end after the solve to clear the line. */
 typedef struct {
   double start;

@@ -19,8 +19,8 @@ void cli_explain(FILE *f, const char *what, const weyl_basis *b) {
           "%.3f s\n",
           what, weyl_basis_dim(b), r->n_blocks, r->n_orbit, r->n_dense, r->n_iterative, r->seconds);
   for (int i = 0; i < weyl_basis_nblocks(b); i++) {
-    weyl_block_info in;
-    if (weyl_basis_block_info(b, i, &in) != WEYL_OK)
+    weyl_basis_block_info in;
+    if (weyl_basis_block_info_get(b, i, &in) != WEYL_OK)
       continue;
     fprintf(f, "  %-9s %s  (%d x %d, x%d)  dim %d  %.3f s  peak %.3g MiB", in.path, in.key,
             in.out_dim, in.in_dim, in.copies, in.dim, in.seconds, in.peak_bytes / 1048576.0);

@@ -19,7 +19,7 @@ int cli_exit_code(weyl_status s) {
 }
 
 int cli_fail_hint(weyl_status s, const char *context, const char *hint) {
-  const char *msg = weyl_last_error();
+  const char *msg = weyl_status_last_error();
   if (!msg[0]) msg = weyl_status_str(s); /* never print an empty reason */
   fprintf(stderr, "weyl: %s%s%s%s%s%s\n", context ? context : "", context ? ": " : "", msg,
           hint ? " (" : "", hint ? hint : "", hint ? ")" : "");

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "weyl/conv.h"
 #include "weyl/io.h"
+#include "weyl/svg.h"
 
 typedef struct {
   const char *file, *group, *in, *out, *path;
@@ -17,8 +18,8 @@ typedef struct {
   const char *svg;   /* --svg PATH: picture of the weight sharing */
   int local_k;
   int explain;
-  weyl_format fmt;
-  weyl_solve_opts opts;
+  weyl_io_format fmt;
+  weyl_basis_opts opts;
 } basis_args;
 
 /* Returns 1 when argv[*i] was a known flag, -1 on a usage error, else 0. */
@@ -70,14 +71,14 @@ static int convert_values(basis_args *a) {
   if (!a->in) return cli_usage("missing --in EXPR");
   if (!a->out) return cli_usage("missing --out EXPR");
   if (a->format && weyl_io_format_parse(a->format, &a->fmt) != WEYL_OK)
-    return cli_usage("%s", weyl_last_error());
+    return cli_usage("%s", weyl_status_last_error());
   if (a->solver && weyl_basis_solver_parse(a->solver, &a->opts.solver) != WEYL_OK)
-    return cli_usage("%s", weyl_last_error());
+    return cli_usage("%s", weyl_status_last_error());
   if (a->rtol && convert_rtol(a->rtol, &a->opts.rtol)) return CLI_EUSAGE;
   if (a->max_mem && convert_max_mem(a->max_mem, &a->opts.max_bytes)) return CLI_EUSAGE;
   if (a->local && convert_local(a->local, &a->local_k)) return CLI_EUSAGE;
   /* A binary dump on a terminal is never what was meant. */
-  if (a->fmt == WEYL_FORMAT_NPY && !a->path && isatty(STDOUT_FILENO))
+  if (a->fmt == WEYL_IO_FORMAT_NPY && !a->path && isatty(STDOUT_FILENO))
     return cli_usage("npy is binary: write it with -o PATH or redirect standard output");
   return CLI_OK;
 }
@@ -126,8 +127,9 @@ static weyl_status write_picture(const basis_args *a, weyl_group *g, const weyl_
   int n = 0;
   weyl_status s = weyl_conv_svg_panels(in, out, a->local_k, &panels, &n);
   if (s == WEYL_EINVAL) s = WEYL_OK, panels = NULL; /* not a grid: the whole matrix */
-  if (!s) s = weyl_io_write_svg_path(a->svg, &io, panels, n);
-  weyl_conv_panels_free(panels);
+  if (!s)
+    s = weyl_svg_write_path(a->svg, &io, panels, n);
+  weyl_conv_svg_panels_free(panels);
   return s;
 }
 
@@ -142,7 +144,7 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
     s = weyl_rep_parse(g, a->out, &out);
   }
   cli_progress_state progress = {0};
-  weyl_solve_opts opts = a->opts;
+  weyl_basis_opts opts = a->opts;
   if (isatty(STDERR_FILENO)) opts.progress = cli_progress, opts.progress_ctx = &progress;
   if (!s) {
     context = NULL;
@@ -158,8 +160,8 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
   if (!s && a->svg) s = write_picture(a, g, in, out, basis);
   if (!s) s = write_result(a, g, basis, bias);
   /* A numerical failure of the auto or iterative solver: the dense one may pass. */
-  int dense_may_help = s == WEYL_ENUMERIC && (a->opts.solver == WEYL_SOLVER_AUTO ||
-                                              a->opts.solver == WEYL_SOLVER_ITERATIVE);
+  int dense_may_help = s == WEYL_ENUMERIC && (a->opts.solver == WEYL_BASIS_SOLVER_AUTO ||
+                                              a->opts.solver == WEYL_BASIS_SOLVER_ITERATIVE);
   int rc = s ? cli_fail_hint(s, context, dense_may_help ? "try --solver dense" : NULL) : CLI_OK;
   weyl_basis_free(bias);
   weyl_basis_free(basis);
@@ -175,7 +177,7 @@ int cmd_basis(int argc, char **argv) {
       return CLI_OK;
     }
   basis_args a = {0};
-  a.fmt = WEYL_FORMAT_TEXT;
+  a.fmt = WEYL_IO_FORMAT_TEXT;
   int rc = parse_args(argc, argv, &a);
   if (rc) return rc;
   weyl_group *g = NULL;

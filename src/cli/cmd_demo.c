@@ -52,7 +52,7 @@ static weyl_status show_text(FILE *f, weyl_group *g, const char *in, const char 
   weyl_status s = problem_solve(g, in, out, &p);
   if (!s) {
     weyl_io_basis io = {weyl_group_name(g), in, out, p.b, NULL};
-    s = weyl_io_write(f, WEYL_FORMAT_TEXT, &io);
+    s = weyl_io_write(f, WEYL_IO_FORMAT_TEXT, &io);
   }
   problem_free(&p);
   return s;
@@ -136,7 +136,7 @@ static weyl_status print_triple(FILE *f, const weyl_basis *b) {
       if (m[x] != 0) fprintf(f, " %d%d%d:%+g", x / 9, x / 3 % 3, x % 3, m[x]);
     fputc('\n', f);
   }
-  free(m);
+  weyl_basis_canonical_free(m);
   return WEYL_OK;
 }
 

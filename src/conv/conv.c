@@ -100,6 +100,8 @@ weyl_status weyl_conv_local_mask(const weyl_rep *in, const weyl_rep *out, int k,
   return WEYL_OK;
 }
 
+void weyl_conv_mask_free(unsigned char *mask) { free(mask); }
+
 /* ---- restriction ---------------------------------------------------------- */
 
 /* Where a block sits in the full matrix, to read its part of the mask. */
@@ -266,7 +268,7 @@ weyl_status weyl_conv_restrict(const weyl_basis *b, const unsigned char *mask, d
   nb->in_dim = b->in_dim;
   nb->out_dim = b->out_dim;
   nb->rtol = b->rtol;
-  weyl_status s = restrict_all(b, mask, tol > 0 ? tol : WEYL_DEFAULT_RTOL, nb);
+  weyl_status s = restrict_all(b, mask, tol > 0 ? tol : WEYL_BASIS_DEFAULT_RTOL, nb);
   if (s) {
     weyl_basis_free(nb);
     return s;

@@ -1,5 +1,5 @@
 /* Filter pictures of grid and kernel groups: which cells of W to draw, as
- * panels for weyl_io_write_svg (conv.h). */
+ * panels for weyl_svg_write (conv.h). */
 #include <stdlib.h>
 
 #include "conv/conv_impl.h"
@@ -99,30 +99,25 @@ weyl_status weyl_conv_svg_panels(const weyl_rep *in, const weyl_rep *out, int k,
   if (!s && (np > WEYL_SVG_MAX_CELLS || nc > WEYL_SVG_MAX_CELLS))
     s = weyl_fail(WEYL_ELIMIT, "the filter picture would have %ld cells, more than %d", nc,
                   WEYL_SVG_MAX_CELLS);
+  /* One allocation: the panels, then the cells they point into. */
   weyl_svg_panel *p = NULL;
-  long *cells = NULL;
   if (!s) {
-    p = malloc((size_t)(np > 0 ? np : 1) * sizeof *p);
-    cells = malloc((size_t)(nc > 0 ? nc : 1) * sizeof *cells);
-    if (!p || !cells) s = weyl_fail(WEYL_ENOMEM, "out of memory drawing filters");
+    size_t head = (size_t)(np > 0 ? np : 1) * sizeof *p;
+    head = (head + _Alignof(long) - 1) / _Alignof(long) * _Alignof(long);
+    p = malloc(head + (size_t)(nc > 0 ? nc : 1) * sizeof(long));
+    if (!p)
+      s = weyl_fail(WEYL_ENOMEM, "out of memory drawing filters");
+    else
+      build(&v, po, no, pi, p, (long *)(void *)((char *)p + head));
   }
   if (!s) {
-    build(&v, po, no, pi, p, cells);
-    if (np == 0) p[0].cell = cells; /* so that weyl_conv_panels_free finds it */
     *panels = p;
     *n = (int)np;
-  } else {
-    free(p);
-    free(cells);
   }
   free(pi);
   free(po);
   return s;
 }
 
-/* The cells of all panels are one allocation, starting at the first panel's. */
-void weyl_conv_panels_free(weyl_svg_panel *panels) {
-  if (!panels) return;
-  free((void *)panels[0].cell);
-  free(panels);
-}
+/* The cells of all panels share the panels' allocation. */
+void weyl_conv_svg_panels_free(weyl_svg_panel *panels) { free(panels); }

@@ -6,7 +6,7 @@
 
 static _Thread_local char last_msg[WEYL_MSG_CAP];
 
-const char *weyl_last_error(void) { return last_msg; }
+const char *weyl_status_last_error(void) { return last_msg; }
 
 weyl_status weyl_fail(weyl_status s, const char *fmt, ...) {
   va_list ap;

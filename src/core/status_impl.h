@@ -3,7 +3,7 @@
 #define WEYL_STATUS_IMPL_H
 #include "weyl/status.h"
 
-/* Records a printf-style message for weyl_last_error() and returns s, so that
+/* Records a printf-style message for weyl_status_last_error() and returns s, so that
  * a failing path reads `return weyl_fail(WEYL_EINVAL, "...", ...);`. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
@@ -16,9 +16,9 @@ void weyl_error_prefix(const char *prefix);
 /* Capacity of the message buffer, terminator included. */
 enum { WEYL_MSG_CAP = 1024 };
 
-/* Puts back a message saved (copied from weyl_last_error()) before a failure
+/* Puts back a message saved (copied from weyl_status_last_error()) before a failure
  * the library recovered from itself, e.g. an automatic solver fallback, so
- * that weyl_last_error() never describes a call that succeeded. */
+ * that weyl_status_last_error() never describes a call that succeeded. */
 void weyl_error_restore(const char *saved);
 
 #endif

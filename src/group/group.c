@@ -81,7 +81,8 @@ void weyl_group_free(weyl_group *g) {
 }
 
 weyl_leaf *weyl_group_add_leaf(weyl_group *g, const char *name, int dim) {
-  if (g->n_leaves >= WEYL_MAX_LEAVES) return NULL;
+  if (g->n_leaves >= WEYL_GROUP_MAX_LEAVES)
+    return NULL;
   weyl_leaf *grown = realloc(g->leaves, (size_t)(g->n_leaves + 1) * sizeof *grown);
   if (!grown) return NULL;
   g->leaves = grown;

@@ -533,12 +533,12 @@ static weyl_status build_product(const char *name, weyl_group **f, int nf, weyl_
     vdim += f[i]->leaves[0].dim;
     nleaves += f[i]->n_leaves;
   }
-  if (vdim > WEYL_MAX_LEAF_DIM)
-    return weyl_fail(WEYL_ELIMIT, "group '%s': V has dimension %d, above the limit %d", name,
-                     vdim, WEYL_MAX_LEAF_DIM);
-  if (nleaves > WEYL_MAX_LEAVES)
+  if (vdim > WEYL_GROUP_MAX_LEAF_DIM)
+    return weyl_fail(WEYL_ELIMIT, "group '%s': V has dimension %d, above the limit %d", name, vdim,
+                     WEYL_GROUP_MAX_LEAF_DIM);
+  if (nleaves > WEYL_GROUP_MAX_LEAVES)
     return weyl_fail(WEYL_ELIMIT, "group '%s' would have %d reps, above the limit %d", name,
-                     nleaves, WEYL_MAX_LEAVES);
+                     nleaves, WEYL_GROUP_MAX_LEAVES);
   char *label = malloc(cap);
   name_list d, a;
   if (!label || !product_names(f, nf, &d, &a)) {

@@ -39,7 +39,7 @@ static weyl_status sub_order(const weyl_group *g, const int *idx, int n, int gen
  * message it leaves is put back. */
 static double condition(const double *R, int n) {
   char saved[WEYL_MSG_CAP];
-  snprintf(saved, sizeof saved, "%s", weyl_last_error());
+  snprintf(saved, sizeof saved, "%s", weyl_status_last_error());
   double rcond = 0;
   if (weyl_mat_rcond_estimate('I', n, R, n, &rcond) != WEYL_OK)
     weyl_error_restore(saved);
@@ -47,12 +47,12 @@ static double condition(const double *R, int n) {
 }
 
 static int rounded(double defect) {
-  return defect >= WEYL_ORTH_ROUNDED_MIN && defect <= WEYL_ORTH_ROUNDED_MAX;
+  return defect >= WEYL_GROUP_CHECK_ORTH_ROUNDED_MIN && defect <= WEYL_GROUP_CHECK_ORTH_ROUNDED_MAX;
 }
 
 static void check_orthogonality(const weyl_group *g, weyl_group_check_report *r) {
   for (int i = 0; i < g->n_leaves; i++) {
-    weyl_leaf_check *c = &r->leaves[i];
+    weyl_group_check_leaf *c = &r->leaves[i];
     c->orth_gen = c->cond_gen = -1;
     c->cond = 1.0;
     for (int k = 0; k < g->n_disc; k++) {
@@ -60,11 +60,12 @@ static void check_orthogonality(const weyl_group *g, weyl_group_check_report *r)
       double d = m ? weyl_mat_orth_defect(g->leaves[i].dim, m, g->leaves[i].dim) : 0.0;
       if (m && (c->orth_gen < 0 || d > c->orth_defect))
         c->orth_defect = d, c->orth_gen = k;
-      double cond = m && d > WEYL_ORTH_ROUNDED_MIN ? condition(m, g->leaves[i].dim) : 1.0;
+      double cond =
+          m && d > WEYL_GROUP_CHECK_ORTH_ROUNDED_MIN ? condition(m, g->leaves[i].dim) : 1.0;
       if (cond > c->cond)
         c->cond = cond, c->cond_gen = k;
     }
-    r->n_defects += rounded(c->orth_defect) + (c->cond > WEYL_COND_MAX);
+    r->n_defects += rounded(c->orth_defect) + (c->cond > WEYL_GROUP_CHECK_COND_MAX);
   }
 }
 
@@ -121,7 +122,7 @@ weyl_status weyl_group_check(const weyl_group *g, long max_order, weyl_group_che
     r->order_status = WEYL_EINVAL;
     return WEYL_OK;
   }
-  long limit = max_order > 0 ? max_order : WEYL_DEFAULT_MAX_ORDER;
+  long limit = max_order > 0 ? max_order : WEYL_GROUP_DEFAULT_MAX_ORDER;
   int *all = malloc((size_t)g->n_leaves * sizeof *all);
   if (!all)
     return weyl_fail(WEYL_ENOMEM, "out of memory checking group %s", g->name);
@@ -130,7 +131,7 @@ weyl_status weyl_group_check(const weyl_group *g, long max_order, weyl_group_che
   weyl_status s = sub_order(g, all, g->n_leaves, -1, limit, &r->order, &r->order_status);
   free(all);
   char msg[1024]; /* the whole group's failure is the one to keep for the caller */
-  strncpy(msg, weyl_last_error(), sizeof msg - 1);
+  strncpy(msg, weyl_status_last_error(), sizeof msg - 1);
   msg[sizeof msg - 1] = '\0';
   r->n_defects += r->order_status == WEYL_EINVAL;
   if (s == WEYL_OK)

@@ -141,13 +141,14 @@ int weyl_group_grid_claims(const char *name) {
   return 0;
 }
 
-/* The largest leaf must fit WEYL_MAX_LEAF_DIM. */
+/* The largest leaf must fit WEYL_GROUP_MAX_LEAF_DIM. */
 static weyl_status check_size(const char *name, const grid_spec *sp) {
   long points = (long)sp->h * sp->w * (sp->periodic ? sp->nstab : 1);
-  if (sp->h >= 1 && sp->w >= 1 && points <= WEYL_MAX_LEAF_DIM) return WEYL_OK;
+  if (sp->h >= 1 && sp->w >= 1 && points <= WEYL_GROUP_MAX_LEAF_DIM)
+    return WEYL_OK;
   if (sp->h < 1 || sp->w < 1) return weyl_fail(WEYL_EPARSE, "group '%s': sizes must be >= 1", name);
-  return weyl_fail(WEYL_ELIMIT, "group '%s' needs a rep of %ld points, above the limit %d",
-                   name, points, WEYL_MAX_LEAF_DIM);
+  return weyl_fail(WEYL_ELIMIT, "group '%s' needs a rep of %ld points, above the limit %d", name,
+                   points, WEYL_GROUP_MAX_LEAF_DIM);
 }
 
 weyl_status weyl_group_grid_build(const char *name, weyl_group **g) {

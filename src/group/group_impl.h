@@ -69,7 +69,7 @@ weyl_group *weyl_group_new(const char *name, int n_disc, const char *const *disc
                            int n_alg, const char *const *alg_names);
 
 /* Appends a leaf of dimension dim with every action set to identity/zero and
- * returns it (or NULL on allocation failure or when WEYL_MAX_LEAVES is hit).
+ * returns it (or NULL on allocation failure or when WEYL_GROUP_MAX_LEAVES is hit).
  * The caller fills in disc[k]/alg[k]; the group owns all the memory. */
 weyl_leaf *weyl_group_add_leaf(weyl_group *g, const char *name, int dim);
 
@@ -99,7 +99,7 @@ weyl_status weyl_group_order_on(const weyl_group *g, const weyl_leaf *leaves, in
  * *parent and *gen are new arrays (free with free()). Returns WEYL_EINVAL
  * for a group with algebra generators, and the enumeration's status
  * (WEYL_ELIMIT past max_order or for an infinite group, max_order <= 0
- * meaning WEYL_DEFAULT_MAX_ORDER). */
+ * meaning WEYL_GROUP_DEFAULT_MAX_ORDER). */
 weyl_status weyl_group_tree(const weyl_group *g, const weyl_leaf *leaves, int n_leaves,
                             long max_order, long *order, int **parent, int **gen);
 

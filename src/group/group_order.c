@@ -5,7 +5,7 @@
  * group's leaves, which is faithful as soon as one leaf is. It is stored as:
  *   - for each permutation leaf (every discrete generator a perm or the
  *     identity): the permutation itself, p[i] = image of point i, as uint16
- *     (leaves have at most WEYL_MAX_LEAF_DIM points). Composition is exact.
+ *     (leaves have at most WEYL_GROUP_MAX_LEAF_DIM points). Composition is exact.
  *   - for each dense leaf of dimension d: the d x m matrix G R, where R is a
  *     fixed pseudo-random d x m matrix and m = min(d, SKETCH). For d <= SKETCH,
  *     R is invertible and G R determines G. For larger d, G R = G' R with
@@ -352,7 +352,7 @@ static weyl_status order_with_budget(weyl_group *g, long max_order, long max_pro
     return weyl_fail(WEYL_EINVAL,
                      "group %s has algebra generators: infinite, no regular representation",
                      g->name);
-  long limit = max_order > 0 ? max_order : WEYL_DEFAULT_MAX_ORDER;
+  long limit = max_order > 0 ? max_order : WEYL_GROUP_DEFAULT_MAX_ORDER;
   if (limit > INT_MAX / 2) limit = INT_MAX / 2; /* indices are stored as int */
   if (g->order > 0) {
     *order = g->order;

@@ -49,8 +49,8 @@ weyl_status weyl_group_tree(const weyl_group *g, const weyl_leaf *leaves, int n_
   int **table = NULL;
   /* A finite group's lookups compare about one candidate each (n_disc per
    * element); a hundred times that means near misses, not a group. */
-  long budget =
-      100L * (g->n_disc > 0 ? g->n_disc : 1) * (max_order > 0 ? max_order : WEYL_DEFAULT_MAX_ORDER);
+  long budget = 100L * (g->n_disc > 0 ? g->n_disc : 1) *
+                (max_order > 0 ? max_order : WEYL_GROUP_DEFAULT_MAX_ORDER);
   weyl_status s = weyl_group_order_on(g, leaves, n_leaves, g->n_disc, max_order, budget, &n, &table);
   int *p = s == WEYL_OK ? malloc((size_t)n * sizeof *p) : NULL;
   int *k = s == WEYL_OK ? malloc((size_t)n * sizeof *k) : NULL;

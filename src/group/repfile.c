@@ -26,7 +26,7 @@ static const double SINGULAR_RCOND = 1e-13;
 
 typedef struct {
   const char *s; /* NULL at the end of the text */
-  int n;         /* length; the text is below 2^31 bytes (WEYL_MAX_REPFILE_BYTES) */
+  int n;         /* length; the text is below 2^31 bytes (WEYL_REPFILE_MAX_BYTES) */
   int line;      /* 1-based */
 } token;
 
@@ -37,10 +37,10 @@ typedef struct {
   token ahead; /* one token of lookahead */
   token group_kw, decl_kw[2];
   char *gname;
-  char *names[2][WEYL_MAX_GENERATORS]; /* [DISC] generators, [ALG] algebra */
+  char *names[2][WEYL_GROUP_MAX_GENERATORS]; /* [DISC] generators, [ALG] algebra */
   int n_names[2];
-  int given[2][WEYL_MAX_GENERATORS]; /* line of the entry in the current rep */
-  int rep_line[WEYL_MAX_LEAVES];
+  int given[2][WEYL_GROUP_MAX_GENERATORS]; /* line of the entry in the current rep */
+  int rep_line[WEYL_GROUP_MAX_LEAVES];
   weyl_group *g;
 } parser;
 
@@ -316,10 +316,10 @@ static weyl_status add_name(parser *p, int kind, token t) {
                    q(t).s);
   if (find_gen(p, t, &kk, &k))
     return fail_at(p, WEYL_EPARSE, t.line, "generator name %s is declared twice", q(t).s);
-  if (p->n_names[DISC] + p->n_names[ALG] >= WEYL_MAX_GENERATORS)
+  if (p->n_names[DISC] + p->n_names[ALG] >= WEYL_GROUP_MAX_GENERATORS)
     return fail_at(p, WEYL_ELIMIT, t.line,
                    "more than %d generators (discrete and algebra together)",
-                   WEYL_MAX_GENERATORS);
+                   WEYL_GROUP_MAX_GENERATORS);
   char *s = dup_tok(t);
   if (!s) return oom(p, t.line);
   p->names[kind][p->n_names[kind]++] = s;
@@ -407,7 +407,7 @@ static weyl_status check_invertible(parser *p, const entry *e, const double *m, 
   weyl_status s = weyl_mat_rcond_estimate('I', n, m, n, &rcond);
   if (s == WEYL_ENOMEM) return oom(p, e->how.line);
   if (s != WEYL_OK) /* fail_at copies the message before replacing it */
-    return fail_at(p, s, e->how.line, "%s on " ENTRY_FMT, weyl_last_error(),
+    return fail_at(p, s, e->how.line, "%s on " ENTRY_FMT, weyl_status_last_error(),
                    ENTRY_ARGS(p, e, "matrix"));
   if (!(rcond >= SINGULAR_RCOND))
     return fail_at(p, WEYL_EPARSE, e->how.line,
@@ -495,7 +495,7 @@ static weyl_status parse_rep_header(parser *p, token kw) {
   long v;
   weyl_status st = check_rep_name(p, kw, name);
   if (st) return st;
-  if (!d.s || d.line != kw.line || !parse_count(d, WEYL_MAX_LEAF_DIM, &v))
+  if (!d.s || d.line != kw.line || !parse_count(d, WEYL_GROUP_MAX_LEAF_DIM, &v))
     return fail_at(p, WEYL_EPARSE, kw.line, "expected a dimension after 'rep %.*s', found %s",
                    name.n, name.s, d.line == kw.line ? q(d).s : "end of line");
   take(p);
@@ -503,11 +503,11 @@ static weyl_status parse_rep_header(parser *p, token kw) {
     return fail_at(p, WEYL_EPARSE, d.line,
                    "dimension of rep %.*s must be at least 1, found %s", name.n, name.s,
                    q(d).s);
-  if (v > WEYL_MAX_LEAF_DIM)
-    return fail_at(p, WEYL_ELIMIT, d.line, "dimension of rep %.*s is %s, the limit is %d",
-                   name.n, name.s, q(d).s, WEYL_MAX_LEAF_DIM);
-  if (p->g->n_leaves >= WEYL_MAX_LEAVES)
-    return fail_at(p, WEYL_ELIMIT, kw.line, "more than %d reps in one file", WEYL_MAX_LEAVES);
+  if (v > WEYL_GROUP_MAX_LEAF_DIM)
+    return fail_at(p, WEYL_ELIMIT, d.line, "dimension of rep %.*s is %s, the limit is %d", name.n,
+                   name.s, q(d).s, WEYL_GROUP_MAX_LEAF_DIM);
+  if (p->g->n_leaves >= WEYL_GROUP_MAX_LEAVES)
+    return fail_at(p, WEYL_ELIMIT, kw.line, "more than %d reps in one file", WEYL_GROUP_MAX_LEAVES);
   char *s = dup_tok(name);
   int ok = s && weyl_group_add_leaf(p->g, s, (int)v);
   free(s);
@@ -559,9 +559,9 @@ weyl_status weyl_repfile_parse(const char *text, size_t len, const char *label,
       .text = text ? text : "", .len = len, .label = label ? label : "<text>", .line = 1};
   const char *nul = len ? memchr(text, '\0', len) : NULL;
   weyl_status st;
-  if (len > (size_t)WEYL_MAX_REPFILE_BYTES)
-    st = weyl_fail(WEYL_ELIMIT, "%s: %zu bytes, more than the limit of %ld bytes", p->label,
-                   len, (long)WEYL_MAX_REPFILE_BYTES);
+  if (len > (size_t)WEYL_REPFILE_MAX_BYTES)
+    st = weyl_fail(WEYL_ELIMIT, "%s: %zu bytes, more than the limit of %ld bytes", p->label, len,
+                   (long)WEYL_REPFILE_MAX_BYTES);
   else if (nul)
     st = fail_at(p, WEYL_EPARSE, line_at(text, (size_t)(nul - text)),
                  "expected text, found a NUL byte");
@@ -589,9 +589,9 @@ static weyl_status read_all(FILE *f, const char *path, char **buf, size_t *len) 
     *len += fread(*buf + *len, 1, cap - *len, f);
     if (ferror(f)) return weyl_fail(WEYL_EIO, "%s: cannot read: %s", path, strerror(errno));
     if (feof(f)) return WEYL_OK;
-    if (*len > (size_t)WEYL_MAX_REPFILE_BYTES)
+    if (*len > (size_t)WEYL_REPFILE_MAX_BYTES)
       return weyl_fail(WEYL_ELIMIT, "%s: more than the limit of %ld bytes", path,
-                       (long)WEYL_MAX_REPFILE_BYTES);
+                       (long)WEYL_REPFILE_MAX_BYTES);
     char *grown = realloc(*buf, cap * 2);
     if (!grown) break;
     *buf = grown;

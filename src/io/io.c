@@ -229,7 +229,7 @@ static void text_summary(FILE *f, const char *what, const weyl_basis *b) {
   const char *how = r->n_iterative == 0 ? "SVD" : r->n_dense == 0 ? "structured" : "SVD and structured";
   fprintf(f, " (%s, gap %.3g: min kept %.3g, max dropped %.3g", how, r->min_gap, r->min_kept,
           r->max_dropped);
-  fputs(r->min_gap < WEYL_SMALL_GAP ? "; small gap: dimension uncertain)\n" : ")\n", f);
+  fputs(r->min_gap < WEYL_BASIS_SMALL_GAP ? "; small gap: dimension uncertain)\n" : ")\n", f);
 }
 
 /* Prints one rows x cols grid of cells (cell(i, j) gives the text), columns
@@ -368,11 +368,11 @@ static weyl_status write_text(FILE *f, const weyl_io_basis *b) {
 
 /* ---- public entry points ----------------------------------------------- */
 
-weyl_status weyl_io_write(FILE *f, weyl_format fmt, const weyl_io_basis *b) {
+weyl_status weyl_io_write(FILE *f, weyl_io_format fmt, const weyl_io_basis *b) {
   if (!f || !b || !b->basis) return weyl_fail(WEYL_EINVAL, "weyl_io_write: NULL argument");
   double total = (double)weyl_basis_dim(b->basis) * (double)elem_size(b->basis);
   if (b->bias) total += (double)weyl_basis_dim(b->bias) * (double)elem_size(b->bias);
-  if (fmt != WEYL_FORMAT_TEXT && total > (double)WEYL_IO_MAX_NUMBERS)
+  if (fmt != WEYL_IO_FORMAT_TEXT && total > (double)WEYL_IO_MAX_NUMBERS)
     return weyl_fail(WEYL_ELIMIT,
                      "the basis has %.3g numbers (dim x out_dim x in_dim), over the limit of "
                      "%ld for json and npy output",
@@ -382,17 +382,24 @@ weyl_status weyl_io_write(FILE *f, weyl_format fmt, const weyl_io_basis *b) {
   weyl_status s = total <= (double)WEYL_IO_MAX_NUMBERS ? check_all_finite(b) : WEYL_OK;
   if (s) return s;
   switch (fmt) {
-  case WEYL_FORMAT_TEXT: s = write_text(f, b); break;
-  case WEYL_FORMAT_JSON: s = write_json(f, b); break;
-  case WEYL_FORMAT_NPY: s = write_npy(f, b); break;
+  case WEYL_IO_FORMAT_TEXT:
+    s = write_text(f, b);
+    break;
+  case WEYL_IO_FORMAT_JSON:
+    s = write_json(f, b);
+    break;
+  case WEYL_IO_FORMAT_NPY:
+    s = write_npy(f, b);
+    break;
   default: return weyl_fail(WEYL_EINVAL, "weyl_io_write: unknown format %d", (int)fmt);
   }
   return s ? s : weyl_io_stream_status(f);
 }
 
-weyl_status weyl_io_format_parse(const char *name, weyl_format *fmt) {
+weyl_status weyl_io_format_parse(const char *name, weyl_io_format *fmt) {
   static const char *const names[] = {"text", "json", "npy"};
-  static const weyl_format fmts[] = {WEYL_FORMAT_TEXT, WEYL_FORMAT_JSON, WEYL_FORMAT_NPY};
+  static const weyl_io_format fmts[] = {WEYL_IO_FORMAT_TEXT, WEYL_IO_FORMAT_JSON,
+                                        WEYL_IO_FORMAT_NPY};
   if (!fmt) return weyl_fail(WEYL_EINVAL, "weyl_io_format_parse: NULL argument");
   for (int i = 0; name && i < 3; i++)
     if (strcmp(name, names[i]) == 0) {
@@ -404,7 +411,7 @@ weyl_status weyl_io_format_parse(const char *name, weyl_format *fmt) {
 }
 
 typedef struct {
-  weyl_format fmt;
+  weyl_io_format fmt;
   const weyl_io_basis *b;
 } format_job;
 
@@ -413,7 +420,7 @@ static weyl_status write_format(FILE *f, const void *ctx) {
   return weyl_io_write(f, job->fmt, job->b);
 }
 
-weyl_status weyl_io_write_path(const char *path, weyl_format fmt, const weyl_io_basis *b) {
+weyl_status weyl_io_write_path(const char *path, weyl_io_format fmt, const weyl_io_basis *b) {
   if (!path || !b) return weyl_fail(WEYL_EINVAL, "weyl_io_write_path: NULL argument");
   format_job job = {fmt, b};
   return weyl_io_atomic(path, write_format, &job);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "weyl/svg.h"
+
 #include "io/io_impl.h"
 #include "core/status_impl.h"
 
@@ -155,9 +157,10 @@ static weyl_status whole_matrix(const weyl_basis *b, weyl_svg_panel *pn, long **
   return WEYL_OK;
 }
 
-weyl_status weyl_io_write_svg(FILE *f, const weyl_io_basis *b, const weyl_svg_panel *panels,
-                              int n_panels) {
-  if (!f || !b || !b->basis) return weyl_fail(WEYL_EINVAL, "weyl_io_write_svg: NULL argument");
+weyl_status weyl_svg_write(FILE *f, const weyl_io_basis *b, const weyl_svg_panel *panels,
+                           int n_panels) {
+  if (!f || !b || !b->basis)
+    return weyl_fail(WEYL_EINVAL, "weyl_svg_write: NULL argument");
   weyl_svg_panel whole;
   long *cells = NULL, total = 0;
   weyl_status s = WEYL_OK;
@@ -192,12 +195,13 @@ typedef struct {
 
 static weyl_status write_job(FILE *f, const void *ctx) {
   const svg_job *job = ctx;
-  return weyl_io_write_svg(f, job->b, job->panels, job->n_panels);
+  return weyl_svg_write(f, job->b, job->panels, job->n_panels);
 }
 
-weyl_status weyl_io_write_svg_path(const char *path, const weyl_io_basis *b,
-                                   const weyl_svg_panel *panels, int n_panels) {
-  if (!path || !b) return weyl_fail(WEYL_EINVAL, "weyl_io_write_svg_path: NULL argument");
+weyl_status weyl_svg_write_path(const char *path, const weyl_io_basis *b,
+                                const weyl_svg_panel *panels, int n_panels) {
+  if (!path || !b)
+    return weyl_fail(WEYL_EINVAL, "weyl_svg_write_path: NULL argument");
   svg_job job = {b, panels, n_panels};
   return weyl_io_atomic(path, write_job, &job);
 }

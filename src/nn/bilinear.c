@@ -71,9 +71,7 @@ static weyl_status pair_rep(weyl_bilinear *b, const weyl_rep *mid, weyl_rep **t)
         weyl_rep_free(tij);
       }
     }
-  for (int i = 0; i < n; i++)
-    weyl_rep_free(parts[i]);
-  free(parts);
+  weyl_rep_parts_free(parts, n);
   if (s != WEYL_OK)
     weyl_rep_free(acc);
   else
@@ -83,7 +81,7 @@ static weyl_status pair_rep(weyl_bilinear *b, const weyl_rep *mid, weyl_rep **t)
 
 static weyl_status solve_parts(weyl_bilinear *b, const weyl_rep *in, const weyl_rep *out,
                                const weyl_rep *mid, const weyl_rep *t,
-                               const weyl_solve_opts *opts) {
+                               const weyl_basis_opts *opts) {
   const weyl_rep *from[3] = {in, in, t}, *to[3] = {mid, mid, out};
   weyl_status s = WEYL_OK;
   for (int i = 0; i < 3 && s == WEYL_OK; i++) {
@@ -99,7 +97,7 @@ static weyl_status solve_parts(weyl_bilinear *b, const weyl_rep *in, const weyl_
 }
 
 weyl_status weyl_bilinear_new(const weyl_rep *in, const weyl_rep *out, const weyl_rep *mid,
-                              const weyl_solve_opts *opts, weyl_bilinear **bl) {
+                              const weyl_basis_opts *opts, weyl_bilinear **bl) {
   if (!in || !out || !mid || !bl)
     return weyl_fail(WEYL_EINVAL, "weyl_bilinear_new: NULL argument");
   if (weyl_rep_group(in) != weyl_rep_group(out) || weyl_rep_group(in) != weyl_rep_group(mid))

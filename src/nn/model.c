@@ -15,7 +15,7 @@ weyl_model_opts weyl_model_default_opts(void) {
   memset(&o, 0, sizeof o);
   o.channels = 128;
   o.n_hidden = 3;
-  o.act = WEYL_ACT_SWISH;
+  o.act = WEYL_NONLIN_ACT_SWISH;
   o.kind = WEYL_NONLIN_GATED;
   o.bilinear = 2;
   return o;
@@ -73,7 +73,7 @@ void weyl_model_free(weyl_model *m) {
 
 /* The nonlinearity of a hidden block on rep h, and the rep the linear layer
  * before it must produce (h itself, or h plus gates). */
-static weyl_status make_nonlin(const weyl_rep *h, weyl_nonlin_kind kind, weyl_act act,
+static weyl_status make_nonlin(const weyl_rep *h, weyl_nonlin_kind kind, weyl_nonlin_act act,
                                weyl_nonlin **nl, weyl_rep **lin_out) {
   weyl_status s;
   if (kind == WEYL_NONLIN_GATED) {
@@ -81,7 +81,7 @@ static weyl_status make_nonlin(const weyl_rep *h, weyl_nonlin_kind kind, weyl_ac
     return s == WEYL_OK ? weyl_nonlin_gated_rep(h, lin_out) : s;
   }
   s = kind == WEYL_NONLIN_NORM ? weyl_nonlin_norm(h, act, nl) : weyl_nonlin_pointwise(h, act, nl);
-  return s == WEYL_OK ? weyl_rep_copies(1, h, lin_out) : s;
+  return s == WEYL_OK ? weyl_rep_copies(h, 1, lin_out) : s;
 }
 
 /* Fills stage st for in -> (nonlinearity on h), or in -> h when last. */
@@ -90,7 +90,7 @@ static weyl_status build_stage(weyl_stage *st, const weyl_rep *in, const weyl_re
                                const weyl_rep *mid) {
   weyl_rep *lin_out = NULL;
   weyl_status s =
-      last ? weyl_rep_copies(1, h, &lin_out) : make_nonlin(h, kind, o->act, &st->nl, &lin_out);
+      last ? weyl_rep_copies(h, 1, &lin_out) : make_nonlin(h, kind, o->act, &st->nl, &lin_out);
   if (s == WEYL_OK)
     s = weyl_basis_solve(in, lin_out, &o->solve, &st->w);
   if (s == WEYL_OK)
@@ -165,9 +165,9 @@ static weyl_status new_model(const weyl_rep *in, const weyl_rep *out, const weyl
     return weyl_fail(WEYL_ENOMEM, "out of memory building a model");
   }
   m->own_group = own;
-  weyl_status s = weyl_rep_copies(1, in, (weyl_rep **)&m->in);
+  weyl_status s = weyl_rep_copies(in, 1, &m->in);
   if (s == WEYL_OK)
-    s = weyl_rep_copies(1, out, (weyl_rep **)&m->out);
+    s = weyl_rep_copies(out, 1, &m->out);
   if (s == WEYL_OK)
     s = build(m, hidden, o, kind, mid);
   if (s == WEYL_OK)
@@ -188,9 +188,9 @@ static weyl_status bilinear_rep(weyl_group *g, int k, weyl_rep **mid) {
   if (s == WEYL_OK)
     s = weyl_rep_leaf(g, weyl_group_leaf_name(g, 0), &v);
   if (s == WEYL_OK)
-    s = weyl_rep_copies(k, sc, &ks);
+    s = weyl_rep_copies(sc, k, &ks);
   if (s == WEYL_OK)
-    s = weyl_rep_copies(k, v, &kv);
+    s = weyl_rep_copies(v, k, &kv);
   if (s == WEYL_OK)
     s = weyl_rep_sum(ks, kv, mid);
   weyl_rep_free(sc), weyl_rep_free(v), weyl_rep_free(ks), weyl_rep_free(kv);
@@ -220,7 +220,7 @@ static weyl_status scalars(weyl_group *g, int k, weyl_rep **r) {
   weyl_rep *sc = NULL;
   weyl_status s = weyl_rep_scalar(g, &sc);
   if (s == WEYL_OK)
-    s = weyl_rep_copies(k, sc, r);
+    s = weyl_rep_copies(sc, k, r);
   weyl_rep_free(sc);
   return s;
 }

@@ -3,6 +3,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "weyl/element.h"
+
 #include "nn/model_impl.h"
 #include "core/status_impl.h"
 

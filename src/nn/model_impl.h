@@ -3,7 +3,7 @@
 #define WEYL_MODEL_IMPL_H
 
 #include "weyl/bilinear.h"
-#include "weyl/layer.h"
+#include "weyl/linear.h"
 #include "weyl/model.h"
 
 /* One stage: linear, then (except for the last stage) a nonlinearity. */
@@ -19,7 +19,7 @@ typedef struct {
 
 struct weyl_model {
   weyl_group *own_group;    /* the trivial group of an MLP, else NULL */
-  const weyl_rep *in, *out; /* references */
+  weyl_rep *in, *out;       /* references */
   int n_stages;
   weyl_stage *stages;
   int nparams;

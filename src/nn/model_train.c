@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "weyl/adam.h"
+#include "weyl/loss.h"
+
 #include "nn/model_impl.h"
 #include "core/status_impl.h"
 

@@ -18,7 +18,7 @@ typedef struct {
 
 struct weyl_nonlin {
   weyl_nonlin_kind kind;
-  weyl_act act;
+  weyl_nonlin_act act;
   int in_dim, out_dim, nparams;
   int n_parts;
   part *parts;
@@ -28,32 +28,32 @@ struct weyl_nonlin {
 
 static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
 
-static double act_f(weyl_act a, double x) {
+static double act_f(weyl_nonlin_act a, double x) {
   switch (a) {
-  case WEYL_ACT_RELU:
+  case WEYL_NONLIN_ACT_RELU:
     return x > 0 ? x : 0;
-  case WEYL_ACT_SWISH:
+  case WEYL_NONLIN_ACT_SWISH:
     return x * sigmoid(x);
-  case WEYL_ACT_TANH:
+  case WEYL_NONLIN_ACT_TANH:
     return tanh(x);
-  case WEYL_ACT_SIGMOID:
+  case WEYL_NONLIN_ACT_SIGMOID:
     return sigmoid(x);
   }
   return x;
 }
 
-static double act_df(weyl_act a, double x) {
+static double act_df(weyl_nonlin_act a, double x) {
   double s;
   switch (a) {
-  case WEYL_ACT_RELU:
+  case WEYL_NONLIN_ACT_RELU:
     return x > 0 ? 1 : 0;
-  case WEYL_ACT_SWISH:
+  case WEYL_NONLIN_ACT_SWISH:
     s = sigmoid(x);
     return s + x * s * (1 - s);
-  case WEYL_ACT_TANH:
+  case WEYL_NONLIN_ACT_TANH:
     s = tanh(x);
     return 1 - s * s;
-  case WEYL_ACT_SIGMOID:
+  case WEYL_NONLIN_ACT_SIGMOID:
     s = sigmoid(x);
     return s * (1 - s);
   }
@@ -107,19 +107,13 @@ void weyl_nonlin_free(weyl_nonlin *nl) {
   free(nl);
 }
 
-static void free_parts(weyl_rep **parts, int n) {
-  for (int i = 0; i < n; i++)
-    weyl_rep_free(parts[i]);
-  free(parts);
-}
-
 /* Builds the summand table (and, for the norm kind, refuses a summand that
  * is not orthogonal). */
-static weyl_status new_nonlin(const weyl_rep *rep, weyl_nonlin_kind kind, weyl_act act,
+static weyl_status new_nonlin(const weyl_rep *rep, weyl_nonlin_kind kind, weyl_nonlin_act act,
                               weyl_nonlin **out) {
   if (!rep || !out)
     return weyl_fail(WEYL_EINVAL, "nonlinearity: NULL argument");
-  if ((unsigned)act > WEYL_ACT_SIGMOID)
+  if ((unsigned)act > WEYL_NONLIN_ACT_SIGMOID)
     return weyl_fail(WEYL_EINVAL, "nonlinearity: unknown activation %d", (int)act);
   weyl_rep **reps = NULL;
   int n = 0;
@@ -130,7 +124,7 @@ static weyl_status new_nonlin(const weyl_rep *rep, weyl_nonlin_kind kind, weyl_a
   if (nl)
     nl->parts = calloc((size_t)n + 1, sizeof *nl->parts);
   if (!nl || !nl->parts) {
-    free_parts(reps, n);
+    weyl_rep_parts_free(reps, n);
     weyl_nonlin_free(nl);
     return weyl_fail(WEYL_ENOMEM, "out of memory building a nonlinearity");
   }
@@ -152,7 +146,7 @@ static weyl_status new_nonlin(const weyl_rep *rep, weyl_nonlin_kind kind, weyl_a
                     i, buf);
     }
   }
-  free_parts(reps, n);
+  weyl_rep_parts_free(reps, n);
   if (s != WEYL_OK) {
     weyl_nonlin_free(nl);
     return s;
@@ -165,7 +159,7 @@ static weyl_status new_nonlin(const weyl_rep *rep, weyl_nonlin_kind kind, weyl_a
   return WEYL_OK;
 }
 
-weyl_status weyl_nonlin_pointwise(const weyl_rep *rep, weyl_act act, weyl_nonlin **nl) {
+weyl_status weyl_nonlin_pointwise(const weyl_rep *rep, weyl_nonlin_act act, weyl_nonlin **nl) {
   if (rep && !weyl_rep_is_perm(rep)) {
     char buf[128];
     weyl_rep_str(rep, buf, sizeof buf);
@@ -177,11 +171,11 @@ weyl_status weyl_nonlin_pointwise(const weyl_rep *rep, weyl_act act, weyl_nonlin
   return new_nonlin(rep, WEYL_NONLIN_POINTWISE, act, nl);
 }
 
-weyl_status weyl_nonlin_norm(const weyl_rep *rep, weyl_act act, weyl_nonlin **nl) {
+weyl_status weyl_nonlin_norm(const weyl_rep *rep, weyl_nonlin_act act, weyl_nonlin **nl) {
   return new_nonlin(rep, WEYL_NONLIN_NORM, act, nl);
 }
 
-weyl_status weyl_nonlin_gated(const weyl_rep *rep, weyl_act act, weyl_nonlin **nl) {
+weyl_status weyl_nonlin_gated(const weyl_rep *rep, weyl_nonlin_act act, weyl_nonlin **nl) {
   return new_nonlin(rep, WEYL_NONLIN_GATED, act, nl);
 }
 
@@ -341,7 +335,7 @@ static weyl_status add_copies(weyl_group *g, int q, long k, weyl_rep **acc) {
   if (s == WEYL_OK && q > 0)
     s = weyl_rep_power(v, q, &pw);
   if (s == WEYL_OK)
-    s = weyl_rep_copies((int)k, pw, &cp);
+    s = weyl_rep_copies(pw, (int)k, &cp);
   if (s == WEYL_OK && *acc)
     s = weyl_rep_sum(*acc, cp, &sum);
   if (s == WEYL_OK) {
@@ -382,17 +376,17 @@ weyl_status weyl_nonlin_gated_rep(const weyl_rep *rep, weyl_rep **gated) {
   if (!rep || !gated)
     return weyl_fail(WEYL_EINVAL, "weyl_nonlin_gated_rep: NULL argument");
   weyl_nonlin *nl = NULL;
-  weyl_status s = weyl_nonlin_gated(rep, WEYL_ACT_RELU, &nl);
+  weyl_status s = weyl_nonlin_gated(rep, WEYL_NONLIN_ACT_RELU, &nl);
   if (s != WEYL_OK)
     return s;
   int gates = nl->in_dim - nl->out_dim;
   weyl_nonlin_free(nl);
   if (gates == 0)
-    return weyl_rep_copies(1, rep, gated); /* a new reference */
+    return weyl_rep_copies(rep, 1, gated); /* a new reference */
   weyl_rep *sc = NULL, *cp = NULL;
   s = weyl_rep_scalar(weyl_rep_group(rep), &sc);
   if (s == WEYL_OK)
-    s = weyl_rep_copies(gates, sc, &cp);
+    s = weyl_rep_copies(sc, gates, &cp);
   if (s == WEYL_OK)
     s = weyl_rep_sum(rep, cp, gated);
   weyl_rep_free(sc);

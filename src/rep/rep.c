@@ -15,9 +15,9 @@ enum { DENSE_LIMIT = 4096 }; /* largest rep whose rho we form as a dense matrix 
 /* ---------- construction ---------- */
 
 static weyl_status new_node(rep_kind kind, weyl_group *g, long dim, weyl_rep **out) {
-  if (dim > WEYL_MAX_REP_DIM)
-    return weyl_fail(WEYL_ELIMIT, "representation of dimension %ld exceeds the limit %d",
-                     dim, WEYL_MAX_REP_DIM);
+  if (dim > WEYL_REP_MAX_DIM)
+    return weyl_fail(WEYL_ELIMIT, "representation of dimension %ld exceeds the limit %d", dim,
+                     WEYL_REP_MAX_DIM);
   weyl_rep *r = calloc(1, sizeof *r);
   if (!r) return weyl_fail(WEYL_ENOMEM, "out of memory building a representation");
   r->refs = 1;
@@ -30,13 +30,16 @@ static weyl_status new_node(rep_kind kind, weyl_group *g, long dim, weyl_rep **o
   return WEYL_OK;
 }
 
-static const weyl_rep *retain(const weyl_rep *r) {
-  ((weyl_rep *)r)->refs++;
-  return r;
+/* A new reference to r. A rep is immutable except for its reference count,
+ * which borrowing it from a const pointer must still increment: this is the
+ * one place that writes through a const weyl_rep. */
+static weyl_rep *retain(const weyl_rep *r) {
+  weyl_rep *m = (weyl_rep *)r;
+  m->refs++;
+  return m;
 }
 
-void weyl_rep_free(const weyl_rep *rep) {
-  weyl_rep *r = (weyl_rep *)rep;
+void weyl_rep_free(weyl_rep *r) {
   if (!r)
     return;
   assert(r->refs > 0); /* a node is freed once per reference */
@@ -155,10 +158,10 @@ static weyl_status binary(rep_kind kind, const weyl_rep *a, const weyl_rep *b, l
                           weyl_rep **rep) {
   long size = 1 + a->size + (b ? b->size : 0);
   int depth = 1 + (b && b->depth > a->depth ? b->depth : a->depth);
-  if (size > WEYL_MAX_REP_NODES || depth > WEYL_MAX_REP_DEPTH)
+  if (size > WEYL_REP_MAX_NODES || depth > WEYL_REP_MAX_DEPTH)
     return weyl_fail(WEYL_ELIMIT,
-                     "representation tree too large (%ld nodes, %d deep; limits %ld and %d)",
-                     size, depth, WEYL_MAX_REP_NODES, WEYL_MAX_REP_DEPTH);
+                     "representation tree too large (%ld nodes, %d deep; limits %ld and %d)", size,
+                     depth, WEYL_REP_MAX_NODES, WEYL_REP_MAX_DEPTH);
   weyl_status s = new_node(kind, a->g, dim, rep);
   if (s != WEYL_OK) return s;
   (*rep)->size = size;
@@ -181,11 +184,11 @@ weyl_status weyl_rep_tensor(const weyl_rep *a, const weyl_rep *b, weyl_rep **rep
   return binary(REP_TENSOR, a, b, (long)a->dim * b->dim, rep);
 }
 
-weyl_status weyl_rep_copies(int k, const weyl_rep *a, weyl_rep **rep) {
+weyl_status weyl_rep_copies(const weyl_rep *a, int k, weyl_rep **rep) {
   if (!is_valid(a) || !rep) return weyl_fail(WEYL_EINVAL, "weyl_rep_copies: NULL argument");
   if (k < 1) return weyl_fail(WEYL_EINVAL, "copy count %d must be positive", k);
   if (k == 1) {
-    *rep = (weyl_rep *)retain(a);
+    *rep = retain(a);
     return WEYL_OK;
   }
   weyl_status s = binary(REP_COPIES, a, NULL, (long)k * a->dim, rep);
@@ -204,10 +207,12 @@ weyl_status weyl_rep_power(const weyl_rep *a, int k, weyl_rep **rep) {
   if (k == 0) return weyl_rep_scalar(a->g, rep);
   double dim = 1;
   for (int i = 0; i < k; i++) dim *= a->dim;
-  if (dim > WEYL_MAX_REP_DIM)
-    return weyl_fail(WEYL_ELIMIT, "tensor power %d of a %d-dimensional rep has dimension %.3g, "
-                     "over the limit %d", k, a->dim, dim, WEYL_MAX_REP_DIM);
-  weyl_rep *acc = (weyl_rep *)retain(a);
+  if (dim > WEYL_REP_MAX_DIM)
+    return weyl_fail(WEYL_ELIMIT,
+                     "tensor power %d of a %d-dimensional rep has dimension %.3g, "
+                     "over the limit %d",
+                     k, a->dim, dim, WEYL_REP_MAX_DIM);
+  weyl_rep *acc = retain(a);
   for (int i = 1; i < k; i++) {
     weyl_rep *next = NULL;
     weyl_status s = weyl_rep_tensor(acc, a, &next);
@@ -482,7 +487,7 @@ static weyl_status split(const weyl_rep *r, rep_list *l) {
     }
     free(left.items);
   } else {
-    s = list_push(l, (weyl_rep *)retain(r));
+    s = list_push(l, retain(r));
   }
   return s;
 }
@@ -499,4 +504,12 @@ weyl_status weyl_rep_summands(const weyl_rep *rep, weyl_rep ***parts, int *n) {
   *parts = l.items;
   *n = l.n;
   return WEYL_OK;
+}
+
+void weyl_rep_parts_free(weyl_rep **parts, int n) {
+  if (!parts)
+    return;
+  for (int i = 0; i < n; i++)
+    weyl_rep_free(parts[i]);
+  free(parts);
 }

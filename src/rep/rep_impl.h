@@ -24,7 +24,7 @@ struct weyl_rep {
   int is_perm;    /* see weyl_rep_is_perm                              */
   int depth;      /* longest path to a leaf (1 for a leaf)             */
   long size;      /* nodes a walk visits (shared subtrees count each time) */
-  const weyl_rep *a, *b;
+  weyl_rep *a, *b;
 };
 
 /* A copy of the tree of rep whose nodes refer to g instead: a group with the

@@ -184,7 +184,7 @@ static weyl_status parse_product(parser *p, weyl_rep **out) {
   }
   if (copies > 1) {
     weyl_rep *c = NULL;
-    s = weyl_rep_copies(copies, *out, &c);
+    s = weyl_rep_copies(*out, copies, &c);
     weyl_rep_free(*out);
     *out = c;
     if (s != WEYL_OK) return located(p, s, at);

@@ -22,7 +22,7 @@ static void fuzz_solve(const weyl_rep *in, const weyl_rep *out, int check) {
   long n = (long)weyl_rep_dim(in) * weyl_rep_dim(out);
   if (n > FUZZ_MAX_WEIGHTS)
     return;
-  weyl_solve_opts o = {.solver = WEYL_SOLVER_AUTO, .max_bytes = (size_t)64 << 20};
+  weyl_basis_opts o = {.solver = WEYL_BASIS_SOLVER_AUTO, .max_bytes = (size_t)64 << 20};
   weyl_basis *b = NULL;
   if (weyl_basis_solve(in, out, &o, &b) != WEYL_OK)
     return;
@@ -35,11 +35,11 @@ static void fuzz_solve(const weyl_rep *in, const weyl_rep *out, int check) {
       theta[k] = 1.0 / (k + 1);
     weyl_basis_combine(b, theta, W);
     weyl_basis_project(b, W, W);
-    if (weyl_equivariance_error(in, out, W, &err) == WEYL_OK && check &&
+    if (weyl_basis_equivariance_error(in, out, W, &err) == WEYL_OK && check &&
         !(err <= FUZZ_MAX_EQUIVARIANCE_ERROR))
       abort();
     if (weyl_basis_canonical(b, &canon, &cdim) == WEYL_OK)
-      free(canon);
+      weyl_basis_canonical_free(canon);
   }
   free(W);
   free(theta);

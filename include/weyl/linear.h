@@ -10,11 +10,11 @@
  * y is batch x out_dim. The layer borrows its bases (they must outlive it) and
  * owns only W, b and a scratch matrix; it keeps no global state. One layer
  * object must not be used from two threads at once (the scratch is shared). */
-#ifndef WEYL_LAYER_H
-#define WEYL_LAYER_H
+#ifndef WEYL_LINEAR_H
+#define WEYL_LINEAR_H
 
 #include "weyl/basis.h"
-#include "weyl/sample.h"
+#include "weyl/rng.h"
 
 /* An equivariant linear layer y = W x + b with W and b from solved bases (opaque). */
 typedef struct weyl_linear weyl_linear;

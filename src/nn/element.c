@@ -1,5 +1,5 @@
-/* Random numbers, expm, and group elements as words in the generators. */
-#include "weyl/sample.h"
+/* expm, and group elements as words in the generators. */
+#include "weyl/element.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -8,42 +8,6 @@
 
 #include "core/mat.h"
 #include "core/status_impl.h"
-
-/* ---------- xoshiro256** seeded by splitmix64 ---------- */
-
-static uint64_t splitmix64(uint64_t *x) {
-  uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-void weyl_rng_seed(weyl_rng *r, uint64_t seed) {
-  for (int i = 0; i < 4; i++)
-    r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-uint64_t weyl_rng_next(weyl_rng *r) {
-  uint64_t *s = r->s;
-  uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return out;
-}
-
-double weyl_rng_uniform(weyl_rng *r) { return (double)(weyl_rng_next(r) >> 11) * 0x1.0p-53; }
-
-double weyl_rng_normal(weyl_rng *r) {
-  double u = 1.0 - weyl_rng_uniform(r); /* (0, 1]: log is finite */
-  double v = weyl_rng_uniform(r);
-  return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
-}
 
 /* ---------- expm ---------- */
 
@@ -80,12 +44,12 @@ static void taylor(int n, const double *S, double *E, double *term, double *tmp)
   }
 }
 
-weyl_status weyl_expm(int n, const double *A, double *E) {
+weyl_status weyl_element_expm(int n, const double *A, double *E) {
   if (n < 1 || !A || !E)
-    return weyl_fail(WEYL_EINVAL, "weyl_expm: bad argument");
+    return weyl_fail(WEYL_EINVAL, "weyl_element_expm: bad argument");
   double nrm = norm1(n, A);
   if (!isfinite(nrm))
-    return weyl_fail(WEYL_ENUMERIC, "weyl_expm: matrix is not finite");
+    return weyl_fail(WEYL_ENUMERIC, "weyl_element_expm: matrix is not finite");
   int squarings = nrm > 0.5 ? (int)ceil(log2(nrm / 0.5)) : 0;
   size_t nn = (size_t)n * n;
   double *S = malloc(3 * nn * sizeof *S);
@@ -190,7 +154,7 @@ static weyl_status step_matrix(const weyl_element *e, const step *st, const weyl
       return s;
     cblas_daxpy((int)nn, st->coef[k], D, 1, A, 1);
   }
-  return weyl_expm(n, A, mat);
+  return weyl_element_expm(n, A, mat);
 }
 
 weyl_status weyl_element_rho(const weyl_element *e, const weyl_rep *rep, double *out) {
@@ -199,9 +163,9 @@ weyl_status weyl_element_rho(const weyl_element *e, const weyl_rep *rep, double 
   if (weyl_rep_group(rep) != e->g)
     return weyl_fail(WEYL_EINVAL, "weyl_element_rho: rep of another group");
   int n = weyl_rep_dim(rep);
-  if (n > WEYL_MAX_LEAF_DIM)
+  if (n > WEYL_GROUP_MAX_LEAF_DIM)
     return weyl_fail(WEYL_ELIMIT, "weyl_element_rho: rep dimension %d over %d", n,
-                     WEYL_MAX_LEAF_DIM);
+                     WEYL_GROUP_MAX_LEAF_DIM);
   size_t nn = (size_t)n * n;
   double *buf = malloc(4 * nn * sizeof *buf);
   if (!buf)

@@ -3,7 +3,8 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "weyl/layer.h"
+#include "weyl/element.h"
+#include "weyl/linear.h"
 
 typedef struct {
   weyl_group *g;
@@ -20,10 +21,10 @@ static fixture make(const char *group, const char *in, const char *out, int with
   cr_assert_eq(weyl_group_builtin(group, &f.g), WEYL_OK);
   cr_assert_eq(weyl_rep_parse(f.g, in, &f.in), WEYL_OK);
   cr_assert_eq(weyl_rep_parse(f.g, out, &f.out), WEYL_OK);
-  cr_assert_eq(weyl_basis_solve(f.in, f.out, NULL, &f.w), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_basis_solve(f.in, f.out, NULL, &f.w), WEYL_OK, "%s", weyl_status_last_error());
   if (with_bias)
     cr_assert_eq(weyl_basis_solve_bias(f.out, NULL, &f.bias), WEYL_OK);
-  cr_assert_eq(weyl_linear_new(f.w, f.bias, &f.l), WEYL_OK, "%s", weyl_last_error());
+  cr_assert_eq(weyl_linear_new(f.w, f.bias, &f.l), WEYL_OK, "%s", weyl_status_last_error());
   f.np = weyl_linear_nparams(f.l);
   f.din = weyl_rep_dim(f.in);
   f.dout = weyl_rep_dim(f.out);
@@ -70,7 +71,7 @@ static void reference_forward(const fixture *f, int batch, const double *x, doub
   free(W), free(B), free(b), free(c);
 }
 
-Test(layer, forward_matches_sum_of_basis_elements) {
+Test(linear, forward_matches_sum_of_basis_elements) {
   fixture f = make("SO(3)", "2*V + V**2", "Scalar + V + V**2", 1);
   int batch = 5;
   double *x = malloc(sizeof *x * batch * f.din), *y = malloc(sizeof *y * batch * f.dout);
@@ -133,13 +134,13 @@ static void check_gradients(const char *group, const char *in, const char *out) 
   release(&f);
 }
 
-Test(layer, gradients_match_finite_differences) {
+Test(linear, gradients_match_finite_differences) {
   check_gradients("SO(3)", "V + Scalar", "V**2 + 2*Scalar");
   check_gradients("S(4)", "V", "V**2");    /* orbit basis, not normalised */
   check_gradients("SO(1,3)", "V", "V**2"); /* Lorentz: metric as bias */
 }
 
-Test(layer, backward_adds_to_the_parameter_gradient) {
+Test(linear, backward_adds_to_the_parameter_gradient) {
   fixture f = make("Z(5)", "V", "V", 1);
   double x[5] = {1, 2, 3, 4, 5}, u[5] = {1, -1, 0, 2, 1}, once[8] = {0}, twice[8] = {0};
   weyl_linear_backward(f.l, 1, x, u, once, NULL);
@@ -151,7 +152,7 @@ Test(layer, backward_adds_to_the_parameter_gradient) {
 }
 
 /* rho_out(g) (W x + b) = W rho_in(g) x + b for a sampled g. */
-Test(layer, output_is_equivariant_for_sampled_elements) {
+Test(linear, output_is_equivariant_for_sampled_elements) {
   const char *groups[] = {"O(3)", "SO(1,3)", "D(5)"};
   for (int gi = 0; gi < 3; gi++) {
     fixture f = make(groups[gi], "V + Scalar", "V**2 + V", 1);
@@ -183,7 +184,7 @@ Test(layer, output_is_equivariant_for_sampled_elements) {
 }
 
 /* After init every output summand's rows of W have mean squared norm = gain. */
-Test(layer, init_gives_each_output_summand_the_gain) {
+Test(linear, init_gives_each_output_summand_the_gain) {
   fixture f = make("SO(3)", "4*Scalar + 3*V + V**2", "2*Scalar + 2*V + V**2", 1);
   weyl_rng rng;
   weyl_rng_seed(&rng, 1);
@@ -201,13 +202,13 @@ Test(layer, init_gives_each_output_summand_the_gain) {
   release(&f);
 }
 
-Test(layer, refuses_a_bias_basis_of_the_wrong_shape) {
+Test(linear, refuses_a_bias_basis_of_the_wrong_shape) {
   fixture f = make("SO(3)", "V", "V**2", 0);
   weyl_basis *wrong = NULL;
   weyl_linear *l = NULL;
   cr_assert_eq(weyl_basis_solve_bias(f.in, NULL, &wrong), WEYL_OK);
   cr_expect_eq(weyl_linear_new(f.w, wrong, &l), WEYL_EINVAL);
-  cr_expect(strstr(weyl_last_error(), "bias basis") != NULL, "%s", weyl_last_error());
+  cr_expect(strstr(weyl_status_last_error(), "bias basis") != NULL, "%s", weyl_status_last_error());
   cr_expect_eq(weyl_linear_forward(f.l, 0, f.params, f.params), WEYL_EINVAL);
   weyl_basis_free(wrong);
   release(&f);

@@ -1,5 +1,5 @@
 /* The equivariant linear layer: W materialized from the basis, dgemm batches. */
-#include "weyl/layer.h"
+#include "weyl/linear.h"
 
 #include <cblas.h>
 #include <math.h>

@@ -1,0 +1,23 @@
+/* weyl — the Adam optimizer (Kingma and Ba 2015) over a flat parameter
+ * vector, as weyl_model_params() gives one. */
+#ifndef WEYL_ADAM_H
+#define WEYL_ADAM_H
+
+#include "weyl/status.h"
+
+/* An Adam optimizer over a flat parameter vector of n entries (opaque): its
+ * moment estimates and step count. */
+typedef struct weyl_adam weyl_adam;
+/* Makes an optimizer for n parameters with learning rate lr (beta 0.9,
+ * 0.999, eps 1e-8). *a is new; free it with weyl_adam_free.
+ * Returns WEYL_EINVAL for n < 0, lr <= 0 or a NULL a, WEYL_ENOMEM. */
+weyl_status weyl_adam_new(int n, double lr, weyl_adam **a);
+/* Frees an optimizer; NULL is allowed. */
+void weyl_adam_free(weyl_adam *a);
+/* Changes the learning rate (for schedules). */
+void weyl_adam_set_lr(weyl_adam *a, double lr);
+/* One Adam update of params from grads (n entries each).
+ * Returns WEYL_EINVAL for NULL arguments. */
+weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads);
+
+#endif

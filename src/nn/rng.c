@@ -1,0 +1,38 @@
+/* Random numbers: xoshiro256** seeded by splitmix64. */
+#include "weyl/rng.h"
+
+#include <math.h>
+
+static uint64_t splitmix64(uint64_t *x) {
+  uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+void weyl_rng_seed(weyl_rng *r, uint64_t seed) {
+  for (int i = 0; i < 4; i++)
+    r->s[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+uint64_t weyl_rng_next(weyl_rng *r) {
+  uint64_t *s = r->s;
+  uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 45);
+  return out;
+}
+
+double weyl_rng_uniform(weyl_rng *r) { return (double)(weyl_rng_next(r) >> 11) * 0x1.0p-53; }
+
+double weyl_rng_normal(weyl_rng *r) {
+  double u = 1.0 - weyl_rng_uniform(r); /* (0, 1]: log is finite */
+  double v = weyl_rng_uniform(r);
+  return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
+}
