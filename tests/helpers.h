@@ -53,6 +53,16 @@ static inline double ref_residual(const weyl_rep *in, const weyl_rep *out, const
   return worst;
 }
 
+/* How many random cases a property test draws: n natively, n / 10 (at
+ * least 5) when WEYL_TEST_QUICK is set, as .ci/valgrind and the sanitizer
+ * run do, where every case costs 20-50 times more. The cases drawn are the
+ * first ones of the native run (same seeds), so a failure reproduces. */
+static inline int test_cases(int n) {
+  const char *quick = getenv("WEYL_TEST_QUICK");
+  if (!quick || !quick[0] || quick[0] == '0') return n;
+  return n / 10 > 5 ? n / 10 : (n < 5 ? n : 5);
+}
+
 /* Deterministic pseudo-random numbers in [-1, 1) (xorshift). */
 static inline double ref_rand(unsigned long long *state) {
   *state ^= *state << 13;
