@@ -64,8 +64,9 @@ class _Expansion(nn.Module):
         else:
             self.register_buffer("elem", torch.from_numpy(elem).to(device))
             self.register_buffer("index", torch.from_numpy(index).to(device))
-            self.register_buffer("value", torch.from_numpy(value).to(
-                device=device, dtype=dtype or torch.get_default_dtype()))
+            # float64 always (see _apply): .double() after building in float32
+            # must not leave a basis rounded to float32
+            self.register_buffer("value", torch.from_numpy(value).to(device))
         # the output summand of each row and of each element (an element
         # lives in one block): rescaling as linear.c's scale_places
         row_summand, parts = _summand_index(basis.rep_out)
@@ -77,11 +78,20 @@ class _Expansion(nn.Module):
         self.register_buffer("elem_summand", torch.from_numpy(of_elem).to(device),
                              persistent=False)
 
+    def _apply(self, fn):
+        """Moves the buffers with the module but keeps `value` in float64."""
+        value = getattr(self, "value", None)
+        super()._apply(fn)
+        if value is not None:
+            self.value = value.to(device=self.index.device)
+        return self
+
     def forward(self, coef):
         if self.exact:
             return torch.cat([coef.new_zeros(1), coef])[self.labels].view(self.shape)
         flat = coef.new_zeros(self.shape[0] * self.shape[1])
-        return flat.index_add(0, self.index, coef[self.elem] * self.value).view(self.shape)
+        value = self.value.to(coef.dtype)
+        return flat.index_add(0, self.index, coef[self.elem] * value).view(self.shape)
 
     @torch.no_grad()
     def rescale_(self, coef, row_ms, target):
