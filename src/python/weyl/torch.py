@@ -242,7 +242,9 @@ class Gated(nn.Module):
             off += p.dim
         assert c.in_dim == rep.dim + n_gates == self.in_features
         self.n_gates = n_gates
-        self.register_buffer("scalar", torch.from_numpy(scalar).to(device), persistent=False)
+        # int64, not bool: DDP broadcasts buffers and gloo has no bool type
+        self.register_buffer("scalar", torch.from_numpy(scalar.astype(np.int64)).to(device),
+                             persistent=False)
         self.register_buffer("gate", torch.from_numpy(gate).to(device), persistent=False)
         self._f = activation(act)
 
@@ -252,7 +254,7 @@ class Gated(nn.Module):
         if self.n_gates == 0:
             return self._f(v)
         g = torch.sigmoid(x[..., d:])[..., self.gate]
-        return torch.where(self.scalar, self._f(v), g * v)
+        return torch.where(self.scalar == 1, self._f(v), g * v)
 
     def c_parameters(self):
         return []
