@@ -10,8 +10,11 @@ import argparse
 import os
 import sys
 
-import torch
-
+try:
+    import torch
+except ImportError:
+    print("SKIP: torch is not importable (Debian: apt-get install python3-torch)")
+    sys.exit(77)
 try:
     import weyl
 except ImportError:  # run from the source tree without installing the package
