@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= 2
 
-.PHONY: all build demo test test-asan bench docs clean
+.PHONY: all build demo test test-asan bench docs clean python
 
 all: build
 
@@ -20,6 +20,16 @@ bench: build
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure
+
+# The Python package (src/python) for Debian's python3: builds libweyl with
+# CMake into build-python/ and bundles it. Debian 12 marks its python
+# externally managed, hence --break-system-packages (the package goes to
+# /usr/local/lib/python3*/dist-packages, or ~/.local for a non-root user);
+# a venv with --system-site-packages needs neither flag (README "Python").
+# Remove with: $(PYTHON) -m pip uninstall --break-system-packages weyl
+PYTHON ?= /usr/bin/python3
+python:
+	$(PYTHON) -m pip install --no-index --no-build-isolation --break-system-packages ./src/python
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan:

@@ -1,6 +1,6 @@
-/* Prints the layout of the public structs that examples/python/weyl.py
+/* Prints the layout of the public structs that src/python/weyl/_lib.py
  * mirrors with ctypes, as "struct field offset" and "struct sizeof size"
- * lines; tests/test_python_module.py compares them with the ctypes classes,
+ * lines; tests/python/test_core.py compares them with the ctypes classes,
  * so a field added on one side only fails a test instead of corrupting memory
  * in Python. */
 #include <stddef.h>
@@ -27,5 +27,16 @@ int main(void) {
   FIELD(weyl_basis_report, seconds);
   FIELD(weyl_basis_report, n_iterative);
   SIZE(weyl_basis_report);
+  FIELD(weyl_rng, s);
+  SIZE(weyl_rng);
+  FIELD(weyl_model_opts, channels);
+  FIELD(weyl_model_opts, n_hidden);
+  FIELD(weyl_model_opts, act);
+  FIELD(weyl_model_opts, kind);
+  FIELD(weyl_model_opts, residual);
+  FIELD(weyl_model_opts, bilinear);
+  FIELD(weyl_model_opts, bilinear_blocks);
+  FIELD(weyl_model_opts, solve);
+  SIZE(weyl_model_opts);
   return 0;
 }

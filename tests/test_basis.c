@@ -385,3 +385,77 @@ Test(basis, pattern_follows_blocks_and_refuses_dense_bases) {
   cr_assert_eq(weyl_basis_pattern(NULL, l4, NULL), WEYL_EINVAL);
   release(&d);
 }
+
+/* The coordinate form of SO(3)'s V**2 -> Scalar is the metric: entries
+ * (0,0), (1,1), (2,2) of the single element, 1/sqrt(3) each (orthonormal). A
+ * first call with cap 0 only counts. */
+Test(basis, entries_of_so3_invariant_are_the_normalised_metric) {
+  solved s = solve("SO(3)", "V**2", "Scalar");
+  size_t n = 99;
+  cr_assert_eq(weyl_basis_entries(s.b, 0, NULL, NULL, NULL, &n), WEYL_OK);
+  cr_assert_eq(n, 3);
+  int elem[3];
+  size_t index[3];
+  double value[3];
+  cr_assert_eq(weyl_basis_entries(s.b, 3, elem, index, value, &n), WEYL_OK);
+  int seen = 0;
+  for (int t = 0; t < 3; t++) {
+    cr_assert_eq(elem[t], 0);
+    cr_assert(index[t] == 0 || index[t] == 4 || index[t] == 8, "index %zu", index[t]);
+    seen |= 1 << (index[t] / 4);
+    cr_assert_float_eq(fabs(value[t]), 1 / sqrt(3.0), 1e-12);
+    cr_assert_float_eq(value[t], value[0], 1e-12); /* one sign for all three */
+  }
+  cr_assert_eq(seen, 7);
+  cr_assert_eq(weyl_basis_entries(NULL, 0, NULL, NULL, NULL, &n), WEYL_EINVAL);
+  cr_assert_eq(weyl_basis_entries(s.b, 3, NULL, index, value, &n), WEYL_EINVAL);
+  release(&s);
+}
+
+/* Z(n) regular -> regular: n*n entries of value 1, entry (i, j) in the
+ * element of its diagonal j - i mod n (one element per diagonal). */
+Test(basis, entries_of_zn_regular_are_the_circulant_diagonals) {
+  enum { N = 7 };
+  solved s = solve("Z(7)", "regular", "regular");
+  int elem[N * N];
+  size_t index[N * N], n = 0;
+  double value[N * N];
+  cr_assert_eq(weyl_basis_entries(s.b, N * N, elem, index, value, &n), WEYL_OK);
+  cr_assert_eq(n, N * N);
+  int diag_of[N]; /* element -> the diagonal it was first seen on */
+  for (int k = 0; k < N; k++) diag_of[k] = -1;
+  for (size_t t = 0; t < n; t++) {
+    int i = (int)(index[t] / N), j = (int)(index[t] % N), d = ((j - i) % N + N) % N;
+    cr_assert_eq(value[t], 1.0);
+    cr_assert(elem[t] >= 0 && elem[t] < N);
+    if (diag_of[elem[t]] < 0) diag_of[elem[t]] = d;
+    cr_assert_eq(diag_of[elem[t]], d, "element %d on diagonals %d and %d", elem[t],
+                 diag_of[elem[t]], d);
+  }
+  release(&s);
+}
+
+/* A mixed basis (orbit and dense blocks, repeated copies): scattering the
+ * entries rebuilds every element as weyl_basis_element writes it, and the
+ * entries are far fewer than dim * out * in. */
+Test(basis, entries_rebuild_every_element_of_a_mixed_basis) {
+  solved s = solve("SO(3)", "2*Scalar + V + V**2", "Scalar + 2*V + V**2");
+  int dim = weyl_basis_dim(s.b), no = weyl_basis_out_dim(s.b), ni = weyl_basis_in_dim(s.b);
+  size_t n = 0, full = (size_t)no * ni;
+  cr_assert_eq(weyl_basis_entries(s.b, 0, NULL, NULL, NULL, &n), WEYL_OK);
+  cr_assert(n > 0 && n < full * dim / 4, "%zu entries for %d elements of %zu", n, dim, full);
+  int *elem = malloc(n * sizeof *elem);
+  size_t *index = malloc(n * sizeof *index), n2 = 0;
+  double *value = malloc(n * sizeof *value), *W = calloc(full * dim, sizeof *W);
+  double *E = malloc(full * sizeof *E);
+  cr_assert_eq(weyl_basis_entries(s.b, n, elem, index, value, &n2), WEYL_OK);
+  cr_assert_eq(n2, n);
+  for (size_t t = 0; t < n; t++) W[elem[t] * full + index[t]] += value[t];
+  for (int k = 0; k < dim; k++) {
+    cr_assert_eq(weyl_basis_element(s.b, k, E), WEYL_OK);
+    for (size_t e = 0; e < full; e++)
+      cr_assert_eq(W[k * full + e], E[e], "element %d entry %zu", k, e);
+  }
+  free(elem), free(index), free(value), free(W), free(E);
+  release(&s);
+}

@@ -1,5 +1,5 @@
 """What the Python layer costs: for a few bases, the wall time of
-weyl.Basis(...) (parse + solve through ctypes) and of .array() (copying the
+weyl.basis(...) (solve through ctypes) and of .dense() (copying the
 elements into NumPy), against the solve time the C library itself reports for
 the same call (weyl_basis_report.seconds), in this process. Best of REPEAT.
 
@@ -8,8 +8,12 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import weyl  # noqa: E402
+try:
+    import weyl
+except ImportError:  # run from the source tree without installing the package
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "..", "src", "python"))
+    import weyl
 
 REPEAT = 20
 REPS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "reps")
@@ -30,13 +34,14 @@ def best(fn):
 
 
 print(f"libweyl {weyl.version()} ({weyl.library_path}), best of {REPEAT}")
-print(f"{'group':>10} {'in -> out':>28} {'shape':>16} {'C solve':>9} {'Basis()':>9} "
-      f"{'ratio':>6} {'array()':>9}")
+print(f"{'group':>10} {'in -> out':>28} {'shape':>16} {'C solve':>9} {'basis()':>9} "
+      f"{'ratio':>6} {'dense()':>9}")
 for g, rin, rout in CASES:
-    group = weyl.Group(g)
-    t_basis, b = best(lambda: weyl.Basis(group, rin, rout))
-    t_solve = min(weyl.Basis(group, rin, rout).report["seconds"] for _ in range(REPEAT))
-    t_array, A = best(b.array)
+    group = weyl.group(g)
+    ri, ro = group.rep(rin), group.rep(rout)
+    t_basis, b = best(lambda: weyl.basis(ri, ro))
+    t_solve = min(weyl.basis(ri, ro).report["seconds"] for _ in range(REPEAT))
+    t_array, A = best(b.dense)
     name = os.path.basename(g)
     io = f"{rin} -> {rout}" if len(rin) < 12 else "hidden -> hidden"
     print(f"{name:>10} {io:>28} {str(A.shape):>16} {t_solve * 1e3:8.3f}ms "

@@ -1,9 +1,7 @@
-"""weyl from Python: bases as NumPy arrays, then (if PyTorch is importable) an
-nn.Module whose weight is basis @ theta, trained on a permutation-invariant
-target.
+"""weyl from Python: bases as NumPy arrays, then (if PyTorch is importable) a
+model of weyl.torch.Linear layers trained on a permutation-invariant target.
 
-    python3 examples/python/demo.py          # from the source tree, after a build
-    WEYL_LIB=/usr/local/lib/libweyl.so python3 demo.py
+    python3 examples/python/demo.py      # installed package, or from the source tree
 
 With --check it exits 1 unless the trained model is invariant and learned
 (used by the test suite), and 77 when torch is missing."""
@@ -12,55 +10,42 @@ import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import weyl  # noqa: E402
+try:
+    import weyl
+except ImportError:  # run from the source tree without installing the package
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "..", "src", "python"))
+    import weyl
 
 CHECK = "--check" in sys.argv
 
 
 def numpy_part():
     print(f"libweyl {weyl.version()} from {weyl.library_path}")
-    reps = os.path.join(os.path.dirname(__file__), "..", "..", "reps", "d4_pixels.rep")
+    reps = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "reps",
+                        "d4_pixels.rep")
     if os.path.exists(reps):
-        K = weyl.basis(reps, "pixels", "Scalar")[:, 0, :]  # (3, 9): 3x3 kernels
-        print(f"\nD4 on a 3x3 kernel: {K.shape[0]} shared weights")
-        pattern = sum((k + 1) * (np.abs(K[k]) > 0) for k in range(K.shape[0]))
-        print(pattern.reshape(3, 3).astype(int))
-    C = weyl.basis("Z(6)", "regular", "regular")
-    print(f"\nZ(6): {C.shape[0]} weights, W = sum_k theta_k B_k is circulant:")
-    print(np.einsum("k,koi->oi", np.arange(1.0, 7.0), C).astype(int))
+        G = weyl.group(reps)
+        K = weyl.basis(G.rep("pixels"), G.rep("Scalar"))  # 3x3 kernels read out to a scalar
+        print(f"\nD4 on a 3x3 kernel: {K.dim} shared weights; the orbit labels:")
+        print(K.pattern().reshape(3, 3))
+    R = weyl.group("Z(6)").rep("regular")
+    C = weyl.basis(R, R)
+    print(f"\nZ(6): {C.dim} weights, W = sum_k theta_k B_k is circulant:")
+    print(C.combine(np.arange(1.0, 7.0)).astype(int))
 
 
 def torch_part(torch):
-    nn = torch.nn
-
-    class EquivariantLinear(nn.Module):
-        """y = W x + b with W = reshape(Q theta): Q holds the basis (out*in, dim),
-        so only dim numbers are learned and W is equivariant for any theta."""
-
-        def __init__(self, group, rep_in, rep_out):
-            super().__init__()
-            B = weyl.basis(group, rep_in, rep_out)
-            b = weyl.bias(group, rep_out)
-            self.shape = B.shape[1:]
-            self.register_buffer("Q", torch.from_numpy(B.reshape(B.shape[0], -1).T.copy()))
-            self.register_buffer("Qb", torch.from_numpy(b.T.copy()))
-            self.theta = nn.Parameter(torch.randn(B.shape[0], dtype=torch.float64)
-                                      / np.sqrt(self.shape[1]))
-            self.beta = nn.Parameter(torch.zeros(b.shape[0], dtype=torch.float64))
-
-        def forward(self, x):
-            W = (self.Q @ self.theta).reshape(self.shape)
-            return x @ W.T + self.Qb @ self.beta
-
+    import weyl.torch as wt
     torch.manual_seed(0)
     n, width = 5, 8
-    hidden = f"{width}*V"
-    model = nn.Sequential(EquivariantLinear(f"S({n})", "V", hidden), nn.ReLU(),
-                          EquivariantLinear(f"S({n})", hidden, "Scalar"))
+    G = weyl.group(f"S({n})")
+    V, H, S = G.rep("V"), G.rep(f"{width}*V"), G.rep("Scalar")
+    model = torch.nn.Sequential(wt.Linear(V, H), wt.Pointwise(H, "relu"),
+                                wt.Linear(H, S)).double()
     params = sum(p.numel() for p in model.parameters())
     dense = n * n * width + n * width + n * width + 1
-    print(f"\nPyTorch {torch.__version__}: S({n})-invariant model V -> {hidden} -> Scalar")
+    print(f"\nPyTorch {torch.__version__}: S({n})-invariant model V -> {width}*V -> Scalar")
     print(f"  learned parameters: {params} (a dense model of the same shape: {dense})")
 
     def target(x):  # a permutation-invariant function of a set of 5 numbers

@@ -7,11 +7,16 @@ import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-import weyl  # noqa: E402
+try:
+    import weyl
+except ImportError:  # run from the source tree without installing the package
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "..", "src", "python"))
+    import weyl
 
 n = 8
-b = weyl.Basis(f"Z({n})", "V", "V")
+V = weyl.group(f"Z({n})").rep("V")
+b = weyl.basis(V, V)
 print(f"Z({n}) V -> V: {b.dim} weights (exact: {b.exact})")
 
 rng = np.random.default_rng(0)

@@ -9,7 +9,7 @@ R, by construction. The layers:
   linear  2*Scalar + 2*V -> V
 
 Each linear layer's weight is sum_k theta_k B_k with B = weyl.basis(...), and
-its bias sum_k beta_k b_k with b = weyl.bias(...). Random parameters; the
+its bias sum_k beta_k b_k with b = weyl.basis(...).bias. Random parameters; the
 check is equivariance, measured with random rotations.
 Run from anywhere after building weyl: python3 examples/tutorial/emlp_so3.py
 Exits 1 if equivariance fails."""
@@ -18,16 +18,21 @@ import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-import weyl  # noqa: E402
+try:
+    import weyl
+except ImportError:  # run from the source tree without installing the package
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "..", "src", "python"))
+    import weyl
 
-G = weyl.Group("SO(3)")  # solved once, shared by both layers
+G = weyl.group("SO(3)")  # solved once, shared by both layers
 IN, HIDDEN, GATED, OUT = "V + V**2", "2*Scalar + 2*Scalar + 2*V", "2*Scalar + 2*V", "V"
 rng = np.random.default_rng(1)
 
 
 def layer(rep_in, rep_out):
-    B, b = weyl.basis(G, rep_in, rep_out), weyl.bias(G, rep_out)
+    basis = weyl.basis(G.rep(rep_in), G.rep(rep_out))
+    B, b = basis.dense(), basis.bias.dense()[:, :, 0]
     theta, beta = rng.standard_normal(len(B)), rng.standard_normal(len(b))
     W = np.einsum("k,koi->oi", theta, B)
     bias = beta @ b if len(b) else np.zeros(B.shape[1])

@@ -146,6 +146,17 @@ weyl_status weyl_basis_block_info_get(const weyl_basis *b, int i, weyl_basis_blo
  * Returns WEYL_EINVAL for NULL arguments or a basis that is not exact. */
 weyl_status weyl_basis_pattern(const weyl_basis *b, int *label, int *n_labels);
 
+/* The basis in coordinate (sparse) form, without ever forming dense
+ * elements: the non-zero entries of all elements (each (element, index)
+ * pair once, in no promised order). Entry t says that element elem[t] has value[t] at
+ * index[t] = i*in_dim + j of W, so W = sum_k theta[k] B_k is
+ * W[index[t]] += theta[elem[t]] * value[t] over all t. Writes at most cap
+ * entries (the arrays may be NULL when cap is 0) and sets *n to the total
+ * number, so a first call with cap = 0 sizes the arrays. Memory is that of
+ * the solved blocks times their copies, not dim * out_dim * in_dim.
+ * Returns WEYL_EINVAL for NULL b or n, or NULL arrays with cap > 0. */
+weyl_status weyl_basis_entries(const weyl_basis *b, size_t cap, int *elem, size_t *index,
+                               double *value, size_t *n);
 /* Writes basis element k as a full out_dim x in_dim matrix into W. */
 weyl_status weyl_basis_element(const weyl_basis *b, int k, double *W);
 

@@ -445,6 +445,34 @@ weyl_status weyl_basis_pattern(const weyl_basis *b, int *label, int *n_labels) {
   return WEYL_OK;
 }
 
+typedef struct {
+  size_t cap, n;
+  int *elem;
+  size_t *index;
+  double *value;
+} entries_ctx;
+
+static void visit_entry(void *c, size_t full, int k, double v) {
+  entries_ctx *e = c;
+  if (v == 0) return; /* dense blocks store the zeros of their support */
+  if (e->n < e->cap) {
+    e->elem[e->n] = k;
+    e->index[e->n] = full;
+    e->value[e->n] = v;
+  }
+  e->n++;
+}
+
+weyl_status weyl_basis_entries(const weyl_basis *b, size_t cap, int *elem, size_t *index,
+                               double *value, size_t *n) {
+  if (!b || !n || (cap > 0 && (!elem || !index || !value)))
+    return weyl_fail(WEYL_EINVAL, "weyl_basis_entries: NULL argument");
+  entries_ctx c = {cap, 0, elem, index, value};
+  for (int p = 0; p < b->n_places; p++) block_entry_loop(b, &b->places[p], visit_entry, &c);
+  *n = c.n;
+  return WEYL_OK;
+}
+
 weyl_status weyl_basis_combine(const weyl_basis *b, const double *theta, double *W) {
   weyl_status s = check_apply(b, theta, W);
   if (s != WEYL_OK) return s;
