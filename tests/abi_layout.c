@@ -37,6 +37,7 @@ int main(void) {
   FIELD(weyl_model_opts, bilinear);
   FIELD(weyl_model_opts, bilinear_blocks);
   FIELD(weyl_model_opts, solve);
+  FIELD(weyl_model_opts, bilinear_kind);
   SIZE(weyl_model_opts);
   return 0;
 }

@@ -5,6 +5,9 @@
 #include "weyl/bilinear.h"
 #include "weyl/element.h"
 
+#include <stdio.h>
+#include <string.h>
+
 typedef struct {
   weyl_group *g;
   weyl_rep *in, *out, *mid;
@@ -13,14 +16,18 @@ typedef struct {
   int np, din, dout;
 } fixture;
 
+/* A LOWRANK layer through mid, or the FULL layer when mid is NULL. */
 static fixture make(const char *group, const char *in, const char *out, const char *mid) {
   fixture f;
   cr_assert_eq(weyl_group_builtin(group, &f.g), WEYL_OK);
-  cr_assert_eq(weyl_rep_parse(f.g, in, &f.in), WEYL_OK);
-  cr_assert_eq(weyl_rep_parse(f.g, out, &f.out), WEYL_OK);
-  cr_assert_eq(weyl_rep_parse(f.g, mid, &f.mid), WEYL_OK);
-  cr_assert_eq(weyl_bilinear_new(f.in, f.out, f.mid, NULL, &f.b), WEYL_OK, "%s",
-               weyl_status_last_error());
+  cr_assert_eq(weyl_rep_parse(f.g, in, &f.in), WEYL_OK, "%s: %s", in, weyl_status_last_error());
+  cr_assert_eq(weyl_rep_parse(f.g, out, &f.out), WEYL_OK, "%s: %s", out, weyl_status_last_error());
+  f.mid = NULL;
+  if (mid)
+    cr_assert_eq(weyl_rep_parse(f.g, mid, &f.mid), WEYL_OK);
+  weyl_status st = mid ? weyl_bilinear_new(f.in, f.out, f.mid, NULL, &f.b)
+                       : weyl_bilinear_full_new(f.in, f.out, &f.b);
+  cr_assert_eq(st, WEYL_OK, "%s", weyl_status_last_error());
   f.np = weyl_bilinear_nparams(f.b);
   f.params = malloc(sizeof(double) * (f.np + 1));
   weyl_rng rng;
@@ -33,7 +40,8 @@ static fixture make(const char *group, const char *in, const char *out, const ch
 
 static void release(fixture *f) {
   weyl_bilinear_free(f->b);
-  weyl_rep_free(f->in), weyl_rep_free(f->out), weyl_rep_free(f->mid);
+  weyl_rep_free(f->in), weyl_rep_free(f->out);
+  weyl_rep_free(f->mid);
   weyl_group_free(f->g);
   free(f->params);
 }
@@ -77,8 +85,7 @@ Test(bilinear, is_equivariant_and_makes_invariants) {
 
 /* L = sum(u .* y): parameter and input gradients by central differences;
  * backward adds to dx (it starts at 1 here). */
-Test(bilinear, gradients_match_finite_differences) {
-  fixture f = make("SO(3)", "V + Scalar", "Scalar + V + V**2", "Scalar + 2*V");
+static void check_gradients(fixture f) {
   int batch = 2, nx = batch * f.din, ny = batch * f.dout;
   unsigned long long st = 4;
   double *x = malloc(sizeof(double) * nx), *u = malloc(sizeof(double) * ny);
@@ -107,4 +114,202 @@ Test(bilinear, gradients_match_finite_differences) {
   }
   free(x), free(u), free(y), free(dp), free(dx);
   release(&f);
+}
+
+Test(bilinear, gradients_match_finite_differences) {
+  check_gradients(make("SO(3)", "V + Scalar", "Scalar + V + V**2", "Scalar + 2*V"));
+}
+
+/* Both orders of the full layer's products: Scalar <- V blocks go sources
+ * first, V <- Scalar and V**2 <- Scalar blocks parameters first. */
+Test(bilinear, full_gradients_match_finite_differences) {
+  fixture f = make("O(3)", "2*Scalar + 2*V + V**2", "Scalar + 2*V + V**2", NULL);
+  cr_assert_gt(f.np, 0);
+  check_gradients(f);
+  check_gradients(make("SO(1,3)", "Scalar + V + V.T + V*V.T", "Scalar + V + V.T", NULL));
+}
+
+/* ---------- the paper's (FULL) layer ---------- */
+
+/* One block of W(x): out summand at oo (dim d_o), in summand at io (dim d_i),
+ * filled from the in summand at so (dim d_o * d_i). */
+typedef struct {
+  int oo, d_o, io, d_i, so;
+} triple;
+
+/* y = 0.1 X_s x_j placed at out summand oo: the definition, by loops. */
+static void triple_ref(const triple *t, const double *x, double *y, int dout) {
+  for (int e = 0; e < dout; e++)
+    y[e] = 0;
+  for (int a = 0; a < t->d_o; a++)
+    for (int c = 0; c < t->d_i; c++)
+      y[t->oo + a] += 0.1 * x[t->so + a * t->d_i + c] * x[t->io + c];
+}
+
+/* O(3), in = 2*Scalar + 2*V + V**2 (offsets 0, 1 | 2, 5 | 8), out = Scalar +
+ * V + V**2 (0 | 1 | 4). Every rep is a tensor power of an orthogonal V, so a
+ * block out_i (x) in_j^* is V**(rank i + rank j), and its sources are the in
+ * summands of that rank: V's for rank 1 (two, both used: 2 <= 3), V**2 for
+ * rank 2 (one). Rank 0 (Scalar -> Scalar) has no sources, ranks 3 and 4 none
+ * in the input. Each parameter alone must give one of these 13 triples
+ * (block, source), and every triple must be given once. */
+Test(bilinear, full_layer_is_the_papers_definition) {
+  fixture f = make("O(3)", "2*Scalar + 2*V + V**2", "Scalar + V + V**2", NULL);
+  triple expect[13];
+  int n = 0;
+  const int vin[2] = {2, 5}, sin_[2] = {0, 1};
+  for (int j = 0; j < 2; j++)
+    for (int s = 0; s < 2; s++)
+      expect[n++] = (triple){0, 1, vin[j], 3, vin[s]}; /* Scalar <- V, source V */
+  expect[n++] = (triple){0, 1, 8, 9, 8};                /* Scalar <- V**2, source V**2 */
+  for (int j = 0; j < 2; j++)
+    for (int s = 0; s < 2; s++)
+      expect[n++] = (triple){1, 3, sin_[j], 1, vin[s]}; /* V <- Scalar, source V */
+  for (int j = 0; j < 2; j++)
+    expect[n++] = (triple){1, 3, vin[j], 3, 8}; /* V <- V, source V**2 */
+  for (int j = 0; j < 2; j++)
+    expect[n++] = (triple){4, 9, sin_[j], 1, 8}; /* V**2 <- Scalar, source V**2 */
+  cr_assert_eq(n, 13);
+  cr_assert_eq(f.np, 13, "parameters: %d", f.np);
+  double x[17], y[13], r[13], *p = calloc(f.np, sizeof *p);
+  unsigned long long st = 11;
+  for (int e = 0; e < 17; e++)
+    x[e] = ref_rand(&st);
+  int hits[13] = {0};
+  for (int k = 0; k < f.np; k++) {
+    for (int e = 0; e < f.np; e++)
+      p[e] = e == k;
+    cr_assert_eq(weyl_bilinear_set_params(f.b, p), WEYL_OK);
+    cr_assert_eq(weyl_bilinear_forward(f.b, 1, x, y, 0), WEYL_OK);
+    /* Scalar <- V_j with source V_s and with source V_j from V_s are the same
+     * function (x_s . x_j); such twins are told apart by counting. */
+    int found = -1;
+    for (int t = 0; t < 13 && found < 0; t++) {
+      triple_ref(&expect[t], x, r, 13);
+      double d = 0;
+      for (int e = 0; e < 13; e++)
+        d += fabs(r[e] - y[e]);
+      if (d < 1e-14 && hits[t] == 0)
+        found = t;
+    }
+    cr_expect_geq(found, 0, "parameter %d gives no expected block not yet seen", k);
+    if (found >= 0)
+      hits[found]++;
+  }
+  for (int t = 0; t < 13; t++)
+    cr_expect_eq(hits[t], 1, "triple %d hit %d times", t, hits[t]);
+  /* Random parameters: y is the sum of the parameters' triples (linearity in P). */
+  weyl_rng rng;
+  weyl_rng_seed(&rng, 8);
+  cr_assert_eq(weyl_bilinear_init(f.b, &rng, p), WEYL_OK);
+  double *ys = calloc(13, sizeof *ys);
+  for (int k = 0; k < f.np; k++) {
+    double *q = calloc(f.np, sizeof *q);
+    q[k] = p[k];
+    weyl_bilinear_set_params(f.b, q);
+    weyl_bilinear_forward(f.b, 1, x, y, 0);
+    for (int e = 0; e < 13; e++)
+      ys[e] += y[e];
+    free(q);
+  }
+  weyl_bilinear_set_params(f.b, p);
+  weyl_bilinear_forward(f.b, 1, x, y, 0);
+  for (int e = 0; e < 13; e++)
+    cr_expect(fabs(ys[e] - y[e]) < 1e-12 * (1 + fabs(y[e])), "entry %d", e);
+  free(ys);
+  free(p);
+  release(&f);
+}
+
+/* SO(1,3) is not orthogonal: V.T is not V. Scalar <- V takes its source
+ * from V.T and Scalar <- V.T from V, so y = 0.1 (p1 + p2) <x_V.T, x_V>: the
+ * dual pairing, an invariant. Scalar <- Scalar has none. */
+Test(bilinear, full_layer_pairs_vectors_with_their_duals) {
+  fixture f = make("SO(1,3)", "Scalar + V + V.T", "Scalar", NULL);
+  cr_assert_eq(f.np, 2);
+  double x[9], y[1], p[2] = {0.7, -1.9};
+  unsigned long long st = 5;
+  for (int e = 0; e < 9; e++)
+    x[e] = ref_rand(&st);
+  weyl_bilinear_set_params(f.b, p);
+  cr_assert_eq(weyl_bilinear_forward(f.b, 1, x, y, 0), WEYL_OK);
+  double pair = 0;
+  for (int a = 0; a < 4; a++)
+    pair += x[1 + a] * x[5 + a];
+  cr_expect(fabs(y[0] - 0.1 * (p[0] + p[1]) * pair) < 1e-14, "%g vs %g", y[0], pair);
+  release(&f);
+}
+
+/* Random groups, reps and parameters: |f(rho_in(g) x) - rho_out(g) f(x)|
+ * relative to |f(x)| below 1e-10. Reps mix tensor powers, duals, rot(k) and
+ * regular; a layer with no block that has sources must give exactly 0. */
+Test(bilinear, full_layer_is_equivariant_on_random_reps) {
+  static const struct {
+    const char *group, *pool[6];
+  } G[] = {
+      {"O(3)", {"Scalar", "V", "V**2", "V.T", "V*V.T", "V**3"}},
+      {"SO(3)", {"Scalar", "V", "V**2", "V.T", "V*V", "2*V"}},
+      {"SO(1,3)", {"Scalar", "V", "V.T", "V*V.T", "V.T*V", "V**2"}},
+      {"O(5)", {"Scalar", "V", "V**2", "V.T", "2*V", "Scalar"}},
+      {"Sp(4)", {"Scalar", "V", "V.T", "V*V.T", "V**2", "V"}},
+      {"S(4)", {"Scalar", "V", "V**2", "V.T", "regular", "V"}},
+      {"D(5)", {"Scalar", "V", "rot(1)", "rot(2)", "rot(1)*rot(1)", "V**2"}},
+      {"Z(6)", {"Scalar", "rot(1)", "rot(2)", "rot(1)*rot(1)", "regular", "V"}},
+      {"SO(2) x Z(3)", {"Scalar", "V", "V1", "V2", "V1*V1", "V2*V2"}},
+  };
+  int ng = (int)(sizeof G / sizeof G[0]), n = test_cases(200), nonzero = 0;
+  unsigned long long st = 99;
+  for (int c = 0; c < n; c++) {
+    int gi = c % ng;
+    char in[256] = "", out[256] = "";
+    int nin = 2 + (int)((ref_rand(&st) + 1) * 1.5), nout = 1 + (int)((ref_rand(&st) + 1) * 1.0);
+    for (int k = 0; k < nin; k++) {
+      int r = (int)((ref_rand(&st) + 1) * 3) % 6;
+      snprintf(in + strlen(in), sizeof in - strlen(in), "%s(%s)", k ? " + " : "", G[gi].pool[r]);
+    }
+    for (int k = 0; k < nout; k++) {
+      int r = (int)((ref_rand(&st) + 1) * 3) % 6;
+      snprintf(out + strlen(out), sizeof out - strlen(out), "%s(%s)", k ? " + " : "",
+               G[gi].pool[r]);
+    }
+    fixture f = make(G[gi].group, in, out, NULL);
+    if (f.np > 0) {
+      double err = equivariance(&f, 1000 + c);
+      cr_expect_lt(err, 1e-10, "case %d %s: %s -> %s: %g", c, G[gi].group, in, out, err);
+      nonzero++;
+    } else {
+      double x[512], y[512];
+      cr_assert_leq(f.din, 512);
+      cr_assert_leq(f.dout, 512);
+      for (int e = 0; e < f.din; e++)
+        x[e] = ref_rand(&st);
+      cr_assert_eq(weyl_bilinear_forward(f.b, 1, x, y, 0), WEYL_OK);
+      for (int e = 0; e < f.dout; e++)
+        cr_expect_eq(y[e], 0.0);
+    }
+    release(&f);
+  }
+  cr_expect_gt(nonzero, n / 2, "only %d of %d cases had parameters", nonzero, n);
+}
+
+Test(bilinear, full_layer_refuses_bad_input) {
+  weyl_group *a = NULL, *b = NULL;
+  weyl_rep *va = NULL, *vb = NULL;
+  weyl_bilinear *l = NULL;
+  cr_assert_eq(weyl_group_builtin("SO(3)", &a), WEYL_OK);
+  cr_assert_eq(weyl_group_builtin("O(3)", &b), WEYL_OK);
+  cr_assert_eq(weyl_rep_parse(a, "V", &va), WEYL_OK);
+  cr_assert_eq(weyl_rep_parse(b, "V", &vb), WEYL_OK);
+  cr_expect_eq(weyl_bilinear_full_new(NULL, va, &l), WEYL_EINVAL);
+  cr_expect_eq(weyl_bilinear_full_new(va, va, NULL), WEYL_EINVAL);
+  cr_expect_eq(weyl_bilinear_full_new(va, vb, &l), WEYL_EINVAL);
+  cr_expect(strstr(weyl_status_last_error(), "different groups") != NULL);
+  cr_assert_eq(weyl_bilinear_full_new(va, va, &l), WEYL_OK);
+  cr_expect_eq(weyl_bilinear_kind_of(l), WEYL_BILINEAR_FULL);
+  double x[3] = {1, 2, 3}, y[3];
+  cr_expect_eq(weyl_bilinear_forward(l, 0, x, y, 0), WEYL_EINVAL);
+  cr_expect_eq(weyl_bilinear_backward(l, 1, x, y, y, NULL), WEYL_EINVAL, "no forward pass yet");
+  weyl_bilinear_free(l);
+  weyl_rep_free(va), weyl_rep_free(vb);
+  weyl_group_free(a), weyl_group_free(b);
 }

@@ -208,3 +208,34 @@ Test(rep, rotation_rep_of_Cn_turns_by_2pi_over_n) {
   assert_mat_eq(m, want, 2);
   weyl_group_free(g);
 }
+
+/* weyl_rep_equal compares generator matrices: O(3)'s V is its own dual
+ * (orthogonal), SO(1,3)'s is not (boosts are symmetric); Scalar (x) V is V;
+ * V (x) V.T and V.T (x) V are the same space with the factors swapped, not
+ * the same matrices; V and V**1 agree; dimensions must match. */
+Test(rep, equal_compares_generator_matrices) {
+  static const struct {
+    const char *group, *a, *b;
+    int equal;
+  } cases[] = {
+      {"O(3)", "V", "V.T", 1},          {"SO(1,3)", "V", "V.T", 0},
+      {"SO(1,3)", "Scalar*V", "V", 1},  {"SO(1,3)", "V*V.T", "V.T*V", 0},
+      {"SO(1,3)", "V*V.T", "V*V.T", 1}, {"S(4)", "V", "V.T", 1},
+      {"Z(5)", "rot(1)", "rot(2)", 0},  {"O(3)", "V", "Scalar", 0},
+      {"O(3)", "V**2", "V*V.T", 1},     {"Sp(4)", "V", "V.T", 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    weyl_group *g = NULL;
+    weyl_rep *a = NULL, *b = NULL;
+    cr_assert_eq(weyl_group_builtin(cases[i].group, &g), WEYL_OK);
+    cr_assert_eq(weyl_rep_parse(g, cases[i].a, &a), WEYL_OK);
+    cr_assert_eq(weyl_rep_parse(g, cases[i].b, &b), WEYL_OK);
+    int eq = -1;
+    cr_expect_eq(weyl_rep_equal(a, b, 1e-12, &eq), WEYL_OK);
+    cr_expect_eq(eq, cases[i].equal, "%s: %s vs %s", cases[i].group, cases[i].a, cases[i].b);
+    cr_expect_eq(weyl_rep_equal(a, b, -1, &eq), WEYL_EINVAL);
+    cr_expect_eq(weyl_rep_equal(a, NULL, 1e-12, &eq), WEYL_EINVAL);
+    weyl_rep_free(a), weyl_rep_free(b);
+    weyl_group_free(g);
+  }
+}

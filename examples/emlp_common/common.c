@@ -32,31 +32,6 @@ void exp_data_free(exp_data *d) {
   d->x = d->y = NULL;
 }
 
-/* One std over all outputs, mean 0: scaling commutes with the group. */
-static void global_stats(const exp_data *d, double *mean, double *std) {
-  double s2 = 0;
-  for (size_t e = 0; e < (size_t)d->n * d->dout; e++)
-    s2 += d->y[e] * d->y[e];
-  double sd = s2 > 0 ? sqrt(s2 / ((double)d->n * d->dout)) : 1.0;
-  for (int j = 0; j < d->dout; j++)
-    mean[j] = 0, std[j] = sd;
-}
-
-static void target_stats(const exp_data *d, double *mean, double *std) {
-  for (int j = 0; j < d->dout; j++) {
-    double s = 0, s2 = 0;
-    for (int i = 0; i < d->n; i++)
-      s += d->y[(size_t)i * d->dout + j];
-    s /= d->n;
-    for (int i = 0; i < d->n; i++) {
-      double r = d->y[(size_t)i * d->dout + j] - s;
-      s2 += r * r;
-    }
-    mean[j] = s;
-    std[j] = d->n > 1 && s2 > 0 ? sqrt(s2 / (d->n - 1)) : 1.0;
-  }
-}
-
 /* Acts on every row of x (n x dim) with its own random element. */
 static int augment(const weyl_rep *rep, const weyl_rep *rep_out, double scale, weyl_rng *rng, int n,
                    double *x, double *y) {
@@ -87,98 +62,125 @@ static int augment(const weyl_rep *rep, const weyl_rep *rep_out, double scale, w
   return rc;
 }
 
-/* Picks a batch: a random subset (with replacement across steps, without
- * within a step via a shuffled index list refilled every epoch). */
-static void next_batch(const exp_data *d, int *perm, int *pos, int b, weyl_rng *rng, double *bx,
-                       double *by, const double *mean, const double *std) {
+/* Copies rows perm[from .. from + b) of d into bx, by, standardized. */
+static void gather(const exp_data *d, const int *perm, int from, int b, const exp_stats *st,
+                   double *bx, double *by) {
   for (int k = 0; k < b; k++) {
-    if (*pos == 0)
-      for (int i = d->n - 1; i > 0; i--) { /* Fisher-Yates */
-        int j = (int)(weyl_rng_next(rng) % (uint64_t)(i + 1)), t = perm[i];
-        perm[i] = perm[j], perm[j] = t;
-      }
-    int r = perm[*pos];
-    *pos = (*pos + 1) % d->n;
-    memcpy(bx + (size_t)k * d->din, d->x + (size_t)r * d->din, sizeof *bx * d->din);
+    int r = perm[from + k];
+    for (int j = 0; j < d->din; j++)
+      bx[(size_t)k * d->din + j] = d->x[(size_t)r * d->din + j] / st->xscale[j];
     for (int j = 0; j < d->dout; j++)
-      by[(size_t)k * d->dout + j] = (d->y[(size_t)r * d->dout + j] - mean[j]) / std[j];
+      by[(size_t)k * d->dout + j] = (d->y[(size_t)r * d->dout + j] - st->ymean[j]) / st->ystd[j];
   }
 }
 
-int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, double *first_loss,
-              double *last_loss, double *mean, double *std) {
+static void shuffle(int *perm, int n, weyl_rng *rng) {
+  for (int i = n - 1; i > 0; i--) { /* Fisher-Yates */
+    int j = (int)(weyl_rng_next(rng) % (uint64_t)(i + 1)), t = perm[i];
+    perm[i] = perm[j], perm[j] = t;
+  }
+}
+
+/* Validation (and, when it is the best so far, test) MSE into fit. */
+static void evaluate(weyl_model *m, const exp_train_opts *o, const exp_stats *st, exp_fit *fit) {
+  double v = exp_test_mse(m, o->val, st);
+  if (!(v >= fit->val_mse)) { /* also when fit->val_mse is NaN */
+    fit->val_mse = v;
+    fit->test_mse = exp_test_mse(m, o->test, st);
+  }
+}
+
+int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, const exp_stats *st,
+              exp_fit *fit) {
   int b = o->batch < d->n ? o->batch : d->n, rc = 0;
+  int per_epoch = (d->n + b - 1) / b, total = o->epochs * per_epoch;
   double *bx = malloc(sizeof *bx * (size_t)b * d->din),
          *by = malloc(sizeof *by * (size_t)b * d->dout);
-  int *perm = malloc(sizeof *perm * d->n), pos = 0;
+  int *perm = malloc(sizeof *perm * d->n);
   weyl_adam *adam = NULL;
   if (!bx || !by || !perm || weyl_adam_new(weyl_model_nparams(m), o->lr, &adam) != WEYL_OK)
     rc = -1;
   for (int i = 0; rc == 0 && i < d->n; i++)
     perm[i] = i;
-  if (o->global_scale)
-    global_stats(d, mean, std);
-  else
-    target_stats(d, mean, std);
   weyl_rng rng;
   weyl_rng_seed(&rng, o->seed);
-  int window = o->steps / 10 > 0 ? o->steps / 10 : 1;
+  int window = total / 10 > 0 ? total / 10 : 1, every = o->epochs / o->evals, t = 0;
+  every = every > 0 ? every : 1;
   double sum_first = 0, sum_last = 0;
-  for (int t = 0; rc == 0 && t < o->steps; t++) {
-    double progress = (double)t / o->steps, loss = 0;
-    weyl_adam_set_lr(adam, o->lr * (0.01 + 0.99 * 0.5 * (1 + cos(PI * progress))));
-    next_batch(d, perm, &pos, b, &rng, bx, by, mean, std);
-    if (o->aug)
-      rc = augment(o->aug, o->aug_out, o->aug_scale, &rng, b, bx, by);
-    if (rc == 0 && weyl_model_train_mse(m, adam, b, bx, by, &loss) != WEYL_OK)
-      rc = -1;
-    if (t < window)
-      sum_first += loss;
-    if (t >= o->steps - window)
-      sum_last += loss;
+  fit->val_mse = fit->test_mse = NAN;
+  for (int ep = 0; rc == 0 && ep < o->epochs; ep++) {
+    shuffle(perm, d->n, &rng);
+    for (int from = 0; rc == 0 && from < d->n; from += b, t++) {
+      int nb = d->n - from < b ? d->n - from : b;
+      double loss = 0;
+      gather(d, perm, from, nb, st, bx, by);
+      if (o->aug)
+        rc = augment(o->aug, o->aug_out, o->aug_scale, &rng, nb, bx, by);
+      if (rc == 0 && weyl_model_train_mse(m, adam, nb, bx, by, &loss) != WEYL_OK)
+        rc = -1;
+      sum_first += t < window ? loss : 0;
+      sum_last += t >= total - window ? loss : 0;
+    }
+    if (rc == 0 && ((ep + 1) % every == 0 || ep + 1 == o->epochs))
+      evaluate(m, o, st, fit);
   }
   if (rc)
     fprintf(stderr, "training failed: %s\n", weyl_status_last_error());
-  *first_loss = sum_first / window;
-  *last_loss = sum_last / window;
+  fit->first_loss = sum_first / window;
+  fit->last_loss = sum_last / window;
+  fit->steps = t;
   weyl_adam_free(adam);
   free(bx), free(by), free(perm);
   return rc;
 }
 
-double exp_test_mse(weyl_model *m, const exp_data *d, const double *mean, const double *std) {
-  int chunk = 256;
+double exp_test_mse(weyl_model *m, const exp_data *d, const exp_stats *st) {
+  int chunk = 500;
+  double *x = malloc(sizeof *x * (size_t)chunk * d->din);
   double *pred = malloc(sizeof *pred * (size_t)chunk * d->dout), sum = 0;
-  if (!pred)
-    return NAN;
-  for (int i0 = 0; i0 < d->n; i0 += chunk) {
+  for (int i0 = 0; x && pred && i0 < d->n; i0 += chunk) {
     int b = d->n - i0 < chunk ? d->n - i0 : chunk;
-    if (weyl_model_forward(m, b, d->x + (size_t)i0 * d->din, pred) != WEYL_OK) {
-      free(pred);
-      return NAN;
+    for (int k = 0; k < b * d->din; k++)
+      x[k] = d->x[(size_t)i0 * d->din + k] / st->xscale[k % d->din];
+    if (weyl_model_forward(m, b, x, pred) != WEYL_OK) {
+      sum = NAN;
+      break;
     }
     for (int k = 0; k < b * d->dout; k++) {
       int j = k % d->dout;
-      double r = pred[k] * std[j] + mean[j] - d->y[(size_t)i0 * d->dout + k];
+      double r = pred[k] * st->ystd[j] + st->ymean[j] - d->y[(size_t)i0 * d->dout + k];
       sum += r * r;
     }
   }
-  free(pred);
+  if (!x || !pred)
+    sum = NAN;
+  free(x), free(pred);
   return sum / ((double)d->n * d->dout);
 }
 
+static void cell(FILE *f, const exp_row *r, int k) {
+  if (isnan(r->mean[k]))
+    fprintf(f, " - |");
+  else if (r->seeds > 1)
+    fprintf(f, " %.3g ± %.2g |", r->mean[k], r->sd[k]);
+  else
+    fprintf(f, " %.3g |", r->mean[k]);
+}
+
 void exp_print_table(FILE *f, const exp_row *rows, int n_rows, double target_var) {
-  fprintf(f, "| train size | EMLP test MSE | MLP test MSE | MLP + aug. test MSE | MLP / EMLP | "
+  fprintf(f, "| train size | seeds | EMLP test MSE | MLP test MSE | MLP + aug. test MSE | "
              "EMLP CPU s | MLP CPU s | MLP + aug. CPU s |\n");
   fprintf(f, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
   for (int i = 0; i < n_rows; i++) {
     const exp_row *r = &rows[i];
-    fprintf(f, "| %d | %.3g | %.3g | %.3g | %.1fx | %.1f | %.1f | %.1f |\n", r->n, r->mse[0],
-            r->mse[1], r->mse[2], r->mse[1] / r->mse[0], r->seconds[0], r->seconds[1],
-            r->seconds[2]);
+    fprintf(f, "| %d | %d |", r->n, r->seeds);
+    for (int k = 0; k < 3; k++)
+      cell(f, r, k);
+    for (int k = 0; k < 3; k++)
+      fprintf(f, isnan(r->mean[k]) ? " - |" : " %.0f |", r->seconds[k]);
+    fprintf(f, "\n");
   }
-  fprintf(f, "\n(variance of the test targets: %.3g; predicting the mean scores about that)\n",
-          target_var);
+  fprintf(f, "\n(mean ± std over seeds; variance of the test targets: %.3g)\n", target_var);
 }
 
 /* ---------- SVG ---------- */
@@ -194,9 +196,13 @@ int exp_write_svg(const char *path, const char *title, const exp_row *rows, int 
   double xmin = lg(rows[0].n), xmax = lg(rows[n_rows - 1].n), ymin = 1e300, ymax = -1e300;
   for (int i = 0; i < n_rows; i++)
     for (int k = 0; k < 3; k++) {
-      double v = lg(rows[i].mse[k]);
-      ymin = v < ymin ? v : ymin;
-      ymax = v > ymax ? v : ymax;
+      if (isnan(rows[i].mean[k]))
+        continue;
+      double lo = lg(rows[i].mean[k] - rows[i].sd[k] > 0 ? rows[i].mean[k] - rows[i].sd[k]
+                                                         : rows[i].mean[k]),
+             hi = lg(rows[i].mean[k] + rows[i].sd[k]);
+      ymin = lo < ymin ? lo : ymin;
+      ymax = hi > ymax ? hi : ymax;
     }
   ymin = floor(ymin), ymax = ceil(ymax);
   if (xmax <= xmin)
@@ -230,11 +236,19 @@ int exp_write_svg(const char *path, const char *title, const exp_row *rows, int 
   for (int k = 0; k < 3; k++) {
     fprintf(f, "<polyline fill='none' stroke='%s' stroke-width='2' points='", colors[k]);
     for (int i = 0; i < n_rows; i++)
-      fprintf(f, "%g,%g ", PX(lg(rows[i].n)), PY(lg(rows[i].mse[k])));
+      if (!isnan(rows[i].mean[k]))
+        fprintf(f, "%g,%g ", PX(lg(rows[i].n)), PY(lg(rows[i].mean[k])));
     fprintf(f, "'/>\n");
-    for (int i = 0; i < n_rows; i++)
-      fprintf(f, "<circle cx='%g' cy='%g' r='3' fill='%s'/>", PX(lg(rows[i].n)),
-              PY(lg(rows[i].mse[k])), colors[k]);
+    for (int i = 0; i < n_rows; i++) {
+      const exp_row *r = &rows[i];
+      if (isnan(r->mean[k]))
+        continue;
+      double x = PX(lg(r->n)) + 4 * (k - 1), lo = r->mean[k] - r->sd[k];
+      fprintf(f, "<circle cx='%g' cy='%g' r='3' fill='%s'/>", x, PY(lg(r->mean[k])), colors[k]);
+      if (r->sd[k] > 0) /* +-1 std; a lower end at or below 0 is drawn to the mean */
+        fprintf(f, "<line x1='%g' x2='%g' y1='%g' y2='%g' stroke='%s'/>", x, x,
+                PY(lg(lo > 0 ? lo : r->mean[k])), PY(lg(r->mean[k] + r->sd[k])), colors[k]);
+    }
     fprintf(f, "\n<line x1='%g' x2='%g' y1='%g' y2='%g' stroke='%s' stroke-width='2'/>", W - R + 12,
             W - R + 36, T + 20 + 20 * k, T + 20 + 20 * k, colors[k]);
     fprintf(f, "<text x='%g' y='%g'>%s</text>\n", W - R + 42, T + 24 + 20 * k, names[k]);
@@ -247,13 +261,15 @@ int exp_write_svg(const char *path, const char *title, const exp_row *rows, int 
 
 /* ---------- the experiment driver ---------- */
 
-enum { MAX_SIZES = 16 };
+enum { MAX_SIZES = 16, N_VAL = 1000, N_TEST = 5000 };
 
 typedef struct {
   const exp_task *task;
   weyl_group *g;
   weyl_rep *in, *out;
-  int din, dout, steps, channels, quick, bilinear, bilinear_blocks;
+  int din, dout, channels, layers, batch, quick, seeds, max_epochs, models;
+  double epoch_scale, lr;
+  weyl_bilinear_kind bilinear_kind;
   const char *svg;
   int sizes[MAX_SIZES], n_sizes;
 } setup;
@@ -268,17 +284,56 @@ static int make_data(const setup *s, exp_data *d, int n, unsigned long long seed
   return 0;
 }
 
-static weyl_model *build(const setup *s, int equivariant) {
+/* The paper's stats (datasets.py), over all the data drawn for a run (its
+ * Standardize wraps every model): inputs divided per vector by their root
+ * mean square, no shift; scalar targets shifted and scaled by their mean
+ * and std; equivariant targets (Inertia) left as they are. */
+static int make_stats(const setup *s, const exp_data *const *parts, int n_parts, exp_stats *st) {
+  st->xscale = malloc(sizeof(double) * s->din);
+  st->ymean = malloc(sizeof(double) * s->dout);
+  st->ystd = malloc(sizeof(double) * s->dout);
+  if (!st->xscale || !st->ymean || !st->ystd)
+    return -1;
+  int nb = s->task->x_blocks, w = nb > 0 ? s->din / nb : 1;
+  for (int c = 0; c < (nb > 0 ? nb : 0); c++) {
+    double sum = 0, n = 0;
+    for (int p = 0; p < n_parts; p++)
+      for (int i = 0; i < parts[p]->n; i++, n += w)
+        for (int j = c * w; j < (c + 1) * w; j++)
+          sum += parts[p]->x[(size_t)i * s->din + j] * parts[p]->x[(size_t)i * s->din + j];
+    for (int j = c * w; j < (c + 1) * w; j++)
+      st->xscale[j] = sqrt(sum / n);
+  }
+  for (int j = nb > 0 ? s->din : 0; j < s->din; j++)
+    st->xscale[j] = 1;
+  for (int j = 0; j < s->dout; j++) {
+    double sum = 0, sum2 = 0, n = 0;
+    for (int p = 0; p < n_parts; p++)
+      for (int i = 0; i < parts[p]->n; i++, n++) {
+        double y = parts[p]->y[(size_t)i * s->dout + j];
+        sum += y, sum2 += y * y;
+      }
+    double mean = sum / n, var = sum2 / n - mean * mean;
+    st->ymean[j] = s->task->equivariant_output ? 0 : mean;
+    st->ystd[j] = s->task->equivariant_output || !(var > 0) ? 1 : sqrt(var);
+  }
+  return 0;
+}
+
+static void free_stats(exp_stats *st) {
+  free(st->xscale), free(st->ymean), free(st->ystd);
+}
+
+static weyl_model *build(const setup *s, int equivariant, unsigned long long seed) {
   weyl_model_opts o = weyl_model_default_opts();
   o.channels = s->channels;
-  o.n_hidden = 3;
-  o.bilinear = s->bilinear;
-  o.bilinear_blocks = s->bilinear_blocks;
+  o.n_hidden = s->layers;
+  o.bilinear_kind = s->bilinear_kind;
   weyl_model *m = NULL;
   weyl_status st = equivariant ? weyl_model_emlp(s->in, s->out, &o, &m)
                                : weyl_model_mlp(s->din, s->dout, &o, &m);
   if (st == WEYL_OK)
-    st = weyl_model_init(m, 1);
+    st = weyl_model_init(m, seed);
   if (st != WEYL_OK)
     fprintf(stderr, "%s: %s\n", s->task->name, weyl_status_last_error());
   return st == WEYL_OK ? m : NULL;
@@ -295,52 +350,66 @@ static double equiv_error(const setup *s, weyl_model *m, const exp_data *d) {
 }
 
 typedef struct {
-  double mse, seconds, first, last, eq_before, eq_after;
+  exp_fit fit;
+  double seconds, eq_before, eq_after;
 } run_result;
 
-/* Trains model kind k (0 EMLP, 1 MLP, 2 MLP + augmentation) on train. */
-static run_result run(const setup *s, int k, const exp_data *train, const exp_data *test) {
-  run_result r = {NAN, 0, NAN, NAN, NAN, NAN};
+/* The paper's epochs: min(900000 / N, 1000), times --epoch-scale. */
+static int epochs_for(const setup *s, int n) {
+  int e = 900000 / n < s->max_epochs ? 900000 / n : s->max_epochs;
+  e = (int)(e * s->epoch_scale + 0.5);
+  return e > 0 ? e : 1;
+}
+
+/* Trains model kind k (0 EMLP, 1 MLP, 2 MLP + augmentation). */
+static run_result run(const setup *s, int k, const exp_data *train, const exp_data *val,
+                      const exp_data *test, const exp_stats *st, unsigned long long seed) {
+  run_result r = {{NAN, NAN, NAN, NAN, 0}, 0, NAN, NAN};
   double t0 = exp_now();
-  double *mean = malloc(sizeof *mean * s->dout), *std = malloc(sizeof *std * s->dout);
-  weyl_model *m = build(s, k == 0);
-  if (m && mean && std) {
+  weyl_model *m = build(s, k == 0, seed);
+  if (m) {
     if (k == 0)
       r.eq_before = equiv_error(s, m, test);
     const exp_task *t = s->task;
-    exp_train_opts o = {s->steps,
-                        64,
-                        3e-3,
+    exp_train_opts o = {epochs_for(s, train->n),
+                        s->batch,
+                        s->lr,
                         k == 2 ? s->in : NULL,
                         k == 2 && t->equivariant_output ? s->out : NULL,
                         t->aug_scale,
-                        t->equivariant_output,
-                        7};
-    if (exp_train(m, train, &o, &r.first, &r.last, mean, std) == 0)
-      r.mse = exp_test_mse(m, test, mean, std);
+                        val,
+                        test,
+                        50,
+                        seed + 7};
+    if (exp_train(m, train, &o, st, &r.fit) != 0)
+      r.fit.test_mse = NAN;
     if (k == 0)
       r.eq_after = equiv_error(s, m, test);
   }
   weyl_model_free(m);
-  free(mean), free(std);
   r.seconds = exp_now() - t0;
   return r;
 }
 
-static int run_quick(const setup *s) {
-  exp_data train, test;
-  if (make_data(s, &train, 100, 1) || make_data(s, &test, 200, 2))
+static int run_quick(setup *s) {
+  exp_data train, val, test;
+  exp_stats st = {0};
+  if (make_data(s, &train, 100, 1) || make_data(s, &val, 100, 3) || make_data(s, &test, 200, 2))
     return 1;
-  run_result e = run(s, 0, &train, &test), p = run(s, 1, &train, &test);
+  const exp_data *parts[3] = {&train, &val, &test};
+  if (make_stats(s, parts, 3, &st))
+    return 1;
+  run_result e = run(s, 0, &train, &val, &test, &st, 1), p = run(s, 1, &train, &val, &test, &st, 1);
   printf("EMLP: train loss %.4g -> %.4g, test MSE %.4g, equivariance error %.3g -> %.3g "
          "(%.1f s)\n",
-         e.first, e.last, e.mse, e.eq_before, e.eq_after, e.seconds);
-  printf("MLP:  train loss %.4g -> %.4g, test MSE %.4g (%.1f s)\n", p.first, p.last, p.mse,
-         p.seconds);
-  int ok = e.last < 0.5 * e.first && p.last < 0.5 * p.first && e.eq_before < 1e-10 &&
-           e.eq_after < 1e-10 && isfinite(e.mse);
+         e.fit.first_loss, e.fit.last_loss, e.fit.test_mse, e.eq_before, e.eq_after, e.seconds);
+  printf("MLP:  train loss %.4g -> %.4g, test MSE %.4g (%.1f s)\n", p.fit.first_loss,
+         p.fit.last_loss, p.fit.test_mse, p.seconds);
+  int ok = e.fit.last_loss < 0.5 * e.fit.first_loss && p.fit.last_loss < 0.5 * p.fit.first_loss &&
+           e.eq_before < 1e-10 && e.eq_after < 1e-10 && isfinite(e.fit.test_mse);
   printf("%s\n", ok ? "quick check passed" : "quick check FAILED");
-  exp_data_free(&train), exp_data_free(&test);
+  exp_data_free(&train), exp_data_free(&val), exp_data_free(&test);
+  free_stats(&st);
   return ok ? 0 : 1;
 }
 
@@ -358,35 +427,68 @@ static double variance(const exp_data *d) {
   return var;
 }
 
-static int run_full(const setup *s) {
-  exp_data test;
-  if (make_data(s, &test, 2000, 1000))
-    return 1;
-  exp_row rows[MAX_SIZES];
-  for (int i = 0; i < s->n_sizes; i++) {
-    exp_data train; /* seeded by its size: a one-size run reproduces its row */
-    if (make_data(s, &train, s->sizes[i], 1000000 + (unsigned long long)s->sizes[i]))
-      return 1;
-    rows[i].n = s->sizes[i];
-    for (int k = 0; k < 3; k++) {
-      run_result r = run(s, k, &train, &test);
-      rows[i].mse[k] = r.mse;
-      rows[i].seconds[k] = r.seconds;
-      fprintf(stderr, "n=%d %s: test MSE %.4g, train loss %.3g -> %.3g, %.1f s", s->sizes[i],
-              k == 0   ? "EMLP"
-              : k == 1 ? "MLP"
-                       : "MLP+aug",
-              r.mse, r.first, r.last, r.seconds);
-      if (k == 0)
-        fprintf(stderr, ", equivariance error %.2g", r.eq_after);
-      fprintf(stderr, "\n");
-    }
-    exp_data_free(&train);
+static const char *model_name(int k) { return k == 0 ? "EMLP" : k == 1 ? "MLP" : "MLP+aug"; }
+
+/* One seed of one training size: fresh train / val / test draws (the
+ * paper's splits of one generated set), every selected model. */
+static int run_seed(const setup *s, int n, int seed, double mse[3], double sec[3], double *var) {
+  exp_data train, val, test;
+  exp_stats st = {0};
+  unsigned long long base = 1000003ULL * (unsigned long long)(seed + 1) + (unsigned long long)n;
+  if (make_data(s, &train, n, base) || make_data(s, &val, N_VAL, base + 1) ||
+      make_data(s, &test, N_TEST, base + 2))
+    return -1;
+  const exp_data *parts[3] = {&train, &val, &test};
+  if (make_stats(s, parts, 3, &st))
+    return -1;
+  *var = variance(&test);
+  for (int k = 0; k < 3; k++) {
+    mse[k] = sec[k] = NAN;
+    if (!(s->models & (1 << k)))
+      continue;
+    run_result r = run(s, k, &train, &val, &test, &st, (unsigned long long)seed + 1);
+    mse[k] = r.fit.test_mse, sec[k] = r.seconds;
+    fprintf(stderr, "n=%d seed %d %s: test MSE %.4g (val %.4g), train loss %.3g -> %.3g, %d steps, %.1f s",
+            n, seed, model_name(k), r.fit.test_mse, r.fit.val_mse, r.fit.first_loss,
+            r.fit.last_loss, r.fit.steps, r.seconds);
+    if (k == 0)
+      fprintf(stderr, ", equivariance error %.2g", r.eq_after);
+    fprintf(stderr, "\n");
   }
-  exp_print_table(stdout, rows, s->n_sizes, variance(&test));
+  exp_data_free(&train), exp_data_free(&val), exp_data_free(&test);
+  free_stats(&st);
+  return 0;
+}
+
+static int run_full(const setup *s) {
+  exp_row rows[MAX_SIZES];
+  double var = NAN;
+  for (int i = 0; i < s->n_sizes; i++) {
+    double mse[16][3], sec[16][3];
+    exp_row *r = &rows[i];
+    r->n = s->sizes[i];
+    r->seeds = s->seeds;
+    for (int seed = 0; seed < s->seeds; seed++)
+      if (run_seed(s, s->sizes[i], seed, mse[seed], sec[seed], &var))
+        return 1;
+    for (int k = 0; k < 3; k++) {
+      double m = 0, m2 = 0, t = 0;
+      for (int seed = 0; seed < s->seeds; seed++)
+        m += mse[seed][k] / s->seeds, t += sec[seed][k] / s->seeds;
+      for (int seed = 0; seed < s->seeds; seed++)
+        m2 += (mse[seed][k] - m) * (mse[seed][k] - m);
+      r->mean[k] = m, r->seconds[k] = t;
+      r->sd[k] = s->seeds > 1 ? sqrt(m2 / (s->seeds - 1)) : 0;
+    }
+  }
+  printf("%s: %d channels, %d layers, batch %d, Adam %g, epochs min(900000/N, %d) x %g, "
+         "val %d, test %d\n\n",
+         s->task->name, s->channels, s->layers, s->batch, s->lr, s->max_epochs, s->epoch_scale,
+         N_VAL, N_TEST);
+  exp_print_table(stdout, rows, s->n_sizes, var);
+  printf("(paper, EMLP at N = 1000: %g)\n", s->task->paper_emlp);
   if (s->svg && exp_write_svg(s->svg, s->task->title, rows, s->n_sizes))
     fprintf(stderr, "%s: cannot write %s\n", s->task->name, s->svg);
-  exp_data_free(&test);
   return 0;
 }
 
@@ -403,6 +505,23 @@ static int parse_sizes(const char *arg, setup *s) {
   return s->n_sizes > 0 ? 0 : -1;
 }
 
+/* --models emlp,mlp,aug (any of them, comma separated): a bit per model. */
+static int parse_models(const char *arg, setup *s) {
+  static const char *names[3] = {"emlp", "mlp", "aug"};
+  s->models = 0;
+  for (const char *p = arg; *p;) {
+    size_t len = strcspn(p, ",");
+    int k = 0;
+    while (k < 3 && !(strlen(names[k]) == len && !strncmp(p, names[k], len)))
+      k++;
+    if (k == 3)
+      return -1;
+    s->models |= 1 << k;
+    p += len + (p[len] == ',');
+  }
+  return s->models ? 0 : -1;
+}
+
 static int parse_args(int argc, char **argv, setup *s) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -410,16 +529,18 @@ static int parse_args(int argc, char **argv, setup *s) {
       s->quick = 1;
     else if (!strcmp(a, "--sizes") && v && !parse_sizes(v, s))
       i++;
-    else if (!strcmp(a, "--steps") && v && atoi(v) > 0)
-      s->steps = atoi(v), i++;
+    else if (!strcmp(a, "--seeds") && v && atoi(v) > 0 && atoi(v) <= 16)
+      s->seeds = atoi(v), i++;
+    else if (!strcmp(a, "--epoch-scale") && v && atof(v) > 0)
+      s->epoch_scale = atof(v), i++;
     else if (!strcmp(a, "--channels") && v && atoi(v) > 0)
       s->channels = atoi(v), i++;
+    else if (!strcmp(a, "--models") && v && !parse_models(v, s))
+      i++;
+    else if (!strcmp(a, "--lowrank"))
+      s->bilinear_kind = WEYL_BILINEAR_LOWRANK;
     else if (!strcmp(a, "--svg") && v)
       s->svg = v, i++;
-    else if (!strcmp(a, "--bilinear") && v && atoi(v) > 0)
-      s->bilinear = atoi(v), i++;
-    else if (!strcmp(a, "--bilinear-blocks") && v && atoi(v) >= 0)
-      s->bilinear_blocks = atoi(v), i++;
     else
       return -1;
   }
@@ -430,23 +551,22 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   setup s;
   memset(&s, 0, sizeof s);
   s.task = task;
-  s.steps = task->steps;
-  s.channels = task->channels;
-  s.bilinear = task->bilinear;
-  s.bilinear_blocks = task->bilinear_blocks;
+  s.channels = 384, s.layers = 3, s.batch = 500, s.lr = 3e-3; /* the paper's protocol */
+  s.seeds = 3, s.max_epochs = 1000, s.epoch_scale = 1, s.models = 7;
+  s.bilinear_kind = WEYL_BILINEAR_FULL;
   char svg[256];
   snprintf(svg, sizeof svg, "%s.svg", task->name);
   s.svg = svg;
   parse_sizes("30,100,300,1000,3000", &s);
   if (parse_args(argc, argv, &s)) {
     fprintf(stderr,
-            "usage: %s [--quick] [--sizes N,N,...] [--steps N] [--channels C] "
-            "[--bilinear K] [--bilinear-blocks B] [--svg PATH]\n",
+            "usage: %s [--quick] [--sizes N,N,...] [--seeds K] [--epoch-scale F] [--channels C]\n"
+            "       [--models emlp,mlp,aug] [--lowrank] [--svg PATH]\n",
             task->name);
     return 2;
   }
-  if (s.quick)
-    s.steps = 400, s.channels = 48;
+  if (s.quick) /* small and short: a ctest */
+    s.channels = 100, s.batch = 50, s.max_epochs = 200, s.epoch_scale = 1;
   exp_single_thread();
   if (weyl_group_builtin(task->group, &s.g) != WEYL_OK ||
       weyl_rep_parse(s.g, task->rep_in, &s.in) != WEYL_OK ||

@@ -20,26 +20,43 @@ int exp_data_alloc(exp_data *d, int n, int din, int dout);
 void exp_data_free(exp_data *d);
 
 typedef struct {
-  int steps;               /* Adam steps */
-  int batch;               /* examples per step (capped at the training size) */
-  double lr;               /* peak learning rate, cosine decay to lr/100 */
+  int epochs;              /* passes over the training set */
+  int batch;               /* examples per step (capped at the training size);
+                              an epoch ends with the partial batch, as a
+                              DataLoader without drop_last */
+  double lr;               /* Adam's learning rate, constant (the paper's) */
   const weyl_rep *aug;     /* when not NULL: rotate every training example by a
                               fresh random element acting through this rep */
   const weyl_rep *aug_out; /* the target's rep for augmentation (NULL: invariant) */
   double aug_scale;        /* algebra scale of the sampled elements */
-  int global_scale;        /* 1: standardize targets by one common std and no mean
-                              shift (keeps an equivariant target equivariant) */
+  const exp_data *val;     /* early stopping: the test MSE reported is the one
+                              at the evaluation with the lowest validation MSE
+                              (the paper's early_stop_metric) */
+  const exp_data *test;
+  int evals;               /* evaluations over the run (the paper logs ~50) */
   unsigned long long seed;
 } exp_train_opts;
 
-/* Trains m on d (targets standardized inside: mean/std of d's targets).
- * *first_loss / *last_loss: mean training loss (standardized units) of the
- * first and last 10% of steps. Returns 0 on success. */
-int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, double *first_loss,
-              double *last_loss, double *mean, double *std);
+/* The data's standardization (the paper's Standardize module): the model
+ * sees x / xscale and predicts (y - ymean) / ystd. */
+typedef struct {
+  double *xscale, *ymean, *ystd;
+} exp_stats;
 
-/* Test MSE in the data's units, predictions un-standardized by mean/std. */
-double exp_test_mse(weyl_model *m, const exp_data *d, const double *mean, const double *std);
+/* What a training run measured. */
+typedef struct {
+  double first_loss, last_loss; /* mean training loss (standardized) of the
+                                   first and last 10% of steps */
+  double val_mse, test_mse;     /* at the best validation evaluation */
+  int steps;
+} exp_fit;
+
+/* Trains m on d with the paper's protocol. Returns 0 on success. */
+int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, const exp_stats *st,
+              exp_fit *fit);
+
+/* MSE in the data's units of the model's predictions on d. */
+double exp_test_mse(weyl_model *m, const exp_data *d, const exp_stats *st);
 
 /* Seconds of CPU time used by this process (single-threaded: the compute
  * time, whatever else runs on the machine). */
@@ -48,17 +65,19 @@ double exp_now(void);
 /* The experiments run on one core: OpenBLAS threads would only contend. */
 void exp_single_thread(void);
 
-/* One measured cell of the result table. */
+/* One row of the result table: a training size, over the seeds. */
 typedef struct {
-  int n;
-  double mse[3], seconds[3]; /* EMLP, MLP, MLP + augmentation */
+  int n, seeds;
+  double mean[3], sd[3], seconds[3]; /* test MSE mean and std over seeds, mean CPU
+                                        seconds; EMLP, MLP, MLP + augmentation
+                                        (NaN: not run) */
 } exp_row;
 
 /* Prints a Markdown table of rows to f. */
 void exp_print_table(FILE *f, const exp_row *rows, int n_rows, double target_var);
 
-/* Writes a log-log SVG plot of test MSE against training size. Returns 0 on
- * success. */
+/* Writes a log-log SVG plot of test MSE (mean, with +-1 std bars) against
+ * training size. Returns 0 on success. */
 int exp_write_svg(const char *path, const char *title, const exp_row *rows, int n_rows);
 
 /* One experiment: a group, reps, and how to draw an example. */
@@ -69,13 +88,14 @@ typedef struct {
   const char *rep_in, *rep_out;
   /* Draws one input row x (din) with rng and writes its target y (dout). */
   void (*draw)(weyl_rng *rng, double *x, double *y);
-  int equivariant_output; /* 1: scale targets by one common std, no mean shift,
-                             and rotate them along in augmentation */
+  int equivariant_output; /* 1: targets are not standardized (the paper's
+                             Inertia) and rotate along in augmentation */
+  int x_blocks;           /* > 0: the input is that many equal vectors, each
+                             divided by its root mean square (the paper's
+                             Xscale); 0: inputs as drawn */
   double aug_scale;       /* algebra scale of augmentation elements */
   double check_scale;     /* algebra scale of the equivariance check */
-  int steps, channels;    /* full-run defaults */
-  int bilinear;           /* k of the bilinear layers (weyl_model_opts) */
-  int bilinear_blocks;    /* blocks with a bilinear layer (weyl_model_opts) */
+  double paper_emlp;      /* the paper's EMLP test MSE at N = 1000 (goal) */
 } exp_task;
 
 /* Parses the command line (see any examples/emlp_* README), runs the quick

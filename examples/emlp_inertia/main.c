@@ -26,18 +26,15 @@ static void draw(weyl_rng *rng, double *x, double *y) {
 }
 
 int main(int argc, char **argv) {
-  const exp_task task = {"emlp_inertia",
-                         "O(3) inertia tensor: test MSE",
-                         "O(3)",
-                         "5*Scalar + 5*V",
-                         "V**2",
-                         draw,
-                         1,
-                         1.0,
-                         1.0,
-                         1000,
-                         128,
-                         5,
-                         2};
+  const exp_task task = {.name = "emlp_inertia",
+                         .title = "O(3) inertia tensor: test MSE",
+                         .group = "O(3)",
+                         .rep_in = "5*Scalar + 5*V",
+                         .rep_out = "V**2",
+                         .draw = draw,
+                         .equivariant_output = 1,
+                         .aug_scale = 1.0,
+                         .check_scale = 1.0,
+                         .paper_emlp = 0.06};
   return exp_main(argc, argv, &task);
 }

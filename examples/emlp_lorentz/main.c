@@ -33,18 +33,15 @@ static void draw(weyl_rng *rng, double *x, double *y) {
 }
 
 int main(int argc, char **argv) {
-  const exp_task task = {"emlp_lorentz",
-                         "SO(1,3)-invariant particle scattering: test MSE",
-                         "SO(1,3)",
-                         "4*V",
-                         "Scalar",
-                         draw,
-                         0,
-                         0.5,
-                         0.5,
-                         1500,
-                         128,
-                         4,
-                         2};
+  const exp_task task = {.name = "emlp_lorentz",
+                         .title = "SO(1,3)-invariant particle scattering: test MSE",
+                         .group = "SO(1,3)",
+                         .rep_in = "4*V",
+                         .rep_out = "Scalar",
+                         .draw = draw,
+                         .x_blocks = 4,
+                         .aug_scale = 0.5,
+                         .check_scale = 0.5,
+                         .paper_emlp = 3.9e-4};
   return exp_main(argc, argv, &task);
 }

@@ -21,12 +21,15 @@ static void draw(weyl_rng *rng, double *x, double *y) {
 }
 
 int main(int argc, char **argv) {
-  const exp_task task = {"emlp_o5", "O(5)-invariant regression: test MSE",
-                         "O(5)",    "2*V",
-                         "Scalar",  draw,
-                         0,         1.0,
-                         1.0,       1500,
-                         128,       2,
-                         1};
+  const exp_task task = {.name = "emlp_o5",
+                         .title = "O(5)-invariant regression: test MSE",
+                         .group = "O(5)",
+                         .rep_in = "2*V",
+                         .rep_out = "Scalar",
+                         .draw = draw,
+                         .x_blocks = 2,
+                         .aug_scale = 1.0,
+                         .check_scale = 1.0,
+                         .paper_emlp = 0.023};
   return exp_main(argc, argv, &task);
 }

@@ -2,9 +2,11 @@
  * training steps (losses in loss.h, the optimizer in adam.h), equivariance
  * checks, and parameter files.
  *
- * An EMLP (Finzi, Welling, Wilson 2021) is n_hidden blocks
- *     z = linear(prev -> gated(H)) + bilinear(prev -> gated(H)) ; gated nonlinearity z -> H
+ * An EMLP (Finzi, Welling, Wilson 2021) is n_hidden blocks, as in the paper,
+ *     l = linear(prev -> gated(H)); z = l + bilinear_full(l) ; gated nonlinearity z -> H
  * followed by linear(H -> out), where H = weyl_nonlin_uniform_rep(channels).
+ * With the low-rank bilinear layer (opts.bilinear_kind) a block is instead
+ *     z = linear(prev -> gated(H)) + bilinear_lowrank(prev -> gated(H)).
  * The bilinear term is what lets O(n) or Lorentz models form invariants
  * (inner products) at all; see bilinear.h.
  * The plain MLP baseline is the same code over the trivial group Z(1): every
@@ -22,6 +24,7 @@
 
 #include "weyl/adam.h"
 #include "weyl/basis.h"
+#include "weyl/bilinear.h"
 #include "weyl/nonlin.h"
 #include "weyl/rng.h"
 
@@ -32,18 +35,20 @@ typedef struct {
   weyl_nonlin_act act;   /* activation of scalars (and of the MLP); default swish */
   weyl_nonlin_kind kind; /* EMLP nonlinearity: GATED (default, 0 -> gated) or NORM */
   int residual;          /* 1: a block whose input and output reps agree adds its input */
-  int bilinear;          /* k in the bilinear layer's small rep k*Scalar + k*V
-                            (bilinear.h) added to each hidden block; 0 means 2,
-                            -1 turns the bilinear layers off */
+  int bilinear;          /* -1 turns the bilinear layers off; for the LOWRANK
+                            kind, k in its small rep k*Scalar + k*V
+                            (bilinear.h); 0 means 2 */
   int bilinear_blocks;   /* how many blocks, from the input, get a bilinear layer;
                             0 means all. Each one doubles the polynomial degree,
                             which hurts extrapolation: use as few as the target
                             needs (1 for functions of inner products) */
   weyl_basis_opts solve; /* passed to the basis solver */
+  weyl_bilinear_kind bilinear_kind; /* FULL (default: the paper's layer, on the
+                                       linear layer's output) or LOWRANK */
 } weyl_model_opts;
 
 /* Defaults: 128 channels, 3 hidden blocks, swish, gated, no residual,
- * bilinear layers with k = 2. */
+ * the paper's (FULL) bilinear layer in every block. */
 weyl_model_opts weyl_model_default_opts(void);
 
 /* An EMLP or MLP: layers, nonlinearities, their parameters and activations (opaque). */
@@ -80,7 +85,10 @@ weyl_status weyl_model_sync(weyl_model *m);
 /* Deterministic initialization from seed that keeps activations at unit
  * scale: each linear layer is drawn as in weyl_linear_init (gain 1), then, in
  * order through the stack, rescaled so that its output has unit root mean
- * square on a calibration batch of 256 standard normal inputs (LSUV). */
+ * square on a calibration batch of 256 standard normal inputs (LSUV). In
+ * the paper's block (FULL) the linear layer is scaled on its own output,
+ * then the bilinear layer (drawn as in bilinear.h) on its own output, so
+ * that each part has unit mean square. */
 weyl_status weyl_model_init(weyl_model *m, uint64_t seed);
 
 /* y (batch x out_dim) = f(x) for x (batch x in_dim); keeps the activations

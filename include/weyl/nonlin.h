@@ -66,9 +66,14 @@ weyl_status weyl_nonlin_backward(const weyl_nonlin *nl, const double *params, in
 
 /* The EMLP paper's hidden rep for a total dimension of `channels`: repeatedly
  * fill the highest tensor rank r with (r+1) d^r <= remaining channels (d =
- * dim V), adding d^(r-q) copies of V**q for q = 0..r, so that every rank gets
- * about the same dimension. Returns a rep of exactly `channels` dimensions
- * (copies of Scalar fill the rest). *rep is new (weyl_rep_free).
+ * dim V), adding d^(r-q) copies of rank-q tensors for q = 0..r, so that
+ * every rank gets about the same dimension. When V is its own dual
+ * (weyl_rep_equal: orthogonal groups, permutations) a rank-q tensor is V**q;
+ * otherwise (Lorentz, Sp) the copies of rank q are split between
+ * T(k, q - k) = V**k * V.T**(q - k) in proportion to binomial(q, k), the
+ * paper's allocation (its random leftovers go to the largest remainders).
+ * Returns a rep of exactly `channels` dimensions (copies of Scalar fill the
+ * rest). *rep is new (weyl_rep_free).
  * Returns WEYL_EINVAL for channels < 1, WEYL_ELIMIT, WEYL_ENOMEM. */
 weyl_status weyl_nonlin_uniform_rep(weyl_group *g, int channels, weyl_rep **rep);
 

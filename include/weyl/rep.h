@@ -69,6 +69,14 @@ int weyl_rep_str(const weyl_rep *rep, char *buf, int cap);
 weyl_status weyl_rep_rho(const weyl_rep *rep, int k, double *out);  /* discrete generator k */
 weyl_status weyl_rep_drho(const weyl_rep *rep, int k, double *out); /* algebra generator k */
 
+/* Sets *equal to 1 when a and b (reps of one group) have the same dimension
+ * and the same generator matrices, every entry within tol times the largest
+ * entry of the two (or tol when that is below 1), else 0. Equal reps can be
+ * identified entry by entry: the identity map between them is equivariant.
+ * Returns WEYL_EINVAL for NULL arguments, reps of different groups or
+ * tol < 0, WEYL_ELIMIT for dim > 4096, WEYL_ENOMEM. */
+weyl_status weyl_rep_equal(const weyl_rep *a, const weyl_rep *b, double tol, int *equal);
+
 /* 1 when every discrete generator acts by a permutation and every algebra
  * generator by zero, else 0. Such reps get exact orbit bases. */
 int weyl_rep_is_perm(const weyl_rep *rep);

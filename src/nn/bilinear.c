@@ -1,4 +1,5 @@
-/* The low-rank equivariant bilinear layer (see bilinear.h). */
+/* The bilinear layers' public calls and the LOWRANK kind (see bilinear.h);
+ * the FULL kind is in bilinear_full.c. */
 #include "weyl/bilinear.h"
 
 #include <cblas.h>
@@ -6,8 +7,11 @@
 #include <string.h>
 
 #include "core/status_impl.h"
+#include "nn/bilinear_impl.h"
 
 struct weyl_bilinear {
+  weyl_bilinear_kind kind;
+  weyl_bilinear_full *full; /* the FULL kind; everything below is LOWRANK's */
   weyl_basis *wb[3]; /* L1: in -> S, L2: in -> S, L3: T -> out */
   weyl_linear *lin[3];
   int p[3]; /* parameter offsets */
@@ -34,6 +38,7 @@ void weyl_bilinear_free(weyl_bilinear *b) {
     weyl_basis_free(b->wb[i]);
   }
   free_buffers(b);
+  weyl_bilinear_full_destroy(b->full);
   free(b->off);
   free(b->dim);
   free(b);
@@ -105,6 +110,7 @@ weyl_status weyl_bilinear_new(const weyl_rep *in, const weyl_rep *out, const wey
   weyl_bilinear *b = calloc(1, sizeof *b);
   if (!b)
     return weyl_fail(WEYL_ENOMEM, "out of memory building a bilinear layer");
+  b->kind = WEYL_BILINEAR_LOWRANK;
   weyl_rep *t = NULL;
   weyl_status s = pair_rep(b, mid, &t);
   if (s == WEYL_OK)
@@ -124,11 +130,38 @@ weyl_status weyl_bilinear_new(const weyl_rep *in, const weyl_rep *out, const wey
   return WEYL_OK;
 }
 
+weyl_status weyl_bilinear_full_new(const weyl_rep *in, const weyl_rep *out, weyl_bilinear **bl) {
+  if (!in || !out || !bl)
+    return weyl_fail(WEYL_EINVAL, "weyl_bilinear_full_new: NULL argument");
+  if (weyl_rep_group(in) != weyl_rep_group(out))
+    return weyl_fail(WEYL_EINVAL, "weyl_bilinear_full_new: reps of different groups");
+  weyl_bilinear *b = calloc(1, sizeof *b);
+  if (!b)
+    return weyl_fail(WEYL_ENOMEM, "out of memory building a bilinear layer");
+  b->kind = WEYL_BILINEAR_FULL;
+  weyl_status s = weyl_bilinear_full_build(in, out, &b->full);
+  if (s != WEYL_OK) {
+    free(b);
+    return s;
+  }
+  b->in = weyl_rep_dim(in);
+  b->out = weyl_rep_dim(out);
+  b->nparams = weyl_bilinear_full_nparams(b->full);
+  *bl = b;
+  return WEYL_OK;
+}
+
+weyl_bilinear_kind weyl_bilinear_kind_of(const weyl_bilinear *b) {
+  return b ? b->kind : WEYL_BILINEAR_FULL;
+}
+
 int weyl_bilinear_nparams(const weyl_bilinear *b) { return b ? b->nparams : 0; }
 
 weyl_status weyl_bilinear_set_params(weyl_bilinear *b, const double *params) {
   if (!b || !params)
     return weyl_fail(WEYL_EINVAL, "weyl_bilinear_set_params: NULL argument");
+  if (b->full)
+    return weyl_bilinear_full_take(b->full, params);
   weyl_status s = WEYL_OK;
   for (int i = 0; i < 3 && s == WEYL_OK; i++)
     s = weyl_linear_set_params(b->lin[i], params + b->p[i]);
@@ -138,6 +171,11 @@ weyl_status weyl_bilinear_set_params(weyl_bilinear *b, const double *params) {
 weyl_status weyl_bilinear_init(weyl_bilinear *b, weyl_rng *rng, double *params) {
   if (!b || !rng || !params)
     return weyl_fail(WEYL_EINVAL, "weyl_bilinear_init: NULL argument");
+  if (b->full) {
+    for (int k = 0; k < b->nparams; k++)
+      params[k] = weyl_rng_normal(rng);
+    return weyl_bilinear_full_take(b->full, params);
+  }
   weyl_status s = WEYL_OK;
   for (int i = 0; i < 3 && s == WEYL_OK; i++)
     s = weyl_linear_init(b->lin[i], rng, 1.0, params + b->p[i]);
@@ -147,6 +185,8 @@ weyl_status weyl_bilinear_init(weyl_bilinear *b, weyl_rng *rng, double *params) 
 weyl_status weyl_bilinear_rescale(weyl_bilinear *b, double *params, const double *row_ms) {
   if (!b || !params)
     return weyl_fail(WEYL_EINVAL, "weyl_bilinear_rescale: NULL argument");
+  if (b->full)
+    return weyl_bilinear_full_rescale_params(b->full, params, row_ms);
   return weyl_linear_rescale(b->lin[2], params + b->p[2], row_ms);
 }
 
@@ -199,6 +239,11 @@ weyl_status weyl_bilinear_forward(weyl_bilinear *b, int batch, const double *x, 
                                   int add) {
   if (!b || !x || !y || batch < 1)
     return weyl_fail(WEYL_EINVAL, "weyl_bilinear_forward: bad argument");
+  if (b->full) {
+    weyl_status s = weyl_bilinear_full_fwd(b->full, batch, x, y, add);
+    b->cap = s == WEYL_OK && batch > b->cap ? batch : b->cap;
+    return s;
+  }
   weyl_status s = grow(b, batch);
   if (s == WEYL_OK)
     s = weyl_linear_forward(b->lin[0], batch, x, b->u);
@@ -220,6 +265,8 @@ weyl_status weyl_bilinear_backward(weyl_bilinear *b, int batch, const double *x,
                                    double *dparams, double *dx) {
   if (!b || !x || !dy || !dparams || batch < 1 || batch > b->cap)
     return weyl_fail(WEYL_EINVAL, "weyl_bilinear_backward: bad argument or no forward pass");
+  if (b->full)
+    return weyl_bilinear_full_bwd(b->full, batch, x, dy, dparams, dx);
   weyl_status s = weyl_linear_backward(b->lin[2], batch, b->tt, dy, dparams + b->p[2], b->dt);
   if (s != WEYL_OK)
     return s;

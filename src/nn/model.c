@@ -45,12 +45,16 @@ static void free_stage(weyl_stage *s) {
 static void free_acts(weyl_model *m) {
   for (int i = 0; m->act && i <= m->n_stages; i++)
     free(m->act[i]);
-  for (int i = 0; m->pre && i < m->n_stages; i++)
+  for (int i = 0; m->pre && i < m->n_stages; i++) {
     free(m->pre[i]);
+    free(m->lo[i]);
+    m->lo[i] = NULL;
+  }
   free(m->d0);
   free(m->d1);
   free(m->d2);
-  m->d0 = m->d1 = m->d2 = NULL;
+  free(m->d3);
+  m->d0 = m->d1 = m->d2 = m->d3 = NULL;
   m->cap = 0;
 }
 
@@ -60,6 +64,7 @@ void weyl_model_free(weyl_model *m) {
   free_acts(m);
   free(m->act);
   free(m->pre);
+  free(m->lo);
   for (int i = 0; m->stages && i < m->n_stages; i++)
     free_stage(&m->stages[i]);
   free(m->stages);
@@ -87,7 +92,7 @@ static weyl_status make_nonlin(const weyl_rep *h, weyl_nonlin_kind kind, weyl_no
 /* Fills stage st for in -> (nonlinearity on h), or in -> h when last. */
 static weyl_status build_stage(weyl_stage *st, const weyl_rep *in, const weyl_rep *h, int last,
                                const weyl_model_opts *o, weyl_nonlin_kind kind,
-                               const weyl_rep *mid) {
+                               const weyl_rep *mid, int use_bil) {
   weyl_rep *lin_out = NULL;
   weyl_status s =
       last ? weyl_rep_copies(h, 1, &lin_out) : make_nonlin(h, kind, o->act, &st->nl, &lin_out);
@@ -97,8 +102,13 @@ static weyl_status build_stage(weyl_stage *st, const weyl_rep *in, const weyl_re
     s = weyl_basis_solve_bias(lin_out, &o->solve, &st->bias);
   if (s == WEYL_OK)
     s = weyl_linear_new(st->w, st->bias, &st->lin);
-  if (s == WEYL_OK && mid && !last)
+  if (s == WEYL_OK && mid && !last) /* mid: the LOWRANK small rep */
     s = weyl_bilinear_new(in, lin_out, mid, &o->solve, &st->bil);
+  else if (s == WEYL_OK && !last && o->bilinear > 0 && o->bilinear_kind == WEYL_BILINEAR_FULL &&
+           use_bil) {
+    s = weyl_bilinear_full_new(lin_out, lin_out, &st->bil);
+    st->bil_on_lin = 1;
+  }
   if (s == WEYL_OK) {
     st->in_dim = weyl_rep_dim(in);
     st->mid_dim = weyl_rep_dim(lin_out);
@@ -134,7 +144,8 @@ static weyl_status alloc_params(weyl_model *m) {
   m->grads = calloc((size_t)n + 1, sizeof *m->grads);
   m->act = calloc((size_t)m->n_stages + 1, sizeof *m->act);
   m->pre = calloc((size_t)m->n_stages, sizeof *m->pre);
-  if (!m->params || !m->grads || !m->act || !m->pre)
+  m->lo = calloc((size_t)m->n_stages, sizeof *m->lo);
+  if (!m->params || !m->grads || !m->act || !m->pre || !m->lo)
     return weyl_fail(WEYL_ENOMEM, "out of memory building a model");
   return WEYL_OK;
 }
@@ -151,7 +162,7 @@ static weyl_status build(weyl_model *m, const weyl_rep *hidden, const weyl_model
     int last = i == m->n_stages - 1;
     int with_bil = o->bilinear_blocks <= 0 || i < o->bilinear_blocks;
     s = build_stage(&m->stages[i], i == 0 ? m->in : hidden, last ? m->out : hidden, last, o, kind,
-                    with_bil ? mid : NULL);
+                    with_bil ? mid : NULL, with_bil && kind != WEYL_NONLIN_POINTWISE);
   }
   return s == WEYL_OK ? alloc_params(m) : s;
 }
@@ -206,7 +217,7 @@ weyl_status weyl_model_emlp(const weyl_rep *in, const weyl_rep *out, const weyl_
   weyl_model_opts o = fill_opts(opts);
   weyl_rep *hidden = NULL, *mid = NULL;
   weyl_status s = weyl_nonlin_uniform_rep(weyl_rep_group(in), o.channels, &hidden);
-  if (s == WEYL_OK && o.bilinear > 0)
+  if (s == WEYL_OK && o.bilinear > 0 && o.bilinear_kind == WEYL_BILINEAR_LOWRANK)
     s = bilinear_rep(weyl_rep_group(in), o.bilinear, &mid);
   if (s == WEYL_OK)
     s = new_model(in, out, hidden, mid, &o, o.kind, NULL, m);
@@ -280,13 +291,16 @@ static weyl_status grow(weyl_model *m, int batch) {
   for (int i = 0; i < m->n_stages; i++) {
     m->act[i] = malloc(rows * m->stages[i].in_dim * sizeof(double));
     m->pre[i] = malloc(rows * m->stages[i].mid_dim * sizeof(double));
+    if (m->stages[i].bil_on_lin)
+      ok = ok && (m->lo[i] = malloc(rows * m->stages[i].mid_dim * sizeof(double)));
     ok = ok && m->act[i] && m->pre[i];
   }
   m->act[m->n_stages] = malloc(rows * m->stages[m->n_stages - 1].out_dim * sizeof(double));
   m->d0 = malloc(rows * m->max_dim * sizeof(double));
   m->d1 = malloc(rows * m->max_dim * sizeof(double));
   m->d2 = malloc(rows * m->max_dim * sizeof(double));
-  if (!ok || !m->act[m->n_stages] || !m->d0 || !m->d1 || !m->d2) {
+  m->d3 = malloc(rows * m->max_dim * sizeof(double));
+  if (!ok || !m->act[m->n_stages] || !m->d0 || !m->d1 || !m->d2 || !m->d3) {
     free_acts(m);
     return weyl_fail(WEYL_ENOMEM, "out of memory for a batch of %d", batch);
   }
@@ -299,9 +313,18 @@ weyl_status weyl_model_stage_forward(weyl_model *m, int i, int batch) {
   weyl_stage *st = &m->stages[i];
   assert(!st->nl == (i == m->n_stages - 1)); /* model_impl.h: no nonlinearity on the output */
   double *a = m->act[i], *z = m->pre[i], *y = m->act[i + 1];
-  weyl_status s = weyl_linear_forward(st->lin, batch, a, z);
-  if (s == WEYL_OK && st->bil)
-    s = weyl_bilinear_forward(st->bil, batch, a, z, 1);
+  weyl_status s;
+  if (st->bil_on_lin) { /* the paper's block: z = l + bilinear(l) */
+    s = weyl_linear_forward(st->lin, batch, a, m->lo[i]);
+    if (s == WEYL_OK)
+      memcpy(z, m->lo[i], (size_t)batch * st->mid_dim * sizeof *z);
+    if (s == WEYL_OK)
+      s = weyl_bilinear_forward(st->bil, batch, m->lo[i], z, 1);
+  } else {
+    s = weyl_linear_forward(st->lin, batch, a, z);
+    if (s == WEYL_OK && st->bil)
+      s = weyl_bilinear_forward(st->bil, batch, a, z, 1);
+  }
   if (s != WEYL_OK)
     return s;
   if (!st->nl) {
@@ -342,10 +365,15 @@ static weyl_status stage_backward(weyl_model *m, int i, int batch, const double 
                              m->grads + st->p_nl, dmid);
     dz = dmid;
   }
+  if (s == WEYL_OK && st->bil_on_lin) { /* dl = dz + J_bil(l)^T dz */
+    memcpy(m->d3, dz, (size_t)batch * st->mid_dim * sizeof *dz);
+    s = weyl_bilinear_backward(st->bil, batch, m->lo[i], dz, m->grads + st->p_bil, m->d3);
+    dz = m->d3;
+  }
   if (s == WEYL_OK)
     s = weyl_linear_backward(st->lin, batch, m->act[i], dz, m->grads + st->p_lin,
                              i > 0 ? din : NULL);
-  if (s == WEYL_OK && st->bil)
+  if (s == WEYL_OK && st->bil && !st->bil_on_lin)
     s = weyl_bilinear_backward(st->bil, batch, m->act[i], dz, m->grads + st->p_bil,
                                i > 0 ? din : NULL);
   if (s == WEYL_OK && i > 0 && st->residual)

@@ -12,6 +12,8 @@ typedef struct {
   weyl_linear *lin;
   weyl_nonlin *nl;              /* NULL on the output stage */
   weyl_bilinear *bil;           /* added to the linear output; NULL when off */
+  int bil_on_lin;               /* FULL: bil reads the linear output (the paper's
+                                   block), not the stage input */
   int in_dim, mid_dim, out_dim; /* linear in -> mid, nonlinearity mid -> out */
   int p_lin, p_bil, p_nl;       /* offsets of the stage's parameters */
   int residual;                 /* output = input + nonlin(linear(input)) */
@@ -26,8 +28,10 @@ struct weyl_model {
   double *params, *grads;
   int cap, batch;       /* activation capacity (rows) and last batch */
   double **act;         /* [n_stages + 1]: act[i] is stage i's input */
-  double **pre;         /* [n_stages]: stage i's linear output */
-  double *d0, *d1, *d2; /* backward scratch, cap x max dim each */
+  double **pre;         /* [n_stages]: stage i's linear (+ bilinear) output */
+  double **lo;          /* [n_stages]: the linear output alone, for stages
+                           with bil_on_lin (else NULL) */
+  double *d0, *d1, *d2, *d3; /* backward scratch, cap x max dim each */
   int max_dim;
 };
 

@@ -12,9 +12,23 @@
 
 enum { CALIB_ROWS = 256 };
 
+/* Mean square over the calibration rows of each of the d columns of a - b
+ * (b may be NULL) into row_ms. */
+static void column_ms(const double *a, const double *b, int d, double *row_ms) {
+  memset(row_ms, 0, sizeof *row_ms * (size_t)d);
+  for (int n = 0; n < CALIB_ROWS; n++)
+    for (int j = 0; j < d; j++) {
+      size_t e = (size_t)n * d + j;
+      double z = a[e] - (b ? b[e] : 0);
+      row_ms[j] += z * z / CALIB_ROWS;
+    }
+}
+
 /* Scales stage i's linear and bilinear parameters so that its pre-activation
  * on act[i] has unit mean square on every output summand, then recomputes
- * the stage (LSUV, Mishkin and Matas 2016, per summand). */
+ * the stage (LSUV, Mishkin and Matas 2016, per summand). A bilinear layer on
+ * the linear output (the paper's block) is scaled after the linear layer,
+ * on its own output: each part gets unit mean square. */
 static weyl_status calibrate_stage(weyl_model *m, int i) {
   weyl_stage *st = &m->stages[i];
   weyl_status s = weyl_model_stage_forward(m, i, CALIB_ROWS);
@@ -23,14 +37,16 @@ static weyl_status calibrate_stage(weyl_model *m, int i) {
   double *row_ms = calloc((size_t)st->mid_dim, sizeof *row_ms);
   if (!row_ms)
     return weyl_fail(WEYL_ENOMEM, "out of memory in weyl_model_init");
-  for (int n = 0; n < CALIB_ROWS; n++)
-    for (int j = 0; j < st->mid_dim; j++) {
-      double z = m->pre[i][(size_t)n * st->mid_dim + j];
-      row_ms[j] += z * z / CALIB_ROWS;
-    }
+  column_ms(st->bil_on_lin ? m->lo[i] : m->pre[i], NULL, st->mid_dim, row_ms);
   s = weyl_linear_rescale(st->lin, m->params + st->p_lin, row_ms);
-  if (s == WEYL_OK && st->bil)
+  if (s == WEYL_OK && st->bil && !st->bil_on_lin)
     s = weyl_bilinear_rescale(st->bil, m->params + st->p_bil, row_ms);
+  if (s == WEYL_OK && st->bil_on_lin) {
+    s = weyl_model_stage_forward(m, i, CALIB_ROWS);
+    column_ms(m->pre[i], m->lo[i], st->mid_dim, row_ms);
+    if (s == WEYL_OK)
+      s = weyl_bilinear_rescale(st->bil, m->params + st->p_bil, row_ms);
+  }
   free(row_ms);
   return s == WEYL_OK ? weyl_model_stage_forward(m, i, CALIB_ROWS) : s;
 }

@@ -325,15 +325,30 @@ static int max_rank(long ch, long d) {
   return r - 1;
 }
 
-/* Appends k copies of V**q to *acc (which may start NULL). */
-static weyl_status add_copies(weyl_group *g, int q, long k, weyl_rep **acc) {
+/* T(p, q) = V**p (x) V.T**q (emlp's order; Scalar for p = q = 0) into *t. */
+static weyl_status tensor_type(weyl_group *g, int p, int q, weyl_rep **t) {
+  weyl_rep *v = NULL, *vt = NULL, *a = NULL, *b = NULL;
+  if (p + q == 0)
+    return weyl_rep_scalar(g, t);
+  weyl_status s = weyl_rep_leaf(g, weyl_group_leaf_name(g, 0), &v);
+  if (s == WEYL_OK && q > 0)
+    s = weyl_rep_dual(v, &vt);
+  if (s == WEYL_OK && p > 0)
+    s = weyl_rep_power(v, p, &a);
+  if (s == WEYL_OK && q > 0)
+    s = weyl_rep_power(vt, q, &b);
+  if (s == WEYL_OK)
+    s = a && b ? weyl_rep_tensor(a, b, t) : weyl_rep_copies(a ? a : b, 1, t);
+  weyl_rep_free(v), weyl_rep_free(vt), weyl_rep_free(a), weyl_rep_free(b);
+  return s;
+}
+
+/* Appends k copies of T(p, q) to *acc (which may start NULL). */
+static weyl_status add_copies(weyl_group *g, int p, int q, long k, weyl_rep **acc) {
   if (k <= 0)
     return WEYL_OK;
-  weyl_rep *v = NULL, *pw = NULL, *cp = NULL, *sum = NULL;
-  weyl_status s =
-      q == 0 ? weyl_rep_scalar(g, &pw) : weyl_rep_leaf(g, weyl_group_leaf_name(g, 0), &v);
-  if (s == WEYL_OK && q > 0)
-    s = weyl_rep_power(v, q, &pw);
+  weyl_rep *pw = NULL, *cp = NULL, *sum = NULL;
+  weyl_status s = tensor_type(g, p, q, &pw);
   if (s == WEYL_OK)
     s = weyl_rep_copies(pw, (int)k, &cp);
   if (s == WEYL_OK && *acc)
@@ -343,9 +358,42 @@ static weyl_status add_copies(weyl_group *g, int q, long k, weyl_rep **acc) {
     *acc = sum ? sum : cp;
     cp = sum ? cp : NULL;
   }
-  weyl_rep_free(v);
   weyl_rep_free(pw);
   weyl_rep_free(cp);
+  return s;
+}
+
+/* Splits n tensors of rank r into T(k, r - k), k = 0..r, in proportion to
+ * binomial(r, k) (emlp's binomial allocation; its random leftovers go here
+ * to the largest remainders, ties to the smaller k). */
+static void binomial_split(long n, int r, long *share) {
+  double frac[32];
+  long given = 0, binom = 1;
+  for (int k = 0; k <= r; k++) {
+    double exact = (double)n * (double)binom / ldexp(1.0, r);
+    share[k] = (long)exact;
+    frac[k] = exact - (double)share[k];
+    given += share[k];
+    binom = binom * (r - k) / (k + 1);
+  }
+  for (; given < n; given++) {
+    int best = 0;
+    for (int k = 1; k <= r; k++)
+      best = frac[k] > frac[best] ? k : best;
+    share[best]++;
+    frac[best] = -1;
+  }
+}
+
+/* 1 when V (leaf 0) equals its dual: then T(k, r - k) is V**r for every k. */
+static weyl_status self_dual(weyl_group *g, int *yes) {
+  weyl_rep *v = NULL, *vt = NULL;
+  weyl_status s = weyl_rep_leaf(g, weyl_group_leaf_name(g, 0), &v);
+  if (s == WEYL_OK)
+    s = weyl_rep_dual(v, &vt);
+  if (s == WEYL_OK)
+    s = weyl_rep_equal(v, vt, 1e-12, yes);
+  weyl_rep_free(v), weyl_rep_free(vt);
   return s;
 }
 
@@ -360,10 +408,18 @@ weyl_status weyl_nonlin_uniform_rep(weyl_group *g, int channels, weyl_rep **rep)
       counts[q] += p;
     ch -= (r + 1) * (p / d);
   }
+  int orth = 1;
+  weyl_status s = d > 1 ? self_dual(g, &orth) : WEYL_OK;
   weyl_rep *acc = NULL;
-  weyl_status s = WEYL_OK;
-  for (int q = 0; q < 32 && s == WEYL_OK; q++)
-    s = add_copies(g, q, counts[q], &acc);
+  for (int r = 0; r < 31 && s == WEYL_OK; r++) {
+    long share[32] = {0};
+    if (orth)
+      share[r] = counts[r];
+    else
+      binomial_split(counts[r], r, share);
+    for (int k = r; k >= 0 && s == WEYL_OK; k--)
+      s = add_copies(g, k, r - k, share[k], &acc);
+  }
   if (s != WEYL_OK) {
     weyl_rep_free(acc);
     return s;

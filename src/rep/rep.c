@@ -1,6 +1,7 @@
 /* Representation trees: construction, dimensions, and the matrices they give. */
 #include <assert.h>
 #include <lapacke.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -445,6 +446,48 @@ weyl_status weyl_rep_rho(const weyl_rep *rep, int k, double *out) {
 weyl_status weyl_rep_drho(const weyl_rep *rep, int k, double *out) {
   weyl_status s = check_mat_call(rep, k, rep ? rep->g->n_alg : 0, out);
   return s != WEYL_OK ? s : mat_at(rep, k, 0, out);
+}
+
+/* max |A - B| <= tol * max(1, max |A|, max |B|) over n entries. */
+static int close_entries(const double *A, const double *B, size_t n, double tol) {
+  double big = 1, diff = 0;
+  for (size_t e = 0; e < n; e++) {
+    double a = fabs(A[e]), b = fabs(B[e]), d = fabs(A[e] - B[e]);
+    big = a > big ? a : big;
+    big = b > big ? b : big;
+    diff = d > diff ? d : diff;
+  }
+  return diff <= tol * big;
+}
+
+weyl_status weyl_rep_equal(const weyl_rep *a, const weyl_rep *b, double tol, int *equal) {
+  if (!a || !b || !equal || !(tol >= 0))
+    return weyl_fail(WEYL_EINVAL, "weyl_rep_equal: NULL argument or tol < 0");
+  if (a->g != b->g)
+    return weyl_fail(WEYL_EINVAL, "weyl_rep_equal: reps of different groups");
+  *equal = 0;
+  if (a->dim != b->dim)
+    return WEYL_OK;
+  if (a == b) {
+    *equal = 1;
+    return WEYL_OK;
+  }
+  size_t n = (size_t)a->dim * a->dim;
+  double *A = malloc(sizeof *A * n), *B = malloc(sizeof *B * n);
+  weyl_status s = A && B ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory comparing reps");
+  int same = 1;
+  for (int k = 0; s == WEYL_OK && same && k < a->g->n_disc + a->g->n_alg; k++) {
+    int disc = k < a->g->n_disc, j = disc ? k : k - a->g->n_disc;
+    s = disc ? weyl_rep_rho(a, j, A) : weyl_rep_drho(a, j, A);
+    if (s == WEYL_OK)
+      s = disc ? weyl_rep_rho(b, j, B) : weyl_rep_drho(b, j, B);
+    same = s == WEYL_OK && close_entries(A, B, n, tol);
+  }
+  free(A);
+  free(B);
+  if (s == WEYL_OK)
+    *equal = same;
+  return s;
 }
 
 /* ---------- direct summands ---------- */

@@ -94,7 +94,12 @@ class ModelOpts(ctypes.Structure):
     """weyl_model_opts (model.h)."""
     _fields_ = [("channels", ctypes.c_int), ("n_hidden", ctypes.c_int), ("act", ctypes.c_int),
                 ("kind", ctypes.c_int), ("residual", ctypes.c_int), ("bilinear", ctypes.c_int),
-                ("bilinear_blocks", ctypes.c_int), ("solve", BasisOpts)]
+                ("bilinear_blocks", ctypes.c_int), ("solve", BasisOpts),
+                ("bilinear_kind", ctypes.c_int)]
+
+
+# weyl_bilinear_kind (bilinear.h)
+BILINEAR_FULL, BILINEAR_LOWRANK = 0, 1
 
 
 # Every mirrored struct, by its C name (the layout test walks this).

@@ -143,7 +143,9 @@ class EMLP:
     linear + bilinear -> gated nonlinearity on uniform_rep(hidden), then a
     linear map to rep_out; parameters initialised from seed
     (weyl_model_init). .params is the flat float64 parameter vector (a copy;
-    assign to it to load)."""
+    assign to it to load). Its bilinear layers are the low-rank kind
+    (WEYL_BILINEAR_LOWRANK), the one weyl.torch.EMLP mirrors; the C default
+    is the paper's full bilinear layer, which weyl.torch does not have yet."""
 
     def __init__(self, rep_in, rep_out, hidden=128, layers=3, act="swish", bilinear=2,
                  bilinear_blocks=0, seed=0):
@@ -153,6 +155,7 @@ class EMLP:
         o = lib.weyl_model_default_opts()
         o.channels, o.n_hidden, o.act = int(hidden), int(layers), act_code(act)
         o.bilinear, o.bilinear_blocks = int(bilinear), int(bilinear_blocks)
+        o.bilinear_kind = _lib.BILINEAR_LOWRANK
         self._h = _new(lib.weyl_model_emlp, rep_in._h, rep_out._h, ctypes.byref(o))
         self.in_dim, self.out_dim = rep_in.dim, rep_out.dim
         self.nparams = lib.weyl_model_nparams(self._h)

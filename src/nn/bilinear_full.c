@@ -1,0 +1,436 @@
+/* The paper's (FULL) bilinear layer y = 0.1 W(x) x (see bilinear.h).
+ *
+ * The blocks W_ij are handled in terms: one term per pair (rep of out
+ * summands, rep of in summands) that has sources, covering every out summand
+ * i and in summand j carrying those two reps at once. Within a term
+ * (no out summands, ni in summands, ns sources, dims d_o x d_i) the
+ * parameters are P[i][m][j], and
+ *     y_i = 0.1 sum_m sum_j P_imj X_m x_j        (X_m = x_{s_m} as d_o x d_i).
+ * Two orders compute it, and the cheaper one for the term's shape is used:
+ *   sources first:    Z_mj = X_m x_j (loops), then y = P Z (one dgemm);
+ *   parameters first: Q_im = sum_j P_imj x_j (one dgemm), then y_i = sum_m X_m Q_im.
+ * A term keeps what its backward pass needs (Z, or x_j gathered and Q). */
+#include <cblas.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status_impl.h"
+#include "nn/bilinear_impl.h"
+#include "weyl/nonlin.h"
+
+#define FULL_SCALE 0.1 /* emlp's factor */
+#define FULL_REP_TOL 1e-12
+
+typedef struct {
+  weyl_rep *rep; /* a reference */
+  int n, *off;   /* the summands carrying it: their offsets */
+  int trivial;
+} rep_class;
+
+typedef struct {
+  int no, ni, ns;        /* out summands, in summands, sources */
+  const int *oo, *io;    /* their offsets (the classes' arrays) */
+  int *so;               /* source offsets */
+  int d_o, d_i;          /* dimensions of one out / in summand */
+  int params_first;      /* the order (see the file comment) */
+  int p0;                /* offset of P in the parameters */
+  double *keep;          /* sources first: Z; else x_j gathered, then Q */
+} bl_term;
+
+struct weyl_bilinear_full {
+  int in, out, nparams;
+  int n_in_cls, n_out_cls, n_terms;
+  rep_class *in_cls, *out_cls;
+  bl_term *terms;
+  double *P;              /* copy of the parameters */
+  int cap;                /* batch the buffers hold */
+  double *scr_a, *scr_b;  /* shared scratch of the largest term */
+};
+
+static void free_classes(rep_class *c, int n) {
+  for (int i = 0; c && i < n; i++) {
+    weyl_rep_free(c[i].rep);
+    free(c[i].off);
+  }
+  free(c);
+}
+
+static void free_buffers(weyl_bilinear_full *f) {
+  for (int t = 0; t < f->n_terms; t++) {
+    free(f->terms[t].keep);
+    f->terms[t].keep = NULL;
+  }
+  free(f->scr_a), free(f->scr_b);
+  f->scr_a = f->scr_b = NULL;
+  f->cap = 0;
+}
+
+void weyl_bilinear_full_destroy(weyl_bilinear_full *f) {
+  if (!f)
+    return;
+  free_buffers(f);
+  for (int t = 0; t < f->n_terms; t++)
+    free(f->terms[t].so);
+  free(f->terms);
+  free_classes(f->in_cls, f->n_in_cls);
+  free_classes(f->out_cls, f->n_out_cls);
+  free(f->P);
+  free(f);
+}
+
+static weyl_status oom(void) { return weyl_fail(WEYL_ENOMEM, "out of memory building a bilinear layer"); }
+
+/* Groups rep's summands by equal reps (weyl_rep_equal), in order of first
+ * appearance. */
+static weyl_status classify(const weyl_rep *rep, rep_class **cls, int *n_cls) {
+  weyl_rep **parts = NULL;
+  int n = 0, nc = 0;
+  weyl_status s = weyl_rep_summands(rep, &parts, &n);
+  if (s != WEYL_OK)
+    return s;
+  rep_class *c = calloc((size_t)n + 1, sizeof *c);
+  if (!c)
+    s = oom();
+  for (int p = 0, off = 0, dim = 0; s == WEYL_OK && p < n; off += dim, p++) {
+    int k = 0, eq = 0;
+    dim = weyl_rep_dim(parts[p]);
+    for (; k < nc && s == WEYL_OK; k++) {
+      s = weyl_rep_equal(c[k].rep, parts[p], FULL_REP_TOL, &eq);
+      if (eq)
+        break;
+    }
+    if (s != WEYL_OK)
+      break;
+    if (k == nc) { /* a new class; room for every summand */
+      c[nc].off = malloc(sizeof *c[nc].off * (size_t)n);
+      if (!c[nc].off) {
+        s = oom();
+        break;
+      }
+      c[nc].rep = parts[p];
+      parts[p] = NULL;
+      c[nc].trivial = weyl_nonlin_is_scalar(c[nc].rep);
+      nc++;
+    }
+    c[k].off[c[k].n++] = off;
+  }
+  weyl_rep_parts_free(parts, n);
+  if (s != WEYL_OK) {
+    free_classes(c, nc);
+    return s;
+  }
+  *cls = c;
+  *n_cls = nc;
+  return WEYL_OK;
+}
+
+/* The non-trivial in class whose rep equals out_rep (x) in_rep^*, or -1. */
+static weyl_status find_sources(const weyl_bilinear_full *f, const weyl_rep *o, const weyl_rep *i,
+                                int *k) {
+  *k = -1;
+  long D = (long)weyl_rep_dim(o) * weyl_rep_dim(i);
+  int any = 0;
+  for (int c = 0; c < f->n_in_cls; c++)
+    any |= !f->in_cls[c].trivial && weyl_rep_dim(f->in_cls[c].rep) == D;
+  if (!any)
+    return WEYL_OK;
+  weyl_rep *dual = NULL, *t = NULL;
+  weyl_status s = weyl_rep_dual(i, &dual);
+  if (s == WEYL_OK)
+    s = weyl_rep_tensor(o, dual, &t);
+  for (int c = 0; s == WEYL_OK && c < f->n_in_cls && *k < 0; c++) {
+    int eq = 0;
+    if (!f->in_cls[c].trivial && weyl_rep_dim(f->in_cls[c].rep) == D)
+      s = weyl_rep_equal(t, f->in_cls[c].rep, FULL_REP_TOL, &eq);
+    if (eq)
+      *k = c;
+  }
+  weyl_rep_free(dual);
+  weyl_rep_free(t);
+  return s;
+}
+
+/* Flops of the two orders; the cheaper one is used. */
+static int choose_params_first(const bl_term *t) {
+  double a = (double)t->ni * t->ns * t->d_o * t->d_i + (double)t->no * t->ni * t->ns * t->d_o;
+  double b = (double)t->no * t->ni * t->ns * t->d_i + (double)t->no * t->ns * t->d_o * t->d_i;
+  return b < a;
+}
+
+static weyl_status add_term(weyl_bilinear_full *f, const rep_class *oc, const rep_class *jc,
+                            const rep_class *src) {
+  bl_term *t = &f->terms[f->n_terms];
+  memset(t, 0, sizeof *t);
+  t->no = oc->n, t->ni = jc->n, t->oo = oc->off, t->io = jc->off;
+  t->d_o = weyl_rep_dim(oc->rep), t->d_i = weyl_rep_dim(jc->rep);
+  long D = (long)t->d_o * t->d_i;
+  t->ns = src->n < D ? src->n : (int)D;
+  t->so = malloc(sizeof *t->so * (size_t)t->ns);
+  if (!t->so)
+    return oom();
+  memcpy(t->so, src->off, sizeof *t->so * (size_t)t->ns);
+  long np = (long)t->no * t->ns * t->ni;
+  if (np > INT32_MAX - (long)f->nparams)
+    return weyl_fail(WEYL_ELIMIT, "bilinear layer: more than 2^31 parameters");
+  t->p0 = f->nparams;
+  f->nparams += (int)np;
+  t->params_first = choose_params_first(t);
+  f->n_terms++;
+  return WEYL_OK;
+}
+
+static weyl_status make_terms(weyl_bilinear_full *f) {
+  f->terms = calloc((size_t)f->n_out_cls * f->n_in_cls + 1, sizeof *f->terms);
+  if (!f->terms)
+    return oom();
+  weyl_status s = WEYL_OK;
+  for (int o = 0; s == WEYL_OK && o < f->n_out_cls; o++)
+    for (int j = 0; s == WEYL_OK && j < f->n_in_cls; j++) {
+      int k = -1;
+      s = find_sources(f, f->out_cls[o].rep, f->in_cls[j].rep, &k);
+      if (s == WEYL_OK && k >= 0)
+        s = add_term(f, &f->out_cls[o], &f->in_cls[j], &f->in_cls[k]);
+    }
+  return s;
+}
+
+weyl_status weyl_bilinear_full_build(const weyl_rep *in, const weyl_rep *out,
+                                     weyl_bilinear_full **fp) {
+  weyl_bilinear_full *f = calloc(1, sizeof *f);
+  if (!f)
+    return oom();
+  f->in = weyl_rep_dim(in);
+  f->out = weyl_rep_dim(out);
+  weyl_status s = classify(in, &f->in_cls, &f->n_in_cls);
+  if (s == WEYL_OK)
+    s = classify(out, &f->out_cls, &f->n_out_cls);
+  if (s == WEYL_OK)
+    s = make_terms(f);
+  if (s == WEYL_OK && !(f->P = calloc((size_t)f->nparams + 1, sizeof *f->P)))
+    s = oom();
+  if (s != WEYL_OK) {
+    weyl_bilinear_full_destroy(f);
+    return s;
+  }
+  *fp = f;
+  return WEYL_OK;
+}
+
+int weyl_bilinear_full_nparams(const weyl_bilinear_full *f) { return f->nparams; }
+int weyl_bilinear_full_in_dim(const weyl_bilinear_full *f) { return f->in; }
+
+weyl_status weyl_bilinear_full_take(weyl_bilinear_full *f, const double *params) {
+  memcpy(f->P, params, sizeof *f->P * (size_t)f->nparams);
+  return WEYL_OK;
+}
+
+weyl_status weyl_bilinear_full_rescale_params(weyl_bilinear_full *f, double *params,
+                                              const double *row_ms) {
+  double big = 0;
+  for (int r = 0; r < f->out; r++)
+    big = row_ms[r] > big ? row_ms[r] : big;
+  for (int t = 0; t < f->n_terms; t++) {
+    const bl_term *tm = &f->terms[t];
+    size_t per = (size_t)tm->ns * tm->ni;
+    for (int i = 0; i < tm->no; i++) {
+      double mean = 0;
+      for (int a = 0; a < tm->d_o; a++)
+        mean += row_ms[tm->oo[i] + a] / tm->d_o;
+      if (!(mean > 1e-12 * big))
+        continue;
+      double *p = params + tm->p0 + i * per;
+      for (size_t e = 0; e < per; e++)
+        p[e] /= sqrt(mean);
+    }
+  }
+  return weyl_bilinear_full_take(f, params);
+}
+
+/* Doubles term t keeps, and the two scratch sizes it needs, for batch B. */
+static void term_sizes(const bl_term *t, size_t B, size_t *keep, size_t *sa, size_t *sb) {
+  size_t F = (size_t)t->ns * t->ni, R = B * t->d_i, K = (size_t)t->no * t->ns;
+  if (t->params_first) {
+    *keep = R * t->ni + R * K; /* x_j gathered, Q */
+    *sa = R * K;               /* dQ */
+    *sb = R * t->ni;           /* d(x_j gathered) */
+  } else {
+    *keep = F * B * t->d_o;          /* Z */
+    *sa = (size_t)t->no * B * t->d_o; /* Y, dY */
+    *sb = F * B * t->d_o;            /* dZ */
+  }
+}
+
+static weyl_status grow(weyl_bilinear_full *f, int batch) {
+  if (batch <= f->cap)
+    return WEYL_OK;
+  free_buffers(f);
+  size_t ma = 1, mb = 1;
+  int ok = 1;
+  for (int t = 0; t < f->n_terms; t++) {
+    size_t keep, sa, sb;
+    term_sizes(&f->terms[t], (size_t)batch, &keep, &sa, &sb);
+    ma = sa > ma ? sa : ma;
+    mb = sb > mb ? sb : mb;
+    ok = ok && (f->terms[t].keep = malloc(sizeof(double) * (keep + 1)));
+  }
+  f->scr_a = malloc(sizeof(double) * ma);
+  f->scr_b = malloc(sizeof(double) * mb);
+  if (!ok || !f->scr_a || !f->scr_b) {
+    free_buffers(f);
+    return weyl_fail(WEYL_ENOMEM, "out of memory for a batch of %d", batch);
+  }
+  f->cap = batch;
+  return WEYL_OK;
+}
+
+/* ---------- sources first: Z_mj = X_m x_j, y = P Z ---------- */
+
+static void fwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int B,
+                              const double *x, double *y) {
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, F = ns * ni;
+  size_t C = (size_t)B * d_o;
+  const double *P = f->P + t->p0;
+  double *Z = t->keep, *Y = f->scr_a;
+  for (int m = 0; m < ns; m++)
+    for (int j = 0; j < ni; j++) {
+      double *z = Z + (size_t)(m * ni + j) * C;
+      for (int b = 0; b < B; b++) {
+        const double *xs = x + (size_t)b * f->in + t->so[m], *xj = x + (size_t)b * f->in + t->io[j];
+        for (int a = 0; a < d_o; a++) {
+          double acc = 0;
+          for (int e = 0; e < di; e++)
+            acc += xs[a * di + e] * xj[e];
+          z[(size_t)b * d_o + a] = acc;
+        }
+      }
+    }
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t->no, (int)C, F, 1.0, P, F, Z, (int)C,
+              0.0, Y, (int)C);
+  for (int i = 0; i < t->no; i++)
+    for (int b = 0; b < B; b++)
+      for (int a = 0; a < d_o; a++)
+        y[(size_t)b * f->out + t->oo[i] + a] += FULL_SCALE * Y[(size_t)i * C + (size_t)b * d_o + a];
+}
+
+static void bwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int B,
+                              const double *x, const double *dy, double *dP, double *dx) {
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, F = ns * ni;
+  size_t C = (size_t)B * d_o;
+  const double *P = f->P + t->p0, *Z = t->keep;
+  double *dY = f->scr_a, *dZ = f->scr_b;
+  for (int i = 0; i < t->no; i++)
+    for (int b = 0; b < B; b++)
+      for (int a = 0; a < d_o; a++)
+        dY[(size_t)i * C + (size_t)b * d_o + a] = FULL_SCALE * dy[(size_t)b * f->out + t->oo[i] + a];
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t->no, F, (int)C, 1.0, dY, (int)C, Z, (int)C,
+              1.0, dP, F);
+  if (!dx)
+    return;
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, F, (int)C, t->no, 1.0, P, F, dY, (int)C, 0.0,
+              dZ, (int)C);
+  for (int m = 0; m < ns; m++)
+    for (int j = 0; j < ni; j++) {
+      const double *g = dZ + (size_t)(m * ni + j) * C;
+      for (int b = 0; b < B; b++, g += d_o) {
+        size_t rs = (size_t)b * f->in + t->so[m], rj = (size_t)b * f->in + t->io[j];
+        for (int a = 0; a < d_o; a++)
+          for (int e = 0; e < di; e++) {
+            double xs = x[rs + a * di + e], xj = x[rj + e];
+            dx[rj + e] += xs * g[a];
+            dx[rs + a * di + e] += g[a] * xj;
+          }
+      }
+    }
+}
+
+/* ---------- parameters first: Q_im = sum_j P_imj x_j, y_i = sum_m X_m Q_im ---------- */
+
+static void fwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int B,
+                             const double *x, double *y) {
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, K = t->no * ns;
+  size_t R = (size_t)B * di;
+  double *Xin = t->keep, *Q = t->keep + R * ni;
+  for (int b = 0; b < B; b++)
+    for (int e = 0; e < di; e++)
+      for (int j = 0; j < ni; j++)
+        Xin[((size_t)b * di + e) * ni + j] = x[(size_t)b * f->in + t->io[j] + e];
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)R, K, ni, 1.0, Xin, ni, f->P + t->p0,
+              ni, 0.0, Q, K);
+  for (int b = 0; b < B; b++)
+    for (int i = 0; i < t->no; i++)
+      for (int a = 0; a < d_o; a++) {
+        double acc = 0;
+        for (int m = 0; m < ns; m++) {
+          const double *xs = x + (size_t)b * f->in + t->so[m] + a * di;
+          const double *q = Q + (size_t)b * di * K + i * ns + m;
+          for (int e = 0; e < di; e++)
+            acc += xs[e] * q[(size_t)e * K];
+        }
+        y[(size_t)b * f->out + t->oo[i] + a] += FULL_SCALE * acc;
+      }
+}
+
+static void bwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int B,
+                             const double *x, const double *dy, double *dP, double *dx) {
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, K = t->no * ns;
+  size_t R = (size_t)B * di;
+  const double *Xin = t->keep, *Q = t->keep + R * ni;
+  double *dQ = f->scr_a, *dXin = f->scr_b;
+  for (int b = 0; b < B; b++)
+    for (int i = 0; i < t->no; i++) {
+      const double *g = dy + (size_t)b * f->out + t->oo[i];
+      for (int m = 0; m < ns; m++) {
+        size_t rs = (size_t)b * f->in + t->so[m];
+        for (int e = 0; e < di; e++) {
+          double acc = 0, q = Q[((size_t)b * di + e) * K + i * ns + m];
+          for (int a = 0; a < d_o; a++) {
+            acc += x[rs + a * di + e] * g[a];
+            if (dx)
+              dx[rs + a * di + e] += FULL_SCALE * g[a] * q;
+          }
+          dQ[((size_t)b * di + e) * K + i * ns + m] = FULL_SCALE * acc;
+        }
+      }
+    }
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, ni, (int)R, 1.0, dQ, K, Xin, ni, 1.0, dP,
+              ni);
+  if (!dx)
+    return;
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)R, ni, K, 1.0, dQ, K, f->P + t->p0,
+              ni, 0.0, dXin, ni);
+  for (int b = 0; b < B; b++)
+    for (int e = 0; e < di; e++)
+      for (int j = 0; j < ni; j++)
+        dx[(size_t)b * f->in + t->io[j] + e] += dXin[((size_t)b * di + e) * ni + j];
+}
+
+weyl_status weyl_bilinear_full_fwd(weyl_bilinear_full *f, int batch, const double *x, double *y,
+                                   int add) {
+  weyl_status s = grow(f, batch);
+  if (s != WEYL_OK)
+    return s;
+  if (!add)
+    memset(y, 0, sizeof *y * (size_t)batch * f->out);
+  for (int t = 0; t < f->n_terms; t++) {
+    const bl_term *tm = &f->terms[t];
+    if (tm->params_first)
+      fwd_params_first(f, tm, batch, x, y);
+    else
+      fwd_sources_first(f, tm, batch, x, y);
+  }
+  return WEYL_OK;
+}
+
+weyl_status weyl_bilinear_full_bwd(weyl_bilinear_full *f, int batch, const double *x,
+                                   const double *dy, double *dparams, double *dx) {
+  for (int t = 0; t < f->n_terms; t++) {
+    const bl_term *tm = &f->terms[t];
+    if (tm->params_first)
+      bwd_params_first(f, tm, batch, x, dy, dparams + tm->p0, dx);
+    else
+      bwd_sources_first(f, tm, batch, x, dy, dparams + tm->p0, dx);
+  }
+  return WEYL_OK;
+}
