@@ -261,3 +261,21 @@ Test(io, format_names_parse) {
   cr_assert_eq(weyl_io_format_parse("csv", &f), WEYL_EINVAL);
   cr_assert_not_null(strstr(weyl_status_last_error(), "csv"));
 }
+
+/* Issue 16 item 14: when every constraint is zero (a group acting
+ * trivially, given as dense matrices) nothing is "kept" and the text said
+ * "gap inf: min kept inf, max dropped 0". It now says what happened (the
+ * bias, -I b = b, is 0: its constraint is not zero). */
+Test(io, text_says_so_when_every_constraint_is_zero) {
+  const char *rep = "group T\ngenerators g\nrep V 2\n  g matrix -1 0 0 -1\n"; /* dense */
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_repfile_parse(rep, strlen(rep), "t.rep", &g), WEYL_OK);
+  solved s = solve_in(g, "V", "V");
+  cr_assert_eq(weyl_basis_dim(s.b), 4, "every 2 x 2 matrix commutes with -I");
+  char *text = render(&s, WEYL_IO_FORMAT_TEXT, NULL);
+  cr_expect_eq(strstr(text, "inf"), NULL, "%s", text);
+  cr_expect_neq(strstr(text, "basis dimension: 4 (SVD: every constraint is zero)"), NULL, "%s",
+                text);
+  free(text);
+  release(&s);
+}

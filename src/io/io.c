@@ -227,6 +227,10 @@ static void text_summary(FILE *f, const char *what, const weyl_basis *b) {
   }
   const weyl_basis_report *r = weyl_basis_report_get(b);
   const char *how = r->n_iterative == 0 ? "SVD" : r->n_dense == 0 ? "structured" : "SVD and structured";
+  if (!isfinite(r->min_kept) && r->max_dropped == 0) { /* nothing to compare: all maps solve */
+    fprintf(f, " (%s: every constraint is zero)\n", how);
+    return;
+  }
   fprintf(f, " (%s, gap %.3g: min kept %.3g, max dropped %.3g", how, r->min_gap, r->min_kept,
           r->max_dropped);
   fputs(r->min_gap < WEYL_BASIS_SMALL_GAP ? "; small gap: dimension uncertain)\n" : ")\n", f);
