@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,5 +345,55 @@ Test(fuzz_regressions, power_towers_are_refused_by_tree_size) {
   cr_assert_eq(weyl_rep_dim(r), 1);
   weyl_rep_free(r);
   free(bytes);
+  weyl_group_free(g);
+}
+
+/* Issue 16 item 16: the library accepted what the CLI refuses. rtol >= 1
+ * keeps every singular value (SO(3)'s V**2 -> V**2 came out 81-dimensional,
+ * the right answer is 3: identity, transpose, trace) and NaN none; both are
+ * refused. A rtol <= 0 still means the default. */
+Test(hostile, rtol_outside_the_open_unit_interval_is_refused) {
+  weyl_group *g = builtin("SO(3)");
+  weyl_rep *v2 = parse(g, "V**2");
+  const double bad[] = {1.0, 2.5, INFINITY, NAN};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    weyl_basis_opts o = {0};
+    o.rtol = bad[i];
+    weyl_basis *b = NULL;
+    assert_fails(weyl_basis_solve(v2, v2, &o, &b), WEYL_EINVAL, "rtol");
+    cr_expect_null(b);
+  }
+  weyl_basis_opts o = {0};
+  o.rtol = -1; /* the default */
+  weyl_basis *b = NULL;
+  cr_assert_eq(weyl_basis_solve(v2, v2, &o, &b), WEYL_OK, "%s", weyl_status_last_error());
+  cr_expect_eq(weyl_basis_dim(b), 3);
+  weyl_basis_free(b);
+  weyl_rep_free(v2);
+  weyl_group_free(g);
+}
+
+/* Issue 16 item 16: weyl_io_write took any pair of bases: a bias whose
+ * output dimension differs from the basis's, or that is not a vector
+ * (in_dim 1), produced a json file whose bias_basis does not fit W. */
+Test(hostile, io_write_refuses_a_bias_of_the_wrong_shape) {
+  weyl_group *g = builtin("Z(3)");
+  weyl_rep *v = parse(g, "V"), *v2 = parse(g, "V + V"), *s = parse(g, "Scalar");
+  weyl_basis *w = NULL, *bias_v2 = NULL, *not_vector = NULL;
+  cr_assert_eq(weyl_basis_solve(v, v, NULL, &w), WEYL_OK);
+  cr_assert_eq(weyl_basis_solve(s, v2, NULL, &bias_v2), WEYL_OK);   /* 6 x 1 */
+  cr_assert_eq(weyl_basis_solve(v, v, NULL, &not_vector), WEYL_OK); /* 3 x 3 */
+  weyl_basis *bad[] = {bias_v2, not_vector};
+  for (int i = 0; i < 2; i++) {
+    weyl_io_basis io = {"Z(3)", "V", "V", w, bad[i]};
+    char buf[4096];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    cr_assert_not_null(f);
+    assert_fails(weyl_io_write(f, WEYL_IO_FORMAT_JSON, &io), WEYL_EINVAL, "bias");
+    cr_expect_eq(ftell(f), 0, "nothing written");
+    fclose(f);
+  }
+  weyl_basis_free(w), weyl_basis_free(bias_v2), weyl_basis_free(not_vector);
+  weyl_rep_free(v), weyl_rep_free(v2), weyl_rep_free(s);
   weyl_group_free(g);
 }

@@ -13,40 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io_fixture.h"
 #include "weyl/io.h"
 #include "weyl/repfile.h"
-
-typedef struct {
-  weyl_group *g;
-  weyl_rep *in, *out;
-  weyl_basis *b, *bias;
-  weyl_io_basis io;
-} solved;
-
-static solved solve_in(weyl_group *g, const char *in, const char *out) {
-  solved s = {.g = g};
-  cr_assert_eq(weyl_rep_parse(g, in, &s.in), WEYL_OK, "%s", weyl_status_last_error());
-  cr_assert_eq(weyl_rep_parse(g, out, &s.out), WEYL_OK, "%s", weyl_status_last_error());
-  cr_assert_eq(weyl_basis_solve(s.in, s.out, NULL, &s.b), WEYL_OK, "%s", weyl_status_last_error());
-  cr_assert_eq(weyl_basis_solve_bias(s.out, NULL, &s.bias), WEYL_OK, "%s",
-               weyl_status_last_error());
-  s.io = (weyl_io_basis){weyl_group_name(g), in, out, s.b, s.bias};
-  return s;
-}
-
-static solved solve(const char *group, const char *in, const char *out) {
-  weyl_group *g = NULL;
-  cr_assert_eq(weyl_group_builtin(group, &g), WEYL_OK, "%s", weyl_status_last_error());
-  return solve_in(g, in, out);
-}
-
-static void release(solved *s) {
-  weyl_basis_free(s->bias);
-  weyl_basis_free(s->b);
-  weyl_rep_free(s->in);
-  weyl_rep_free(s->out);
-  weyl_group_free(s->g);
-}
 
 /* Writes s in fmt into memory; *len receives the byte count. */
 static char *render(const solved *s, weyl_io_format fmt, size_t *len) {
@@ -291,4 +260,22 @@ Test(io, format_names_parse) {
   cr_assert_eq(f, WEYL_IO_FORMAT_NPY);
   cr_assert_eq(weyl_io_format_parse("csv", &f), WEYL_EINVAL);
   cr_assert_not_null(strstr(weyl_status_last_error(), "csv"));
+}
+
+/* Issue 16 item 14: when every constraint is zero (a group acting
+ * trivially, given as dense matrices) nothing is "kept" and the text said
+ * "gap inf: min kept inf, max dropped 0". It now says what happened (the
+ * bias, -I b = b, is 0: its constraint is not zero). */
+Test(io, text_says_so_when_every_constraint_is_zero) {
+  const char *rep = "group T\ngenerators g\nrep V 2\n  g matrix -1 0 0 -1\n"; /* dense */
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_repfile_parse(rep, strlen(rep), "t.rep", &g), WEYL_OK);
+  solved s = solve_in(g, "V", "V");
+  cr_assert_eq(weyl_basis_dim(s.b), 4, "every 2 x 2 matrix commutes with -I");
+  char *text = render(&s, WEYL_IO_FORMAT_TEXT, NULL);
+  cr_expect_eq(strstr(text, "inf"), NULL, "%s", text);
+  cr_expect_neq(strstr(text, "basis dimension: 4 (SVD: every constraint is zero)"), NULL, "%s",
+                text);
+  free(text);
+  release(&s);
 }

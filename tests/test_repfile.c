@@ -406,3 +406,30 @@ Test(repfile, null_arguments_are_invalid) {
   cr_expect_eq(weyl_repfile_parse(NULL, 1, "t", &g), WEYL_EINVAL);
   cr_expect_eq(weyl_repfile_load(NULL, &g), WEYL_EINVAL);
 }
+
+/* Issue 16 item 14: a file saved with classic Mac line endings (CR only)
+ * was one long line, "found also 'generators'". CR, CRLF and LF each end a
+ * line: the three spellings give the same group, and an error names the
+ * same line in all of them (a NUL byte too: its line is counted apart). */
+Test(repfile, cr_crlf_and_lf_line_endings_are_the_same_file) {
+  const char *lf = "group Z3\ngenerators r\n# a comment\nrep V 3\n  r perm 1 2 0\n";
+  const char *bad_lf = "group Z3\ngenerators r\n# a comment\nrep V 3\n  r perm 1 2 2\n";
+  const char *ends[] = {"\n", "\r\n", "\r"};
+  for (int e = 0; e < 3; e++) {
+    char text[256] = {0}, bad[256] = {0};
+    for (const char *p = lf; *p; p++) strcat(text, *p == '\n' ? ends[e] : (char[2]){*p, 0});
+    for (const char *p = bad_lf; *p; p++) strcat(bad, *p == '\n' ? ends[e] : (char[2]){*p, 0});
+    weyl_group *g = parse_ok(text);
+    cr_expect_eq(weyl_group_leaf_dim(g, 0), 3, "ending %d", e);
+    cr_expect_eq(weyl_group_ndisc(g), 1);
+    weyl_group_free(g);
+    reject(bad, WEYL_EPARSE, 5, "perm");
+    char with_nul[256];
+    size_t n = strlen(text);
+    memcpy(with_nul, text, n);
+    with_nul[n - 3] = '\0'; /* inside "0" of line 5's perm */
+    cr_expect_eq(weyl_repfile_parse(with_nul, n, "t.rep", &g), WEYL_EPARSE);
+    cr_expect(strstr(weyl_status_last_error(), "t.rep:5: "), "ending %d: %s", e,
+              weyl_status_last_error());
+  }
+}

@@ -65,7 +65,7 @@ weyl_status weyl_basis_solver_parse(const char *name, weyl_basis_solver *solver)
 /* Options of weyl_basis_solve; all-zero (or a NULL pointer) means the defaults. */
 typedef struct {
   weyl_basis_solver solver; /* default WEYL_BASIS_SOLVER_AUTO */
-  double rtol;              /* <= 0 means WEYL_BASIS_DEFAULT_RTOL */
+  double rtol;              /* in (0, 1); <= 0 means WEYL_BASIS_DEFAULT_RTOL */
   size_t max_bytes;   /* working memory per block; 0 means 2 GiB */
   /* Called (when set) as the solve moves on: stage names what is running,
    * done is the fraction of the blocks finished, or -1 when an expensive
@@ -112,8 +112,8 @@ typedef struct weyl_basis weyl_basis;
 
 /* Solves for the maps in -> out (both reps of the same group). opts may be NULL.
  * On success *basis is new; free it with weyl_basis_free.
- * Returns WEYL_EINVAL for reps of different groups or an opts->solver that is
- * not a weyl_basis_solver, WEYL_ELIMIT when a block's working memory would
+ * Returns WEYL_EINVAL for reps of different groups, an opts->solver that is
+ * not a weyl_basis_solver or an opts->rtol that is NaN or >= 1, WEYL_ELIMIT when a block's working memory would
  * exceed opts->max_bytes or there are more than WEYL_BASIS_MAX_BLOCK_PAIRS
  * block pairs, WEYL_ENUMERIC when LAPACK fails. */
 weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out, const weyl_basis_opts *opts,

@@ -2,8 +2,16 @@
  * NumPy .npy (float64, C order, shape (dim, out, in)); SVG pictures are in
  * svg.h.
  *
- * Writers to a path are atomic: they write PATH.tmp.XXXXXX and rename it, so a
- * failed or interrupted run never leaves a truncated file at PATH. */
+ * Writers to a path are atomic: they write a temporary file in PATH's
+ * directory and rename it over PATH, so a failed or interrupted run never
+ * leaves a truncated file at PATH; an existing file's permission bits are
+ * kept (other hard links to it keep the old content). A symbolic link is
+ * followed: the file it names is replaced and the link stays. A path that
+ * leads to a device, FIFO or socket (/dev/null, a named pipe) is never
+ * replaced: it is opened and written in place. A directory is refused.
+ *
+ * Numbers are written with a '.' decimal point whatever locale the host
+ * program set (the writers use the C locale on the calling thread). */
 #ifndef WEYL_IO_H
 #define WEYL_IO_H
 
@@ -28,16 +36,51 @@ typedef struct {
   const char *in;      /* the rep_in expression as given to weyl_rep_parse */
   const char *out;     /* the rep_out expression as given to weyl_rep_parse */
   const weyl_basis *basis; /* the maps in -> out */
-  const weyl_basis *bias; /* may be NULL */
+  const weyl_basis *bias; /* Scalar -> out (out_dim x 1, as weyl_basis_solve_bias); may be NULL */
 } weyl_io_basis;
 
 /* Writes b in format fmt to the open stream f.
- * Returns WEYL_EIO when a write fails, WEYL_ENOMEM, WEYL_ELIMIT for a json or
+ * Returns WEYL_EINVAL for a bias basis that is not out_dim x 1, WEYL_EIO
+ * when a write fails, WEYL_ENOMEM, WEYL_ELIMIT for a json or
  * npy output over WEYL_IO_MAX_NUMBERS numbers. */
 weyl_status weyl_io_write(FILE *f, weyl_io_format fmt, const weyl_io_basis *b);
 
 /* Same, to path, atomically (see above). */
 weyl_status weyl_io_write_path(const char *path, weyl_io_format fmt, const weyl_io_basis *b);
+
+/* Outputs written completely but not yet visible, so that several files
+ * appear only when all of them could be written (weyl basis -o with --svg). */
+typedef struct weyl_io_staged weyl_io_staged;
+
+/* Writes b as weyl_io_write_path would, but leaves path untouched: the data
+ * wait in a temporary file (unnamed where the system allows) until
+ * weyl_io_staged_publish. On success *st is new; weyl_io_staged_free it
+ * (which discards it when unpublished). Returns what weyl_io_write_path does. */
+weyl_status weyl_io_stage_path(const char *path, weyl_io_format fmt, const weyl_io_basis *b,
+                               weyl_io_staged **st);
+
+/* Makes the n staged outputs appear: those going to a device or FIFO are
+ * copied into it first (such a write can fail), then the others are renamed
+ * into place in array order. Stops at the first failure: the outputs before
+ * it have appeared, the others not. Each output is published at most once.
+ * Returns WEYL_EIO, WEYL_EINVAL for NULL entries or a second publish. */
+weyl_status weyl_io_staged_publish(weyl_io_staged *const *staged, int n);
+
+/* Frees st; an unpublished output is discarded (its temporary removed). */
+void weyl_io_staged_free(weyl_io_staged *st);
+
+/* Temporary names. Where O_TMPFILE is not available, the data are written
+ * under a name TARGET.tmp.XXXXXX (and with O_TMPFILE that name exists for
+ * the instant between link and rename). The library installs no signal
+ * handler; a program that wants such a name removed when a signal ends it
+ * registers fn, which is called on the writing thread with created 1 just
+ * after the name appears and created 0 just after it is renamed or removed.
+ * Process-wide. */
+typedef void (*weyl_io_temp_fn)(void *ctx, const char *name, int created);
+
+/* Registers fn (with ctx passed back to it) as the temp-name hook above;
+ * NULL unregisters. Set it before any writer runs (it is not synchronised). */
+void weyl_io_temp_hook_set(weyl_io_temp_fn fn, void *ctx);
 
 /* Parses "text" / "json" / "npy". Returns WEYL_EINVAL for anything else. */
 weyl_status weyl_io_format_parse(const char *name, weyl_io_format *fmt);

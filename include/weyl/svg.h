@@ -1,6 +1,7 @@
 /* weyl — SVG pictures of the weight-sharing pattern of a basis.
  *
- * Writers to a path are atomic, as those of io.h. */
+ * Writers to a path are atomic, as those of io.h, and write '.' decimals
+ * whatever the host program's locale. */
 #ifndef WEYL_SVG_H
 #define WEYL_SVG_H
 
@@ -33,5 +34,10 @@ weyl_status weyl_svg_write(FILE *f, const weyl_io_basis *b, const weyl_svg_panel
 /* Same, to path, atomically. */
 weyl_status weyl_svg_write_path(const char *path, const weyl_io_basis *b,
                                 const weyl_svg_panel *panels, int n_panels);
+
+/* Same, staged: path is untouched until weyl_io_staged_publish (io.h).
+ * On success *st is new (weyl_io_staged_free). */
+weyl_status weyl_svg_stage_path(const char *path, const weyl_io_basis *b,
+                                const weyl_svg_panel *panels, int n_panels, weyl_io_staged **st);
 
 #endif

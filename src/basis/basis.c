@@ -279,6 +279,10 @@ weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
   weyl_basis_opts o = opts ? *opts : (weyl_basis_opts){0};
   if (!weyl_basis_solver_name(o.solver))
     return weyl_fail(WEYL_EINVAL, "weyl_basis_solve: unknown solver %d", (int)o.solver);
+  /* rtol >= 1 keeps every singular value (the whole space, e.g. 81 for
+   * SO(3)'s V**2 -> V**2), and NaN none: neither is a rank decision. */
+  if (isnan(o.rtol) || o.rtol >= 1)
+    return weyl_fail(WEYL_EINVAL, "weyl_basis_solve: rtol %g is not in (0, 1)", o.rtol);
   if (!(o.rtol > 0)) o.rtol = WEYL_BASIS_DEFAULT_RTOL;
   if (o.max_bytes == 0) o.max_bytes = (size_t)2 << 30;
   double t0 = now_seconds();

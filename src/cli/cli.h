@@ -63,6 +63,16 @@ typedef struct {
 void cli_progress(void *ctx, const char *stage, double done);
 void cli_progress_end(cli_progress_state *p);
 
+/* Registers the library's temporary output names and installs handlers for
+ * SIGINT, SIGTERM, SIGHUP and SIGPIPE that remove them before the program
+ * dies of the signal (cli_cleanup.c). Signals that are ignored stay ignored. */
+void cli_cleanup_install(void);
+
+/* Reports a failure of standard output (a full disk, /dev/full, a closed
+ * pipe) once everything is printed: returns rc, or CLI_EIO with the one
+ * "weyl: " line when rc was CLI_OK and stdout failed. */
+int cli_stdout_status(int rc);
+
 /* Commands: argv[0] is the command name. Each returns an exit code. */
 int cmd_basis(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -1,4 +1,5 @@
 /* Error reporting, flag values and group loading shared by the commands. */
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -67,4 +68,14 @@ int cli_load_group(const char *file, const char *builtin, weyl_group **g) {
   if (!file && !builtin) return cli_usage("missing the group: a .rep file or --group G");
   weyl_status s = file ? weyl_repfile_load(file, g) : weyl_group_builtin(builtin, g);
   return s ? cli_fail(s, file ? NULL : "--group") : CLI_OK;
+}
+
+/* A write error is only certain after a flush: stdout buffers. */
+int cli_stdout_status(int rc) {
+  errno = 0;
+  if (fflush(stdout) == 0 && !ferror(stdout)) return rc;
+  if (rc != CLI_OK) return rc; /* its one line is already on stderr */
+  fprintf(stderr, "weyl: standard output: write failed: %s\n",
+          errno ? strerror(errno) : "stream error");
+  return CLI_EIO;
 }

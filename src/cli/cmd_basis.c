@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -67,6 +68,17 @@ static int convert_local(const char *text, int *k) {
   return CLI_OK;
 }
 
+/* -o PATH names standard output itself: "-", or /dev/stdout, /dev/fd/1 and
+ * any path to the file or pipe standard output already is. Writing to the
+ * stream then keeps the shell's redirection (its offset, O_APPEND) intact,
+ * where replacing the file would leave the shell writing to a deleted one. */
+static int is_stdout(const char *path) {
+  struct stat p, o;
+  if (!strcmp(path, "-")) return 1;
+  return stat(path, &p) == 0 && fstat(STDOUT_FILENO, &o) == 0 && p.st_dev == o.st_dev &&
+         p.st_ino == o.st_ino;
+}
+
 static int convert_values(basis_args *a) {
   if (!a->in) return cli_usage("missing --in EXPR");
   if (!a->out) return cli_usage("missing --out EXPR");
@@ -77,6 +89,7 @@ static int convert_values(basis_args *a) {
   if (a->rtol && convert_rtol(a->rtol, &a->opts.rtol)) return CLI_EUSAGE;
   if (a->max_mem && convert_max_mem(a->max_mem, &a->opts.max_bytes)) return CLI_EUSAGE;
   if (a->local && convert_local(a->local, &a->local_k)) return CLI_EUSAGE;
+  if (a->path && is_stdout(a->path)) a->path = NULL;
   /* A binary dump on a terminal is never what was meant. */
   if (a->fmt == WEYL_IO_FORMAT_NPY && !a->path && isatty(STDOUT_FILENO))
     return cli_usage("npy is binary: write it with -o PATH or redirect standard output");
@@ -101,13 +114,6 @@ static int parse_args(int argc, char **argv, basis_args *a) {
   return convert_values(a);
 }
 
-static weyl_status write_result(const basis_args *a, weyl_group *g, const weyl_basis *basis,
-                                const weyl_basis *bias) {
-  weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, bias};
-  if (a->path) return weyl_io_write_path(a->path, a->fmt, &io);
-  return weyl_io_write(stdout, a->fmt, &io);
-}
-
 /* Replaces *basis by its k x k local part (the bias is not local: it has no input). */
 static weyl_status restrict_local(const basis_args *a, const weyl_rep *in, const weyl_rep *out,
                                   weyl_basis **basis) {
@@ -119,17 +125,40 @@ static weyl_status restrict_local(const basis_args *a, const weyl_rep *in, const
   return WEYL_OK;
 }
 
-/* Grid and kernel groups are drawn as filters, other groups as the whole matrix. */
-static weyl_status write_picture(const basis_args *a, weyl_group *g, const weyl_rep *in,
-                                 const weyl_rep *out, const weyl_basis *basis) {
+/* Grid and kernel groups are drawn as filters, other groups as the whole
+ * matrix. The picture is staged: it appears only with the main output. */
+static weyl_status stage_picture(const basis_args *a, weyl_group *g, const weyl_rep *in,
+                                 const weyl_rep *out, const weyl_basis *basis,
+                                 weyl_io_staged **st) {
   weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, NULL};
   weyl_svg_panel *panels = NULL;
   int n = 0;
   weyl_status s = weyl_conv_svg_panels(in, out, a->local_k, &panels, &n);
   if (s == WEYL_EINVAL) s = WEYL_OK, panels = NULL; /* not a grid: the whole matrix */
   if (!s)
-    s = weyl_svg_write_path(a->svg, &io, panels, n);
+    s = weyl_svg_stage_path(a->svg, &io, panels, n, st);
   weyl_conv_svg_panels_free(panels);
+  return s;
+}
+
+/* Every output appears only when all of them were written: the files are
+ * staged (complete, in temporaries), standard output is written, then the
+ * files are published together (weyl_io_staged_publish: devices and FIFOs
+ * first, then the renames, main output before picture). Without --svg the
+ * one file is written directly (atomically, or in place for a device). */
+static weyl_status write_outputs(const basis_args *a, weyl_group *g, const weyl_rep *in,
+                                 const weyl_rep *out, const weyl_basis *basis,
+                                 const weyl_basis *bias) {
+  weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, bias};
+  if (!a->svg)
+    return a->path ? weyl_io_write_path(a->path, a->fmt, &io) : weyl_io_write(stdout, a->fmt, &io);
+  weyl_io_staged *st[2] = {NULL, NULL};
+  int n = 0;
+  weyl_status s = a->path ? weyl_io_stage_path(a->path, a->fmt, &io, &st[n++]) : WEYL_OK;
+  if (!s) s = stage_picture(a, g, in, out, basis, &st[n++]);
+  if (!s && !a->path) s = weyl_io_write(stdout, a->fmt, &io);
+  if (!s) s = weyl_io_staged_publish(st, n);
+  for (int i = 0; i < n; i++) weyl_io_staged_free(st[i]);
   return s;
 }
 
@@ -157,8 +186,7 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
     cli_explain(stderr, "bias", bias);
   }
   if (!s && a->local_k) s = restrict_local(a, in, out, &basis);
-  if (!s && a->svg) s = write_picture(a, g, in, out, basis);
-  if (!s) s = write_result(a, g, basis, bias);
+  if (!s) s = write_outputs(a, g, in, out, basis, bias);
   /* A numerical failure of the auto or iterative solver: the dense one may pass. */
   int dense_may_help = s == WEYL_ENUMERIC && (a->opts.solver == WEYL_BASIS_SOLVER_AUTO ||
                                               a->opts.solver == WEYL_BASIS_SOLVER_ITERATIVE);

@@ -85,8 +85,9 @@ static int print_order(weyl_group *g, const char *file) {
     printf("order: infinite\n");
   print_defects(g, r);
   int rc = CLI_OK;
-  if (r->n_defects > 0) {
-    fflush(stdout);
+  if (r->n_defects > 0 && cli_stdout_status(CLI_OK) != CLI_OK) {
+    rc = CLI_EIO; /* the report is lost: that, not the defects, is the news */
+  } else if (r->n_defects > 0) {
     fprintf(stderr, "weyl: %s: %d defect%s found (see above)\n", file ? file : weyl_group_name(g),
             r->n_defects, r->n_defects == 1 ? "" : "s");
     rc = CLI_EINPUT;

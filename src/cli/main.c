@@ -14,7 +14,9 @@
  *   4  i/o error: a file could not be read or written
  *   5  out of memory
  * On failure one line "weyl: <reason>" goes to standard error and nothing to
- * standard output; with -o PATH no file is created at PATH. */
+ * standard output; with -o PATH no file is created at PATH. A failure of
+ * standard output itself (e.g. > /dev/full) is exit status 4 for every
+ * command. */
 #include <string.h>
 
 #include "cli.h"
@@ -35,7 +37,7 @@ static int print_help(void) {
   return CLI_OK;
 }
 
-int main(int argc, char **argv) {
+static int run(int argc, char **argv) {
   if (argc < 2) return cli_usage("missing command: basis, check or demo");
   const char *cmd = argv[1];
   if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) return print_help();
@@ -47,4 +49,9 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, commands[i].name)) return commands[i].run(argc - 1, argv + 1);
   if (cmd[0] == '-') return cli_usage("unknown option '%s'", cmd);
   return cli_usage("unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv) {
+  cli_cleanup_install();
+  return cli_stdout_status(run(argc, argv));
 }

@@ -88,18 +88,23 @@ static int is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == '\n';
 }
 
+/* LF, CRLF (at its LF) and a lone CR (classic Mac files) each end a line. */
+static int ends_line(const char *text, size_t len, size_t i) {
+  return text[i] == '\n' || (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n'));
+}
+
 static token scan(parser *p) {
   for (;;) {
     for (; p->pos < p->len && is_blank(p->text[p->pos]); p->pos++)
-      if (p->text[p->pos] == '\n') p->line++;
+      if (ends_line(p->text, p->len, p->pos)) p->line++;
     if (p->pos == p->len || p->text[p->pos] != '#') break;
-    while (p->pos < p->len && p->text[p->pos] != '\n') p->pos++;
+    while (p->pos < p->len && !ends_line(p->text, p->len, p->pos)) p->pos++;
   }
   token t = {NULL, 0, p->line};
   if (p->pos == p->len) {
     /* At the end, name the last line that exists rather than the one after
      * a final newline. */
-    if (p->len > 0 && p->text[p->len - 1] == '\n' && t.line > 1) t.line--;
+    if (p->len > 0 && ends_line(p->text, p->len, p->len - 1) && t.line > 1) t.line--;
     return t;
   }
   t.s = p->text + p->pos;
@@ -542,9 +547,9 @@ static weyl_status parse_all(parser *p) {
   return st;
 }
 
-static int line_at(const char *text, size_t off) {
+static int line_at(const char *text, size_t len, size_t off) {
   int line = 1;
-  for (size_t i = 0; i < off; i++) line += text[i] == '\n';
+  for (size_t i = 0; i < off; i++) line += ends_line(text, len, i);
   return line;
 }
 
@@ -563,7 +568,7 @@ weyl_status weyl_repfile_parse(const char *text, size_t len, const char *label,
     st = weyl_fail(WEYL_ELIMIT, "%s: %zu bytes, more than the limit of %ld bytes", p->label, len,
                    (long)WEYL_REPFILE_MAX_BYTES);
   else if (nul)
-    st = fail_at(p, WEYL_EPARSE, line_at(text, (size_t)(nul - text)),
+    st = fail_at(p, WEYL_EPARSE, line_at(text, len, (size_t)(nul - text)),
                  "expected text, found a NUL byte");
   else {
     p->ahead = scan(p);

@@ -1,6 +1,6 @@
 /* Writers for bases: JSON (rep-format.md section 3), NumPy .npy and a text
  * view for people. Paths are written through weyl_io_atomic (io_atomic.c). */
-#define _POSIX_C_SOURCE 200809L
+#define _POSIX_C_SOURCE 200809L /* uselocale */
 
 #include <errno.h>
 #include <math.h>
@@ -227,6 +227,10 @@ static void text_summary(FILE *f, const char *what, const weyl_basis *b) {
   }
   const weyl_basis_report *r = weyl_basis_report_get(b);
   const char *how = r->n_iterative == 0 ? "SVD" : r->n_dense == 0 ? "structured" : "SVD and structured";
+  if (!isfinite(r->min_kept) && r->max_dropped == 0) { /* nothing to compare: all maps solve */
+    fprintf(f, " (%s: every constraint is zero)\n", how);
+    return;
+  }
   fprintf(f, " (%s, gap %.3g: min kept %.3g, max dropped %.3g", how, r->min_gap, r->min_kept,
           r->max_dropped);
   fputs(r->min_gap < WEYL_BASIS_SMALL_GAP ? "; small gap: dimension uncertain)\n" : ")\n", f);
@@ -368,8 +372,15 @@ static weyl_status write_text(FILE *f, const weyl_io_basis *b) {
 
 /* ---- public entry points ----------------------------------------------- */
 
-weyl_status weyl_io_write(FILE *f, weyl_io_format fmt, const weyl_io_basis *b) {
+static weyl_status write_basis(FILE *f, weyl_io_format fmt, const weyl_io_basis *b) {
   if (!f || !b || !b->basis) return weyl_fail(WEYL_EINVAL, "weyl_io_write: NULL argument");
+  /* The bias is a vector b of the output space: Scalar -> out. */
+  if (b->bias && (weyl_basis_in_dim(b->bias) != 1 ||
+                  weyl_basis_out_dim(b->bias) != weyl_basis_out_dim(b->basis)))
+    return weyl_fail(WEYL_EINVAL,
+                     "weyl_io_write: the bias basis is %d x %d, not out_dim x 1 = %d x 1",
+                     weyl_basis_out_dim(b->bias), weyl_basis_in_dim(b->bias),
+                     weyl_basis_out_dim(b->basis));
   double total = (double)weyl_basis_dim(b->basis) * (double)elem_size(b->basis);
   if (b->bias) total += (double)weyl_basis_dim(b->bias) * (double)elem_size(b->bias);
   if (fmt != WEYL_IO_FORMAT_TEXT && total > (double)WEYL_IO_MAX_NUMBERS)
@@ -394,6 +405,13 @@ weyl_status weyl_io_write(FILE *f, weyl_io_format fmt, const weyl_io_basis *b) {
   default: return weyl_fail(WEYL_EINVAL, "weyl_io_write: unknown format %d", (int)fmt);
   }
   return s ? s : weyl_io_stream_status(f);
+}
+
+weyl_status weyl_io_write(FILE *f, weyl_io_format fmt, const weyl_io_basis *b) {
+  locale_t previous = weyl_io_c_locale_begin(); /* '.' decimals under any LC_NUMERIC */
+  weyl_status s = write_basis(f, fmt, b);
+  weyl_io_c_locale_end(previous);
+  return s;
 }
 
 weyl_status weyl_io_format_parse(const char *name, weyl_io_format *fmt) {
@@ -424,6 +442,13 @@ weyl_status weyl_io_write_path(const char *path, weyl_io_format fmt, const weyl_
   if (!path || !b) return weyl_fail(WEYL_EINVAL, "weyl_io_write_path: NULL argument");
   format_job job = {fmt, b};
   return weyl_io_atomic(path, write_format, &job);
+}
+
+weyl_status weyl_io_stage_path(const char *path, weyl_io_format fmt, const weyl_io_basis *b,
+                               weyl_io_staged **st) {
+  if (!path || !b || !st) return weyl_fail(WEYL_EINVAL, "weyl_io_stage_path: NULL argument");
+  format_job job = {fmt, b};
+  return weyl_io_stage(path, write_format, &job, st);
 }
 
 /* ---- 1-D float64 .npy vectors ------------------------------------------ */

@@ -1,5 +1,6 @@
 /* SVG pictures of the weight-sharing pattern (io.h). Everything is computed
  * before the first byte is written, so a failure leaves the stream untouched. */
+#define _POSIX_C_SOURCE 200809L /* uselocale */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,8 +158,8 @@ static weyl_status whole_matrix(const weyl_basis *b, weyl_svg_panel *pn, long **
   return WEYL_OK;
 }
 
-weyl_status weyl_svg_write(FILE *f, const weyl_io_basis *b, const weyl_svg_panel *panels,
-                           int n_panels) {
+static weyl_status write_picture(FILE *f, const weyl_io_basis *b, const weyl_svg_panel *panels,
+                                 int n_panels) {
   if (!f || !b || !b->basis)
     return weyl_fail(WEYL_EINVAL, "weyl_svg_write: NULL argument");
   weyl_svg_panel whole;
@@ -187,6 +188,14 @@ weyl_status weyl_svg_write(FILE *f, const weyl_io_basis *b, const weyl_svg_panel
   return s;
 }
 
+weyl_status weyl_svg_write(FILE *f, const weyl_io_basis *b, const weyl_svg_panel *panels,
+                           int n_panels) {
+  locale_t previous = weyl_io_c_locale_begin(); /* hsl(137.5,...) under any LC_NUMERIC */
+  weyl_status s = write_picture(f, b, panels, n_panels);
+  weyl_io_c_locale_end(previous);
+  return s;
+}
+
 typedef struct {
   const weyl_io_basis *b;
   const weyl_svg_panel *panels;
@@ -204,4 +213,11 @@ weyl_status weyl_svg_write_path(const char *path, const weyl_io_basis *b,
     return weyl_fail(WEYL_EINVAL, "weyl_svg_write_path: NULL argument");
   svg_job job = {b, panels, n_panels};
   return weyl_io_atomic(path, write_job, &job);
+}
+
+weyl_status weyl_svg_stage_path(const char *path, const weyl_io_basis *b,
+                                const weyl_svg_panel *panels, int n_panels, weyl_io_staged **st) {
+  if (!path || !b || !st) return weyl_fail(WEYL_EINVAL, "weyl_svg_stage_path: NULL argument");
+  svg_job job = {b, panels, n_panels};
+  return weyl_io_stage(path, write_job, &job, st);
 }

@@ -8,6 +8,7 @@
 
 #include "core/status_impl.h"
 #include "nn/bilinear_impl.h"
+#include "nn/model_impl.h"
 
 struct weyl_bilinear {
   weyl_bilinear_kind kind;
@@ -193,6 +194,10 @@ weyl_status weyl_bilinear_rescale(weyl_bilinear *b, double *params, const double
 static weyl_status grow(weyl_bilinear *b, int batch) {
   if (batch <= b->cap)
     return WEYL_OK;
+  int widest = b->s > b->t ? b->s : b->t;
+  weyl_status s = weyl_model_batch_check("bilinear layer", batch, widest > b->in ? widest : b->in);
+  if (s != WEYL_OK)
+    return s;
   free_buffers(b);
   size_t r = (size_t)batch, ns = r * b->s, nt = r * b->t;
   b->u = malloc(sizeof(double) * ns), b->v = malloc(sizeof(double) * ns);

@@ -43,12 +43,12 @@ static void free_stage(weyl_stage *s) {
 }
 
 static void free_acts(weyl_model *m) {
+  /* NULLed: a failed grow() leaves the model alive, to be freed again later */
   for (int i = 0; m->act && i <= m->n_stages; i++)
-    free(m->act[i]);
+    free(m->act[i]), m->act[i] = NULL;
   for (int i = 0; m->pre && i < m->n_stages; i++) {
-    free(m->pre[i]);
-    free(m->lo[i]);
-    m->lo[i] = NULL;
+    free(m->pre[i]), m->pre[i] = NULL;
+    free(m->lo[i]), m->lo[i] = NULL;
   }
   free(m->d0);
   free(m->d1);
@@ -285,6 +285,10 @@ weyl_status weyl_model_sync(weyl_model *m) {
 static weyl_status grow(weyl_model *m, int batch) {
   if (batch <= m->cap)
     return WEYL_OK;
+  /* max_dim bounds every stage's in, mid and out: rows x max_dim fits an int */
+  weyl_status s = weyl_model_batch_check("model", batch, m->max_dim);
+  if (s != WEYL_OK)
+    return s;
   free_acts(m);
   size_t rows = (size_t)batch;
   int ok = 1;

@@ -48,8 +48,14 @@ weyl_status weyl_model_equivariance_error(weyl_model *m, weyl_rng *rng, int n_sa
                                           int batch, const double *x, double *err) {
   if (!m || !rng || !x || !err || batch < 1 || n_samples < 1)
     return weyl_fail(WEYL_EINVAL, "weyl_model_equivariance_error: bad argument");
+  weyl_status s = weyl_model_batch_check("weyl_model_equivariance_error", batch,
+                                         weyl_model_in_dim(m));
+  if (s == WEYL_OK)
+    s = weyl_model_batch_check("weyl_model_equivariance_error", batch, weyl_model_out_dim(m));
+  if (s != WEYL_OK)
+    return s;
   size_t din = (size_t)weyl_model_in_dim(m), dout = (size_t)weyl_model_out_dim(m);
-  size_t total = din * din + dout * dout + batch * (din + 3 * dout);
+  size_t total = din * din + dout * dout + (size_t)batch * (din + 3 * dout);
   double *mem = malloc(total * sizeof *mem);
   if (!mem)
     return weyl_fail(WEYL_ENOMEM, "out of memory in the equivariance check");
@@ -60,7 +66,6 @@ weyl_status weyl_model_equivariance_error(weyl_model *m, weyl_rng *rng, int n_sa
   b.y = b.xg + batch * din;
   b.yg = b.y + batch * dout;
   b.gy = b.yg + batch * dout;
-  weyl_status s = WEYL_OK;
   double worst = 0;
   for (int i = 0; i < n_samples && s == WEYL_OK; i++) {
     double e = 0;

@@ -6,6 +6,10 @@
 #include "weyl/linear.h"
 #include "weyl/model.h"
 
+#include <limits.h>
+
+#include "core/status_impl.h"
+
 /* One stage: linear, then (except for the last stage) a nonlinearity. */
 typedef struct {
   weyl_basis *w, *bias;
@@ -34,6 +38,18 @@ struct weyl_model {
   double *d0, *d1, *d2, *d3; /* backward scratch, cap x max dim each */
   int max_dim;
 };
+
+/* Refuses (WEYL_ELIMIT, before anything is allocated) a batch whose
+ * batch x dim numbers do not fit the int lengths that BLAS takes (daxpy,
+ * dnrm2 over a whole batch); who names the caller in the message. */
+static inline weyl_status weyl_model_batch_check(const char *who, int batch, int dim) {
+  if (batch > 0 && dim > 0 && batch > INT_MAX / dim)
+    return weyl_fail(WEYL_ELIMIT,
+                     "%s: a batch of %d rows of dimension %d is over %d numbers (BLAS lengths "
+                     "are int); split it",
+                     who, batch, dim, INT_MAX);
+  return WEYL_OK;
+}
 
 /* Runs stage i on the first batch rows of act[i], filling pre[i] and act[i+1]. */
 weyl_status weyl_model_stage_forward(weyl_model *m, int i, int batch);

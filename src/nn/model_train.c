@@ -192,11 +192,14 @@ weyl_status weyl_model_train_mse(weyl_model *m, weyl_adam *a, int batch, const d
     return weyl_fail(WEYL_EINVAL, "weyl_model_train_mse: optimizer has %d parameters, model %d",
                      a->n, m->nparams);
   int dout = weyl_model_out_dim(m);
+  weyl_status s = weyl_model_batch_check("weyl_model_train_mse", batch, dout);
+  if (s != WEYL_OK)
+    return s;
   double *buf = malloc(sizeof *buf * 2 * (size_t)batch * dout), value = 0;
   if (!buf)
     return weyl_fail(WEYL_ENOMEM, "out of memory in a training step");
   double *pred = buf, *grad = buf + (size_t)batch * dout;
-  weyl_status s = weyl_model_forward(m, batch, x, pred);
+  s = weyl_model_forward(m, batch, x, pred);
   if (s == WEYL_OK)
     s = weyl_loss_mse(batch, dout, pred, y, grad, &value);
   if (s == WEYL_OK)
