@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "group/group_build.h"
 #include "group/group_impl.h"
 #include "core/status_impl.h"
 
@@ -23,29 +24,10 @@ enum {
   MAX_SO = 64,    /* SO(n), O(n) */
   MAX_SP = 64,    /* Sp(2n): the matrix size 2n */
   MAX_FACTORS = 64,
-  NAME_W = 32 /* room for one generator name such as "12.L10_11" */
 };
 
 static const char KNOWN[] =
     "known: Z(n) D(n) S(n) SO(n) O(n) SO(1,3) O(1,3) Sp(2n), and products G1 x G2";
-
-/* ---- small allocation helpers ------------------------------------------ */
-
-static int *perm_identity(int d) {
-  int *p = malloc((size_t)d * sizeof *p);
-  if (p)
-    for (int i = 0; i < d; i++) p[i] = i;
-  return p;
-}
-
-static double *mat_zero(int d) { return calloc((size_t)d * (size_t)d, sizeof(double)); }
-
-static double *mat_diag_sign(int d, int neg_from, int neg_to) {
-  double *m = mat_zero(d);
-  if (m)
-    for (int i = 0; i < d; i++) m[i * d + i] = (i >= neg_from && i < neg_to) ? -1.0 : 1.0;
-  return m;
-}
 
 /* cos/sin of 2*pi*m/n with m reduced mod n, and the round-off of the exact
  * zeros (quarter turns) removed so that rot(k) of Z(4) is exactly [[0,-1],[1,0]]. */
@@ -59,108 +41,13 @@ static void turn(long m, long n, double *c, double *s) {
   if (fabs(*s) < 1e-15) *s = 0.0;
 }
 
-/* ---- generator name lists ---------------------------------------------- */
-
-typedef struct {
-  int n, cap;
-  char (*s)[NAME_W];
-  const char **p; /* p[i] = s[i], the form weyl_group_new wants */
-} name_list;
-
-static int names_init(name_list *l, int cap) {
-  l->n = 0;
-  l->cap = cap;
-  l->s = calloc(cap > 0 ? (size_t)cap : 1, sizeof *l->s);
-  l->p = calloc(cap > 0 ? (size_t)cap : 1, sizeof *l->p);
-  return l->s && l->p;
-}
-
-static void names_free(name_list *l) {
-  free(l->s);
-  free(l->p);
-}
-
-/* Initialises both lists; on failure frees them and returns 0. */
-static int names_pair(name_list *d, int nd, name_list *a, int na) {
-  int ok_d = names_init(d, nd), ok_a = names_init(a, na);
-  if (ok_d && ok_a) return 1;
-  names_free(d);
-  names_free(a);
-  return 0;
-}
-
-static weyl_status nomem(const char *label) {
-  return weyl_fail(WEYL_ENOMEM, "out of memory building group %s", label);
-}
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-names_add(name_list *l, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(l->s[l->n], NAME_W, fmt, ap);
-  va_end(ap);
-  l->p[l->n] = l->s[l->n];
-  l->n++;
-}
-
-/* Index pair names: "01" while every index is one digit, "10_11" beyond,
- * so that names stay unambiguous. */
-static void names_add_pair(name_list *l, char prefix, int i, int j, int n) {
-  if (n <= 10)
-    names_add(l, "%c%d%d", prefix, i, j);
-  else
-    names_add(l, "%c%d_%d", prefix, i, j);
-}
-
-/* Creates the group from the name lists and appends the empty leaf V. */
-static weyl_status group_with_v(const char *label, name_list *disc, name_list *alg, int dim,
-                                weyl_group **out, weyl_leaf **v) {
-  weyl_group *g = weyl_group_new(label, disc->n, disc->p, alg->n, alg->p);
-  names_free(disc);
-  names_free(alg);
-  if (!g) return weyl_fail(WEYL_ENOMEM, "out of memory building group %s", label);
-  *v = weyl_group_add_leaf(g, "V", dim);
-  if (!*v) {
-    weyl_group_free(g);
-    return weyl_fail(WEYL_ENOMEM, "out of memory building group %s", label);
-  }
-  *out = g;
-  return WEYL_OK;
-}
-
-static weyl_status oom(weyl_group *g) {
-  weyl_status s = weyl_fail(WEYL_ENOMEM, "out of memory building group %s", g->name);
-  weyl_group_free(g);
-  return s;
-}
-
-/* ---- the families ------------------------------------------------------ */
-
-/* A group whose generators names[0..ngen) permute the n points of V, each
- * perms[k] starting as the identity for the caller to fill in. */
-static weyl_status perm_group(const char *label, int ngen, const char *const *names, int n,
-                              weyl_group **out, int **perms) {
-  name_list d, a;
-  if (!names_pair(&d, ngen, &a, 0)) return nomem(label);
-  for (int k = 0; k < ngen; k++) names_add(&d, "%s", names[k]);
-  weyl_leaf *v;
-  weyl_status s = group_with_v(label, &d, &a, n, out, &v);
-  if (s) return s;
-  for (int k = 0; k < ngen; k++)
-    if (!(perms[k] = v->disc[k].perm = perm_identity(n))) return oom(*out);
-  return WEYL_OK;
-}
-
 /* Z(n): r shifts the n points of the cycle, i -> i+1 mod n. */
 static weyl_status build_cyclic(int n, weyl_group **out) {
   char label[32];
   snprintf(label, sizeof label, "Z(%d)", n);
   static const char *const names[] = {"r"};
   int *r;
-  weyl_status s = perm_group(label, 1, names, n, out, &r);
+  weyl_status s = weyl_build_perm_group(label, 1, names, n, out, &r);
   if (s) return s;
   for (int i = 0; i < n; i++) r[i] = (i + 1) % n;
   (*out)->rot_family = WEYL_ROT_CYCLIC;
@@ -175,8 +62,8 @@ static weyl_status build_cyclic(int n, weyl_group **out) {
 static int add_dihedral_plane(weyl_group *g, int n) {
   weyl_leaf *p = weyl_group_add_leaf(g, "plane", 2);
   if (!p) return 0;
-  double *r = p->disc[0].mat = mat_zero(2);
-  p->disc[1].mat = mat_diag_sign(2, 1, 2);
+  double *r = p->disc[0].mat = weyl_build_mat_zero(2);
+  p->disc[1].mat = weyl_build_mat_diag_sign(2, 1, 2);
   if (!r || !p->disc[1].mat) return 0;
   double c, s;
   turn(1, n, &c, &s);
@@ -191,14 +78,14 @@ static weyl_status build_dihedral(int n, weyl_group **out) {
   snprintf(label, sizeof label, "D(%d)", n);
   static const char *const names[] = {"r", "f"};
   int *rf[2];
-  weyl_status s = perm_group(label, 2, names, n, out, rf);
+  weyl_status s = weyl_build_perm_group(label, 2, names, n, out, rf);
   if (s) return s;
   int *r = rf[0], *f = rf[1];
   for (int i = 0; i < n; i++) {
     r[i] = (i + 1) % n;
     f[i] = (n - i) % n;
   }
-  if (n <= 2 && !add_dihedral_plane(*out, n)) return oom(*out);
+  if (n <= 2 && !add_dihedral_plane(*out, n)) return weyl_build_oom(*out);
   (*out)->rot_family = WEYL_ROT_DIHEDRAL;
   (*out)->rot_n = n;
   return WEYL_OK;
@@ -212,7 +99,7 @@ static weyl_status build_symmetric(int n, weyl_group **out) {
   snprintf(label, sizeof label, "S(%d)", n);
   static const char *const names[] = {"t", "c"};
   int *tc[2];
-  weyl_status s = perm_group(label, 2, names, n, out, tc);
+  weyl_status s = weyl_build_perm_group(label, 2, names, n, out, tc);
   if (s) return s;
   int *t = tc[0], *c = tc[1];
   if (n >= 2) t[0] = 1, t[1] = 0;
@@ -226,7 +113,7 @@ static int fill_so_algebra(weyl_leaf *v, int n) {
   int k = 0;
   for (int i = 0; i < n; i++)
     for (int j = i + 1; j < n; j++, k++) {
-      double *m = v->alg[k].mat = mat_zero(n);
+      double *m = v->alg[k].mat = weyl_build_mat_zero(n);
       if (!m) return 0;
       m[j * n + i] = 1.0;
       m[i * n + j] = -1.0;
@@ -241,19 +128,19 @@ static weyl_status build_orthogonal(int n, int parity, weyl_group **out) {
   char label[32];
   snprintf(label, sizeof label, "%s(%d)", parity ? "O" : "SO", n);
   int n_alg = n * (n - 1) / 2;
-  name_list d, a;
-  if (!names_pair(&d, 1, &a, n_alg)) return nomem(label);
+  weyl_name_list d, a;
+  if (!weyl_names_pair(&d, 1, &a, n_alg)) return weyl_build_nomem(label);
   if (parity)
-    names_add(&d, "P");
+    weyl_names_add(&d, "P");
   else if (n_alg == 0)
-    names_add(&d, "e");
+    weyl_names_add(&d, "e");
   for (int i = 0; i < n; i++)
-    for (int j = i + 1; j < n; j++) names_add_pair(&a, 'L', i, j, n);
+    for (int j = i + 1; j < n; j++) weyl_names_add_pair(&a, 'L', i, j, n);
   weyl_leaf *v;
-  weyl_status s = group_with_v(label, &d, &a, n, out, &v);
+  weyl_status s = weyl_build_with_v(label, &d, &a, n, out, &v);
   if (s) return s;
-  if (!fill_so_algebra(v, n)) return oom(*out);
-  if (parity && !(v->disc[0].mat = mat_diag_sign(n, n - 1, n))) return oom(*out);
+  if (!fill_so_algebra(v, n)) return weyl_build_oom(*out);
+  if (parity && !(v->disc[0].mat = weyl_build_mat_diag_sign(n, n - 1, n))) return weyl_build_oom(*out);
   if (n == 2) (*out)->rot_family = parity ? WEYL_ROT_O2 : WEYL_ROT_SO2;
   return WEYL_OK;
 }
@@ -266,47 +153,47 @@ static weyl_status build_orthogonal(int n, int parity, weyl_group **out) {
 static weyl_status build_lorentz(int discrete, weyl_group **out) {
   const char *label = discrete ? "O(1,3)" : "SO(1,3)";
   static const char axis[] = "txyz";
-  name_list d, a;
-  if (!names_pair(&d, 2, &a, 6)) return nomem(label);
+  weyl_name_list d, a;
+  if (!weyl_names_pair(&d, 2, &a, 6)) return weyl_build_nomem(label);
   if (discrete) {
-    names_add(&d, "P");
-    names_add(&d, "T");
+    weyl_names_add(&d, "P");
+    weyl_names_add(&d, "T");
   }
   for (int i = 1; i < 4; i++)
-    for (int j = i + 1; j < 4; j++) names_add(&a, "L%c%c", axis[i], axis[j]);
-  for (int i = 1; i < 4; i++) names_add(&a, "K%c", axis[i]);
+    for (int j = i + 1; j < 4; j++) weyl_names_add(&a, "L%c%c", axis[i], axis[j]);
+  for (int i = 1; i < 4; i++) weyl_names_add(&a, "K%c", axis[i]);
   weyl_leaf *v;
-  weyl_status s = group_with_v(label, &d, &a, 4, out, &v);
+  weyl_status s = weyl_build_with_v(label, &d, &a, 4, out, &v);
   if (s) return s;
   int k = 0;
   for (int i = 1; i < 4; i++)
     for (int j = i + 1; j < 4; j++, k++) {
-      double *m = v->alg[k].mat = mat_zero(4);
-      if (!m) return oom(*out);
+      double *m = v->alg[k].mat = weyl_build_mat_zero(4);
+      if (!m) return weyl_build_oom(*out);
       m[j * 4 + i] = 1.0;
       m[i * 4 + j] = -1.0;
     }
   for (int i = 1; i < 4; i++, k++) {
-    double *m = v->alg[k].mat = mat_zero(4);
-    if (!m) return oom(*out);
+    double *m = v->alg[k].mat = weyl_build_mat_zero(4);
+    if (!m) return weyl_build_oom(*out);
     m[i] = m[i * 4] = 1.0;
   }
   if (discrete) {
-    v->disc[0].mat = mat_diag_sign(4, 1, 4);
-    v->disc[1].mat = mat_diag_sign(4, 0, 1);
-    if (!v->disc[0].mat || !v->disc[1].mat) return oom(*out);
+    v->disc[0].mat = weyl_build_mat_diag_sign(4, 1, 4);
+    v->disc[1].mat = weyl_build_mat_diag_sign(4, 0, 1);
+    if (!v->disc[0].mat || !v->disc[1].mat) return weyl_build_oom(*out);
   }
   return WEYL_OK;
 }
 
 /* Names of sp(2n) in the order fill_sp_algebra fills them. */
-static void sp_names(name_list *a, int n) {
+static void sp_names(weyl_name_list *a, int n) {
   for (int i = 0; i < n; i++)
-    for (int j = 0; j < n; j++) names_add_pair(a, 'A', i, j, n);
+    for (int j = 0; j < n; j++) weyl_names_add_pair(a, 'A', i, j, n);
   for (int i = 0; i < n; i++)
-    for (int j = i; j < n; j++) names_add_pair(a, 'B', i, j, n);
+    for (int j = i; j < n; j++) weyl_names_add_pair(a, 'B', i, j, n);
   for (int i = 0; i < n; i++)
-    for (int j = i; j < n; j++) names_add_pair(a, 'C', i, j, n);
+    for (int j = i; j < n; j++) weyl_names_add_pair(a, 'C', i, j, n);
 }
 
 /* sp(2n) = {A : A^T J + J A = 0}, J = [[0, I], [-I, 0]], i.e. the matrices
@@ -317,7 +204,7 @@ static int fill_sp_algebra(weyl_leaf *v, int n) {
   int m = 2 * n, k = 0;
   for (int i = 0; i < n; i++)
     for (int j = 0; j < n; j++, k++) {
-      double *x = v->alg[k].mat = mat_zero(m);
+      double *x = v->alg[k].mat = weyl_build_mat_zero(m);
       if (!x) return 0;
       x[i * m + j] = 1.0;
       x[(n + j) * m + (n + i)] = -1.0;
@@ -325,7 +212,7 @@ static int fill_sp_algebra(weyl_leaf *v, int n) {
   for (int blk = 0; blk < 2; blk++) /* B: upper right block, C: lower left */
     for (int i = 0; i < n; i++)
       for (int j = i; j < n; j++, k++) {
-        double *x = v->alg[k].mat = mat_zero(m);
+        double *x = v->alg[k].mat = weyl_build_mat_zero(m);
         if (!x) return 0;
         int r0 = blk ? n : 0, c0 = blk ? 0 : n;
         x[(r0 + i) * m + (c0 + j)] = 1.0;
@@ -339,13 +226,13 @@ static weyl_status build_symplectic(int m, weyl_group **out) {
   char label[32];
   snprintf(label, sizeof label, "Sp(%d)", m);
   int n = m / 2;
-  name_list d, a;
-  if (!names_pair(&d, 0, &a, n * (2 * n + 1))) return nomem(label);
+  weyl_name_list d, a;
+  if (!weyl_names_pair(&d, 0, &a, n * (2 * n + 1))) return weyl_build_nomem(label);
   sp_names(&a, n);
   weyl_leaf *v;
-  weyl_status s = group_with_v(label, &d, &a, m, out, &v);
+  weyl_status s = weyl_build_with_v(label, &d, &a, m, out, &v);
   if (s) return s;
-  if (!fill_sp_algebra(v, n)) return oom(*out);
+  if (!fill_sp_algebra(v, n)) return weyl_build_oom(*out);
   return WEYL_OK;
 }
 
@@ -469,11 +356,11 @@ static int copy_action(weyl_action *dst, const weyl_action *src, int d) {
 static int embed_action(weyl_action *dst, const weyl_action *src, int d, int off, int total,
                         int discrete) {
   if (src->perm) {
-    if (!(dst->perm = perm_identity(total))) return 0;
+    if (!(dst->perm = weyl_build_perm_identity(total))) return 0;
     for (int i = 0; i < d; i++) dst->perm[off + i] = off + src->perm[i];
   }
   if (src->mat) {
-    if (!(dst->mat = mat_zero(total))) return 0;
+    if (!(dst->mat = weyl_build_mat_zero(total))) return 0;
     for (int i = 0; discrete && i < total; i++) dst->mat[i * total + i] = 1.0;
     for (int i = 0; i < d; i++)
       memcpy(dst->mat + (size_t)(off + i) * total + off, src->mat + (size_t)i * d,
@@ -483,13 +370,13 @@ static int embed_action(weyl_action *dst, const weyl_action *src, int d, int off
 }
 
 /* Generator names of the product: "i.name" with i the 1-based factor index. */
-static int product_names(weyl_group **f, int nf, name_list *d, name_list *a) {
+static int product_names(weyl_group **f, int nf, weyl_name_list *d, weyl_name_list *a) {
   int nd = 0, na = 0;
   for (int i = 0; i < nf; i++) nd += f[i]->n_disc, na += f[i]->n_alg;
-  if (!names_pair(d, nd, a, na)) return 0;
+  if (!weyl_names_pair(d, nd, a, na)) return 0;
   for (int i = 0; i < nf; i++) {
-    for (int k = 0; k < f[i]->n_disc; k++) names_add(d, "%d.%s", i + 1, f[i]->disc_names[k]);
-    for (int k = 0; k < f[i]->n_alg; k++) names_add(a, "%d.%s", i + 1, f[i]->alg_names[k]);
+    for (int k = 0; k < f[i]->n_disc; k++) weyl_names_add(d, "%d.%s", i + 1, f[i]->disc_names[k]);
+    for (int k = 0; k < f[i]->n_alg; k++) weyl_names_add(a, "%d.%s", i + 1, f[i]->alg_names[k]);
   }
   return 1;
 }
@@ -513,7 +400,7 @@ static int fill_product_v(weyl_leaf *v, weyl_group **f, int nf) {
 static int add_factor_leaves(weyl_group *g, const weyl_group *fi, int i, int dk, int ak) {
   for (int l = 0; l < fi->n_leaves; l++) {
     const weyl_leaf *src = &fi->leaves[l];
-    char nm[NAME_W];
+    char nm[WEYL_NAME_W];
     snprintf(nm, sizeof nm, "%s%d", src->name, i + 1);
     weyl_leaf *dst = weyl_group_add_leaf(g, nm, src->dim);
     if (!dst) return 0;
@@ -540,7 +427,7 @@ static weyl_status build_product(const char *name, weyl_group **f, int nf, weyl_
     return weyl_fail(WEYL_ELIMIT, "group '%s' would have %d reps, above the limit %d", name,
                      nleaves, WEYL_GROUP_MAX_LEAVES);
   char *label = malloc(cap);
-  name_list d, a;
+  weyl_name_list d, a;
   if (!label || !product_names(f, nf, &d, &a)) {
     free(label);
     return weyl_fail(WEYL_ENOMEM, "out of memory building group '%s'", name);
@@ -548,12 +435,12 @@ static weyl_status build_product(const char *name, weyl_group **f, int nf, weyl_
   label[0] = '\0';
   for (int i = 0; i < nf; i++) strcat(strcat(label, i ? " x " : ""), f[i]->name);
   weyl_leaf *v;
-  weyl_status s = group_with_v(label, &d, &a, vdim, out, &v);
+  weyl_status s = weyl_build_with_v(label, &d, &a, vdim, out, &v);
   free(label);
   if (s) return s;
-  if (!fill_product_v(v, f, nf)) return oom(*out);
+  if (!fill_product_v(v, f, nf)) return weyl_build_oom(*out);
   for (int i = 0, dk = 0, ak = 0; i < nf; dk += f[i]->n_disc, ak += f[i]->n_alg, i++)
-    if (!add_factor_leaves(*out, f[i], i, dk, ak)) return oom(*out);
+    if (!add_factor_leaves(*out, f[i], i, dk, ak)) return weyl_build_oom(*out);
   return WEYL_OK;
 }
 
