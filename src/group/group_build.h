@@ -6,6 +6,8 @@
 #ifndef WEYL_GROUP_BUILD_H
 #define WEYL_GROUP_BUILD_H
 
+#include <stddef.h>
+
 #include "group/group_impl.h"
 
 enum { WEYL_NAME_W = 32 }; /* room for one generator name such as "12.L10_11" */
@@ -59,6 +61,17 @@ int weyl_build_matrix_leaf(weyl_group *g, const char *name, int dim, const doubl
  * themselves (a bug in the builder; the tests build every group). */
 int weyl_build_point_leaf(weyl_group *g, const char *name, int n, const double (*pts)[3],
                           const double *const *mats);
+
+/* The families of group_lie.c (GL, SL, Scaling, SO(1,1), O(1,1), U, SU) and
+ * group_finite.c (Cube, Octahedral, FullOctahedral, Icosahedral,
+ * FullIcosahedral, RubiksCube): build fam(arg[0..nargs)) into *out. When fam
+ * is not one of theirs, *claimed is 0 and nothing else happens. name is the
+ * whole group name, for messages. Returns WEYL_EPARSE for wrong arguments,
+ * WEYL_ELIMIT for n too large, WEYL_ENOMEM. */
+weyl_status weyl_build_lie(const char *name, const char *fam, int nargs, const long *arg,
+                           weyl_group **out, int *claimed);
+weyl_status weyl_build_finite(const char *name, const char *fam, int nargs, const long *arg,
+                              weyl_group **out, int *claimed);
 
 weyl_status weyl_build_nomem(const char *label); /* WEYL_ENOMEM naming the group */
 weyl_status weyl_build_oom(weyl_group *g);       /* frees g, returns WEYL_ENOMEM */

@@ -238,12 +238,15 @@ static weyl_status build_symplectic(int m, weyl_group **out) {
 
 /* ---- parsing ----------------------------------------------------------- */
 
-/* One factor of a name: family word and its one or two integer arguments
- * (clamped at a billion, which is past every limit). */
+/* One factor of a name: family word and its zero to two integer arguments
+ * (clamped at a billion, which is past every limit), and where it is written
+ * in the name (a grid factor is handed to group_grid.c as written). */
 typedef struct {
-  char fam[4];
+  char fam[24];
   int nargs;
   long arg[2];
+  const char *text;
+  int len;
 } factor_spec;
 
 static weyl_status unknown(const char *name) {
@@ -266,31 +269,44 @@ static int read_int(const char **p, long *v) {
   return 1;
 }
 
-/* Parses "Fam ( n [, m] )" at *p, blanks allowed between tokens. */
-static int parse_factor(const char **pp, factor_spec *f) {
-  const char *p = skip_blanks(*pp);
-  int len = 0;
-  while ((p[len] >= 'A' && p[len] <= 'Z') || (p[len] >= 'a' && p[len] <= 'z')) len++;
-  if (len == 0 || len >= (int)sizeof f->fam) return 0;
-  memcpy(f->fam, p, (size_t)len);
-  f->fam[len] = '\0';
-  p = skip_blanks(p + len);
-  if (*p++ != '(') return 0;
+static int is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+/* Parses "( [n [, m]] )" at *pp, blanks allowed between tokens. */
+static int parse_args(const char **pp, factor_spec *f) {
+  const char *p = skip_blanks(*pp + 1);
   f->nargs = 0;
-  for (;;) {
-    p = skip_blanks(p);
+  while (*p != ')') {
     if (f->nargs == 2 || !read_int(&p, &f->arg[f->nargs++])) return 0;
     p = skip_blanks(p);
-    if (*p == ')') break;
-    if (*p++ != ',') return 0;
+    if (*p == ',') p = skip_blanks(p + 1);
+    else if (*p != ')') return 0;
   }
   *pp = p + 1;
   return 1;
 }
 
-/* Splits name into factors separated by the token 'x'. Every factor ends
- * with ')' and no family starts with 'x', so the separator is unambiguous
- * even without blanks around it. */
+/* Parses "Fam ( n [, m] )", "Fam()" or a bare "Fam" at *pp (Fam: a letter,
+ * then letters and digits, as in p4m). */
+static int parse_factor(const char **pp, factor_spec *f) {
+  const char *p = skip_blanks(*pp);
+  int len = 0;
+  f->text = p;
+  if (!is_alpha(p[0])) return 0;
+  while (is_alpha(p[len]) || (p[len] >= '0' && p[len] <= '9')) len++;
+  if (len >= (int)sizeof f->fam) return 0;
+  memcpy(f->fam, p, (size_t)len);
+  f->fam[len] = '\0';
+  p = skip_blanks(p + len);
+  f->nargs = 0;
+  if (*p == '(' && !parse_args(&p, f)) return 0;
+  f->len = (int)(p - f->text);
+  *pp = p;
+  return 1;
+}
+
+/* Splits name into factors separated by the token 'x'. A factor ends with
+ * ')' or a blank after its bare name, and no family starts with 'x', so the
+ * separator is unambiguous. */
 static weyl_status parse_name(const char *name, factor_spec *f, int *nf) {
   const char *p = name;
   *nf = 0;
@@ -315,6 +331,13 @@ static weyl_status too_big(const char *name, const char *fam, long n, int limit)
 static weyl_status build_factor(const char *name, const factor_spec *f, weyl_group **out) {
   const char *fam = f->fam;
   long n = f->arg[0];
+  char text[64];
+  snprintf(text, sizeof text, "%.*s", f->len, f->text);
+  if (weyl_group_grid_claims(text)) return weyl_group_grid_build(text, out); /* group_grid.c */
+  int claimed = 0;
+  weyl_status st = weyl_build_lie(name, fam, f->nargs, f->arg, out, &claimed);
+  if (!claimed) st = weyl_build_finite(name, fam, f->nargs, f->arg, out, &claimed);
+  if (claimed) return st;
   int is_o = strcmp(fam, "O") == 0, is_so = strcmp(fam, "SO") == 0;
   if (f->nargs == 2 && (is_o || is_so) && n == 1 && f->arg[1] == 3)
     return build_lorentz(is_o, out);
@@ -449,7 +472,7 @@ static weyl_status build_product(const char *name, weyl_group **f, int nf, weyl_
 weyl_status weyl_group_builtin(const char *name, weyl_group **g) {
   if (!name || !g) return weyl_fail(WEYL_EINVAL, "weyl_group_builtin: NULL argument");
   *g = NULL;
-  if (weyl_group_grid_claims(name)) return weyl_group_grid_build(name, g); /* group_grid.c */
+  if (strstr(name, "x|")) return weyl_group_grid_build(name, g); /* semidirect: group_grid.c */
   factor_spec spec[MAX_FACTORS];
   weyl_group *f[MAX_FACTORS];
   int nf = 0, built = 0;
