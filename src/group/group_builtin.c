@@ -50,6 +50,8 @@ static weyl_status build_cyclic(int n, weyl_group **out) {
   weyl_status s = weyl_build_perm_group(label, 1, names, n, out, &r);
   if (s) return s;
   for (int i = 0; i < n; i++) r[i] = (i + 1) % n;
+  static const double minus[] = {-1};
+  if (n % 2 == 0 && !weyl_build_character(*out, "sign", minus, NULL)) return weyl_build_oom(*out);
   (*out)->rot_family = WEYL_ROT_CYCLIC;
   (*out)->rot_n = n;
   return WEYL_OK;
@@ -86,6 +88,8 @@ static weyl_status build_dihedral(int n, weyl_group **out) {
     f[i] = (n - i) % n;
   }
   if (n <= 2 && !add_dihedral_plane(*out, n)) return weyl_build_oom(*out);
+  static const double det[] = {1, -1};
+  if (!weyl_build_character(*out, "det", det, NULL)) return weyl_build_oom(*out);
   (*out)->rot_family = WEYL_ROT_DIHEDRAL;
   (*out)->rot_n = n;
   return WEYL_OK;
@@ -104,6 +108,9 @@ static weyl_status build_symmetric(int n, weyl_group **out) {
   int *t = tc[0], *c = tc[1];
   if (n >= 2) t[0] = 1, t[1] = 0;
   for (int i = 0; i < n; i++) c[i] = (i + 1) % n;
+  /* sign: t is odd for n >= 2, the n-cycle has sign (-1)^(n-1). */
+  double sign[] = {n >= 2 ? -1 : 1, n % 2 ? 1 : -1};
+  if (!weyl_build_character(*out, "sign", sign, NULL)) return weyl_build_oom(*out);
   return WEYL_OK;
 }
 
@@ -140,7 +147,10 @@ static weyl_status build_orthogonal(int n, int parity, weyl_group **out) {
   weyl_status s = weyl_build_with_v(label, &d, &a, n, out, &v);
   if (s) return s;
   if (!fill_so_algebra(v, n)) return weyl_build_oom(*out);
-  if (parity && !(v->disc[0].mat = weyl_build_mat_diag_sign(n, n - 1, n))) return weyl_build_oom(*out);
+  static const double minus[] = {-1};
+  if (parity && (!(v->disc[0].mat = weyl_build_mat_diag_sign(n, n - 1, n)) ||
+                 !weyl_build_character(*out, "det", minus, NULL)))
+    return weyl_build_oom(*out);
   if (n == 2) (*out)->rot_family = parity ? WEYL_ROT_O2 : WEYL_ROT_SO2;
   return WEYL_OK;
 }
@@ -178,11 +188,13 @@ static weyl_status build_lorentz(int discrete, weyl_group **out) {
     if (!m) return weyl_build_oom(*out);
     m[i] = m[i * 4] = 1.0;
   }
-  if (discrete) {
-    v->disc[0].mat = weyl_build_mat_diag_sign(4, 1, 4);
-    v->disc[1].mat = weyl_build_mat_diag_sign(4, 0, 1);
-    if (!v->disc[0].mat || !v->disc[1].mat) return weyl_build_oom(*out);
-  }
+  static const double det[] = {-1, -1}, parity[] = {-1, 1}, time[] = {1, -1};
+  if (discrete && (!(v->disc[0].mat = weyl_build_mat_diag_sign(4, 1, 4)) ||
+                   !(v->disc[1].mat = weyl_build_mat_diag_sign(4, 0, 1)) ||
+                   !weyl_build_character(*out, "det", det, NULL) ||
+                   !weyl_build_character(*out, "parity", parity, NULL) ||
+                   !weyl_build_character(*out, "time", time, NULL)))
+    return weyl_build_oom(*out);
   return WEYL_OK;
 }
 
