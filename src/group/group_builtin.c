@@ -23,7 +23,7 @@ enum {
   MAX_ZDS = 4096, /* Z(n), D(n), S(n) */
   MAX_SO = 64,    /* SO(n), O(n) */
   MAX_SP = 64,    /* Sp(2n): the matrix size 2n */
-  MAX_FACTORS = 64,
+  MAX_FACTORS = WEYL_GROUP_MAX_FACTORS,
 };
 
 static const char KNOWN[] =
@@ -54,6 +54,7 @@ static weyl_status build_cyclic(int n, weyl_group **out) {
   if (n % 2 == 0 && !weyl_build_character(*out, "sign", minus, NULL)) return weyl_build_oom(*out);
   (*out)->rot_family = WEYL_ROT_CYCLIC;
   (*out)->rot_n = n;
+  (*out)->grid_h = 1, (*out)->grid_w = n; /* T(n) is the same group: --local applies */
   return WEYL_OK;
 }
 
@@ -475,6 +476,11 @@ static weyl_status build_product(const char *name, weyl_group **f, int nf, weyl_
   if (s) return s;
   if (!fill_product_v(v, f, nf)) return weyl_build_oom(*out);
   for (int i = 0, dk = 0, ak = 0; i < nf; dk += f[i]->n_disc, ak += f[i]->n_alg, i++)
+    if (f[i]->rot_family != WEYL_ROT_NONE) {
+      weyl_rot_slot sl = {f[i]->rot_family, f[i]->rot_n, i + 1, dk, ak};
+      (*out)->rot_slots[(*out)->n_rot_slots++] = sl;
+    }
+  for (int i = 0, dk = 0, ak = 0; i < nf; dk += f[i]->n_disc, ak += f[i]->n_alg, i++)
     if (!add_factor_leaves(*out, f[i], i, dk, ak)) return weyl_build_oom(*out);
   return WEYL_OK;
 }
@@ -502,46 +508,70 @@ weyl_status weyl_group_builtin(const char *name, weyl_group **g) {
   return s;
 }
 
-static weyl_status rotation(const weyl_group *g, int freq, double out[4]) {
+static void rotation(int n, int freq, double out[4]) {
   double c, s;
-  turn(freq, g->rot_n, &c, &s);
+  turn(freq, n, &c, &s);
   out[0] = c, out[1] = -s, out[2] = s, out[3] = c;
-  return WEYL_OK;
 }
 
-static weyl_status reflection(double out[4]) {
-  out[0] = 1, out[1] = 0, out[2] = 0, out[3] = -1;
-  return WEYL_OK;
+static void diag2(double a, double b, double out[4]) {
+  out[0] = a, out[1] = 0, out[2] = 0, out[3] = b;
 }
 
-static weyl_status rotation_algebra(int freq, double out[4]) {
-  out[0] = 0, out[1] = -freq, out[2] = freq, out[3] = 0;
-  return WEYL_OK;
+/* Generator k (discrete or not) of one rotation family, counted within the
+ * family: Z(n) r; D(n) r, f; SO(2) L; O(2) L and P. Returns 0 when the
+ * family has no such generator. */
+static int family_action(weyl_rot_family fam, int n, int freq, int disc, int k, double out[4]) {
+  int rot_disc = fam == WEYL_ROT_CYCLIC || fam == WEYL_ROT_DIHEDRAL;
+  int refl = fam == WEYL_ROT_DIHEDRAL ? 1 : fam == WEYL_ROT_O2 ? 0 : -1; /* discrete index */
+  if (disc && rot_disc && k == 0) rotation(n, freq, out);
+  else if (disc && k == refl) diag2(1, -1, out);
+  else if (!disc && !rot_disc && k == 0) out[0] = 0, out[1] = -freq, out[2] = freq, out[3] = 0;
+  else return 0;
+  return 1;
 }
 
-weyl_status weyl_group_rot_action(const weyl_group *g, int freq, int disc, int k,
+/* Generators of each family: discrete, algebra. */
+static int family_count(weyl_rot_family fam, int disc) {
+  if (disc) return fam == WEYL_ROT_DIHEDRAL ? 2 : fam == WEYL_ROT_SO2 ? 0 : 1;
+  return fam == WEYL_ROT_SO2 || fam == WEYL_ROT_O2;
+}
+
+/* The factor rot(k, factor) refers to: factor 0 is the first with a
+ * rotation family; a group that is not a product is its own factor 1. */
+static weyl_status rot_slot(const weyl_group *g, int factor, weyl_rot_slot *slot) {
+  weyl_rot_slot self = {g->rot_family, g->rot_n, 1, 0, 0};
+  int n = g->n_rot_slots;
+  const weyl_rot_slot *slots = n ? g->rot_slots : &self;
+  if (!n) n = g->rot_family != WEYL_ROT_NONE;
+  for (int i = 0; i < n; i++)
+    if (factor == 0 || slots[i].factor == factor) {
+      *slot = slots[i];
+      return WEYL_OK;
+    }
+  if (factor > 0)
+    return weyl_fail(WEYL_EINVAL,
+                     "rot(k, %d): factor %d of group %s is not Z(n), D(n), SO(2) or O(2)", factor,
+                     factor, g->name);
+  return weyl_fail(WEYL_EINVAL,
+                   "group %s has no rotation reps rot(k): neither it nor a factor of it is "
+                   "Z(n), D(n), SO(2) or O(2)",
+                   g->name);
+}
+
+weyl_status weyl_group_rot_action(const weyl_group *g, int factor, int freq, int disc, int k,
                                   double out[4]) {
   if (!g || !out) return weyl_fail(WEYL_EINVAL, "weyl_group_rot_action: NULL argument");
-  switch (g->rot_family) {
-  case WEYL_ROT_NONE:
-    return weyl_fail(WEYL_EINVAL,
-                     "group %s has no rotation reps rot(k) (only Z(n), D(n), SO(2), O(2))",
-                     g->name);
-  case WEYL_ROT_CYCLIC:
-    if (disc && k == 0) return rotation(g, freq, out);
-    break;
-  case WEYL_ROT_DIHEDRAL:
-    if (disc && k == 0) return rotation(g, freq, out);
-    if (disc && k == 1) return reflection(out);
-    break;
-  case WEYL_ROT_SO2:
-    if (!disc && k == 0) return rotation_algebra(freq, out);
-    break;
-  case WEYL_ROT_O2:
-    if (!disc && k == 0) return rotation_algebra(freq, out);
-    if (disc && k == 0) return reflection(out);
-    break;
-  }
-  return weyl_fail(WEYL_EINVAL, "group %s has no %s generator %d", g->name,
-                   disc ? "discrete" : "algebra", k);
+  weyl_rot_slot sl = {WEYL_ROT_NONE, 0, 0, 0, 0};
+  weyl_status st = rot_slot(g, factor, &sl);
+  if (st) return st;
+  if (k < 0 || k >= (disc ? g->n_disc : g->n_alg))
+    return weyl_fail(WEYL_EINVAL, "group %s has no %s generator %d", g->name,
+                     disc ? "discrete" : "algebra", k);
+  int kk = k - (disc ? sl.disc0 : sl.alg0);
+  /* Generators of the other factors act trivially on the factor's plane. */
+  if (kk < 0 || kk >= family_count(sl.family, disc) ||
+      !family_action(sl.family, sl.n, freq, disc, kk, out))
+    diag2(disc, disc, out);
+  return WEYL_OK;
 }
