@@ -76,4 +76,15 @@ int weyl_group_leaf_dim(const weyl_group *g, int i);          /* 0 when i is out
  * an infinite one such as an irrational rotation). */
 weyl_status weyl_group_order(weyl_group *g, long max_order, long *order);
 
+/* The elements of the regular rep `regular`, index by index, as words in the
+ * discrete generators: "a*b" is the element a b (rho(a) rho(b): b acts
+ * first), "1" the identity (index 0). Each word is a shortest one (breadth
+ * first from the identity). `regular` is what the expression resolves to:
+ * the group's leaf of that name (grid groups), else the enumeration of
+ * weyl_group_order. On success *words is a new array of *n strings; free it
+ * with weyl_group_regular_words_free. Returns WEYL_EINVAL for a group with
+ * algebra generators and the statuses of weyl_group_order. */
+weyl_status weyl_group_regular_words(weyl_group *g, char ***words, long *n);
+void weyl_group_regular_words_free(char **words, long n); /* NULL is allowed */
+
 #endif

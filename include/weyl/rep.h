@@ -78,6 +78,11 @@ weyl_status weyl_rep_drho(const weyl_rep *rep, int k, double *out); /* algebra g
  * generator by zero, else 0. Such reps get exact orbit bases. */
 int weyl_rep_is_perm(const weyl_rep *rep);
 
+/* 1 when the expression holds `regular` (the enumerated regular rep, or a
+ * grid group's leaf of that name), whose element order
+ * weyl_group_regular_words gives; 0 otherwise or for NULL. */
+int weyl_rep_has_regular(const weyl_rep *rep);
+
 /* For a permutation rep: perm[i] = image of basis vector i under generator k
  * (caller allocates dim ints). Returns WEYL_EINVAL when not a permutation rep. */
 weyl_status weyl_rep_perm(const weyl_rep *rep, int k, int *perm);

@@ -101,11 +101,20 @@ static int parse_args(int argc, char **argv, basis_args *a) {
   return convert_values(a);
 }
 
-static weyl_status write_result(const basis_args *a, weyl_group *g, const weyl_basis *basis,
+/* The json output names the elements of `regular` when a rep uses it, so
+ * that regular features can be read outside C. */
+static weyl_status write_result(const basis_args *a, weyl_group *g, const weyl_rep *in,
+                                const weyl_rep *out, const weyl_basis *basis,
                                 const weyl_basis *bias) {
-  weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, bias};
-  if (a->path) return weyl_io_write_path(a->path, a->fmt, &io);
-  return weyl_io_write(stdout, a->fmt, &io);
+  weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, bias, NULL, 0};
+  char **words = NULL;
+  weyl_status s = WEYL_OK;
+  if (a->fmt == WEYL_IO_FORMAT_JSON && (weyl_rep_has_regular(in) || weyl_rep_has_regular(out)))
+    s = weyl_group_regular_words(g, &words, &io.n_regular);
+  io.regular_words = words;
+  if (!s) s = a->path ? weyl_io_write_path(a->path, a->fmt, &io) : weyl_io_write(stdout, a->fmt, &io);
+  weyl_group_regular_words_free(words, io.n_regular);
+  return s;
 }
 
 /* Replaces *basis by its k x k local part (the bias is not local: it has no input). */
@@ -122,7 +131,7 @@ static weyl_status restrict_local(const basis_args *a, const weyl_rep *in, const
 /* Grid and kernel groups are drawn as filters, other groups as the whole matrix. */
 static weyl_status write_picture(const basis_args *a, weyl_group *g, const weyl_rep *in,
                                  const weyl_rep *out, const weyl_basis *basis) {
-  weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, NULL};
+  weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, NULL, NULL, 0};
   weyl_svg_panel *panels = NULL;
   int n = 0;
   weyl_status s = weyl_conv_svg_panels(in, out, a->local_k, &panels, &n);
@@ -158,7 +167,7 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
   }
   if (!s && a->local_k) s = restrict_local(a, in, out, &basis);
   if (!s && a->svg) s = write_picture(a, g, in, out, basis);
-  if (!s) s = write_result(a, g, basis, bias);
+  if (!s) s = write_result(a, g, in, out, basis, bias);
   /* A numerical failure of the auto or iterative solver: the dense one may pass. */
   int dense_may_help = s == WEYL_ENUMERIC && (a->opts.solver == WEYL_BASIS_SOLVER_AUTO ||
                                               a->opts.solver == WEYL_BASIS_SOLVER_ITERATIVE);

@@ -518,3 +518,10 @@ void weyl_rep_parts_free(weyl_rep **parts, int n) {
     weyl_rep_free(parts[i]);
   free(parts);
 }
+
+int weyl_rep_has_regular(const weyl_rep *rep) {
+  if (!is_valid(rep)) return 0;
+  if (rep->kind == REP_REGULAR) return 1;
+  if (rep->kind == REP_LEAF) return strcmp(rep->g->leaves[rep->arg].name, "regular") == 0;
+  return (rep->a && weyl_rep_has_regular(rep->a)) || (rep->b && weyl_rep_has_regular(rep->b));
+}
