@@ -14,6 +14,10 @@
  *   p4(n)     translations + quarter turns R of the n x n grid about pixel
  *             (0,0): ty, tx, r: (r, c) -> (-c, r), counter-clockwise on screen
  *   p4m(n)    p4 + the mirror m: (r, c) -> (r, -c)
+ *   Z(k) x| (Z(n) x Z(n))   ty, tx, r: rotation by 360/k degrees (k = 1, 2,
+ *             4) about pixel (0,0); V is emlp's k*n*n layout (= regular),
+ *             `pixels` the n x n grid
+ *   Z(n)      the 1 x n grid of T(n) (same group, generator r)
  *
  * Their reps: V, the pixels (a permutation rep), and `regular`, functions on
  * the group: index s*h*w + t stands for the element g = T_t R^k F^f with
@@ -44,8 +48,14 @@
 typedef struct weyl_group weyl_group;
 
 /* Builds a built-in group from its name: "Z(n)", "D(n)", "S(n)", "SO(n)",
- * "O(n)", "SO(1,3)", "O(1,3)", "Sp(2n)", a grid group (above), or a direct
- * product "G1 x G2 [x G3]".
+ * "O(n)", "SO(1,3)", "O(1,3)", "SO(1,1)", "O(1,1)", "Sp(2n)", "GL(n)",
+ * "SL(n)", "Scaling(n)", "U(n)", "SU(n)" (real, dimension 2n), "Octahedral",
+ * "FullOctahedral", "Icosahedral", "FullIcosahedral", "Cube", "RubiksCube"
+ * (bare or with "()"), a grid group (above), "Z(k) x| (Z(n) x Z(n))" (also
+ * "ZksZnxZn(k,n)"), or a direct product "G1 x G2 [x G3]" (grid groups may
+ * be factors; the product is then not a grid group). README.md's group
+ * table lists every group's generators, V and other reps (characters
+ * `det`, `sign`, `parity`, `time`).
  * On success *g is a new group; free it with weyl_group_free.
  * Returns WEYL_EPARSE for an unknown or malformed name, WEYL_ELIMIT for n too
  * large, WEYL_EINVAL for NULL arguments. */
