@@ -27,7 +27,10 @@ enum {
 };
 
 static const char KNOWN[] =
-    "known: Z(n) D(n) S(n) SO(n) O(n) SO(1,3) O(1,3) Sp(2n), and products G1 x G2";
+    "known: Z(n) D(n) S(n) SO(n) O(n) SO(1,3) O(1,3) SO(1,1) O(1,1) Sp(2n) GL(n) SL(n) "
+    "Scaling(n) U(n) SU(n) Octahedral FullOctahedral Icosahedral FullIcosahedral Cube "
+    "RubiksCube, grids T(n) T(h,w) p4(n) p4m(n) Z(k) x| (Z(n) x Z(n)), kernels C4(k) D4(k), "
+    "and products G1 x G2";
 
 /* cos/sin of 2*pi*m/n with m reduced mod n, and the round-off of the exact
  * zeros (quarter turns) removed so that rot(k) of Z(4) is exactly [[0,-1],[1,0]]. */
