@@ -21,7 +21,7 @@ static inline solved solve_in(weyl_group *g, const char *in, const char *out) {
   cr_assert_eq(weyl_basis_solve(s.in, s.out, NULL, &s.b), WEYL_OK, "%s", weyl_status_last_error());
   cr_assert_eq(weyl_basis_solve_bias(s.out, NULL, &s.bias), WEYL_OK, "%s",
                weyl_status_last_error());
-  s.io = (weyl_io_basis){weyl_group_name(g), in, out, s.b, s.bias};
+  s.io = (weyl_io_basis){weyl_group_name(g), in, out, s.b, s.bias, NULL, 0};
   return s;
 }
 

@@ -52,7 +52,7 @@ Test(cli_conv, local_with_json_names_the_local_dimension) {
 Test(cli_conv, bad_local_is_refused_without_output) {
   const char *bad[] = {"basis --group 'T(8)' --in V --out V --local 4",
                        "basis --group 'T(8)' --in V --out V --local x",
-                       "basis --group 'Z(8)' --in V --out V --local 3",
+                       "basis --group 'S(8)' --in V --out V --local 3",
                        "basis --group 'T(3)' --in V*V --out V --local 3"};
   int want[] = {2, 2, 1, 1};
   for (int i = 0; i < 4; i++) {
@@ -90,7 +90,7 @@ Test(cli_conv, svg_is_written_and_failures_leave_nothing) {
   struct stat st;
   cr_expect_eq(stat(path, &st), 0);
   unlink(path);
-  snprintf(args, sizeof args, "basis --group 'Z(900)' --in V --out V --svg %s", path);
+  snprintf(args, sizeof args, "basis --group 'S(900)' --in V --out V --svg %s", path);
   out = run(args, &code);
   cr_expect_eq(code, 1, "810000 cells is past the limit");
   cr_expect_str_empty(out);

@@ -470,10 +470,14 @@ Test(conv, bad_input_is_refused) {
   cr_expect_eq(weyl_group_builtin("p4(33)", &g), WEYL_ELIMIT);
   cr_expect_eq(weyl_group_builtin("p4(3,3)", &g), WEYL_EPARSE);
   cr_expect_eq(weyl_group_builtin("T(0)", &g), WEYL_EPARSE);
-  cr_expect_eq(weyl_group_builtin("T(3) x Z(2)", &g), WEYL_EPARSE);
   cr_expect_null(g);
-  layer L = solve_local("Z(5)", "V", "V", 0, WEYL_BASIS_SOLVER_AUTO);
+  layer L = solve_local("S(5)", "V", "V", 0, WEYL_BASIS_SOLVER_AUTO);
   weyl_basis *local = NULL;
+  cr_expect_eq(weyl_conv_local(L.in, L.out, L.b, 3, 0, &local), WEYL_EINVAL);
+  cr_expect(strstr(weyl_status_last_error(), "not a grid group") != NULL);
+  release(&L);
+  /* A grid factor makes a plain product: the pixels of its V are not the product's. */
+  L = solve_local("T(3) x Z(2)", "V", "V", 0, WEYL_BASIS_SOLVER_AUTO);
   cr_expect_eq(weyl_conv_local(L.in, L.out, L.b, 3, 0, &local), WEYL_EINVAL);
   cr_expect(strstr(weyl_status_last_error(), "not a grid group") != NULL);
   release(&L);
@@ -488,6 +492,22 @@ Test(conv, bad_input_is_refused) {
 
 /* A Scalar sits on no pixel, so locality leaves its maps alone: V + Scalar ->
  * V keeps the 9 local weights and the 1 map Scalar -> V (the constant). */
+/* Z(n) is T(n): --local gives the same k-tap correlations (k of them for
+ * V -> V), and a character (Z(2m)'s sign) sits on no pixel, like a Scalar. */
+Test(conv, Zn_is_Tn_for_locality) {
+  for (int n = 5; n <= 12; n++)
+    for (int k = 1; k <= 5 && k <= n; k += 2) {
+      char name[16];
+      snprintf(name, sizeof name, "Z(%d)", n);
+      layer L = solve_local(name, "V", "V", k, WEYL_BASIS_SOLVER_AUTO);
+      cr_expect_eq(weyl_basis_dim(L.b), k, "%s --local %d", name, k);
+      release(&L);
+    }
+  layer L = solve_local("Z(8)", "V + sign", "V", 3, WEYL_BASIS_SOLVER_AUTO);
+  cr_expect_eq(weyl_basis_dim(L.b), 3 + 1, "sign -> V: the alternating vector, kept whole");
+  release(&L);
+}
+
 Test(conv, scalar_summands_are_not_restricted) {
   layer L = solve_local("T(5,5)", "V + Scalar", "V", 3, WEYL_BASIS_SOLVER_AUTO);
   cr_expect_eq(weyl_basis_dim(L.b), 9 + 1);

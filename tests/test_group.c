@@ -457,7 +457,7 @@ Test(group_dihedral, ngon_vertices_intertwine_V_and_rot1) {
     int n = g->leaves[0].dim;
     for (int k = 0; k < g->n_disc; k++) {
       double rot[4];
-      cr_assert_eq(weyl_group_rot_action(g, 1, 1, k, rot), WEYL_OK, "%s", weyl_status_last_error());
+      cr_assert_eq(weyl_group_rot_action(g, 0, 1, 1, k, rot), WEYL_OK, "%s", weyl_status_last_error());
       const int *p = g->leaves[0].disc[k].perm;
       for (int i = 0; i < n; i++) { /* C V e_i = C e_{p(i)} */
         double a = 2 * PI * i / n, b = 2 * PI * p[i] / n;
@@ -476,13 +476,13 @@ Test(group_dihedral, so2_and_o2_V_is_rot1) {
     weyl_group *g = builtin(names[t]);
     double rot[4];
     for (int k = 0; k < g->n_alg; k++) {
-      cr_assert_eq(weyl_group_rot_action(g, 1, 0, k, rot), WEYL_OK);
+      cr_assert_eq(weyl_group_rot_action(g, 0, 1, 0, k, rot), WEYL_OK);
       double *a = dense_of(&g->leaves[0].alg[k], 2, 0);
       cr_expect_lt(max_abs_diff(a, rot, 4), 1e-15, "%s", names[t]);
       free(a);
     }
     for (int k = 0; k < g->n_disc; k++) {
-      cr_assert_eq(weyl_group_rot_action(g, 1, 1, k, rot), WEYL_OK);
+      cr_assert_eq(weyl_group_rot_action(g, 0, 1, 1, k, rot), WEYL_OK);
       double *h = dense_of(&g->leaves[0].disc[k], 2, 1);
       cr_expect_lt(max_abs_diff(h, rot, 4), 1e-15, "%s", names[t]);
       free(h);
@@ -496,7 +496,7 @@ Test(group_dihedral, so2_and_o2_V_is_rot1) {
 Test(group_rot, z4_freq1_is_quarter_turn) {
   weyl_group *g = builtin("Z(4)");
   double m[4];
-  cr_assert_eq(weyl_group_rot_action(g, 1, 1, 0, m), WEYL_OK);
+  cr_assert_eq(weyl_group_rot_action(g, 0, 1, 1, 0, m), WEYL_OK);
   static const double want[4] = {0, -1, 1, 0};
   cr_expect_lt(max_abs_diff(m, want, 4), 1e-15);
   weyl_group_free(g);
@@ -509,7 +509,7 @@ Test(group_rot, nth_power_of_generator_is_identity) {
     weyl_group *g = builtin(name);
     for (int freq = 1; freq <= 3; freq++) {
       double m[4], p[4] = {1, 0, 0, 1}, t[4];
-      cr_assert_eq(weyl_group_rot_action(g, freq, 1, 0, m), WEYL_OK);
+      cr_assert_eq(weyl_group_rot_action(g, 0, freq, 1, 0, m), WEYL_OK);
       for (int k = 0; k < n; k++) matmul(m, p, t, 2), memcpy(p, t, sizeof t);
       static const double id[4] = {1, 0, 0, 1};
       cr_expect_lt(max_abs_diff(p, id, 4), 1e-12, "%s freq %d", name, freq);
@@ -524,24 +524,24 @@ Test(group_rot, dihedral_and_o2_reflection_is_diag_1_minus1) {
   static const double want[4] = {1, 0, 0, -1};
   double m[4];
   weyl_group *d = builtin("D(5)"), *o = builtin("O(2)"), *s = builtin("SO(2)");
-  cr_assert_eq(weyl_group_rot_action(d, 2, 1, 1, m), WEYL_OK);
+  cr_assert_eq(weyl_group_rot_action(d, 0, 2, 1, 1, m), WEYL_OK);
   cr_expect_lt(max_abs_diff(m, want, 4), 1e-15);
-  cr_assert_eq(weyl_group_rot_action(o, 3, 1, 0, m), WEYL_OK);
+  cr_assert_eq(weyl_group_rot_action(o, 0, 3, 1, 0, m), WEYL_OK);
   cr_expect_lt(max_abs_diff(m, want, 4), 1e-15);
-  cr_assert_eq(weyl_group_rot_action(s, 3, 0, 0, m), WEYL_OK);
+  cr_assert_eq(weyl_group_rot_action(s, 0, 3, 0, 0, m), WEYL_OK);
   static const double gen3[4] = {0, -3, 3, 0};
   cr_expect_lt(max_abs_diff(m, gen3, 4), 1e-15);
-  cr_expect_eq(weyl_group_rot_action(s, 1, 1, 0, m), WEYL_EINVAL); /* no discrete gen */
-  cr_expect_eq(weyl_group_rot_action(d, 1, 1, 2, m), WEYL_EINVAL);
+  cr_expect_eq(weyl_group_rot_action(s, 0, 1, 1, 0, m), WEYL_EINVAL); /* no discrete gen */
+  cr_expect_eq(weyl_group_rot_action(d, 0, 1, 1, 2, m), WEYL_EINVAL);
   weyl_group_free(d), weyl_group_free(o), weyl_group_free(s);
 }
 
 Test(group_rot, groups_without_rotation_family_fail) {
-  static const char *names[] = {"S(3)", "SO(3)", "Z(3) x Z(4)"};
+  static const char *names[] = {"S(3)", "SO(3)", "S(3) x SO(3)"};
   for (int t = 0; t < 3; t++) {
     weyl_group *g = builtin(names[t]);
     double m[4];
-    cr_expect_eq(weyl_group_rot_action(g, 1, 1, 0, m), WEYL_EINVAL, "%s", names[t]);
+    cr_expect_eq(weyl_group_rot_action(g, 0, 1, 1, 0, m), WEYL_EINVAL, "%s", names[t]);
     cr_expect(strstr(weyl_status_last_error(), names[t]) != NULL, "%s", weyl_status_last_error());
     weyl_group_free(g);
   }
@@ -613,7 +613,7 @@ Test(group_names, generator_names) {
 Test(group_names, product_V_is_block_sum_of_factor_V) {
   weyl_group *p = builtin("Z(3) x SO(2) x O(1)");
   const char *fn[] = {"Z(3)", "SO(2)", "O(1)"};
-  cr_assert_eq(weyl_group_nleaves(p), 4);
+  cr_assert_eq(weyl_group_nleaves(p), 5); /* V, V1, V2, V3, O(1)'s det3 */
   cr_expect_str_eq(weyl_group_leaf_name(p, 1), "V1");
   cr_expect_str_eq(weyl_group_leaf_name(p, 3), "V3");
   int total = p->leaves[0].dim, off = 0, dk = 0, ak = 0;

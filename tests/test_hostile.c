@@ -177,7 +177,7 @@ Test(null_args, basis_and_io_functions) {
   assert_fails(weyl_basis_canonical(b, NULL, &dim), WEYL_EINVAL, "NULL");
   assert_fails(weyl_basis_canonical(b, &mats, NULL), WEYL_EINVAL, "NULL");
   weyl_io_format fmt;
-  weyl_io_basis io = {NULL, NULL, NULL, NULL, NULL};
+  weyl_io_basis io = {NULL, NULL, NULL, NULL, NULL, NULL, 0};
   assert_fails(weyl_io_format_parse(NULL, &fmt), WEYL_EINVAL, "unknown format");
   assert_fails(weyl_io_format_parse("json", NULL), WEYL_EINVAL, "NULL");
   assert_fails(weyl_io_format_parse("", &fmt), WEYL_EINVAL, "unknown format");
@@ -246,7 +246,7 @@ Test(blow_up, json_and_npy_outputs_over_the_limit_write_nothing) {
   weyl_rep *r = parse(g, "200*Scalar");
   weyl_basis *b = NULL;
   cr_assert_eq(weyl_basis_solve(r, r, NULL, &b), WEYL_OK);
-  weyl_io_basis io = {"Z(3)", "200*Scalar", "200*Scalar", b, NULL};
+  weyl_io_basis io = {"Z(3)", "200*Scalar", "200*Scalar", b, NULL, NULL, 0};
   weyl_io_format fmts[] = {WEYL_IO_FORMAT_JSON, WEYL_IO_FORMAT_NPY};
   for (int i = 0; i < 2; i++) {
     FILE *f = tmpfile();
@@ -385,7 +385,7 @@ Test(hostile, io_write_refuses_a_bias_of_the_wrong_shape) {
   cr_assert_eq(weyl_basis_solve(v, v, NULL, &not_vector), WEYL_OK); /* 3 x 3 */
   weyl_basis *bad[] = {bias_v2, not_vector};
   for (int i = 0; i < 2; i++) {
-    weyl_io_basis io = {"Z(3)", "V", "V", w, bad[i]};
+    weyl_io_basis io = {"Z(3)", "V", "V", w, bad[i], NULL, 0};
     char buf[4096];
     FILE *f = fmemopen(buf, sizeof buf, "w");
     cr_assert_not_null(f);

@@ -55,7 +55,7 @@ static void release(solved *s) {
 
 /* Draws (filter panels when filters is set) and reads the cells back. */
 static drawn *draw(const solved *s, int filters, int k) {
-  weyl_io_basis io = {"G", "in", "out", s->b, NULL};
+  weyl_io_basis io = {"G", "in", "out", s->b, NULL, NULL, 0};
   weyl_svg_panel *panels = NULL;
   int np = 0;
   if (filters) cr_assert_eq(weyl_conv_svg_panels(s->in, s->out, k, &panels, &np), WEYL_OK);
@@ -144,7 +144,7 @@ Test(io_svg, p4_lifting_picture_is_four_turned_copies) {
 
 Test(io_svg, failures_leave_no_file) {
   solved s = solve("T(40,40)", "V", "V", 0, WEYL_BASIS_SOLVER_AUTO);
-  weyl_io_basis io = {"G", "in", "out", s.b, NULL};
+  weyl_io_basis io = {"G", "in", "out", s.b, NULL, NULL, 0};
   char path[] = "/tmp/weyl_svg_test_XXXXXX";
   cr_assert_not_null(mkdtemp(path));
   char file[64];

@@ -14,6 +14,10 @@
  *   p4(n)     translations + quarter turns R of the n x n grid about pixel
  *             (0,0): ty, tx, r: (r, c) -> (-c, r), counter-clockwise on screen
  *   p4m(n)    p4 + the mirror m: (r, c) -> (r, -c)
+ *   Z(k) x| (Z(n) x Z(n))   ty, tx, r: rotation by 360/k degrees (k = 1, 2,
+ *             4) about pixel (0,0); V is emlp's k*n*n layout (= regular),
+ *             `pixels` the n x n grid
+ *   Z(n)      the 1 x n grid of T(n) (same group, generator r)
  *
  * Their reps: V, the pixels (a permutation rep), and `regular`, functions on
  * the group: index s*h*w + t stands for the element g = T_t R^k F^f with
@@ -44,8 +48,14 @@
 typedef struct weyl_group weyl_group;
 
 /* Builds a built-in group from its name: "Z(n)", "D(n)", "S(n)", "SO(n)",
- * "O(n)", "SO(1,3)", "O(1,3)", "Sp(2n)", a grid group (above), or a direct
- * product "G1 x G2 [x G3]".
+ * "O(n)", "SO(1,3)", "O(1,3)", "SO(1,1)", "O(1,1)", "Sp(2n)", "GL(n)",
+ * "SL(n)", "Scaling(n)", "U(n)", "SU(n)" (real, dimension 2n), "Octahedral",
+ * "FullOctahedral", "Icosahedral", "FullIcosahedral", "Cube", "RubiksCube"
+ * (bare or with "()"), a grid group (above), "Z(k) x| (Z(n) x Z(n))" (also
+ * "ZksZnxZn(k,n)"), or a direct product "G1 x G2 [x G3]" (grid groups may
+ * be factors; the product is then not a grid group). README.md's group
+ * table lists every group's generators, V and other reps (characters
+ * `det`, `sign`, `parity`, `time`).
  * On success *g is a new group; free it with weyl_group_free.
  * Returns WEYL_EPARSE for an unknown or malformed name, WEYL_ELIMIT for n too
  * large, WEYL_EINVAL for NULL arguments. */
@@ -75,5 +85,16 @@ int weyl_group_leaf_dim(const weyl_group *g, int i);          /* 0 when i is out
  * WEYL_ELIMIT when more than max_order elements are found (a large group, or
  * an infinite one such as an irrational rotation). */
 weyl_status weyl_group_order(weyl_group *g, long max_order, long *order);
+
+/* The elements of the regular rep `regular`, index by index, as words in the
+ * discrete generators: "a*b" is the element a b (rho(a) rho(b): b acts
+ * first), "1" the identity (index 0). Each word is a shortest one (breadth
+ * first from the identity). `regular` is what the expression resolves to:
+ * the group's leaf of that name (grid groups), else the enumeration of
+ * weyl_group_order. On success *words is a new array of *n strings; free it
+ * with weyl_group_regular_words_free. Returns WEYL_EINVAL for a group with
+ * algebra generators and the statuses of weyl_group_order. */
+weyl_status weyl_group_regular_words(weyl_group *g, char ***words, long *n);
+void weyl_group_regular_words_free(char **words, long n); /* NULL is allowed */
 
 #endif

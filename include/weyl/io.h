@@ -37,6 +37,11 @@ typedef struct {
   const char *out;     /* the rep_out expression as given to weyl_rep_parse */
   const weyl_basis *basis; /* the maps in -> out */
   const weyl_basis *bias; /* Scalar -> out (out_dim x 1, as weyl_basis_solve_bias); may be NULL */
+  /* The elements of `regular` as words (weyl_group_regular_words), written
+   * as "regular_elements" by the json writer (the text writer leaves them to `weyl check`);
+   * NULL when the reps do not use `regular`. */
+  char *const *regular_words;
+  long n_regular; /* number of regular_words */
 } weyl_io_basis;
 
 /* Writes b in format fmt to the open stream f.

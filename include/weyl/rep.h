@@ -39,9 +39,14 @@ weyl_status weyl_rep_leaf(weyl_group *g, const char *name, weyl_rep **rep);
 /* The regular rep of a finite group (`regular`); WEYL_EINVAL for a group with
  * algebra generators, WEYL_ELIMIT past the group order limit. */
 weyl_status weyl_rep_regular(weyl_group *g, weyl_rep **rep);
-/* The frequency-freq 2x2 rotation rep (`rot(k)`) of Z(n), D(n), SO(2), O(2);
- * WEYL_EINVAL for other groups. */
+/* The frequency-freq 2x2 rotation rep (`rot(k)`) of Z(n), D(n), SO(2), O(2),
+ * or of the first such factor of a product; WEYL_EINVAL for other groups. */
 weyl_status weyl_rep_rot(weyl_group *g, int freq, weyl_rep **rep);
+/* rot(freq, factor): the 2x2 rotation rep of factor `factor` (1-based) of a
+ * product such as SO(2) x D(3), on which the other factors act trivially;
+ * factor 0 is the first factor that has rotation reps (what weyl_rep_rot
+ * takes). Returns WEYL_EINVAL when that factor is not Z(n), D(n), SO(2) or O(2). */
+weyl_status weyl_rep_rot_factor(weyl_group *g, int freq, int factor, weyl_rep **rep);
 /* a + b, the direct sum (a's indices first); WEYL_EINVAL for reps of two groups. */
 weyl_status weyl_rep_sum(const weyl_rep *a, const weyl_rep *b, weyl_rep **rep);
 /* k*a, k copies of a; WEYL_EINVAL for k < 1. */
@@ -80,6 +85,11 @@ weyl_status weyl_rep_equal(const weyl_rep *a, const weyl_rep *b, double tol, int
 /* 1 when every discrete generator acts by a permutation and every algebra
  * generator by zero, else 0. Such reps get exact orbit bases. */
 int weyl_rep_is_perm(const weyl_rep *rep);
+
+/* 1 when the expression holds `regular` (the enumerated regular rep, or a
+ * grid group's leaf of that name), whose element order
+ * weyl_group_regular_words gives; 0 otherwise or for NULL. */
+int weyl_rep_has_regular(const weyl_rep *rep);
 
 /* For a permutation rep: perm[i] = image of basis vector i under generator k
  * (caller allocates dim ints). Returns WEYL_EINVAL when not a permutation rep. */

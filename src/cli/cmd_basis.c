@@ -130,7 +130,7 @@ static weyl_status restrict_local(const basis_args *a, const weyl_rep *in, const
 static weyl_status stage_picture(const basis_args *a, weyl_group *g, const weyl_rep *in,
                                  const weyl_rep *out, const weyl_basis *basis,
                                  weyl_io_staged **st) {
-  weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, NULL};
+  weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, NULL, NULL, 0};
   weyl_svg_panel *panels = NULL;
   int n = 0;
   weyl_status s = weyl_conv_svg_panels(in, out, a->local_k, &panels, &n);
@@ -149,16 +149,26 @@ static weyl_status stage_picture(const basis_args *a, weyl_group *g, const weyl_
 static weyl_status write_outputs(const basis_args *a, weyl_group *g, const weyl_rep *in,
                                  const weyl_rep *out, const weyl_basis *basis,
                                  const weyl_basis *bias) {
-  weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, bias};
-  if (!a->svg)
-    return a->path ? weyl_io_write_path(a->path, a->fmt, &io) : weyl_io_write(stdout, a->fmt, &io);
+  weyl_io_basis io = {weyl_group_name(g), a->in, a->out, basis, bias, NULL, 0};
+  /* The json output names the elements of `regular` when a rep uses it, so
+   * that regular features can be read outside C. */
+  char **words = NULL;
+  weyl_status s = WEYL_OK;
+  if (a->fmt == WEYL_IO_FORMAT_JSON && (weyl_rep_has_regular(in) || weyl_rep_has_regular(out)))
+    s = weyl_group_regular_words(g, &words, &io.n_regular);
+  io.regular_words = words;
   weyl_io_staged *st[2] = {NULL, NULL};
   int n = 0;
-  weyl_status s = a->path ? weyl_io_stage_path(a->path, a->fmt, &io, &st[n++]) : WEYL_OK;
-  if (!s) s = stage_picture(a, g, in, out, basis, &st[n++]);
-  if (!s && !a->path) s = weyl_io_write(stdout, a->fmt, &io);
-  if (!s) s = weyl_io_staged_publish(st, n);
+  if (!s && !a->svg)
+    s = a->path ? weyl_io_write_path(a->path, a->fmt, &io) : weyl_io_write(stdout, a->fmt, &io);
+  else if (!s) {
+    if (a->path) s = weyl_io_stage_path(a->path, a->fmt, &io, &st[n++]);
+    if (!s) s = stage_picture(a, g, in, out, basis, &st[n++]);
+    if (!s && !a->path) s = weyl_io_write(stdout, a->fmt, &io);
+    if (!s) s = weyl_io_staged_publish(st, n);
+  }
   for (int i = 0; i < n; i++) weyl_io_staged_free(st[i]);
+  weyl_group_regular_words_free(words, io.n_regular);
   return s;
 }
 

@@ -62,6 +62,20 @@ static void print_defects(const weyl_group *g, const weyl_group_check_report *r)
   }
 }
 
+/* The elements of `regular` in index order, as words (group.h). Only for a
+ * group whose enumeration succeeded, so that this cannot fail but for memory. */
+static void print_words(weyl_group *g) {
+  char **words = NULL;
+  long n = 0;
+  if (weyl_group_regular_words(g, &words, &n)) {
+    printf("regular: elements not listed (%s)\n", weyl_status_last_error());
+    return;
+  }
+  printf("regular: %ld elements, index: word (a*b = rho(a) rho(b), 1 = identity)\n", n);
+  for (long i = 0; i < n; i++) printf("  %ld: %s\n", i, words[i]);
+  weyl_group_regular_words_free(words, n);
+}
+
 /* Everything is computed before anything is printed, so that a failure
  * leaves standard output empty. Hitting the enumeration limit is not an
  * error of the file: the group is valid, only large. Defects (group_check.h)
@@ -84,6 +98,7 @@ static int print_order(weyl_group *g, const char *file) {
   else
     printf("order: infinite\n");
   print_defects(g, r);
+  if (r->order_status == WEYL_OK && weyl_group_nalg(g) == 0) print_words(g);
   int rc = CLI_OK;
   if (r->n_defects > 0 && cli_stdout_status(CLI_OK) != CLI_OK) {
     rc = CLI_EIO; /* the report is lost: that, not the defects, is the news */

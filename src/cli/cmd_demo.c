@@ -51,7 +51,7 @@ static weyl_status show_text(FILE *f, weyl_group *g, const char *in, const char 
   problem p = {0};
   weyl_status s = problem_solve(g, in, out, &p);
   if (!s) {
-    weyl_io_basis io = {weyl_group_name(g), in, out, p.b, NULL};
+    weyl_io_basis io = {weyl_group_name(g), in, out, p.b, NULL, NULL, 0};
     s = weyl_io_write(f, WEYL_IO_FORMAT_TEXT, &io);
   }
   problem_free(&p);

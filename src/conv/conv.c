@@ -16,7 +16,8 @@
 weyl_status weyl_conv_grid(const weyl_group *g, int *h, int *w) {
   if (!g || !h || !w) return weyl_fail(WEYL_EINVAL, "weyl_conv_grid: NULL argument");
   if (g->grid_h <= 0 || g->grid_kernel)
-    return weyl_fail(WEYL_EINVAL, "group %s is not a grid group (T(n), T(h,w), p4(n), p4m(n))%s",
+    return weyl_fail(WEYL_EINVAL, "group %s is not a grid group (Z(n), T(n), T(h,w), p4(n), p4m(n), "
+                     "Z(k) x| (Z(n) x Z(n)); a product with a grid factor is not one)%s",
                      g->name, g->grid_kernel ? ": a kernel group has no translations" : "");
   *h = g->grid_h;
   *w = g->grid_w;
@@ -33,9 +34,10 @@ weyl_status weyl_conv_positions_at(const weyl_rep *r, int *pos) {
   case REP_REGULAR: /* enumerated (kernel groups): elements sit on no pixel */
     for (int i = 0; i < r->dim; i++) pos[i] = -1;
     break;
-  case REP_LEAF: /* every leaf of a grid group is s*h*w + pixel (conv_groups.c) */
+  case REP_LEAF: /* every leaf of a grid group is s*h*w + pixel (group_grid.c) */
     assert(n2 > 0); /* conv_impl.h: a grid or kernel group */
-    for (int i = 0; i < r->dim; i++) pos[i] = i % n2;
+    /* ...except characters such as Z(2m)'s sign, which sit on no pixel */
+    for (int i = 0; i < r->dim; i++) pos[i] = r->dim % n2 == 0 ? i % n2 : -1;
     break;
   case REP_DUAL: s = weyl_conv_positions_at(r->a, pos); break; /* a permutation's dual is itself */
   case REP_SUM:

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "group/group_build.h"
 #include "group/group_impl.h"
 #include "core/status_impl.h"
 
@@ -22,30 +23,14 @@ enum {
   MAX_ZDS = 4096, /* Z(n), D(n), S(n) */
   MAX_SO = 64,    /* SO(n), O(n) */
   MAX_SP = 64,    /* Sp(2n): the matrix size 2n */
-  MAX_FACTORS = 64,
-  NAME_W = 32 /* room for one generator name such as "12.L10_11" */
+  MAX_FACTORS = WEYL_GROUP_MAX_FACTORS,
 };
 
 static const char KNOWN[] =
-    "known: Z(n) D(n) S(n) SO(n) O(n) SO(1,3) O(1,3) Sp(2n), and products G1 x G2";
-
-/* ---- small allocation helpers ------------------------------------------ */
-
-static int *perm_identity(int d) {
-  int *p = malloc((size_t)d * sizeof *p);
-  if (p)
-    for (int i = 0; i < d; i++) p[i] = i;
-  return p;
-}
-
-static double *mat_zero(int d) { return calloc((size_t)d * (size_t)d, sizeof(double)); }
-
-static double *mat_diag_sign(int d, int neg_from, int neg_to) {
-  double *m = mat_zero(d);
-  if (m)
-    for (int i = 0; i < d; i++) m[i * d + i] = (i >= neg_from && i < neg_to) ? -1.0 : 1.0;
-  return m;
-}
+    "known: Z(n) D(n) S(n) SO(n) O(n) SO(1,3) O(1,3) SO(1,1) O(1,1) Sp(2n) GL(n) SL(n) "
+    "Scaling(n) U(n) SU(n) Octahedral FullOctahedral Icosahedral FullIcosahedral Cube "
+    "RubiksCube, grids T(n) T(h,w) p4(n) p4m(n) Z(k) x| (Z(n) x Z(n)), kernels C4(k) D4(k), "
+    "and products G1 x G2";
 
 /* cos/sin of 2*pi*m/n with m reduced mod n, and the round-off of the exact
  * zeros (quarter turns) removed so that rot(k) of Z(4) is exactly [[0,-1],[1,0]]. */
@@ -59,112 +44,20 @@ static void turn(long m, long n, double *c, double *s) {
   if (fabs(*s) < 1e-15) *s = 0.0;
 }
 
-/* ---- generator name lists ---------------------------------------------- */
-
-typedef struct {
-  int n, cap;
-  char (*s)[NAME_W];
-  const char **p; /* p[i] = s[i], the form weyl_group_new wants */
-} name_list;
-
-static int names_init(name_list *l, int cap) {
-  l->n = 0;
-  l->cap = cap;
-  l->s = calloc(cap > 0 ? (size_t)cap : 1, sizeof *l->s);
-  l->p = calloc(cap > 0 ? (size_t)cap : 1, sizeof *l->p);
-  return l->s && l->p;
-}
-
-static void names_free(name_list *l) {
-  free(l->s);
-  free(l->p);
-}
-
-/* Initialises both lists; on failure frees them and returns 0. */
-static int names_pair(name_list *d, int nd, name_list *a, int na) {
-  int ok_d = names_init(d, nd), ok_a = names_init(a, na);
-  if (ok_d && ok_a) return 1;
-  names_free(d);
-  names_free(a);
-  return 0;
-}
-
-static weyl_status nomem(const char *label) {
-  return weyl_fail(WEYL_ENOMEM, "out of memory building group %s", label);
-}
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-names_add(name_list *l, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(l->s[l->n], NAME_W, fmt, ap);
-  va_end(ap);
-  l->p[l->n] = l->s[l->n];
-  l->n++;
-}
-
-/* Index pair names: "01" while every index is one digit, "10_11" beyond,
- * so that names stay unambiguous. */
-static void names_add_pair(name_list *l, char prefix, int i, int j, int n) {
-  if (n <= 10)
-    names_add(l, "%c%d%d", prefix, i, j);
-  else
-    names_add(l, "%c%d_%d", prefix, i, j);
-}
-
-/* Creates the group from the name lists and appends the empty leaf V. */
-static weyl_status group_with_v(const char *label, name_list *disc, name_list *alg, int dim,
-                                weyl_group **out, weyl_leaf **v) {
-  weyl_group *g = weyl_group_new(label, disc->n, disc->p, alg->n, alg->p);
-  names_free(disc);
-  names_free(alg);
-  if (!g) return weyl_fail(WEYL_ENOMEM, "out of memory building group %s", label);
-  *v = weyl_group_add_leaf(g, "V", dim);
-  if (!*v) {
-    weyl_group_free(g);
-    return weyl_fail(WEYL_ENOMEM, "out of memory building group %s", label);
-  }
-  *out = g;
-  return WEYL_OK;
-}
-
-static weyl_status oom(weyl_group *g) {
-  weyl_status s = weyl_fail(WEYL_ENOMEM, "out of memory building group %s", g->name);
-  weyl_group_free(g);
-  return s;
-}
-
-/* ---- the families ------------------------------------------------------ */
-
-/* A group whose generators names[0..ngen) permute the n points of V, each
- * perms[k] starting as the identity for the caller to fill in. */
-static weyl_status perm_group(const char *label, int ngen, const char *const *names, int n,
-                              weyl_group **out, int **perms) {
-  name_list d, a;
-  if (!names_pair(&d, ngen, &a, 0)) return nomem(label);
-  for (int k = 0; k < ngen; k++) names_add(&d, "%s", names[k]);
-  weyl_leaf *v;
-  weyl_status s = group_with_v(label, &d, &a, n, out, &v);
-  if (s) return s;
-  for (int k = 0; k < ngen; k++)
-    if (!(perms[k] = v->disc[k].perm = perm_identity(n))) return oom(*out);
-  return WEYL_OK;
-}
-
 /* Z(n): r shifts the n points of the cycle, i -> i+1 mod n. */
 static weyl_status build_cyclic(int n, weyl_group **out) {
   char label[32];
   snprintf(label, sizeof label, "Z(%d)", n);
   static const char *const names[] = {"r"};
   int *r;
-  weyl_status s = perm_group(label, 1, names, n, out, &r);
+  weyl_status s = weyl_build_perm_group(label, 1, names, n, out, &r);
   if (s) return s;
   for (int i = 0; i < n; i++) r[i] = (i + 1) % n;
+  static const double minus[] = {-1};
+  if (n % 2 == 0 && !weyl_build_character(*out, "sign", minus, NULL)) return weyl_build_oom(*out);
   (*out)->rot_family = WEYL_ROT_CYCLIC;
   (*out)->rot_n = n;
+  (*out)->grid_h = 1, (*out)->grid_w = n; /* T(n) is the same group: --local applies */
   return WEYL_OK;
 }
 
@@ -175,8 +68,8 @@ static weyl_status build_cyclic(int n, weyl_group **out) {
 static int add_dihedral_plane(weyl_group *g, int n) {
   weyl_leaf *p = weyl_group_add_leaf(g, "plane", 2);
   if (!p) return 0;
-  double *r = p->disc[0].mat = mat_zero(2);
-  p->disc[1].mat = mat_diag_sign(2, 1, 2);
+  double *r = p->disc[0].mat = weyl_build_mat_zero(2);
+  p->disc[1].mat = weyl_build_mat_diag_sign(2, 1, 2);
   if (!r || !p->disc[1].mat) return 0;
   double c, s;
   turn(1, n, &c, &s);
@@ -191,14 +84,16 @@ static weyl_status build_dihedral(int n, weyl_group **out) {
   snprintf(label, sizeof label, "D(%d)", n);
   static const char *const names[] = {"r", "f"};
   int *rf[2];
-  weyl_status s = perm_group(label, 2, names, n, out, rf);
+  weyl_status s = weyl_build_perm_group(label, 2, names, n, out, rf);
   if (s) return s;
   int *r = rf[0], *f = rf[1];
   for (int i = 0; i < n; i++) {
     r[i] = (i + 1) % n;
     f[i] = (n - i) % n;
   }
-  if (n <= 2 && !add_dihedral_plane(*out, n)) return oom(*out);
+  if (n <= 2 && !add_dihedral_plane(*out, n)) return weyl_build_oom(*out);
+  static const double det[] = {1, -1};
+  if (!weyl_build_character(*out, "det", det, NULL)) return weyl_build_oom(*out);
   (*out)->rot_family = WEYL_ROT_DIHEDRAL;
   (*out)->rot_n = n;
   return WEYL_OK;
@@ -212,11 +107,14 @@ static weyl_status build_symmetric(int n, weyl_group **out) {
   snprintf(label, sizeof label, "S(%d)", n);
   static const char *const names[] = {"t", "c"};
   int *tc[2];
-  weyl_status s = perm_group(label, 2, names, n, out, tc);
+  weyl_status s = weyl_build_perm_group(label, 2, names, n, out, tc);
   if (s) return s;
   int *t = tc[0], *c = tc[1];
   if (n >= 2) t[0] = 1, t[1] = 0;
   for (int i = 0; i < n; i++) c[i] = (i + 1) % n;
+  /* sign: t is odd for n >= 2, the n-cycle has sign (-1)^(n-1). */
+  double sign[] = {n >= 2 ? -1 : 1, n % 2 ? 1 : -1};
+  if (!weyl_build_character(*out, "sign", sign, NULL)) return weyl_build_oom(*out);
   return WEYL_OK;
 }
 
@@ -226,7 +124,7 @@ static int fill_so_algebra(weyl_leaf *v, int n) {
   int k = 0;
   for (int i = 0; i < n; i++)
     for (int j = i + 1; j < n; j++, k++) {
-      double *m = v->alg[k].mat = mat_zero(n);
+      double *m = v->alg[k].mat = weyl_build_mat_zero(n);
       if (!m) return 0;
       m[j * n + i] = 1.0;
       m[i * n + j] = -1.0;
@@ -241,19 +139,22 @@ static weyl_status build_orthogonal(int n, int parity, weyl_group **out) {
   char label[32];
   snprintf(label, sizeof label, "%s(%d)", parity ? "O" : "SO", n);
   int n_alg = n * (n - 1) / 2;
-  name_list d, a;
-  if (!names_pair(&d, 1, &a, n_alg)) return nomem(label);
+  weyl_name_list d, a;
+  if (!weyl_names_pair(&d, 1, &a, n_alg)) return weyl_build_nomem(label);
   if (parity)
-    names_add(&d, "P");
+    weyl_names_add(&d, "P");
   else if (n_alg == 0)
-    names_add(&d, "e");
+    weyl_names_add(&d, "e");
   for (int i = 0; i < n; i++)
-    for (int j = i + 1; j < n; j++) names_add_pair(&a, 'L', i, j, n);
+    for (int j = i + 1; j < n; j++) weyl_names_add_pair(&a, 'L', i, j, n);
   weyl_leaf *v;
-  weyl_status s = group_with_v(label, &d, &a, n, out, &v);
+  weyl_status s = weyl_build_with_v(label, &d, &a, n, out, &v);
   if (s) return s;
-  if (!fill_so_algebra(v, n)) return oom(*out);
-  if (parity && !(v->disc[0].mat = mat_diag_sign(n, n - 1, n))) return oom(*out);
+  if (!fill_so_algebra(v, n)) return weyl_build_oom(*out);
+  static const double minus[] = {-1};
+  if (parity && (!(v->disc[0].mat = weyl_build_mat_diag_sign(n, n - 1, n)) ||
+                 !weyl_build_character(*out, "det", minus, NULL)))
+    return weyl_build_oom(*out);
   if (n == 2) (*out)->rot_family = parity ? WEYL_ROT_O2 : WEYL_ROT_SO2;
   return WEYL_OK;
 }
@@ -266,47 +167,49 @@ static weyl_status build_orthogonal(int n, int parity, weyl_group **out) {
 static weyl_status build_lorentz(int discrete, weyl_group **out) {
   const char *label = discrete ? "O(1,3)" : "SO(1,3)";
   static const char axis[] = "txyz";
-  name_list d, a;
-  if (!names_pair(&d, 2, &a, 6)) return nomem(label);
+  weyl_name_list d, a;
+  if (!weyl_names_pair(&d, 2, &a, 6)) return weyl_build_nomem(label);
   if (discrete) {
-    names_add(&d, "P");
-    names_add(&d, "T");
+    weyl_names_add(&d, "P");
+    weyl_names_add(&d, "T");
   }
   for (int i = 1; i < 4; i++)
-    for (int j = i + 1; j < 4; j++) names_add(&a, "L%c%c", axis[i], axis[j]);
-  for (int i = 1; i < 4; i++) names_add(&a, "K%c", axis[i]);
+    for (int j = i + 1; j < 4; j++) weyl_names_add(&a, "L%c%c", axis[i], axis[j]);
+  for (int i = 1; i < 4; i++) weyl_names_add(&a, "K%c", axis[i]);
   weyl_leaf *v;
-  weyl_status s = group_with_v(label, &d, &a, 4, out, &v);
+  weyl_status s = weyl_build_with_v(label, &d, &a, 4, out, &v);
   if (s) return s;
   int k = 0;
   for (int i = 1; i < 4; i++)
     for (int j = i + 1; j < 4; j++, k++) {
-      double *m = v->alg[k].mat = mat_zero(4);
-      if (!m) return oom(*out);
+      double *m = v->alg[k].mat = weyl_build_mat_zero(4);
+      if (!m) return weyl_build_oom(*out);
       m[j * 4 + i] = 1.0;
       m[i * 4 + j] = -1.0;
     }
   for (int i = 1; i < 4; i++, k++) {
-    double *m = v->alg[k].mat = mat_zero(4);
-    if (!m) return oom(*out);
+    double *m = v->alg[k].mat = weyl_build_mat_zero(4);
+    if (!m) return weyl_build_oom(*out);
     m[i] = m[i * 4] = 1.0;
   }
-  if (discrete) {
-    v->disc[0].mat = mat_diag_sign(4, 1, 4);
-    v->disc[1].mat = mat_diag_sign(4, 0, 1);
-    if (!v->disc[0].mat || !v->disc[1].mat) return oom(*out);
-  }
+  static const double det[] = {-1, -1}, parity[] = {-1, 1}, time[] = {1, -1};
+  if (discrete && (!(v->disc[0].mat = weyl_build_mat_diag_sign(4, 1, 4)) ||
+                   !(v->disc[1].mat = weyl_build_mat_diag_sign(4, 0, 1)) ||
+                   !weyl_build_character(*out, "det", det, NULL) ||
+                   !weyl_build_character(*out, "parity", parity, NULL) ||
+                   !weyl_build_character(*out, "time", time, NULL)))
+    return weyl_build_oom(*out);
   return WEYL_OK;
 }
 
 /* Names of sp(2n) in the order fill_sp_algebra fills them. */
-static void sp_names(name_list *a, int n) {
+static void sp_names(weyl_name_list *a, int n) {
   for (int i = 0; i < n; i++)
-    for (int j = 0; j < n; j++) names_add_pair(a, 'A', i, j, n);
+    for (int j = 0; j < n; j++) weyl_names_add_pair(a, 'A', i, j, n);
   for (int i = 0; i < n; i++)
-    for (int j = i; j < n; j++) names_add_pair(a, 'B', i, j, n);
+    for (int j = i; j < n; j++) weyl_names_add_pair(a, 'B', i, j, n);
   for (int i = 0; i < n; i++)
-    for (int j = i; j < n; j++) names_add_pair(a, 'C', i, j, n);
+    for (int j = i; j < n; j++) weyl_names_add_pair(a, 'C', i, j, n);
 }
 
 /* sp(2n) = {A : A^T J + J A = 0}, J = [[0, I], [-I, 0]], i.e. the matrices
@@ -317,7 +220,7 @@ static int fill_sp_algebra(weyl_leaf *v, int n) {
   int m = 2 * n, k = 0;
   for (int i = 0; i < n; i++)
     for (int j = 0; j < n; j++, k++) {
-      double *x = v->alg[k].mat = mat_zero(m);
+      double *x = v->alg[k].mat = weyl_build_mat_zero(m);
       if (!x) return 0;
       x[i * m + j] = 1.0;
       x[(n + j) * m + (n + i)] = -1.0;
@@ -325,7 +228,7 @@ static int fill_sp_algebra(weyl_leaf *v, int n) {
   for (int blk = 0; blk < 2; blk++) /* B: upper right block, C: lower left */
     for (int i = 0; i < n; i++)
       for (int j = i; j < n; j++, k++) {
-        double *x = v->alg[k].mat = mat_zero(m);
+        double *x = v->alg[k].mat = weyl_build_mat_zero(m);
         if (!x) return 0;
         int r0 = blk ? n : 0, c0 = blk ? 0 : n;
         x[(r0 + i) * m + (c0 + j)] = 1.0;
@@ -339,24 +242,27 @@ static weyl_status build_symplectic(int m, weyl_group **out) {
   char label[32];
   snprintf(label, sizeof label, "Sp(%d)", m);
   int n = m / 2;
-  name_list d, a;
-  if (!names_pair(&d, 0, &a, n * (2 * n + 1))) return nomem(label);
+  weyl_name_list d, a;
+  if (!weyl_names_pair(&d, 0, &a, n * (2 * n + 1))) return weyl_build_nomem(label);
   sp_names(&a, n);
   weyl_leaf *v;
-  weyl_status s = group_with_v(label, &d, &a, m, out, &v);
+  weyl_status s = weyl_build_with_v(label, &d, &a, m, out, &v);
   if (s) return s;
-  if (!fill_sp_algebra(v, n)) return oom(*out);
+  if (!fill_sp_algebra(v, n)) return weyl_build_oom(*out);
   return WEYL_OK;
 }
 
 /* ---- parsing ----------------------------------------------------------- */
 
-/* One factor of a name: family word and its one or two integer arguments
- * (clamped at a billion, which is past every limit). */
+/* One factor of a name: family word and its zero to two integer arguments
+ * (clamped at a billion, which is past every limit), and where it is written
+ * in the name (a grid factor is handed to group_grid.c as written). */
 typedef struct {
-  char fam[4];
+  char fam[24];
   int nargs;
   long arg[2];
+  const char *text;
+  int len;
 } factor_spec;
 
 static weyl_status unknown(const char *name) {
@@ -379,31 +285,44 @@ static int read_int(const char **p, long *v) {
   return 1;
 }
 
-/* Parses "Fam ( n [, m] )" at *p, blanks allowed between tokens. */
-static int parse_factor(const char **pp, factor_spec *f) {
-  const char *p = skip_blanks(*pp);
-  int len = 0;
-  while ((p[len] >= 'A' && p[len] <= 'Z') || (p[len] >= 'a' && p[len] <= 'z')) len++;
-  if (len == 0 || len >= (int)sizeof f->fam) return 0;
-  memcpy(f->fam, p, (size_t)len);
-  f->fam[len] = '\0';
-  p = skip_blanks(p + len);
-  if (*p++ != '(') return 0;
+static int is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+/* Parses "( [n [, m]] )" at *pp, blanks allowed between tokens. */
+static int parse_args(const char **pp, factor_spec *f) {
+  const char *p = skip_blanks(*pp + 1);
   f->nargs = 0;
-  for (;;) {
-    p = skip_blanks(p);
+  while (*p != ')') {
     if (f->nargs == 2 || !read_int(&p, &f->arg[f->nargs++])) return 0;
     p = skip_blanks(p);
-    if (*p == ')') break;
-    if (*p++ != ',') return 0;
+    if (*p == ',') p = skip_blanks(p + 1);
+    else if (*p != ')') return 0;
   }
   *pp = p + 1;
   return 1;
 }
 
-/* Splits name into factors separated by the token 'x'. Every factor ends
- * with ')' and no family starts with 'x', so the separator is unambiguous
- * even without blanks around it. */
+/* Parses "Fam ( n [, m] )", "Fam()" or a bare "Fam" at *pp (Fam: a letter,
+ * then letters and digits, as in p4m). */
+static int parse_factor(const char **pp, factor_spec *f) {
+  const char *p = skip_blanks(*pp);
+  int len = 0;
+  f->text = p;
+  if (!is_alpha(p[0])) return 0;
+  while (is_alpha(p[len]) || (p[len] >= '0' && p[len] <= '9')) len++;
+  if (len >= (int)sizeof f->fam) return 0;
+  memcpy(f->fam, p, (size_t)len);
+  f->fam[len] = '\0';
+  p = skip_blanks(p + len);
+  f->nargs = 0;
+  if (*p == '(' && !parse_args(&p, f)) return 0;
+  f->len = (int)(p - f->text);
+  *pp = p;
+  return 1;
+}
+
+/* Splits name into factors separated by the token 'x'. A factor ends with
+ * ')' or a blank after its bare name, and no family starts with 'x', so the
+ * separator is unambiguous. */
 static weyl_status parse_name(const char *name, factor_spec *f, int *nf) {
   const char *p = name;
   *nf = 0;
@@ -428,6 +347,13 @@ static weyl_status too_big(const char *name, const char *fam, long n, int limit)
 static weyl_status build_factor(const char *name, const factor_spec *f, weyl_group **out) {
   const char *fam = f->fam;
   long n = f->arg[0];
+  char text[64];
+  snprintf(text, sizeof text, "%.*s", f->len, f->text);
+  if (weyl_group_grid_claims(text)) return weyl_group_grid_build(text, out); /* group_grid.c */
+  int claimed = 0;
+  weyl_status st = weyl_build_lie(name, fam, f->nargs, f->arg, out, &claimed);
+  if (!claimed) st = weyl_build_finite(name, fam, f->nargs, f->arg, out, &claimed);
+  if (claimed) return st;
   int is_o = strcmp(fam, "O") == 0, is_so = strcmp(fam, "SO") == 0;
   if (f->nargs == 2 && (is_o || is_so) && n == 1 && f->arg[1] == 3)
     return build_lorentz(is_o, out);
@@ -469,11 +395,11 @@ static int copy_action(weyl_action *dst, const weyl_action *src, int d) {
 static int embed_action(weyl_action *dst, const weyl_action *src, int d, int off, int total,
                         int discrete) {
   if (src->perm) {
-    if (!(dst->perm = perm_identity(total))) return 0;
+    if (!(dst->perm = weyl_build_perm_identity(total))) return 0;
     for (int i = 0; i < d; i++) dst->perm[off + i] = off + src->perm[i];
   }
   if (src->mat) {
-    if (!(dst->mat = mat_zero(total))) return 0;
+    if (!(dst->mat = weyl_build_mat_zero(total))) return 0;
     for (int i = 0; discrete && i < total; i++) dst->mat[i * total + i] = 1.0;
     for (int i = 0; i < d; i++)
       memcpy(dst->mat + (size_t)(off + i) * total + off, src->mat + (size_t)i * d,
@@ -483,13 +409,13 @@ static int embed_action(weyl_action *dst, const weyl_action *src, int d, int off
 }
 
 /* Generator names of the product: "i.name" with i the 1-based factor index. */
-static int product_names(weyl_group **f, int nf, name_list *d, name_list *a) {
+static int product_names(weyl_group **f, int nf, weyl_name_list *d, weyl_name_list *a) {
   int nd = 0, na = 0;
   for (int i = 0; i < nf; i++) nd += f[i]->n_disc, na += f[i]->n_alg;
-  if (!names_pair(d, nd, a, na)) return 0;
+  if (!weyl_names_pair(d, nd, a, na)) return 0;
   for (int i = 0; i < nf; i++) {
-    for (int k = 0; k < f[i]->n_disc; k++) names_add(d, "%d.%s", i + 1, f[i]->disc_names[k]);
-    for (int k = 0; k < f[i]->n_alg; k++) names_add(a, "%d.%s", i + 1, f[i]->alg_names[k]);
+    for (int k = 0; k < f[i]->n_disc; k++) weyl_names_add(d, "%d.%s", i + 1, f[i]->disc_names[k]);
+    for (int k = 0; k < f[i]->n_alg; k++) weyl_names_add(a, "%d.%s", i + 1, f[i]->alg_names[k]);
   }
   return 1;
 }
@@ -513,7 +439,7 @@ static int fill_product_v(weyl_leaf *v, weyl_group **f, int nf) {
 static int add_factor_leaves(weyl_group *g, const weyl_group *fi, int i, int dk, int ak) {
   for (int l = 0; l < fi->n_leaves; l++) {
     const weyl_leaf *src = &fi->leaves[l];
-    char nm[NAME_W];
+    char nm[WEYL_NAME_W];
     snprintf(nm, sizeof nm, "%s%d", src->name, i + 1);
     weyl_leaf *dst = weyl_group_add_leaf(g, nm, src->dim);
     if (!dst) return 0;
@@ -540,7 +466,7 @@ static weyl_status build_product(const char *name, weyl_group **f, int nf, weyl_
     return weyl_fail(WEYL_ELIMIT, "group '%s' would have %d reps, above the limit %d", name,
                      nleaves, WEYL_GROUP_MAX_LEAVES);
   char *label = malloc(cap);
-  name_list d, a;
+  weyl_name_list d, a;
   if (!label || !product_names(f, nf, &d, &a)) {
     free(label);
     return weyl_fail(WEYL_ENOMEM, "out of memory building group '%s'", name);
@@ -548,12 +474,17 @@ static weyl_status build_product(const char *name, weyl_group **f, int nf, weyl_
   label[0] = '\0';
   for (int i = 0; i < nf; i++) strcat(strcat(label, i ? " x " : ""), f[i]->name);
   weyl_leaf *v;
-  weyl_status s = group_with_v(label, &d, &a, vdim, out, &v);
+  weyl_status s = weyl_build_with_v(label, &d, &a, vdim, out, &v);
   free(label);
   if (s) return s;
-  if (!fill_product_v(v, f, nf)) return oom(*out);
+  if (!fill_product_v(v, f, nf)) return weyl_build_oom(*out);
   for (int i = 0, dk = 0, ak = 0; i < nf; dk += f[i]->n_disc, ak += f[i]->n_alg, i++)
-    if (!add_factor_leaves(*out, f[i], i, dk, ak)) return oom(*out);
+    if (f[i]->rot_family != WEYL_ROT_NONE) {
+      weyl_rot_slot sl = {f[i]->rot_family, f[i]->rot_n, i + 1, dk, ak};
+      (*out)->rot_slots[(*out)->n_rot_slots++] = sl;
+    }
+  for (int i = 0, dk = 0, ak = 0; i < nf; dk += f[i]->n_disc, ak += f[i]->n_alg, i++)
+    if (!add_factor_leaves(*out, f[i], i, dk, ak)) return weyl_build_oom(*out);
   return WEYL_OK;
 }
 
@@ -562,7 +493,7 @@ static weyl_status build_product(const char *name, weyl_group **f, int nf, weyl_
 weyl_status weyl_group_builtin(const char *name, weyl_group **g) {
   if (!name || !g) return weyl_fail(WEYL_EINVAL, "weyl_group_builtin: NULL argument");
   *g = NULL;
-  if (weyl_group_grid_claims(name)) return weyl_group_grid_build(name, g); /* group_grid.c */
+  if (strstr(name, "x|")) return weyl_group_grid_build(name, g); /* semidirect: group_grid.c */
   factor_spec spec[MAX_FACTORS];
   weyl_group *f[MAX_FACTORS];
   int nf = 0, built = 0;
@@ -580,46 +511,70 @@ weyl_status weyl_group_builtin(const char *name, weyl_group **g) {
   return s;
 }
 
-static weyl_status rotation(const weyl_group *g, int freq, double out[4]) {
+static void rotation(int n, int freq, double out[4]) {
   double c, s;
-  turn(freq, g->rot_n, &c, &s);
+  turn(freq, n, &c, &s);
   out[0] = c, out[1] = -s, out[2] = s, out[3] = c;
-  return WEYL_OK;
 }
 
-static weyl_status reflection(double out[4]) {
-  out[0] = 1, out[1] = 0, out[2] = 0, out[3] = -1;
-  return WEYL_OK;
+static void diag2(double a, double b, double out[4]) {
+  out[0] = a, out[1] = 0, out[2] = 0, out[3] = b;
 }
 
-static weyl_status rotation_algebra(int freq, double out[4]) {
-  out[0] = 0, out[1] = -freq, out[2] = freq, out[3] = 0;
-  return WEYL_OK;
+/* Generator k (discrete or not) of one rotation family, counted within the
+ * family: Z(n) r; D(n) r, f; SO(2) L; O(2) L and P. Returns 0 when the
+ * family has no such generator. */
+static int family_action(weyl_rot_family fam, int n, int freq, int disc, int k, double out[4]) {
+  int rot_disc = fam == WEYL_ROT_CYCLIC || fam == WEYL_ROT_DIHEDRAL;
+  int refl = fam == WEYL_ROT_DIHEDRAL ? 1 : fam == WEYL_ROT_O2 ? 0 : -1; /* discrete index */
+  if (disc && rot_disc && k == 0) rotation(n, freq, out);
+  else if (disc && k == refl) diag2(1, -1, out);
+  else if (!disc && !rot_disc && k == 0) out[0] = 0, out[1] = -freq, out[2] = freq, out[3] = 0;
+  else return 0;
+  return 1;
 }
 
-weyl_status weyl_group_rot_action(const weyl_group *g, int freq, int disc, int k,
+/* Generators of each family: discrete, algebra. */
+static int family_count(weyl_rot_family fam, int disc) {
+  if (disc) return fam == WEYL_ROT_DIHEDRAL ? 2 : fam == WEYL_ROT_SO2 ? 0 : 1;
+  return fam == WEYL_ROT_SO2 || fam == WEYL_ROT_O2;
+}
+
+/* The factor rot(k, factor) refers to: factor 0 is the first with a
+ * rotation family; a group that is not a product is its own factor 1. */
+static weyl_status rot_slot(const weyl_group *g, int factor, weyl_rot_slot *slot) {
+  weyl_rot_slot self = {g->rot_family, g->rot_n, 1, 0, 0};
+  int n = g->n_rot_slots;
+  const weyl_rot_slot *slots = n ? g->rot_slots : &self;
+  if (!n) n = g->rot_family != WEYL_ROT_NONE;
+  for (int i = 0; i < n; i++)
+    if (factor == 0 || slots[i].factor == factor) {
+      *slot = slots[i];
+      return WEYL_OK;
+    }
+  if (factor > 0)
+    return weyl_fail(WEYL_EINVAL,
+                     "rot(k, %d): factor %d of group %s is not Z(n), D(n), SO(2) or O(2)", factor,
+                     factor, g->name);
+  return weyl_fail(WEYL_EINVAL,
+                   "group %s has no rotation reps rot(k): neither it nor a factor of it is "
+                   "Z(n), D(n), SO(2) or O(2)",
+                   g->name);
+}
+
+weyl_status weyl_group_rot_action(const weyl_group *g, int factor, int freq, int disc, int k,
                                   double out[4]) {
   if (!g || !out) return weyl_fail(WEYL_EINVAL, "weyl_group_rot_action: NULL argument");
-  switch (g->rot_family) {
-  case WEYL_ROT_NONE:
-    return weyl_fail(WEYL_EINVAL,
-                     "group %s has no rotation reps rot(k) (only Z(n), D(n), SO(2), O(2))",
-                     g->name);
-  case WEYL_ROT_CYCLIC:
-    if (disc && k == 0) return rotation(g, freq, out);
-    break;
-  case WEYL_ROT_DIHEDRAL:
-    if (disc && k == 0) return rotation(g, freq, out);
-    if (disc && k == 1) return reflection(out);
-    break;
-  case WEYL_ROT_SO2:
-    if (!disc && k == 0) return rotation_algebra(freq, out);
-    break;
-  case WEYL_ROT_O2:
-    if (!disc && k == 0) return rotation_algebra(freq, out);
-    if (disc && k == 0) return reflection(out);
-    break;
-  }
-  return weyl_fail(WEYL_EINVAL, "group %s has no %s generator %d", g->name,
-                   disc ? "discrete" : "algebra", k);
+  weyl_rot_slot sl = {WEYL_ROT_NONE, 0, 0, 0, 0};
+  weyl_status st = rot_slot(g, factor, &sl);
+  if (st) return st;
+  if (k < 0 || k >= (disc ? g->n_disc : g->n_alg))
+    return weyl_fail(WEYL_EINVAL, "group %s has no %s generator %d", g->name,
+                     disc ? "discrete" : "algebra", k);
+  int kk = k - (disc ? sl.disc0 : sl.alg0);
+  /* Generators of the other factors act trivially on the factor's plane. */
+  if (kk < 0 || kk >= family_count(sl.family, disc) ||
+      !family_action(sl.family, sl.n, freq, disc, kk, out))
+    diag2(disc, disc, out);
+  return WEYL_OK;
 }

@@ -36,6 +36,16 @@ typedef enum {
   WEYL_ROT_O2        /* O(2): SO(2) plus the reflection diag(1,-1)       */
 } weyl_rot_family;
 
+/* One factor of a product that has a rotation family: rot(k, factor) acts
+ * on the plane by that factor's rot(k), its generators starting at
+ * disc0/alg0 in the product; the other factors act trivially. */
+typedef struct {
+  weyl_rot_family family;
+  int n, factor, disc0, alg0; /* n as rot_n; factor 1-based */
+} weyl_rot_slot;
+
+enum { WEYL_GROUP_MAX_FACTORS = 64 }; /* factors of a product name */
+
 struct weyl_group {
   char *name;
   int n_disc, n_alg;
@@ -45,6 +55,8 @@ struct weyl_group {
   weyl_leaf *leaves; /* [n_leaves]; leaves[0] is V */
   weyl_rot_family rot_family;
   int rot_n;         /* n for Z(n) and D(n) */
+  int n_rot_slots;   /* products: the factors with a rotation family, in order */
+  weyl_rot_slot rot_slots[WEYL_GROUP_MAX_FACTORS];
   /* Enumeration cache (weyl_group_order): order elements, and for each
    * discrete generator k the permutation regular_perm[k][g] = index of h_k g. */
   long order;        /* 0 until enumerated */
@@ -111,10 +123,12 @@ weyl_status weyl_leaf_average(const weyl_group *g, const weyl_leaf *l, long orde
                               const int *parent, const int *gen, double *G);
 size_t weyl_leaf_average_bytes(const weyl_group *g, long order, int dim);
 
-/* Fills out (2x2 row-major) for generator k of rot(freq) in g's rotation
- * family; disc selects discrete (1) or algebra (0) generators.
- * Returns WEYL_EINVAL when g has no rotation family. */
-weyl_status weyl_group_rot_action(const weyl_group *g, int freq, int disc, int k,
+/* Fills out (2x2 row-major) for generator k of rot(freq, factor): the 2x2
+ * rotation reps of Z(n), D(n), SO(2), O(2), or of that factor of a product
+ * (factor 1-based; 0: the first factor that has them; a group that is not a
+ * product is its factor 1); disc selects discrete (1) or algebra (0)
+ * generators. Returns WEYL_EINVAL when there is no such factor or generator. */
+weyl_status weyl_group_rot_action(const weyl_group *g, int factor, int freq, int disc, int k,
                                   double out[4]);
 
 #endif

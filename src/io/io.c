@@ -145,6 +145,14 @@ static weyl_status write_json(FILE *f, const weyl_io_basis *b) {
     s = json_elements(f, b->bias, 1);
   }
   if (s) return s;
+  if (b->regular_words) {
+    fputs(",\n \"regular_elements\": [", f);
+    for (long i = 0; i < b->n_regular; i++) {
+      fputs(i ? (i % 8 ? ", " : ",\n  ") : "", f);
+      json_string(f, b->regular_words[i]);
+    }
+    fputc(']', f);
+  }
   fputs("}\n", f);
   return WEYL_OK;
 }

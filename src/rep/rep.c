@@ -139,14 +139,18 @@ weyl_status weyl_rep_regular(weyl_group *g, weyl_rep **rep) {
   return s;
 }
 
-weyl_status weyl_rep_rot(weyl_group *g, int freq, weyl_rep **rep) {
+weyl_status weyl_rep_rot_factor(weyl_group *g, int freq, int factor, weyl_rep **rep) {
   if (!g || !rep) return weyl_fail(WEYL_EINVAL, "weyl_rep_rot: NULL argument");
   double m[4];
-  weyl_status s = weyl_group_rot_action(g, freq, g->n_disc > 0, 0, m);
+  weyl_status s = weyl_group_rot_action(g, factor, freq, g->n_disc > 0, 0, m);
   if (s != WEYL_OK) return s;
   s = new_node(REP_ROT, g, 2, rep);
-  if (s == WEYL_OK) (*rep)->arg = freq;
+  if (s == WEYL_OK) (*rep)->arg = freq, (*rep)->factor = factor;
   return s;
+}
+
+weyl_status weyl_rep_rot(weyl_group *g, int freq, weyl_rep **rep) {
+  return weyl_rep_rot_factor(g, freq, 0, rep);
 }
 
 static weyl_status check_pair(const weyl_rep *a, const weyl_rep *b, const char *what) {
@@ -244,7 +248,8 @@ static int str_at(const weyl_rep *r, char *buf, int cap, int pos) {
   case REP_LEAF: return put(buf, cap, pos, r->g->leaves[r->arg].name);
   case REP_REGULAR: return put(buf, cap, pos, "regular");
   case REP_ROT:
-    snprintf(tmp, sizeof tmp, "rot(%d)", r->arg);
+    if (r->factor) snprintf(tmp, sizeof tmp, "rot(%d,%d)", r->arg, r->factor);
+    else snprintf(tmp, sizeof tmp, "rot(%d)", r->arg);
     return put(buf, cap, pos, tmp);
   case REP_COPIES:
     snprintf(tmp, sizeof tmp, "%d*(", r->arg);
@@ -420,7 +425,7 @@ static weyl_status mat_at(const weyl_rep *r, int k, int disc, double *out) {
   case REP_SCALAR: out[0] = disc ? 1.0 : 0.0; return WEYL_OK;
   case REP_LEAF: return leaf_mat(r, k, disc, out);
   case REP_REGULAR: return regular_mat(r, k, disc, out);
-  case REP_ROT: return weyl_group_rot_action(r->g, r->arg, disc, k, out);
+  case REP_ROT: return weyl_group_rot_action(r->g, r->factor, r->arg, disc, k, out);
   case REP_SUM:
   case REP_COPIES: return sum_mat(r, k, disc, out);
   case REP_TENSOR: return tensor_mat(r, k, disc, out);
@@ -555,4 +560,11 @@ void weyl_rep_parts_free(weyl_rep **parts, int n) {
   for (int i = 0; i < n; i++)
     weyl_rep_free(parts[i]);
   free(parts);
+}
+
+int weyl_rep_has_regular(const weyl_rep *rep) {
+  if (!is_valid(rep)) return 0;
+  if (rep->kind == REP_REGULAR) return 1;
+  if (rep->kind == REP_LEAF) return strcmp(rep->g->leaves[rep->arg].name, "regular") == 0;
+  return (rep->a && weyl_rep_has_regular(rep->a)) || (rep->b && weyl_rep_has_regular(rep->b));
 }

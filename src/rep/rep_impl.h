@@ -21,6 +21,7 @@ struct weyl_rep {
   weyl_group *g;
   int dim;
   int arg;        /* leaf index, frequency or copy count               */
+  int factor;     /* rot: the product's factor, 0 for the first with rot */
   int is_perm;    /* see weyl_rep_is_perm                              */
   int depth;      /* longest path to a leaf (1 for a leaf)             */
   long size;      /* nodes a walk visits (shared subtrees count each time) */

@@ -3,7 +3,7 @@
  *   sum     := product ('+' product)*
  *   product := [INT '*'] factor ('*' factor)*      INT copies the whole product
  *   factor  := primary ('**' INT | '.T')*
- *   primary := NAME | 'rot' '(' INT ')' | '(' sum ')'
+ *   primary := NAME | 'rot' '(' INT [',' INT] ')' | '(' sum ')'
  *
  * Names: Scalar, regular, V and the group's leaf reps. */
 #include <ctype.h>
@@ -122,11 +122,15 @@ static weyl_status parse_primary(parser *p, weyl_rep **out) {
   weyl_status s = parse_name(p, name);
   if (s != WEYL_OK) return s;
   if (strcmp(name, "rot") == 0 && weyl_group_find_leaf(p->g, name) < 0) {
-    int freq = 0;
+    int freq = 0, factor = 0;
     if (!accept(p, "(")) return syntax(p, "expected '(' after rot");
     if ((s = parse_int(p, &freq)) != WEYL_OK) return s;
+    if (accept(p, ",")) {
+      if ((s = parse_int(p, &factor)) != WEYL_OK) return s;
+      if (factor < 1) return syntax(p, "factors of a product count from 1");
+    }
     if (!accept(p, ")")) return syntax(p, "expected ')'");
-    s = weyl_rep_rot(p->g, freq, out);
+    s = weyl_rep_rot_factor(p->g, freq, factor, out);
   } else if (weyl_group_find_leaf(p->g, name) >= 0 ||
              (strcmp(name, "V") == 0 && p->g->n_leaves > 0)) {
     s = weyl_rep_leaf(p->g, name, out);
