@@ -49,6 +49,26 @@ Test(group_check, worked_file_q8_has_no_defects) {
   weyl_group_free(g);
 }
 
+/* The icosahedral rotation group written with (1+sqrt(5))/4 (and again with
+ * cos(pi/5)): 60 elements (the rotations of the icosahedron), a of order 5,
+ * b of order 2, exactly orthogonal to double precision: no defect. */
+Test(group_check, icosahedral_file_with_exact_golden_ratio_has_no_defects) {
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_repfile_load(WEYL_REPS_DIR "/icosahedral.rep", &g), WEYL_OK, "%s",
+               weyl_status_last_error());
+  weyl_group_check_report *r = check(g);
+  cr_assert_eq(r->order_status, WEYL_OK);
+  cr_expect_eq(r->order, 60);
+  cr_expect_eq(r->gen_order[0], 5);
+  cr_expect_eq(r->gen_order[1], 2);
+  cr_expect_eq(r->leaves[1].consistent, 1);
+  cr_expect_lt(r->leaves[0].orth_defect, 1e-15);
+  cr_expect_lt(r->leaves[1].orth_defect, 1e-15);
+  cr_expect_eq(r->n_defects, 0);
+  free(r);
+  weyl_group_free(g);
+}
+
 /* V: 4-cycle (Z4). tri: rotation by 120 degrees (order 3), so g^4 = 1 on V
  * but not on tri: V + tri generates Z12. sq = [[2,1],[-3,-1]] has trace 1 and
  * determinant 1, so order 6, and is not orthogonal (R^T R has 13 at (0,0)). */
