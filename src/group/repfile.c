@@ -450,6 +450,7 @@ static weyl_status make_group(parser *p) {
                    "generator before the first rep, found none");
   p->g = weyl_group_new(p->gname, p->n_names[DISC], (const char *const *)p->names[DISC],
                         p->n_names[ALG], (const char *const *)p->names[ALG]);
+  if (p->g) p->g->defining_leaves = 1; /* the group is the one V generates */
   return p->g ? WEYL_OK : oom(p, peek(p).line);
 }
 
@@ -617,6 +618,7 @@ static weyl_status parse_rep(parser *p) {
   weyl_status st = parse_rep_header(p, kw);
   if (st) return st;
   p->rep_line[leaf] = kw.line;
+  p->g->leaves[leaf].line = kw.line;
   memset(p->given, 0, sizeof p->given);
   while (!st && peek(p).s && !is(peek(p), "rep")) st = parse_entry(p, leaf);
   for (int kind = 0; !st && kind < 2; kind++)
