@@ -57,7 +57,7 @@ weyl_status weyl_rep_power(const weyl_rep *a, int k, weyl_rep **rep);
  * binomial(n, k) for an n-dimensional a). k = 0 gives Scalar. Sym^k of a
  * permutation rep is a permutation rep (solved by orbits). Returns
  * WEYL_EINVAL for k < 0 or k > 32 and for Alt^k with k > dim(a) (no nonzero
- * tensor), WEYL_ELIMIT when dim(a)^k exceeds WEYL_REP_MAX_DIM. */
+ * tensor), WEYL_ELIMIT when k dim(a)^k exceeds WEYL_REP_MAX_DIM. */
 weyl_status weyl_rep_sym(const weyl_rep *a, int k, weyl_rep **rep);
 /* Alt^k(a): see weyl_rep_sym. */
 weyl_status weyl_rep_alt(const weyl_rep *a, int k, weyl_rep **rep);

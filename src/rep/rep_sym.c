@@ -207,12 +207,14 @@ weyl_status weyl_rep_sym_build(int n, int k, const char *formula, rep_sym **out)
   *out = NULL;
   if (k < 1 || k > 32)
     return weyl_fail(WEYL_EINVAL, "index symmetries need a power from 1 to 32, found %d", k);
+  /* The orbits are found among the n^k multi-indices, k digits each, and
+   * every rho walks them once per kept orbit: bound the walk. */
   double total = pow((double)n, k);
-  if (total > WEYL_REP_MAX_DIM)
+  if (total * k > WEYL_REP_MAX_DIM)
     return weyl_fail(WEYL_ELIMIT,
                      "the symmetrised power is built inside the tensor power %d of a "
-                     "%d-dimensional rep, of dimension %.3g, over the limit %d",
-                     k, n, total, WEYL_REP_MAX_DIM);
+                     "%d-dimensional rep: k * dim^k = %.3g multi-index digits, over the limit %d",
+                     k, n, total * k, WEYL_REP_MAX_DIM);
   rep_sym *S = calloc(1, sizeof *S);
   gens *G = malloc(sizeof *G);
   weyl_status s = S && G ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory");
