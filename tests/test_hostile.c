@@ -325,6 +325,13 @@ Test(fuzz_regressions, deeply_nested_parentheses_are_a_parse_error) {
   weyl_group_free(g);
 }
 
+/* The start of fuzz_expr's .rep group (mode 1): D3 on the plane, `tri`. */
+static weyl_group *d3m_group(void) {
+  return parse_rep_text("group D3m\ngenerators r f\n"
+                        "rep tri 2\n  r matrix -1/2 -sqrt(3)/2 sqrt(3)/2 -1/2\n"
+                        "  f matrix 1 0 0 -1\n");
+}
+
 /* fuzz_expr input (mode 1: the .rep group with reps tri, pts, sign):
  * tri**0**019**60**619 is Scalar, but as a tree every walk visits
  * 19 * 60 * 619 = 705660 nodes, 700 deep; the solve took over 10 s, and
@@ -334,9 +341,7 @@ Test(fuzz_regressions, power_towers_are_refused_by_tree_size) {
   size_t len;
   char *bytes = read_regression("expr-power-tower-timeout", &len);
   cr_assert_eq(bytes[0], 1);
-  weyl_group *g = parse_rep_text("group D3m\ngenerators r f\n"
-                                 "rep tri 2\n  r matrix -1/2 -sqrt(3)/2 sqrt(3)/2 -1/2\n"
-                                 "  f matrix 1 0 0 -1\n");
+  weyl_group *g = d3m_group();
   weyl_rep *r = NULL;
   assert_fails(weyl_rep_parse(g, bytes + 1, &r), WEYL_ELIMIT, "tree too large");
   assert_fails(weyl_rep_parse(g, "Scalar**1000**1000**1000", &r), WEYL_ELIMIT, "tree too large");
@@ -355,9 +360,7 @@ Test(fuzz_regressions, symmetric_powers_are_bounded_by_their_multi_indices) {
   size_t len;
   char *bytes = read_regression("expr-sym22-timeout", &len);
   cr_assert_eq(bytes[0], 1);
-  weyl_group *g = parse_rep_text("group D3m\ngenerators r f\n"
-                                 "rep tri 2\n  r matrix -1/2 -sqrt(3)/2 sqrt(3)/2 -1/2\n"
-                                 "  f matrix 1 0 0 -1\n");
+  weyl_group *g = d3m_group();
   weyl_rep *r = NULL;
   assert_fails(weyl_rep_parse(g, bytes + 1, &r), WEYL_ELIMIT, "multi-index digits");
   r = parse(g, "Sym10(tri)");
