@@ -4,12 +4,14 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "weyl/group_check.h"
+#include "weyl/rep.h"
 #include "weyl/repfile.h"
 
 static weyl_group *from_text(const char *text) {
@@ -49,6 +51,26 @@ Test(group_check, worked_file_q8_has_no_defects) {
   weyl_group_free(g);
 }
 
+/* The icosahedral rotation group written with (1+sqrt(5))/4 (and again with
+ * cos(pi/5)): 60 elements (the rotations of the icosahedron), a of order 5,
+ * b of order 2, exactly orthogonal to double precision: no defect. */
+Test(group_check, icosahedral_file_with_exact_golden_ratio_has_no_defects) {
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_repfile_load(WEYL_REPS_DIR "/icosahedral.rep", &g), WEYL_OK, "%s",
+               weyl_status_last_error());
+  weyl_group_check_report *r = check(g);
+  cr_assert_eq(r->order_status, WEYL_OK);
+  cr_expect_eq(r->order, 60);
+  cr_expect_eq(r->gen_order[0], 5);
+  cr_expect_eq(r->gen_order[1], 2);
+  cr_expect_eq(r->leaves[1].consistent, 1);
+  cr_expect_lt(r->leaves[0].orth_defect, 1e-15);
+  cr_expect_lt(r->leaves[1].orth_defect, 1e-15);
+  cr_expect_eq(r->n_defects, 0);
+  free(r);
+  weyl_group_free(g);
+}
+
 /* V: 4-cycle (Z4). tri: rotation by 120 degrees (order 3), so g^4 = 1 on V
  * but not on tri: V + tri generates Z12. sq = [[2,1],[-3,-1]] has trace 1 and
  * determinant 1, so order 6, and is not orthogonal (R^T R has 13 at (0,0)). */
@@ -59,8 +81,8 @@ Test(group_check, rep_with_other_relations_is_reported) {
                             "rep sq 2\n  g matrix 2 1 -3 -1\n"
                             "rep sign 1\n  g matrix -1\n");
   weyl_group_check_report *r = check(g);
-  cr_assert_eq(r->order, 12); /* lcm(4, 3, 6, 2) for one generator */
-  cr_assert_eq(r->gen_order[0], 12);
+  cr_assert_eq(r->order, 4);         /* the group is the one V generates */
+  cr_assert_eq(r->gen_order[0], 12); /* on all reps: lcm(4, 3, 6, 2) */
   cr_assert_eq(r->v_order, 4);
   cr_assert_eq(r->leaves[1].consistent, 0);
   cr_assert_eq(r->leaves[2].consistent, 0);
@@ -141,15 +163,15 @@ Test(group_check, algebra_groups_get_the_orthogonality_part_only) {
   weyl_group_free(g);
 }
 
-/* weyl check prints the report and exits 1 on a defect, 0 otherwise. */
-static int run_check(const char *text, char *out, size_t cap) {
+/* Runs `weyl ARGS FILE` on text saved as FILE; out receives stdout and stderr. */
+static int run_weyl(const char *text, const char *args, char *out, size_t cap) {
   char dir[] = "/tmp/weyl_check_XXXXXX", path[64], cmd[256];
   cr_assert_not_null(mkdtemp(dir));
   snprintf(path, sizeof path, "%s/g.rep", dir);
   FILE *f = fopen(path, "w");
   fputs(text, f);
   fclose(f);
-  snprintf(cmd, sizeof cmd, "'%s' check %s 2>&1", WEYL_CLI_PATH, path);
+  snprintf(cmd, sizeof cmd, "'%s' %s %s 2>&1", WEYL_CLI_PATH, args, path);
   FILE *p = popen(cmd, "r");
   size_t n = fread(out, 1, cap - 1, p);
   out[n] = '\0';
@@ -157,6 +179,11 @@ static int run_check(const char *text, char *out, size_t cap) {
   remove(path);
   remove(dir);
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* weyl check prints the report and exits 1 on a defect, 0 otherwise. */
+static int run_check(const char *text, char *out, size_t cap) {
+  return run_weyl(text, "check", out, cap);
 }
 
 Test(group_check, cli_exit_status_follows_the_defects) {
@@ -219,4 +246,168 @@ Test(group_check, badly_conditioned_generators_are_a_defect) {
     weyl_group_free(g);
     free(text);
   }
+}
+
+/* ---- one group: V defines it (rep-format.md 1.3) ---- */
+
+/* weyl_group_check_consistent refuses g with a message containing phrase. */
+static void expect_refused(const weyl_group *g, const char *label, const char *phrase) {
+  cr_expect_eq(weyl_group_check_consistent(g, label), WEYL_EINVAL);
+  cr_expect(strstr(weyl_status_last_error(), phrase), "%s", weyl_status_last_error());
+}
+
+static int regular_dim(weyl_group *g) {
+  weyl_rep *reg = NULL;
+  cr_assert_eq(weyl_rep_parse(g, "regular", &reg), WEYL_OK, "%s", weyl_status_last_error());
+  int d = weyl_rep_dim(reg);
+  weyl_rep_free(reg);
+  return d;
+}
+
+/* SO(3) with a second rep whose Lx has the opposite sign: [Lx, Ly] = -Lz
+ * there but +Lz on V, so the structure constants differ (residual |2 Lz| /
+ * max(|Lx| |Ly|, |Lz|) = 2 sqrt(2) / 2 = sqrt(2)). The file is refused with
+ * the line of vec2's header (7), and weyl check names the bracket. */
+static const char *SO3_FLIPPED = "group SO3bad\nalgebra Lx Ly Lz\n"
+                                 "rep vec 3\n"
+                                 "  Lx matrix 0 0 0  0 0 -1  0 1 0\n"
+                                 "  Ly matrix 0 0 1  0 0 0  -1 0 0\n"
+                                 "  Lz matrix 0 -1 0  1 0 0  0 0 0\n"
+                                 "rep vec2 3\n"
+                                 "  Lx matrix 0 0 0  0 0 1  0 -1 0\n"
+                                 "  Ly matrix 0 0 1  0 0 0  -1 0 0\n"
+                                 "  Lz matrix 0 -1 0  1 0 0  0 0 0\n";
+
+Test(group_check, sign_flipped_algebra_generator_is_flagged_and_refused) {
+  weyl_group *g = from_text(SO3_FLIPPED);
+  weyl_group_check_report *r = check(g);
+  cr_expect_lt(r->leaves[0].alg_residual, 1e-15);
+  cr_expect(fabs(r->leaves[1].alg_residual - sqrt(2.0)) < 1e-12, "%g", r->leaves[1].alg_residual);
+  cr_expect_eq(r->leaves[1].alg_gen[0], 0);
+  cr_expect_eq(r->leaves[1].alg_gen[1], 1);
+  cr_expect_eq(r->n_defects, 1);
+  expect_refused(g, "so3bad.rep", "so3bad.rep:7: rep vec2 is not a representation");
+  free(r);
+  weyl_group_free(g);
+  char out[4096];
+  cr_expect_eq(run_weyl(SO3_FLIPPED, "basis --in vec --out vec2", out, sizeof out), 1, "%s", out);
+  cr_expect(strstr(out, "g.rep:7: rep vec2 is not a representation of the Lie algebra"), "%s",
+            out);
+  cr_expect_eq(run_check(SO3_FLIPPED, out, sizeof out), 1, "%s", out);
+  cr_expect(strstr(out, "defect: rep vec2: [Lx, Ly] is not the combination"), "%s", out);
+}
+
+/* The same rep with every entry off by 1e-6 (rounded): the brackets are off
+ * by about 1e-6 relative, a defect for weyl check, not a refusal. */
+Test(group_check, rounded_algebra_entries_are_a_defect_not_a_refusal) {
+  weyl_group *g = from_text("group SO3r\nalgebra Lx Ly Lz\n"
+                            "rep vec 3\n"
+                            "  Lx matrix 0 0 0  0 0 -1  0 1 0\n"
+                            "  Ly matrix 0 0 1  0 0 0  -1 0 0\n"
+                            "  Lz matrix 0 -1 0  1 0 0  0 0 0\n"
+                            "rep vec2 3\n"
+                            "  Lx matrix 0 0 0  0 0 -1.000001  0 1.000001 0\n"
+                            "  Ly matrix 0 0 1  0 0 0  -1 0 0\n"
+                            "  Lz matrix 0 -1 0  1 0 0  0 0 0\n");
+  weyl_group_check_report *r = check(g);
+  cr_expect_gt(r->leaves[1].alg_residual, WEYL_GROUP_CHECK_ALG_RTOL);
+  cr_expect_lt(r->leaves[1].alg_residual, WEYL_GROUP_CHECK_ALG_REFUSE);
+  cr_expect_eq(r->n_defects, 1);
+  cr_expect_eq(weyl_group_check_consistent(g, NULL), WEYL_OK, "%s", weyl_status_last_error());
+  free(r);
+  weyl_group_free(g);
+}
+
+/* O(2): P = diag(1, -1) turns L into -L on V. A second rep where P acts as
+ * the identity keeps L: h A h^-1 = A there, -A on V (residual |2L| /
+ * max(|L|, |L|) = 2). A third rep, the pseudo-plane P = -diag(1, -1),
+ * also sends L to -L and is fine. */
+Test(group_check, discrete_action_on_the_algebra_is_checked) {
+  weyl_group *g = from_text("group O2\ngenerators P\nalgebra L\n"
+                            "rep vec 2\n  P matrix 1 0 0 -1\n  L matrix 0 -1 1 0\n"
+                            "rep good 2\n  P matrix -1 0 0 1\n  L matrix 0 -1 1 0\n"
+                            "rep bad 2\n  P identity\n  L matrix 0 -1 1 0\n");
+  weyl_group_check_report *r = check(g);
+  cr_expect_lt(r->leaves[0].action_residual, 1e-15);
+  cr_expect_lt(r->leaves[1].action_residual, 1e-15);
+  cr_expect(fabs(r->leaves[2].action_residual - 2) < 1e-12, "%g", r->leaves[2].action_residual);
+  cr_expect_eq(r->n_defects, 1);
+  expect_refused(g, "o2.rep", "o2.rep:10: rep bad is not a representation of the "
+                                             "group V generates: P L P^-1");
+  free(r);
+  weyl_group_free(g);
+}
+
+/* S3 with its sign character first: V generates Z2, so `regular` is
+ * 2-dimensional (as rep-format.md 2.2 says), and the 3-point permutation rep
+ * after it, which is not a rep of Z2, makes the file refused. */
+Test(group_check, sign_character_first_defines_z2) {
+  const char *text = "group S3sign\ngenerators t c\n"
+                     "rep sign 1\n  t matrix -1\n  c identity\n"
+                     "rep pts 3\n  t perm 1 0 2\n  c perm 1 2 0\n";
+  weyl_group *g = from_text(text);
+  cr_expect_eq(regular_dim(g), 2);
+  weyl_group_check_report *r = check(g);
+  cr_expect_eq(r->order, 2);
+  cr_expect_eq(r->leaves[1].consistent, 0);
+  free(r);
+  expect_refused(g, "s.rep", "s.rep:6: rep pts is not a representation");
+  weyl_group_free(g);
+  char out[4096];
+  cr_expect_eq(run_weyl(text, "basis --in regular --out regular", out, sizeof out), 1, "%s", out);
+  cr_expect(strstr(out, "g.rep:6: rep pts is not"), "%s", out);
+}
+
+/* Q16 = <a, b | a^8 = 1, b^2 = a^4, b a b^-1 = a^-1>: V is left
+ * multiplication by the unit quaternions e^(i pi/4) and j (16 elements).
+ * The rep `d8` sends a to a rotation by 45 degrees and b to a reflection,
+ * so b^2 = 1 but a^4 = -1 there: not a rep of Q16 (V and d8 together
+ * generate 32 elements). `chi` (a -> -1, b -> 1) is a character of Q16.
+ * `regular` stays 16, the file is refused, chi alone would be fine. */
+Test(group_check, inconsistent_q16_file_keeps_regular_16_and_is_refused) {
+  const char *text =
+      "group Q16\ngenerators a b\n"
+      "rep quat 4\n"
+      "  a matrix sqrt(2)/2 -sqrt(2)/2 0 0  sqrt(2)/2 sqrt(2)/2 0 0"
+      "  0 0 sqrt(2)/2 -sqrt(2)/2  0 0 sqrt(2)/2 sqrt(2)/2\n"
+      "  b matrix 0 0 -1 0  0 0 0 1  1 0 0 0  0 -1 0 0\n"
+      "rep chi 1\n  a matrix -1\n  b identity\n"
+      "rep d8 2\n"
+      "  a matrix cos(pi/4) -sin(pi/4) sin(pi/4) cos(pi/4)\n"
+      "  b matrix 1 0 0 -1\n";
+  weyl_group *g = from_text(text);
+  cr_expect_eq(regular_dim(g), 16);
+  weyl_group_check_report *r = check(g);
+  cr_expect_eq(r->order, 16);
+  cr_expect_eq(r->leaves[1].consistent, 1);
+  cr_expect_eq(r->leaves[2].consistent, 0);
+  cr_expect_eq(r->n_defects, 1);
+  free(r);
+  expect_refused(g, "q16.rep", "q16.rep:9: rep d8 is not a representation");
+  weyl_group_free(g);
+}
+
+/* Every worked file is one group; D(2), whose V (2 vertices) does not see
+ * the reflection, keeps its 4 elements and reports no defect. */
+Test(group_check, worked_files_and_builtins_are_consistent) {
+  const char *files[] = {"d4_pixels", "icosahedral", "lorentz", "o3", "q8",
+                         "s5",        "so2",         "so3",     "z4", "z8"};
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.rep", WEYL_REPS_DIR, files[i]);
+    weyl_group *g = NULL;
+    cr_assert_eq(weyl_repfile_load(path, &g), WEYL_OK);
+    cr_expect_eq(weyl_group_check_consistent(g, path), WEYL_OK, "%s", weyl_status_last_error());
+    weyl_group_check_report *r = check(g);
+    cr_expect_eq(r->n_defects, 0, "%s", files[i]);
+    free(r);
+    weyl_group_free(g);
+  }
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_group_builtin("D(2)", &g), WEYL_OK);
+  cr_expect_eq(regular_dim(g), 4);
+  weyl_group_check_report *r = check(g);
+  cr_expect_eq(r->n_defects, 0);
+  free(r);
+  weyl_group_free(g);
 }

@@ -326,6 +326,13 @@ Test(fuzz_regressions, deeply_nested_parentheses_are_a_parse_error) {
   weyl_group_free(g);
 }
 
+/* The start of fuzz_expr's .rep group (mode 1): D3 on the plane, `tri`. */
+static weyl_group *d3m_group(void) {
+  return parse_rep_text("group D3m\ngenerators r f\n"
+                        "rep tri 2\n  r matrix -1/2 -sqrt(3)/2 sqrt(3)/2 -1/2\n"
+                        "  f matrix 1 0 0 -1\n");
+}
+
 /* fuzz_expr input (mode 1: the .rep group with reps tri, pts, sign):
  * tri**0**019**60**619 is Scalar, but as a tree every walk visits
  * 19 * 60 * 619 = 705660 nodes, 700 deep; the solve took over 10 s, and
@@ -335,9 +342,7 @@ Test(fuzz_regressions, power_towers_are_refused_by_tree_size) {
   size_t len;
   char *bytes = read_regression("expr-power-tower-timeout", &len);
   cr_assert_eq(bytes[0], 1);
-  weyl_group *g = parse_rep_text("group D3m\ngenerators r f\n"
-                                 "rep tri 2\n  r matrix -1/2 -sqrt(3)/2 sqrt(3)/2 -1/2\n"
-                                 "  f matrix 1 0 0 -1\n");
+  weyl_group *g = d3m_group();
   weyl_rep *r = NULL;
   assert_fails(weyl_rep_parse(g, bytes + 1, &r), WEYL_ELIMIT, "tree too large");
   assert_fails(weyl_rep_parse(g, "Scalar**1000**1000**1000", &r), WEYL_ELIMIT, "tree too large");
@@ -395,5 +400,23 @@ Test(hostile, io_write_refuses_a_bias_of_the_wrong_shape) {
   }
   weyl_basis_free(w), weyl_basis_free(bias_v2), weyl_basis_free(not_vector);
   weyl_rep_free(v), weyl_rep_free(v2), weyl_rep_free(s);
+  weyl_group_free(g);
+}
+
+/* fuzz_expr input (mode 1, tri of dimension 2): Sym22(tri) has 23
+ * coordinates but its orbits live among 2^22 multi-indices of 22 digits,
+ * and every rho walked them once per coordinate: over 10 s under ASan. The
+ * walk is bounded, k dim^k <= 2^22; Sym10(tri) (10240 digits) still works. */
+Test(fuzz_regressions, symmetric_powers_are_bounded_by_their_multi_indices) {
+  size_t len;
+  char *bytes = read_regression("expr-sym22-timeout", &len);
+  cr_assert_eq(bytes[0], 1);
+  weyl_group *g = d3m_group();
+  weyl_rep *r = NULL;
+  assert_fails(weyl_rep_parse(g, bytes + 1, &r), WEYL_ELIMIT, "multi-index digits");
+  r = parse(g, "Sym10(tri)");
+  cr_assert_eq(weyl_rep_dim(r), 11); /* binomial(2 + 10 - 1, 10) */
+  weyl_rep_free(r);
+  free(bytes);
   weyl_group_free(g);
 }

@@ -151,6 +151,21 @@ Test(repfile, lorentz_boosts_are_symmetric_rotations_antisymmetric) {
   weyl_group_free(g);
 }
 
+/* reps/icosahedral.rep writes phi/2 as (1+sqrt(5))/4 in vec and as
+ * cos(pi/5) in vec_cos: both against libm's value of phi/2. */
+Test(repfile, icosahedral_entries_are_the_golden_ratio) {
+  weyl_group *g = load_rep("icosahedral.rep");
+  const double half_phi = (1 + sqrt(5.0)) / 4, pi = 3.14159265358979323846;
+  for (int l = 0; l < 2; l++) {
+    const double *a = g->leaves[l].disc[0].mat;
+    cr_expect(fabs(a[3] - half_phi) <= 2e-16, "rep %d: %.17g", l, a[3]);
+    cr_expect(fabs(a[3] - cos(pi / 5)) <= 2e-16, "rep %d: %.17g", l, a[3]);
+    cr_expect(fabs(a[4] - cos(2 * pi / 5)) <= 2e-16, "rep %d: %.17g", l, a[4]);
+    cr_expect_eq(a[0], 0.5);
+  }
+  weyl_group_free(g);
+}
+
 Test(repfile, number_forms_evaluate_like_c) {
   weyl_group *g = parse_ok("group N\nalgebra A\nrep r 3\n A matrix\n"
                            "  sqrt(3)/2 -1/sqrt(2) -sqrt(3/4)\n"
@@ -207,14 +222,68 @@ Test(repfile, rejects_missing_or_bad_group_line) {
 }
 
 Test(repfile, rejects_malformed_numbers) {
-  const char *bad[] = {"1.2.3", "1e", "--", "sqrt(2", "sqrt(",
-                       "2x",    "1/", "()", "0x10",   "1,5"};
+  const char *bad[] = {"1.2.3", "1e",       "--",       "sqrt(2", "sqrt(",     "2x",
+                       "1/",    "()",       "0x",       "0x1p",   "1,5",       "cos(1)",
+                       "cos(pi", "sin(pi*2)", "cos(2pi)", "cos(x*pi)", "(1+)",
+                       "0x1e+1", "cos(1234567890*pi)"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     char text[128], phrase[64];
     snprintf(text, sizeof text, HEAD "rep r 1\n g matrix\n\n  %s\n", bad[i]);
     snprintf(phrase, sizeof phrase, "number '%s' is malformed", bad[i]);
     reject(text, WEYL_EPARSE, 6, phrase);
   }
+}
+
+/* Sums are only allowed in parentheses: "0.5-0.5" is a missing blank more
+ * often than a zero. */
+Test(repfile, rejects_sums_outside_parentheses) {
+  const char *bad[] = {"1+2", "0.5-0.5", "sqrt(5)+1", "-1-1"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    char text[128], phrase[64];
+    snprintf(text, sizeof text, HEAD "rep r 1\n g matrix %s\n", bad[i]);
+    snprintf(phrase, sizeof phrase, "number '%s' is malformed: a sum", bad[i]);
+    reject(text, WEYL_EPARSE, 4, phrase);
+  }
+  reject(HEAD "rep r 1\n g matrix cos(pi/0)\n", WEYL_EPARSE, 4, "divides by zero");
+}
+
+/* The new forms against libm and the C library's own strtod (hex floats). */
+Test(repfile, sums_trig_and_hex_literals_evaluate_like_libm) {
+  weyl_group *g = parse_ok("group N\nalgebra A\nrep r 4\n A matrix\n"
+                           "  (1+sqrt(5))/4 cos(2*pi/5) sin(-pi/2) 0x1p-1\n"
+                           "  cos(pi/3) sin(pi) cos(0) -(1-2)*3\n"
+                           "  0x1.8p1 0X10 (1-(2-3)+4)/2 sin(7*pi/6)\n"
+                           "  cos(-3*pi/4) sin(2*pi/7) cos(13*pi/5) (2+3)*(1-sqrt(2))\n");
+  const double pi = 3.14159265358979323846;
+  const double want[16] = {(1 + sqrt(5.0)) / 4, cos(2 * pi / 5), -1, 0.5,
+                           0.5, 0, 1, 3,
+                           3, 16, 3, -0.5,
+                           cos(-3 * pi / 4), sin(2 * pi / 7), cos(13 * pi / 5),
+                           5 * (1 - sqrt(2.0))};
+  const double *m = g->leaves[0].alg[0].mat;
+  for (int i = 0; i < 16; i++)
+    cr_expect(fabs(m[i] - want[i]) <= 4e-16 * (1 + fabs(want[i])), "m[%d] = %.17g want %.17g",
+              i, m[i], want[i]);
+  /* multiples of pi/2 and pi/3 are exact, not 6e-17 or 0.49999999999999994 */
+  cr_expect_eq(m[2], -1.0);
+  cr_expect_eq(m[4], 0.5);
+  cr_expect_eq(m[5], 0.0);
+  cr_expect_eq(m[11], -0.5);
+  cr_expect(!signbit(m[5]), "sin(pi) is +0");
+  /* the golden ratio two ways: cos(pi/5) = (1+sqrt(5))/4 */
+  cr_expect(fabs(m[0] - cos(pi / 5)) <= 2e-16, "%.17g", m[0]);
+  weyl_group_free(g);
+}
+
+/* Literals of any length: 200 digits of 1/3 read as strtod reads them. */
+Test(repfile, literals_longer_than_127_characters_are_read) {
+  char lit[256] = "0.", text[512];
+  for (int i = 2; i < 202; i++) lit[i] = '3';
+  lit[202] = '\0';
+  snprintf(text, sizeof text, HEAD "rep r 1\n g matrix %s\n", lit);
+  weyl_group *g = parse_ok(text);
+  cr_expect_eq(g->leaves[0].disc[0].mat[0], strtod(lit, NULL));
+  weyl_group_free(g);
 }
 
 Test(repfile, rejects_nonfinite_numbers) {

@@ -77,8 +77,10 @@ const char *weyl_group_leaf_name(const weyl_group *g, int i); /* NULL when i is 
 int weyl_group_leaf_dim(const weyl_group *g, int i);          /* 0 when i is out of range */
 
 /* Enumerates a finite group (no algebra generators) by closure of its
- * discrete generators acting on the direct sum of all its leaf reps, with
- * hashing. The result is cached in g, so later calls are free.
+ * discrete generators, with hashing: acting on V for a group from a .rep
+ * file (the group the file describes is the one V generates; its other reps
+ * must be representations of it, see weyl_group_check_consistent), on the
+ * direct sum of all its leaf reps for a built-in group. The result is cached in g, so later calls are free.
  * max_order <= 0 means WEYL_GROUP_DEFAULT_MAX_ORDER.
  * Returns WEYL_EINVAL for a group with algebra generators (infinite) or whose
  * products overflow (a generator of infinite order, e.g. diag(2, 1)),

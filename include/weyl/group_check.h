@@ -14,7 +14,22 @@
  *   - dense generator matrices that are nearly, but not exactly, orthogonal
  *     (max |R^T R - I| between 1e-12 and 1e-2), the usual sign of rounded
  *     entries. Exactly non-orthogonal matrices are allowed (any invertible
- *     matrices may form a rep of a finite group) and only reported. */
+ *     matrices may form a rep of a finite group) and only reported.
+ * For groups with algebra generators A_1..A_D, the Lie algebra is the one
+ * they span on V; in every rep X (V included):
+ *   - a linear relation sum a_k A_k = 0 that holds on V must hold on X;
+ *   - [X_i, X_j] = sum_k c_ij^k X_k with the structure constants c solved
+ *     (least squares) on V;
+ *   - h X_i h^-1 = sum_k d_hi^k X_k for every discrete generator h, with the
+ *     coefficients d solved on V (the discrete generators act on the algebra
+ *     the same way in every rep).
+ * The residuals are relative to the size of the terms (below); above
+ * WEYL_GROUP_CHECK_ALG_RTOL they are defects. On V itself they say whether
+ * V's generators span a Lie algebra that the discrete generators normalise.
+ *
+ * The group a .rep file describes is the one its first rep V generates
+ * (rep-format.md 1.3); a built-in group is defined by all its reps together,
+ * which agree by construction. */
 #ifndef WEYL_GROUP_CHECK_H
 #define WEYL_GROUP_CHECK_H
 
@@ -35,6 +50,15 @@
 /* Orthogonality defects below this size are flagged as rounded entries. */
 #define WEYL_GROUP_CHECK_ORTH_ROUNDED_MAX 1e-2
 
+/* Relative residuals of the Lie algebra checks from this size up are defects
+ * (rounded entries, or not a representation of V's algebra). */
+#define WEYL_GROUP_CHECK_ALG_RTOL 1e-8
+/* ... and from this size up the rep is not a representation of V's algebra
+ * at all (a sign flipped, another algebra): weyl_group_check_consistent
+ * refuses it. Between the two, the entries are rounded: reported by
+ * weyl check, solved by weyl basis (whose relative tolerance copes). */
+#define WEYL_GROUP_CHECK_ALG_REFUSE 1e-4
+
 /* What weyl_group_check found about one leaf representation. */
 typedef struct {
   double orth_defect; /* largest max-entry |R^T R - I| over the discrete generators
@@ -47,21 +71,34 @@ typedef struct {
                          not enumerated */
   int consistent;     /* 1 yes, 0 no (a word trivial on V is not trivial here),
                          -1 not checked (infinite or too large group, or V itself) */
+  double alg_residual;    /* largest relative residual of V's linear relations and
+                             structure constants in this rep (algebra generators
+                             only); -1 when not checked (no algebra, or the check
+                             would cost more than about 4e9 flops) */
+  int alg_gen[2];         /* generators (algebra indices) of the worst bracket
+                             [A_i, A_j]; alg_gen[0] = -1 for a linear relation */
+  double action_residual; /* largest relative residual of h A_i h^-1 against V's
+                             coefficients (discrete and algebra generators); -1
+                             when not checked */
+  int action_gen[2];      /* discrete generator h and algebra generator i of it */
 } weyl_group_check_leaf;
 
 /* What weyl_group_check found about a whole group. */
 typedef struct {
-  long order;               /* |G| on all reps together, 0 when unknown */
+  long order;               /* |G|: enumerated on V for a .rep file, on all reps
+                               together for a built-in group; 0 when unknown */
   weyl_status order_status; /* of that enumeration: WEYL_OK, WEYL_ELIMIT (more than
                                max_order), WEYL_EINVAL (algebra generators or
                                overflowing products) */
-  long v_order;             /* order of the group generated on V, 0 when unknown */
+  long v_order;             /* order of the group generated on V (equal to order
+                               for a .rep file), 0 when unknown */
   long gen_order[WEYL_GROUP_MAX_GENERATORS]; /* order of each discrete generator on all
                                           reps; 0 = more than max_order */
   int n_leaves;             /* leaf reps checked */
   weyl_group_check_leaf leaves[WEYL_GROUP_MAX_LEAVES]; /* one per leaf rep, in file order */
   int n_defects; /* generators that do not close, inconsistent reps, rounded
-                    near-orthogonal matrices, overflowing products */
+                    near-orthogonal matrices, overflowing products, algebra
+                    residuals above WEYL_GROUP_CHECK_ALG_RTOL */
 } weyl_group_check_report;
 
 /* Fills *r for g (max_order <= 0 means WEYL_GROUP_DEFAULT_MAX_ORDER). Groups with
@@ -69,5 +106,16 @@ typedef struct {
  * failed enumeration stays in weyl_status_last_error() after the call.
  * Returns WEYL_EINVAL for NULL arguments, WEYL_ENOMEM; defects are not errors. */
 weyl_status weyl_group_check(const weyl_group *g, long max_order, weyl_group_check_report *r);
+
+/* Refuses a group whose reps are not representations of one group: a rep of
+ * a .rep file on which a word in the generators that is the identity on V is
+ * not the identity (finite groups; checked when V generates at most
+ * WEYL_GROUP_DEFAULT_MAX_ORDER elements within about 5e8 flops of
+ * enumeration, else not checked), or whose algebra residuals (see above)
+ * reach WEYL_GROUP_CHECK_ALG_REFUSE. label names the file in the message:
+ * "label:LINE: rep X is not a representation of ...", LINE being the line of
+ * the rep's header (label may be NULL: the group's name is used).
+ * Returns WEYL_OK, WEYL_EINVAL for such a group, WEYL_ENOMEM. */
+weyl_status weyl_group_check_consistent(const weyl_group *g, const char *label);
 
 #endif

@@ -1,7 +1,7 @@
 /* weyl — representations as expression trees over a group's leaf reps.
  *
  * A rep is an immutable, reference-counted tree: leaf | scalar | regular |
- * sum | copies | tensor | dual. Every node can give rho(h_k) (discrete
+ * sum | copies | tensor | dual | symmetrized power. Every node can give rho(h_k) (discrete
  * generator k) and drho(A_k) (algebra generator k) as dense matrices, and a
  * permutation when it acts by permutations. Conventions (docs/architecture.md): tensor
  * products are Kronecker products with the left factor's index major; the dual
@@ -56,6 +56,23 @@ weyl_status weyl_rep_tensor(const weyl_rep *a, const weyl_rep *b, weyl_rep **rep
 /* a**k, the k-th tensor power (a**0 is Scalar); WEYL_EINVAL for k < 0,
  * WEYL_ELIMIT past WEYL_REP_MAX_DIM. */
 weyl_status weyl_rep_power(const weyl_rep *a, int k, weyl_rep **rep);
+/* Sym^k(a) (`Symk(a)`), the symmetric tensors of a**k, and Alt^k(a)
+ * (`Altk(a)`), the antisymmetric ones, in the orthonormal orbit basis of
+ * rep-format.md section 2.2 (dimensions binomial(n+k-1, k) and
+ * binomial(n, k) for an n-dimensional a). k = 0 gives Scalar. Sym^k of a
+ * permutation rep is a permutation rep (solved by orbits). Returns
+ * WEYL_EINVAL for k < 0 or k > 32 and for Alt^k with k > dim(a) (no nonzero
+ * tensor), WEYL_ELIMIT when k dim(a)^k exceeds WEYL_REP_MAX_DIM. */
+weyl_status weyl_rep_sym(const weyl_rep *a, int k, weyl_rep **rep);
+/* Alt^k(a): see weyl_rep_sym. */
+weyl_status weyl_rep_alt(const weyl_rep *a, int k, weyl_rep **rep);
+/* a**k restricted to the tensors with the index symmetries of formula
+ * (`a**k[formula]`): "ij=ji" (symmetric), "ij=-ji" (antisymmetric),
+ * "ijkl=jikl=ijlk=klij" (elasticity tensor), any number of words of k
+ * distinct letters, each after the first optionally with '-'. Statuses as
+ * for weyl_rep_sym, and WEYL_EINVAL for a malformed formula. */
+weyl_status weyl_rep_symmetrized(const weyl_rep *a, int k, const char *formula,
+                                 weyl_rep **rep);
 /* a.T, the dual: rho(h)^{-T}, -drho(A)^T. */
 weyl_status weyl_rep_dual(const weyl_rep *a, weyl_rep **rep);
 

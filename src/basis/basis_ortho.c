@@ -22,6 +22,7 @@
  * Back in the given basis: the leaves' factors compose into one factor M per
  * side (rho' = M^T rho M^-T):
  *   sum / copies: block diagonal;  tensor: M_a (x) M_b;
+ *   index symmetries: M^(x)k compressed to the orbit basis;
  *   dual (rho^-T): M^-T, since (M M^T)^-1 is invariant for the dual;
  *   scalar, regular, rot(k), orthogonal leaves: the identity;
  * and W = M_out^-T W' M_in^T solves the original constraint. Its rows are
@@ -57,6 +58,7 @@ static int needs_factor(weyl_ortho_cache *c, const weyl_rep *r, size_t max_bytes
     return needs_factor(c, r->a, max_bytes) | needs_factor(c, r->b, max_bytes);
   case REP_COPIES:
   case REP_DUAL:
+  case REP_SYM:
     return needs_factor(c, r->a, max_bytes);
   default:
     return 0; /* scalar, regular (a permutation rep), rot(k) (rotations) */
@@ -140,6 +142,22 @@ static weyl_status tensor_factor(weyl_ortho_cache *c, const weyl_rep *r, factor 
   return s;
 }
 
+/* Index symmetries: M^(x)k commutes with the symmetriser, so the factor of
+ * the symmetrised power is M^(x)k compressed to its orbit basis (rep_sym.c),
+ * and its inverse the compression of M^-1^(x)k. */
+static weyl_status sym_factor(weyl_ortho_cache *c, const weyl_rep *r, factor *f) {
+  factor a = {0};
+  weyl_status s = node_factor(c, r->a, &a);
+  if (s == WEYL_OK && a.M && !factor_alloc(f, r->dim))
+    s = weyl_fail(WEYL_ENOMEM, "out of memory orthogonalising a rep");
+  if (s == WEYL_OK && f->M)
+    s = weyl_rep_sym_compress(r->sym, a.M, 1, f->M);
+  if (s == WEYL_OK && f->M)
+    s = weyl_rep_sym_compress(r->sym, a.Minv, 1, f->Minv);
+  factor_free(&a);
+  return s;
+}
+
 static weyl_status node_factor(weyl_ortho_cache *c, const weyl_rep *r, factor *f) {
   f->n = r->dim;
   f->M = f->Minv = NULL;
@@ -159,6 +177,8 @@ static weyl_status node_factor(weyl_ortho_cache *c, const weyl_rep *r, factor *f
     return diag_factor(c, r, f);
   case REP_TENSOR:
     return tensor_factor(c, r, f);
+  case REP_SYM:
+    return sym_factor(c, r, f);
   case REP_DUAL: {
     weyl_status s = node_factor(c, r->a, f);
     if (s != WEYL_OK || !f->M)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "weyl/group_check.h"
 #include "weyl/conv.h"
 #include "weyl/io.h"
 #include "weyl/svg.h"
@@ -221,7 +222,10 @@ int cmd_basis(int argc, char **argv) {
   weyl_group *g = NULL;
   rc = cli_load_group(a.file, a.group, &g);
   if (rc) return rc;
-  rc = solve_and_write(&a, g);
+  /* A file whose reps are not one group's is refused, not solved: the
+   * answer would be that of some other group (rep-format.md 1.5). */
+  weyl_status s = a.file ? weyl_group_check_consistent(g, a.file) : WEYL_OK;
+  rc = s ? cli_fail(s, NULL) : solve_and_write(&a, g);
   weyl_group_free(g);
   return rc;
 }

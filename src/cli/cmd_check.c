@@ -23,6 +23,30 @@ static void print_group(const weyl_group *g, const char *file) {
            i == 0 ? "  (V)" : "");
 }
 
+/* "defect" past WEYL_GROUP_CHECK_ALG_REFUSE (weyl basis refuses the file),
+ * "defect (rounded entries?)" between that and WEYL_GROUP_CHECK_ALG_RTOL. */
+static const char *alg_kind(double residual) {
+  return residual >= WEYL_GROUP_CHECK_ALG_REFUSE ? "" : " (rounded entries? write sqrt(2)/2, 1/3)";
+}
+
+static void print_algebra(const weyl_group *g, const char *name, const weyl_group_check_leaf *c) {
+  if (c->alg_residual > WEYL_GROUP_CHECK_ALG_RTOL && c->alg_gen[0] < 0)
+    printf("  defect: rep %s: a linear relation among the algebra generators on V does not "
+           "hold (relative residual %.3g)%s\n",
+           name, c->alg_residual, alg_kind(c->alg_residual));
+  else if (c->alg_residual > WEYL_GROUP_CHECK_ALG_RTOL)
+    printf("  defect: rep %s: [%s, %s] is not the combination of the algebra generators it is "
+           "on V (relative residual %.3g)%s\n",
+           name, weyl_group_alg_name(g, c->alg_gen[0]), weyl_group_alg_name(g, c->alg_gen[1]),
+           c->alg_residual, alg_kind(c->alg_residual));
+  if (c->action_residual > WEYL_GROUP_CHECK_ALG_RTOL)
+    printf("  defect: rep %s: %s %s %s^-1 is not the combination of the algebra generators it "
+           "is on V (relative residual %.3g)%s\n",
+           name, weyl_group_disc_name(g, c->action_gen[0]),
+           weyl_group_alg_name(g, c->action_gen[1]), weyl_group_disc_name(g, c->action_gen[0]),
+           c->action_residual, alg_kind(c->action_residual));
+}
+
 static void print_defects(const weyl_group *g, const weyl_group_check_report *r) {
   printf("checks: %d defect%s\n", r->n_defects, r->n_defects == 1 ? "" : "s");
   if (r->order_status == WEYL_EINVAL && weyl_group_nalg(g) == 0)
@@ -44,6 +68,7 @@ static void print_defects(const weyl_group *g, const weyl_group_check_report *r)
              "that is the identity on V is not the identity on %s (V has %ld elements, "
              "V + %s more)\n",
              name, name, r->v_order, name);
+    print_algebra(g, name, c);
     if (c->cond > WEYL_GROUP_CHECK_COND_MAX)
       printf("  defect: rep %s, generator %s is badly conditioned (condition number %.3g > "
              "%g): the solver's relative tolerance cannot separate its singular values; "

@@ -25,6 +25,7 @@ typedef struct {
   int dim;
   weyl_action *disc; /* [n_disc] */
   weyl_action *alg;  /* [n_alg]  */
+  int line;          /* line of its 'rep' header in a .rep file, 0 otherwise */
 } weyl_leaf;
 
 /* Which family of 2x2 rotation reps `rot(k)` refers to, if any. */
@@ -53,6 +54,12 @@ struct weyl_group {
   char **alg_names;  /* [n_alg]  */
   int n_leaves;
   weyl_leaf *leaves; /* [n_leaves]; leaves[0] is V */
+  /* The leading leaves that define the group: `regular` is enumerated on
+   * them, and every other leaf must be a representation of the group they
+   * generate (group_check.c). 1 for .rep files (V, rep-format.md 1.3); 0
+   * means all leaves (built-in groups, consistent by construction, whose V
+   * alone may not be faithful: D(1), D(2)). */
+  int defining_leaves;
   weyl_rot_family rot_family;
   int rot_n;         /* n for Z(n) and D(n) */
   int n_rot_slots;   /* products: the factors with a rotation family, in order */
@@ -87,6 +94,10 @@ weyl_leaf *weyl_group_add_leaf(weyl_group *g, const char *name, int dim);
 
 /* Index of the leaf called name, or -1. */
 int weyl_group_find_leaf(const weyl_group *g, const char *name);
+
+/* How many leading leaves define g (see defining_leaves): 1 <= count <= n_leaves
+ * for a group with leaves. */
+int weyl_group_defining_count(const weyl_group *g);
 
 /* weyl_group_order on a view of g: its first n_disc generators acting on
  * leaves[0..n_leaves) (leaves of g, or made for the purpose; their actions

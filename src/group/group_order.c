@@ -1,8 +1,9 @@
 /* Enumeration of finite groups: breadth-first closure of the discrete
  * generators from the identity, with a hash table of the elements found.
  *
- * An element g is identified by how it acts on the direct sum of all the
- * group's leaves, which is faithful as soon as one leaf is. It is stored as:
+ * An element g is identified by how it acts on the direct sum of the leaves
+ * enumerated (weyl_group_order: the group's defining leaves, V for a .rep
+ * file; weyl_group_order_on: the leaves given), faithful as soon as one is. It is stored as:
  *   - for each permutation leaf (every discrete generator a perm or the
  *     identity): the permutation itself, p[i] = image of point i, as uint16
  *     (leaves have at most WEYL_GROUP_MAX_LEAF_DIM points). Composition is exact.
@@ -377,8 +378,28 @@ static weyl_status order_with_budget(weyl_group *g, long max_order, long max_pro
   return s;
 }
 
+int weyl_group_defining_count(const weyl_group *g) {
+  int d = g->defining_leaves;
+  return d > 0 && d < g->n_leaves ? d : g->n_leaves;
+}
+
+/* The group is enumerated on its defining leaves only (V for a .rep file,
+ * rep-format.md 2.2): a view of the first ones, whose cache is then g's. */
 weyl_status weyl_group_order(weyl_group *g, long max_order, long *order) {
-  return order_with_budget(g, max_order, 0, order);
+  if (!g || !order) return weyl_fail(WEYL_EINVAL, "weyl_group_order: NULL argument");
+  if (g->order > 0 || weyl_group_defining_count(g) == g->n_leaves)
+    return order_with_budget(g, max_order, 0, order);
+  weyl_group view = *g;
+  view.n_leaves = weyl_group_defining_count(g);
+  weyl_status s = order_with_budget(&view, max_order, 0, order);
+  if (s == WEYL_OK) {
+    g->order = view.order;
+    g->regular_perm = view.regular_perm;
+  } else if (view.regular_perm) {
+    for (int k = 0; k < g->n_disc; k++) free(view.regular_perm[k]);
+    free(view.regular_perm);
+  }
+  return s;
 }
 
 weyl_status weyl_group_order_on(const weyl_group *g, const weyl_leaf *leaves, int n_leaves,

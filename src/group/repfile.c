@@ -176,55 +176,143 @@ static weyl_status oom(const parser *p, int line) {
   return fail_at(p, WEYL_ENOMEM, line, "out of memory");
 }
 
-/* ---- numbers: literal | p/q | sqrt(x), with signs, * and / ---- */
+/* ---- numbers (rep-format.md section 1.4) ----
+ *
+ *   number  := product                  sums only inside parentheses, so that
+ *   sum     := product (('+'|'-') product)*     "0.5-0.5" (a missing blank) is
+ *   product := unary (('*'|'/') unary)*         refused, not read as 0
+ *   unary   := ('+'|'-') unary | '(' sum ')' | 'sqrt(' sum ')'
+ *            | ('cos'|'sin') '(' angle ')' | literal
+ *   angle   := ['+'|'-'] [INT '*'] 'pi' ['/' INT] | ['+'|'-'] '0'
+ *
+ * cos and sin take rational multiples of pi, which are reduced exactly to
+ * the first octant, so that cos(pi/2) is 0 and sin(pi) is 0, not 1e-16. */
 
-typedef enum { NUM_OK, NUM_BAD, NUM_INF, NUM_DIV0, NUM_NEGSQRT } num_err;
+typedef enum { NUM_OK, NUM_BAD, NUM_INF, NUM_DIV0, NUM_NEGSQRT, NUM_SUM } num_err;
 
 typedef struct {
   const char *s, *end;
   int depth;
 } numcur;
 
-static num_err num_expr(numcur *c, double *v);
+static num_err num_sum(numcur *c, double *v);
 
-static num_err num_literal(numcur *c, double *v) {
-  const char *b = c->s;
+static int is_xdigit(char c) {
+  return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/* Skips the digits of a C floating literal: decimal D+[.D*][e[+-]D+] or
+ * .D+[...], or hexadecimal 0xH+[.H*][p[+-]D+]. */
+static num_err scan_literal(numcur *c) {
+  int hex = c->end - c->s > 2 && c->s[0] == '0' && (c->s[1] | 0x20) == 'x';
+  int (*digit)(char) = hex ? is_xdigit : is_digit;
   int digits = 0;
-  for (; c->s < c->end && is_digit(*c->s); c->s++) digits++;
+  if (hex) c->s += 2;
+  for (; c->s < c->end && digit(*c->s); c->s++) digits++;
   if (c->s < c->end && *c->s == '.')
-    for (c->s++; c->s < c->end && is_digit(*c->s); c->s++) digits++;
+    for (c->s++; c->s < c->end && digit(*c->s); c->s++) digits++;
   if (!digits) return NUM_BAD;
-  if (c->s < c->end && (*c->s == 'e' || *c->s == 'E')) {
+  if (c->s < c->end && (*c->s | 0x20) == (hex ? 'p' : 'e')) {
     c->s++;
     if (c->s < c->end && (*c->s == '+' || *c->s == '-')) c->s++;
     if (!(c->s < c->end && is_digit(*c->s))) return NUM_BAD;
     while (c->s < c->end && is_digit(*c->s)) c->s++;
   }
-  char buf[128], *end; /* strtod needs a terminated copy: the text is not */
-  if ((size_t)(c->s - b) >= sizeof buf) return NUM_BAD;
-  memcpy(buf, b, (size_t)(c->s - b));
-  buf[c->s - b] = '\0';
+  return NUM_OK;
+}
+
+static num_err num_literal(numcur *c, double *v) {
+  const char *b = c->s;
+  if (scan_literal(c)) return NUM_BAD;
+  /* strtod needs a terminated copy (the text is not); long literals (200
+   * digits of pi) get one from the heap */
+  size_t n = (size_t)(c->s - b);
+  char small[128], *buf = n < sizeof small ? small : malloc(n + 1), *end;
+  if (!buf) return NUM_BAD;
+  memcpy(buf, b, n);
+  buf[n] = '\0';
   /* strtod follows LC_NUMERIC, which a host program may have set to ',' */
   const char *point = localeconv()->decimal_point, *dot = strchr(buf, '.');
   if (dot && point[0] && !point[1]) buf[dot - buf] = point[0];
   *v = strtod(buf, &end);
-  if (*end) return NUM_BAD;
-  return isfinite(*v) ? NUM_OK : NUM_INF;
+  num_err e = *end ? NUM_BAD : isfinite(*v) ? NUM_OK : NUM_INF;
+  if (buf != small) free(buf);
+  return e;
+}
+
+/* A decimal integer below 10^9 (numerators and denominators of angles). */
+static int num_int(numcur *c, long long *v) {
+  int n = 0;
+  for (*v = 0; c->s < c->end && is_digit(*c->s) && n < 9; c->s++, n++) *v = *v * 10 + (*c->s - '0');
+  return n > 0 && !(c->s < c->end && is_digit(*c->s));
+}
+
+static int num_word_is(numcur *c, const char *w) {
+  size_t n = strlen(w);
+  if ((size_t)(c->end - c->s) < n || memcmp(c->s, w, n) != 0) return 0;
+  if ((size_t)(c->end - c->s) > n && is_alpha(c->s[n])) return 0;
+  c->s += n;
+  return 1;
+}
+
+/* angle := ['+'|'-'] [INT '*'] 'pi' ['/' INT] | ['+'|'-'] '0', as p/q (times pi). */
+static num_err num_angle(numcur *c, long long *p, long long *q) {
+  int neg = c->s < c->end && *c->s == '-';
+  if (c->s < c->end && (*c->s == '-' || *c->s == '+')) c->s++;
+  *p = 1, *q = 1;
+  if (c->s < c->end && is_digit(*c->s)) {
+    if (!num_int(c, p)) return NUM_BAD;
+    if (*p == 0 && !(c->s < c->end && *c->s == '*')) return NUM_OK; /* plain 0 */
+    if (!(c->s < c->end && *c->s++ == '*')) return NUM_BAD;
+  }
+  if (!num_word_is(c, "pi")) return NUM_BAD;
+  if (c->s < c->end && *c->s == '/') {
+    c->s++;
+    if (!num_int(c, q)) return NUM_BAD;
+    if (*q == 0) return NUM_DIV0;
+  }
+  if (neg) *p = -*p;
+  return NUM_OK;
+}
+
+/* cos(pi p/q), reduced to an angle in [0, pi/4] first, so that the values at
+ * multiples of pi/2 are exact (0, not 6e-17), cos(pi/3) is exactly 1/2 and
+ * the others are as accurate as libm near 0. */
+static double cos_pi_rational(long long p, long long q) {
+  static const double PI = 3.14159265358979323846;
+  long long r = p % (2 * q); /* q > 0, |p| < 10^9 */
+  if (r < 0) r += 2 * q;
+  if (r > q) r = 2 * q - r; /* cos(pi (2 - a)) = cos(pi a) */
+  double sign = 1;
+  if (2 * r > q) r = q - r, sign = -1; /* cos(pi (1 - a)) = -cos(pi a) */
+  double v;
+  if (4 * r <= q) v = cos(PI * (double)r / (double)q);
+  else if (6 * r == 2 * q) v = 0.5; /* pi/3 */
+  else v = sin(PI * (double)(q - 2 * r) / (double)(2 * q)); /* cos(x) = sin(pi/2 - x) */
+  return sign * v + 0.0; /* + 0.0: no -0 */
+}
+
+static num_err num_call(numcur *c, double *v, int trig) {
+  if (c->s == c->end || *c->s++ != '(') return NUM_BAD;
+  long long p = 0, q = 1;
+  num_err e = trig ? num_angle(c, &p, &q) : num_sum(c, v);
+  if (e) return e;
+  if (c->s == c->end || *c->s++ != ')') return NUM_BAD;
+  if (trig == 1) *v = cos_pi_rational(p, q);
+  if (trig == 2) *v = cos_pi_rational(q - 2 * p, 2 * q); /* sin(x) = cos(pi/2 - x) */
+  if (!trig && *v < 0) return NUM_NEGSQRT;
+  if (!trig) *v = sqrt(*v);
+  return NUM_OK;
 }
 
 static num_err num_word(numcur *c, double *v) {
   const char *b = c->s;
+  if (num_word_is(c, "sqrt")) return num_call(c, v, 0);
+  if (num_word_is(c, "cos")) return num_call(c, v, 1);
+  if (num_word_is(c, "sin")) return num_call(c, v, 2);
   while (c->s < c->end && is_alpha(*c->s)) c->s++;
   token w = {b, (int)(c->s - b), 0};
-  if (is_nonfinite_word(w)) return NUM_INF;
-  if (!is(w, "sqrt") || c->s == c->end || *c->s != '(') return NUM_BAD;
-  c->s++;
-  num_err e = num_expr(c, v);
-  if (e) return e;
-  if (c->s == c->end || *c->s++ != ')') return NUM_BAD;
-  if (*v < 0) return NUM_NEGSQRT;
-  *v = sqrt(*v);
-  return NUM_OK;
+  return is_nonfinite_word(w) ? NUM_INF : NUM_BAD;
 }
 
 static num_err num_unary(numcur *c, double *v) {
@@ -237,7 +325,7 @@ static num_err num_unary(numcur *c, double *v) {
     if (ch == '-') *v = -*v;
   } else if (ch == '(') {
     c->s++;
-    e = num_expr(c, v);
+    e = num_sum(c, v);
     if (!e && (c->s == c->end || *c->s++ != ')')) e = NUM_BAD;
   } else {
     e = is_alpha(ch) ? num_word(c, v) : num_literal(c, v);
@@ -246,28 +334,37 @@ static num_err num_unary(numcur *c, double *v) {
   return e;
 }
 
-static num_err num_expr(numcur *c, double *v) {
-  num_err e = num_unary(c, v);
-  while (!e && c->s < c->end && (*c->s == '*' || *c->s == '/')) {
+/* One level of binary operators, left to right: products (sums = 0) of
+ * unary terms, or sums (sums = 1) of products. */
+static num_err num_binary(numcur *c, double *v, int sums) {
+  const char *ops = sums ? "+-" : "*/";
+  num_err e = sums ? num_binary(c, v, 0) : num_unary(c, v);
+  while (!e && c->s < c->end && *c->s && strchr(ops, *c->s)) {
     char op = *c->s++;
     double r;
-    if ((e = num_unary(c, &r))) break;
+    if ((e = sums ? num_binary(c, &r, 0) : num_unary(c, &r))) break;
     if (op == '/' && r == 0) return NUM_DIV0;
-    *v = op == '*' ? *v * r : *v / r;
+    *v = op == '+' ? *v + r : op == '-' ? *v - r : op == '*' ? *v * r : *v / r;
     if (!isfinite(*v)) return NUM_INF;
   }
   return e;
 }
 
+static num_err num_product(numcur *c, double *v) { return num_binary(c, v, 0); }
+static num_err num_sum(numcur *c, double *v) { return num_binary(c, v, 1); }
+
 static weyl_status parse_number(const parser *p, token t, double *v) {
   static const char *const why[] = {
-      [NUM_BAD] = "is malformed: expected a decimal literal, p/q or sqrt(x), as one token",
+      [NUM_BAD] = "is malformed: expected a literal (decimal or 0x hex), p/q, sqrt(x), "
+                  "cos(k*pi/n), sin(k*pi/n) or (a+b), as one token",
       [NUM_INF] = "is not finite",
       [NUM_DIV0] = "divides by zero",
-      [NUM_NEGSQRT] = "takes sqrt of a negative value"};
+      [NUM_NEGSQRT] = "takes sqrt of a negative value",
+      [NUM_SUM] = "is malformed: a sum or difference must be in parentheses, as (1+sqrt(5))/4 "
+                  "(a blank may be missing between two numbers)"};
   numcur c = {t.s, t.s + t.n, 0};
-  num_err e = num_expr(&c, v);
-  if (!e && c.s != c.end) e = NUM_BAD;
+  num_err e = num_product(&c, v);
+  if (!e && c.s != c.end) e = (*c.s == '+' || *c.s == '-') ? NUM_SUM : NUM_BAD;
   return e ? fail_at(p, WEYL_EPARSE, t.line, "number %s %s", q(t).s, why[e]) : WEYL_OK;
 }
 
@@ -358,6 +455,7 @@ static weyl_status make_group(parser *p) {
                    "generator before the first rep, found none");
   p->g = weyl_group_new(p->gname, p->n_names[DISC], (const char *const *)p->names[DISC],
                         p->n_names[ALG], (const char *const *)p->names[ALG]);
+  if (p->g) p->g->defining_leaves = 1; /* the group is the one V generates */
   return p->g ? WEYL_OK : oom(p, peek(p).line);
 }
 
@@ -525,6 +623,7 @@ static weyl_status parse_rep(parser *p) {
   weyl_status st = parse_rep_header(p, kw);
   if (st) return st;
   p->rep_line[leaf] = kw.line;
+  p->g->leaves[leaf].line = kw.line;
   memset(p->given, 0, sizeof p->given);
   while (!st && peek(p).s && !is(peek(p), "rep")) st = parse_entry(p, leaf);
   for (int kind = 0; !st && kind < 2; kind++)

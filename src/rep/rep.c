@@ -48,6 +48,7 @@ void weyl_rep_free(weyl_rep *r) {
     return;
   weyl_rep_free(r->a);
   weyl_rep_free(r->b);
+  weyl_rep_sym_release(r->sym);
   free(r);
 }
 
@@ -66,6 +67,7 @@ weyl_status weyl_rep_rebase(const weyl_rep *rep, weyl_group *g, weyl_rep **out) 
   r->refs = 1;
   r->g = g;
   r->a = r->b = NULL;
+  if (r->sym) weyl_rep_sym_retain(r->sym);
   weyl_rep *a = NULL, *b = NULL;
   weyl_status s = rep->a ? weyl_rep_rebase(rep->a, g, &a) : WEYL_OK;
   r->a = a;
@@ -229,6 +231,38 @@ weyl_status weyl_rep_power(const weyl_rep *a, int k, weyl_rep **rep) {
   return WEYL_OK;
 }
 
+/* a**k restricted by the index symmetries of formula (rep_sym.c). */
+static weyl_status symmetrized(const weyl_rep *a, int k, const char *formula, weyl_rep **rep) {
+  if (!is_valid(a) || !formula || !rep)
+    return weyl_fail(WEYL_EINVAL, "weyl_rep_symmetrized: NULL argument");
+  if (k == 0) return weyl_rep_scalar(a->g, rep);
+  rep_sym *S = NULL;
+  weyl_status s = weyl_rep_sym_build(a->dim, k, formula, &S);
+  if (s == WEYL_OK) s = binary(REP_SYM, a, NULL, weyl_rep_sym_dim(S), rep);
+  if (s != WEYL_OK) {
+    weyl_rep_sym_release(S);
+    return s;
+  }
+  (*rep)->arg = k;
+  (*rep)->sym = S;
+  (*rep)->is_perm = a->is_perm && !weyl_rep_sym_signed(S);
+  return WEYL_OK;
+}
+
+weyl_status weyl_rep_sym(const weyl_rep *a, int k, weyl_rep **rep) {
+  return symmetrized(a, k, "Sym", rep);
+}
+
+weyl_status weyl_rep_alt(const weyl_rep *a, int k, weyl_rep **rep) {
+  return symmetrized(a, k, "Alt", rep);
+}
+
+weyl_status weyl_rep_symmetrized(const weyl_rep *a, int k, const char *formula, weyl_rep **rep) {
+  if (formula && (!strcmp(formula, "Sym") || !strcmp(formula, "Alt")))
+    return weyl_fail(WEYL_EINVAL, "index formula '%s': expected words of letters", formula);
+  return symmetrized(a, k, formula, rep);
+}
+
 int weyl_rep_dim(const weyl_rep *rep) { return rep ? rep->dim : 0; }
 weyl_group *weyl_rep_group(const weyl_rep *rep) { return rep ? rep->g : NULL; }
 int weyl_rep_is_perm(const weyl_rep *rep) { return rep ? rep->is_perm : 0; }
@@ -258,6 +292,16 @@ static int str_at(const weyl_rep *r, char *buf, int cap, int pos) {
   case REP_DUAL:
     pos = str_at(r->a, buf, cap, put(buf, cap, pos, "("));
     return put(buf, cap, pos, ").T");
+  case REP_SYM: {
+    const char *f = weyl_rep_sym_text(r->sym);
+    int named = !strcmp(f, "Sym") || !strcmp(f, "Alt");
+    snprintf(tmp, sizeof tmp, named ? "%s%d(" : "(", f, r->arg);
+    pos = str_at(r->a, buf, cap, put(buf, cap, pos, named ? tmp : "("));
+    if (named) return put(buf, cap, pos, ")");
+    snprintf(tmp, sizeof tmp, ")**%d[", r->arg);
+    pos = put(buf, cap, put(buf, cap, pos, tmp), f);
+    return put(buf, cap, pos, "]");
+  }
   case REP_SUM:
   case REP_TENSOR:
     pos = str_at(r->a, buf, cap, put(buf, cap, pos, "("));
@@ -278,6 +322,7 @@ int weyl_rep_str(const weyl_rep *rep, char *buf, int cap) {
 /* ---------- permutations ---------- */
 
 static weyl_status tensor_perm(const weyl_rep *r, int k, int *p);
+static weyl_status sym_perm(const weyl_rep *r, int k, int *p);
 
 static weyl_status perm_at(const weyl_rep *r, int k, int *p) {
   const weyl_action *act;
@@ -306,6 +351,7 @@ static weyl_status perm_at(const weyl_rep *r, int k, int *p) {
       for (int i = 0; i < r->a->dim; i++) p[c * r->a->dim + i] = p[i] + c * r->a->dim;
     break;
   case REP_TENSOR: s = tensor_perm(r, k, p); break;
+  case REP_SYM: s = sym_perm(r, k, p); break;
   case REP_ROT: s = weyl_fail(WEYL_EINVAL, "rot(k) is not a permutation rep"); break;
   }
   return s;
@@ -320,6 +366,16 @@ static weyl_status tensor_perm(const weyl_rep *r, int k, int *p) {
   if (s == WEYL_OK) s = perm_at(r->b, k, q + da);
   for (int i = 0; s == WEYL_OK && i < da; i++)
     for (int j = 0; j < db; j++) p[(size_t)i * db + j] = q[i] * db + q[da + j];
+  free(q);
+  return s;
+}
+
+/* The orbits of the base's permutation (rep_sym.c). */
+static weyl_status sym_perm(const weyl_rep *r, int k, int *p) {
+  int *q = malloc((size_t)r->a->dim * sizeof *q);
+  if (!q) return weyl_fail(WEYL_ENOMEM, "out of memory in a permutation");
+  weyl_status s = perm_at(r->a, k, q);
+  if (s == WEYL_OK) weyl_rep_sym_perm(r->sym, q, p);
   free(q);
   return s;
 }
@@ -420,6 +476,17 @@ static weyl_status dual_mat(const weyl_rep *r, int k, int disc, double *out) {
   return WEYL_OK;
 }
 
+/* Q^T rho_a^(x)k Q from the base's matrix (rep_sym.c). */
+static weyl_status sym_mat(const weyl_rep *r, int k, int disc, double *out) {
+  int n = r->a->dim;
+  double *m = malloc((size_t)n * n * sizeof *m);
+  if (!m) return weyl_fail(WEYL_ENOMEM, "out of memory forming rho");
+  weyl_status s = mat_at(r->a, k, disc, m);
+  if (s == WEYL_OK) s = weyl_rep_sym_compress(r->sym, m, disc, out);
+  free(m);
+  return s;
+}
+
 static weyl_status mat_at(const weyl_rep *r, int k, int disc, double *out) {
   switch (r->kind) {
   case REP_SCALAR: out[0] = disc ? 1.0 : 0.0; return WEYL_OK;
@@ -430,6 +497,7 @@ static weyl_status mat_at(const weyl_rep *r, int k, int disc, double *out) {
   case REP_COPIES: return sum_mat(r, k, disc, out);
   case REP_TENSOR: return tensor_mat(r, k, disc, out);
   case REP_DUAL: return dual_mat(r, k, disc, out);
+  case REP_SYM: return sym_mat(r, k, disc, out);
   }
   return weyl_fail(WEYL_EINVAL, "corrupt representation node");
 }

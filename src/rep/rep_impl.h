@@ -12,8 +12,13 @@ typedef enum {
   REP_SUM,     /* a + b                                             */
   REP_COPIES,  /* arg copies of a                                   */
   REP_TENSOR,  /* a (x) b, a's index major                          */
-  REP_DUAL     /* a.T                                               */
+  REP_DUAL,    /* a.T                                               */
+  REP_SYM      /* a**arg restricted by index symmetries (rep_sym.c) */
 } rep_kind;
+
+/* The orbits of multi-indices of a REP_SYM node (rep_sym.c): immutable,
+ * reference counted, shared by copies of the node. */
+typedef struct rep_sym rep_sym;
 
 struct weyl_rep {
   int refs;       /* reference count; the tree is immutable otherwise */
@@ -26,6 +31,7 @@ struct weyl_rep {
   int depth;      /* longest path to a leaf (1 for a leaf)             */
   long size;      /* nodes a walk visits (shared subtrees count each time) */
   weyl_rep *a, *b;
+  rep_sym *sym;   /* REP_SYM only */
 };
 
 /* A copy of the tree of rep whose nodes refer to g instead: a group with the
@@ -34,5 +40,27 @@ struct weyl_rep {
  * is_perm is copied, so a leaf that acts by permutations must stay one.
  * *out is new (free with weyl_rep_free); g must outlive it. */
 weyl_status weyl_rep_rebase(const weyl_rep *rep, weyl_group *g, weyl_rep **out);
+
+/* Orbits of the multi-indices of the k-th tensor power of an n-dimensional
+ * rep under the index symmetries of formula: "Sym" (Sym^k), "Alt" (Alt^k) or
+ * a formula like "ij=ji", "ijk=-jik=jki" (rep-format.md section 2.2).
+ * Returns WEYL_EINVAL for a malformed formula or one that leaves no nonzero
+ * tensor, WEYL_ELIMIT when n^k exceeds WEYL_REP_MAX_DIM. Free with
+ * weyl_rep_sym_release. */
+weyl_status weyl_rep_sym_build(int n, int k, const char *formula, rep_sym **out);
+rep_sym *weyl_rep_sym_retain(rep_sym *s); /* one more reference; returns s */
+void weyl_rep_sym_release(rep_sym *s);    /* drops one reference; NULL allowed */
+int weyl_rep_sym_dim(const rep_sym *s);    /* the orbits kept: the rep's dimension */
+int weyl_rep_sym_signed(const rep_sym *s); /* 1 when some symmetry has sign -1 */
+const char *weyl_rep_sym_text(const rep_sym *s); /* "Sym", "Alt" or "ab=ba"... */
+
+/* out (dim x dim) = Q^T m^(x)k Q (disc) or Q^T (sum_t 1 (x) .. m .. (x) 1) Q
+ * (algebra), Q the orthonormal orbit basis; m is n x n. Used for rho, drho,
+ * and for the factors of basis_ortho.c. */
+weyl_status weyl_rep_sym_compress(const rep_sym *s, const double *m, int disc, double *out);
+
+/* For a permutation p of the n base indices and a formula without signs:
+ * out[o] = the orbit that the permuted tensor power sends orbit o to. */
+void weyl_rep_sym_perm(const rep_sym *s, const int *p, int *out);
 
 #endif

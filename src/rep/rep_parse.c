@@ -2,8 +2,9 @@
  *
  *   sum     := product ('+' product)*
  *   product := [INT '*'] factor ('*' factor)*      INT copies the whole product
- *   factor  := primary ('**' INT | '.T')*
- *   primary := NAME | 'rot' '(' INT [',' INT] ')' | '(' sum ')'
+ *   factor  := primary ('**' INT ['[' FORMULA ']'] | '.T')*
+ *   primary := NAME | 'rot' '(' INT [',' INT] ')' | ('Sym'|'Alt') INT '(' sum ')'
+ *            | '(' sum ')'
  *
  * Names: Scalar, regular, V and the group's leaf reps. */
 #include <ctype.h>
@@ -94,7 +95,7 @@ static weyl_status parse_name(parser *p, char *name) {
 }
 
 static weyl_status unknown_name(parser *p, const char *name, int at) {
-  char known[512] = "Scalar, regular, rot(k)";
+  char known[512] = "Scalar, regular, rot(k), Symk(...), Altk(...)";
   for (int i = 0; i < p->g->n_leaves; i++) {
     size_t used = strlen(known);
     snprintf(known + used, sizeof known - used, ", %s", p->g->leaves[i].name);
@@ -103,6 +104,33 @@ static weyl_status unknown_name(parser *p, const char *name, int at) {
   char what[NAME_CAP + 600];
   snprintf(what, sizeof what, "unknown representation '%s' (known: %s)", name, known);
   return syntax(p, what);
+}
+
+/* "Sym3", "Alt2": the power in *k (at most 1000000, checked later). */
+static int sym_name(const char *name, int *k) {
+  if (strncmp(name, "Sym", 3) != 0 && strncmp(name, "Alt", 3) != 0) return 0;
+  const char *d = name + 3;
+  if (!*d || strlen(d) > 7) return 0;
+  for (const char *c = d; *c; c++)
+    if (!isdigit((unsigned char)*c)) return 0;
+  *k = atoi(d);
+  return 1;
+}
+
+/* '[' FORMULA ']' after a power: the text between the brackets, for
+ * weyl_rep_symmetrized (rep_sym.c reads it). */
+static weyl_status parse_formula(parser *p, weyl_rep *base, int k, weyl_rep **next) {
+  int open = p->pos - 1;
+  const char *end = strchr(p->text + p->pos, ']');
+  if (!end) return syntax(p, "expected ']' after the index formula");
+  int len = (int)(end - (p->text + p->pos));
+  char formula[NAME_CAP];
+  if (len >= NAME_CAP) return syntax(p, "index formula too long");
+  memcpy(formula, p->text + p->pos, (size_t)len);
+  formula[len] = '\0';
+  p->pos += len + 1;
+  weyl_status s = weyl_rep_symmetrized(base, k, formula, next);
+  return s == WEYL_OK ? s : located(p, s, open);
 }
 
 static weyl_status parse_primary(parser *p, weyl_rep **out) {
@@ -121,7 +149,20 @@ static weyl_status parse_primary(parser *p, weyl_rep **out) {
   char name[NAME_CAP];
   weyl_status s = parse_name(p, name);
   if (s != WEYL_OK) return s;
-  if (strcmp(name, "rot") == 0 && weyl_group_find_leaf(p->g, name) < 0) {
+  int power;
+  if (sym_name(name, &power) && weyl_group_find_leaf(p->g, name) < 0) {
+    weyl_rep *inner = NULL;
+    if (!accept(p, "(")) return syntax(p, "expected '(' after Sym or Alt and its power");
+    if (++p->depth > MAX_NEST) return syntax(p, "parentheses nested more than 100 deep");
+    s = parse_sum(p, &inner);
+    p->depth--;
+    if (s == WEYL_OK && !accept(p, ")")) s = syntax(p, "expected ')'");
+    if (s == WEYL_OK)
+      s = name[0] == 'S' ? weyl_rep_sym(inner, power, out) : weyl_rep_alt(inner, power, out);
+    else
+      at = -1; /* already located */
+    weyl_rep_free(inner);
+  } else if (strcmp(name, "rot") == 0 && weyl_group_find_leaf(p->g, name) < 0) {
     int freq = 0, factor = 0;
     if (!accept(p, "(")) return syntax(p, "expected '(' after rot");
     if ((s = parse_int(p, &freq)) != WEYL_OK) return s;
@@ -141,7 +182,7 @@ static weyl_status parse_primary(parser *p, weyl_rep **out) {
   } else {
     return unknown_name(p, name, at);
   }
-  return s == WEYL_OK ? s : located(p, s, at);
+  return s == WEYL_OK || at < 0 ? s : located(p, s, at);
 }
 
 static weyl_status parse_factor(parser *p, weyl_rep **out) {
@@ -153,7 +194,10 @@ static weyl_status parse_factor(parser *p, weyl_rep **out) {
     if (accept(p, "**")) {
       int k = 0;
       if ((s = parse_int(p, &k)) != WEYL_OK) break;
-      if ((s = weyl_rep_power(*out, k, &next)) != WEYL_OK) s = located(p, s, at);
+      if (accept(p, "["))
+        s = parse_formula(p, *out, k, &next);
+      else if ((s = weyl_rep_power(*out, k, &next)) != WEYL_OK)
+        s = located(p, s, at);
     } else if (accept(p, ".T")) {
       s = weyl_rep_dual(*out, &next);
     } else {
