@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "weyl/cache.h"
 #include "weyl/conv.h"
 #include "weyl/io.h"
 #include "weyl/svg.h"
@@ -16,6 +17,7 @@ typedef struct {
   const char *format, *solver, *rtol, *max_mem; /* as given; converted below */
   const char *local; /* --local K: keep the k x k neighbourhood (conv.h) */
   const char *svg;   /* --svg PATH: picture of the weight sharing */
+  const char *cache; /* --cache DIR (else $WEYL_CACHE_DIR, read by the library) */
   int local_k;
   int explain;
   weyl_io_format fmt;
@@ -30,7 +32,7 @@ static int take_flag(int argc, char **argv, int *i, basis_args *a) {
   } flags[] = {{"--group", &a->group},   {"--in", &a->in},         {"--out", &a->out},
                {"--format", &a->format}, {"--solver", &a->solver}, {"--rtol", &a->rtol},
                {"-o", &a->path},         {"--output", &a->path},   {"--local", &a->local},
-               {"--svg", &a->svg},       {"--max-mem", &a->max_mem}};
+               {"--svg", &a->svg},       {"--max-mem", &a->max_mem}, {"--cache", &a->cache}};
   for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++) {
     int r = cli_take_value(argc, argv, i, flags[k].flag, flags[k].slot);
     if (r) return r;
@@ -78,8 +80,9 @@ static int convert_values(basis_args *a) {
   if (a->max_mem && convert_max_mem(a->max_mem, &a->opts.max_bytes)) return CLI_EUSAGE;
   if (a->local && convert_local(a->local, &a->local_k)) return CLI_EUSAGE;
   /* A binary dump on a terminal is never what was meant. */
-  if (a->fmt == WEYL_IO_FORMAT_NPY && !a->path && isatty(STDOUT_FILENO))
-    return cli_usage("npy is binary: write it with -o PATH or redirect standard output");
+  int binary = a->fmt != WEYL_IO_FORMAT_TEXT && a->fmt != WEYL_IO_FORMAT_JSON;
+  if (binary && !a->path && isatty(STDOUT_FILENO))
+    return cli_usage("%s is binary: write it with -o PATH or redirect standard output", a->format);
   return CLI_OK;
 }
 
@@ -133,6 +136,30 @@ static weyl_status write_picture(const basis_args *a, weyl_group *g, const weyl_
   return s;
 }
 
+/* Solves in -> out through the basis cache (a no-op without --cache and
+ * $WEYL_CACHE_DIR); a cache problem is a warning, never a failure. */
+static weyl_status cached_solve(const basis_args *a, const char *what, const weyl_rep *in,
+                                const weyl_rep *out, const weyl_basis_opts *opts,
+                                weyl_basis **basis) {
+  weyl_cache_report r;
+  weyl_status s = weyl_cache_solve(a->cache, in, out, opts, basis, &r);
+  if (r.warning[0]) fprintf(stderr, "weyl: warning: %s: %s\n", r.path, r.warning);
+  if (!s && a->explain && r.path[0])
+    fprintf(stderr, "%s: %s cache entry %s in %.3f s\n", what,
+            r.loaded ? "loaded from" : r.stored ? "solved, stored as" : "solved, not stored as",
+            r.path, r.seconds);
+  return s;
+}
+
+static weyl_status solve_bias(const basis_args *a, weyl_group *g, const weyl_rep *out,
+                              const weyl_basis_opts *opts, weyl_basis **bias) {
+  weyl_rep *scalar = NULL;
+  weyl_status s = weyl_rep_scalar(g, &scalar);
+  if (!s) s = cached_solve(a, "bias", scalar, out, opts, bias);
+  weyl_rep_free(scalar);
+  return s;
+}
+
 /* The reps stay alive until the bases are freed: a basis may refer to them. */
 static int solve_and_write(const basis_args *a, weyl_group *g) {
   weyl_rep *in = NULL, *out = NULL;
@@ -148,9 +175,9 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
   if (isatty(STDERR_FILENO)) opts.progress = cli_progress, opts.progress_ctx = &progress;
   if (!s) {
     context = NULL;
-    s = weyl_basis_solve(in, out, &opts, &basis);
+    s = cached_solve(a, "basis", in, out, &opts, &basis);
   }
-  if (!s) s = weyl_basis_solve_bias(out, &opts, &bias);
+  if (!s) s = solve_bias(a, g, out, &opts, &bias);
   cli_progress_end(&progress);
   if (!s && a->explain) {
     cli_explain(stderr, "basis", basis);
