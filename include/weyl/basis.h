@@ -195,7 +195,9 @@ void weyl_basis_canonical_free(double *mats);
 /* One distinct block's data (a view, valid while its basis lives). Exactly
  * one of orbit and mats is set. */
 typedef struct {
-  int out_dim, in_dim, dim;
+  int out_dim;         /* rows of the block */
+  int in_dim;          /* columns of the block */
+  int dim;             /* its elements */
   const int *orbit;    /* exact block: out_dim * in_dim labels, row-major; entry e is
                           in element orbit[e] (a 1 there), or in none (-1) */
   const double *mats;  /* other blocks: dim matrices of out_dim x in_dim, row-major */
@@ -203,7 +205,8 @@ typedef struct {
 
 /* Where a block is used in W, and the index of its first element. */
 typedef struct {
-  int row0, col0; /* top-left corner of the block in W */
+  int row0;       /* first row of the block in W */
+  int col0;       /* first column of the block in W */
   int block;      /* distinct block, 0 .. weyl_basis_nblocks - 1 */
   int param0;     /* its element k is element param0 + k of the basis */
 } weyl_basis_place;
@@ -224,15 +227,16 @@ double weyl_basis_rtol(const weyl_basis *b);
 
 /* A basis in its stored form, for weyl_basis_assemble. Arrays are borrowed. */
 typedef struct {
-  int in_dim, out_dim;
+  int in_dim;          /* columns of W */
+  int out_dim;         /* rows of W */
   double rtol;         /* the tolerance it was solved with (for the report's gaps) */
   double seconds;      /* wall time of the original solve (weyl_basis_report.seconds) */
-  int n_blocks;
+  int n_blocks;        /* distinct blocks */
   const weyl_basis_block_data *data; /* [n_blocks] */
   /* [n_blocks]: key, path, copies, seconds, min_kept, max_dropped, residual and
    * peak_bytes are taken from here; the dimensions come from data. */
   const weyl_basis_block_info *info;
-  int n_places;
+  int n_places;        /* places: see weyl_basis_nplaces for their order */
   const weyl_basis_place *places; /* [n_places] */
 } weyl_basis_parts;
 

@@ -21,8 +21,9 @@
 /* The environment variable naming the cache directory when none is given. */
 #define WEYL_CACHE_ENV "WEYL_CACHE_DIR"
 
-/* Capacities of the text fields of weyl_cache_report, terminator included. */
+/* Capacity of weyl_cache_report.warning, terminator included. */
 #define WEYL_CACHE_WARNING_CAP 512
+/* Capacity of weyl_cache_report.path, terminator included. */
 #define WEYL_CACHE_PATH_CAP 4096
 
 /* What weyl_cache_solve did. */

@@ -185,11 +185,16 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
   }
   if (!s && a->local_k) s = restrict_local(a, in, out, &basis);
   if (!s && a->svg) s = write_picture(a, g, in, out, basis);
+  int writing = !s;
   if (!s) s = write_result(a, g, basis, bias);
   /* A numerical failure of the auto or iterative solver: the dense one may pass. */
   int dense_may_help = s == WEYL_ENUMERIC && (a->opts.solver == WEYL_BASIS_SOLVER_AUTO ||
                                               a->opts.solver == WEYL_BASIS_SOLVER_ITERATIVE);
-  int rc = s ? cli_fail_hint(s, context, dense_may_help ? "try --solver dense" : NULL) : CLI_OK;
+  /* The library names the formats that hold a refused basis; the flag is ours. */
+  int other_format = writing && (s == WEYL_ELIMIT || s == WEYL_EINVAL) &&
+                     strstr(weyl_status_last_error(), " format");
+  const char *hint = dense_may_help ? "try --solver dense" : other_format ? "choose it with --format" : NULL;
+  int rc = s ? cli_fail_hint(s, context, hint) : CLI_OK;
   weyl_basis_free(bias);
   weyl_basis_free(basis);
   weyl_rep_free(out);

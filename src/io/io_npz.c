@@ -1,4 +1,5 @@
-/* .npz archives as numpy.savez writes them: a zip file whose members are
+/* The .npy header and byte order shared by every NumPy writer, and .npz
+ * archives as numpy.savez writes them: a zip file whose members are
  * .npy files, stored without compression. Members are streamed: the local
  * header carries general-purpose flag bit 3, so its CRC-32 and sizes follow
  * the data in a data descriptor and are repeated in the central directory
@@ -15,6 +16,46 @@
 #include "core/status_impl.h"
 
 enum { NAME_CAP = 64 };
+
+/* ---- .npy pieces (also used by io.c and io_compact.c) ---- */
+
+static int host_is_little_endian(void) {
+  const uint16_t one = 1;
+  unsigned char first;
+  memcpy(&first, &one, 1);
+  return first == 1;
+}
+
+void weyl_io_to_little_endian(void *x, size_t n, size_t width) {
+  if (host_is_little_endian()) return;
+  unsigned char *p = x;
+  for (size_t i = 0; i < n; i++, p += width)
+    for (size_t j = 0; j < width / 2; j++) {
+      unsigned char c = p[j];
+      p[j] = p[width - 1 - j];
+      p[width - 1 - j] = c;
+    }
+}
+
+/* Magic, version 1.0, little-endian header length, then the dict padded with
+ * spaces and ended by '\n' so that magic + length + dict is a multiple of 64. */
+int weyl_io_npy_header(char buf[WEYL_IO_NPY_HEADER_CAP], const char *descr, const char *shape) {
+  char dict[160];
+  int n = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }",
+                   descr, shape);
+  int total = 10 + n + 1;
+  int pad = (64 - total % 64) % 64;
+  int hlen = n + pad + 1;
+  memcpy(buf, "\x93NUMPY\x01\x00", 8);
+  buf[8] = (char)(hlen & 0xff);
+  buf[9] = (char)((hlen >> 8) & 0xff);
+  memcpy(buf + 10, dict, (size_t)n);
+  memset(buf + 10 + n, ' ', (size_t)pad);
+  buf[10 + n + pad] = '\n';
+  return 10 + hlen;
+}
+
+/* ---- .npz ---- */
 
 typedef struct {
   char name[NAME_CAP];
