@@ -27,5 +27,12 @@ int main(void) {
   FIELD(weyl_basis_report, seconds);
   FIELD(weyl_basis_report, n_iterative);
   SIZE(weyl_basis_report);
+  FIELD(weyl_cache_report, loaded);
+  FIELD(weyl_cache_report, stored);
+  FIELD(weyl_cache_report, rejected);
+  FIELD(weyl_cache_report, seconds);
+  FIELD(weyl_cache_report, path);
+  FIELD(weyl_cache_report, warning);
+  SIZE(weyl_cache_report);
   return 0;
 }

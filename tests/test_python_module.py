@@ -37,7 +37,8 @@ def ctypes_structs_match_the_c_layout():
     import subprocess
     layout = subprocess.run([os.environ["WEYL_ABI_LAYOUT"]], check=True,
                             capture_output=True, text=True).stdout.split("\n")
-    mirrors = {"weyl_basis_opts": weyl._SolveOpts, "weyl_basis_report": weyl._Report}
+    mirrors = {"weyl_basis_opts": weyl._SolveOpts, "weyl_basis_report": weyl._Report,
+               "weyl_cache_report": weyl._CacheReport}
     seen = {name: set() for name in mirrors}
     for line in filter(None, layout):
         struct, field, value = line.split()
@@ -157,6 +158,19 @@ def combine_is_the_weighted_sum():
     theta = np.arange(1.0, b.dim + 1)
     assert np.allclose(b.combine(theta), np.einsum("k,koi->oi", theta, b.array()))
     assert b.report["n_dense"] >= 1 and b.report["min_gap"] > 1e3
+
+
+@case
+def the_cache_loads_a_second_basis_equal_to_the_first():
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        first = weyl.Basis("SO(3)", "V**2", "V**2", cache=d)
+        again = weyl.Basis("SO(3)", "V**2", "V**2", cache=d)
+        bias = weyl.Basis("SO(3)", None, "V**2", bias=True, cache=d)
+        assert first.cache_report["stored"] and not first.cache_report["loaded"]
+        assert again.cache_report["loaded"] and again.cache_report["path"].startswith(d)
+        assert first.dim == 3 and np.array_equal(first.array(), again.array())
+        assert bias.dim == 1 and bias.cache_report["stored"]  # Scalar -> V**2: the trace
 
 
 @case

@@ -26,6 +26,7 @@ import ctypes
 import ctypes.util
 import glob
 import os
+import warnings
 
 import numpy as np
 
@@ -108,6 +109,13 @@ class _Report(ctypes.Structure):
                 ("seconds", ctypes.c_double), ("n_iterative", ctypes.c_int)]
 
 
+class _CacheReport(ctypes.Structure):
+    # Mirrors weyl_cache_report in include/weyl/cache.h.
+    _fields_ = [("loaded", ctypes.c_int), ("stored", ctypes.c_int),
+                ("rejected", ctypes.c_int), ("seconds", ctypes.c_double),
+                ("path", ctypes.c_char * 4096), ("warning", ctypes.c_char * 512)]
+
+
 _SIGNATURES = {
     "weyl_version": (ctypes.c_char_p, []),
     "weyl_status_last_error": (ctypes.c_char_p, []),
@@ -122,6 +130,8 @@ _SIGNATURES = {
     "weyl_basis_solve": (_S, [_P, _P, ctypes.POINTER(_SolveOpts), _PP]),
     "weyl_basis_solve_bias": (_S, [_P, ctypes.POINTER(_SolveOpts), _PP]),
     "weyl_basis_free": (None, [_P]),
+    "weyl_cache_solve": (_S, [ctypes.c_char_p, _P, _P, ctypes.POINTER(_SolveOpts), _PP,
+                              ctypes.POINTER(_CacheReport)]),
     "weyl_basis_solver_parse": (_S, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]),
     "weyl_basis_dim": (ctypes.c_int, [_P]),
     "weyl_basis_in_dim": (ctypes.c_int, [_P]),
@@ -214,19 +224,33 @@ class Basis:
     the C object: solve once, then combine and project cheaply).
 
     bias=True solves the bias space of rep_out instead (rep_in is ignored):
-    vectors b with rho_out(h) b = b; then out_dim x 1 "matrices"."""
+    vectors b with rho_out(h) b = b; then out_dim x 1 "matrices".
 
-    def __init__(self, group_or_file, rep_in, rep_out, solver="auto", rtol=None, bias=False):
+    cache: a directory for the basis cache (weyl_cache_solve): a problem
+    solved before is loaded from it, a new one stored. None means the
+    directory in $WEYL_CACHE_DIR, or no cache when that is unset. What
+    happened is in .cache_report; an entry that was not used or could not be
+    stored gives a warning."""
+
+    def __init__(self, group_or_file, rep_in, rep_out, solver="auto", rtol=None, bias=False,
+                 cache=None):
         self.group = _group(group_or_file)
         self._out = _Rep(self.group, rep_out)
         self._in = None if bias else _Rep(self.group, rep_in)
+        solve_in = _Rep(self.group, "Scalar") if bias else self._in  # the bias is Scalar -> out
         opts = _opts(solver, rtol)
         h = ctypes.c_void_p()
-        if bias:
-            _check(_lib.weyl_basis_solve_bias(self._out._h, ctypes.byref(opts), ctypes.byref(h)))
-        else:
-            _check(_lib.weyl_basis_solve(self._in._h, self._out._h, ctypes.byref(opts),
-                                         ctypes.byref(h)))
+        report = _CacheReport()
+        _check(_lib.weyl_cache_solve(None if cache is None else os.fsencode(cache), solve_in._h,
+                                     self._out._h, ctypes.byref(opts), ctypes.byref(h),
+                                     ctypes.byref(report)))
+        self._solve_in = solve_in  # the basis may refer to it: kept as long as the basis
+        self.cache_report = {name: getattr(report, name) for name, _ in _CacheReport._fields_}
+        for name in ("path", "warning"):
+            self.cache_report[name] = self.cache_report[name].decode(errors="replace")
+        if report.warning:
+            warnings.warn("weyl cache: %s: %s" % (self.cache_report["path"],
+                                                  self.cache_report["warning"]))
         self._h = h
         self.dim = _lib.weyl_basis_dim(h)
         self.in_dim = _lib.weyl_basis_in_dim(h)
