@@ -8,27 +8,10 @@
 #include <string.h>
 
 #include "helpers.h"
-
-typedef struct {
-  weyl_group *g;
-  weyl_rep *in, *out;
-  weyl_basis *b;
-} solved;
+#include "solved.h"
 
 static solved solve(const char *group, const char *in, const char *out) {
-  solved s = {0};
-  cr_assert_eq(weyl_group_builtin(group, &s.g), WEYL_OK);
-  cr_assert_eq(weyl_rep_parse(s.g, in, &s.in), WEYL_OK);
-  cr_assert_eq(weyl_rep_parse(s.g, out, &s.out), WEYL_OK);
-  cr_assert_eq(weyl_basis_solve(s.in, s.out, NULL, &s.b), WEYL_OK, "%s", weyl_status_last_error());
-  return s;
-}
-
-static void release(solved *s) {
-  weyl_basis_free(s->b);
-  weyl_rep_free(s->in);
-  weyl_rep_free(s->out);
-  weyl_group_free(s->g);
+  return solved_basis(group, in, out, NULL);
 }
 
 /* Element k from the stored form, by the rule of basis.h. */
@@ -96,7 +79,7 @@ Test(basis_parts, the_stored_form_rebuilds_every_element) {
     weyl_basis_free(copy);
     free(want);
     free(got);
-    release(&s);
+    solved_free(&s);
   }
 }
 
@@ -156,5 +139,5 @@ Test(basis_parts, inconsistent_parts_are_refused) {
   assert_refused(&p, "no tolerance");
   cr_assert_eq(weyl_basis_assemble(NULL, &ok), WEYL_EINVAL);
   parts_free(&p);
-  release(&s);
+  solved_free(&s);
 }

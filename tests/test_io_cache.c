@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "solved.h"
 #include "weyl/cache.h"
 #include "weyl/repfile.h"
 
@@ -34,29 +35,20 @@ static void remove_dir(char *d) {
   free(d);
 }
 
-typedef struct {
-  weyl_group *g;
-  weyl_rep *in, *out;
-} problem;
+typedef solved problem; /* b unused: the cache solves */
 
 static problem make(weyl_group *g, const char *in, const char *out) {
-  problem p = {g, NULL, NULL};
+  problem p = {g, NULL, NULL, NULL};
   cr_assert_eq(weyl_rep_parse(g, in, &p.in), WEYL_OK, "%s", weyl_status_last_error());
   cr_assert_eq(weyl_rep_parse(g, out, &p.out), WEYL_OK, "%s", weyl_status_last_error());
   return p;
 }
 
 static problem builtin(const char *group, const char *in, const char *out) {
-  weyl_group *g = NULL;
-  cr_assert_eq(weyl_group_builtin(group, &g), WEYL_OK);
-  return make(g, in, out);
+  return solved_reps(group, in, out);
 }
 
-static void release(problem *p) {
-  weyl_rep_free(p->in);
-  weyl_rep_free(p->out);
-  weyl_group_free(p->g);
-}
+static void release(problem *p) { solved_free(p); }
 
 static weyl_basis *cached(const char *dir, const problem *p, const weyl_basis_opts *o,
                           weyl_cache_report *r) {
@@ -287,4 +279,18 @@ Test(io_cache, an_unwritable_cache_is_a_warning) {
   weyl_basis_free(b);
   release(&p);
   remove_dir(dir);
+}
+
+Test(io_cache, null_arguments_are_refused) {
+  problem p = builtin("Z(3)", "V", "V");
+  weyl_basis *b = NULL;
+  weyl_cache_report r;
+  char path[16];
+  cr_assert_eq(weyl_cache_solve("/tmp", NULL, p.out, NULL, &b, &r), WEYL_EINVAL);
+  cr_assert_eq(weyl_cache_solve("/tmp", p.in, p.out, NULL, NULL, &r), WEYL_EINVAL);
+  cr_assert_eq(weyl_cache_path("/tmp", p.in, NULL, NULL, path, sizeof path), WEYL_EINVAL);
+  cr_assert_eq(weyl_cache_path("/tmp", p.in, p.out, NULL, path, sizeof path), WEYL_EINVAL,
+               "a 16-byte buffer is too small for the path");
+  cr_assert_null(b);
+  release(&p);
 }
