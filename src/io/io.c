@@ -306,21 +306,24 @@ static weyl_status text_elements(FILE *f, const weyl_basis *b, int as_row) {
   return WEYL_OK;
 }
 
-/* holds names the formats that can write what is not shown. */
-static weyl_status text_pattern(FILE *f, const weyl_basis *b, int as_row, const char *holds) {
+/* io names the whole output, for the formats that can write what is not shown. */
+static weyl_status text_pattern(FILE *f, const weyl_basis *b, int as_row, const weyl_io_basis *io) {
   size_t n = elem_size(b);
+  char holds[128];
   if (weyl_basis_dim(b) == 0) {
     fputs("  (only the zero map)\n", f);
     return WEYL_OK;
   }
   if (weyl_basis_is_exact(b)) {
     if (n > TEXT_MAX_NUMBERS) {
+      weyl_io_fitting_formats(io->basis, io->bias, holds, sizeof holds);
       fprintf(f, "  (%zu-cell pattern not shown; %s)\n", n, holds);
       return WEYL_OK;
     }
     return text_pattern_exact(f, b, as_row);
   }
   if (n * (size_t)weyl_basis_dim(b) > TEXT_MAX_NUMBERS) {
+    weyl_io_fitting_formats(io->basis, io->bias, holds, sizeof holds);
     fprintf(f, "  (%zu numbers not shown; %s)\n",
             n * (size_t)weyl_basis_dim(b), holds);
     return WEYL_OK;
@@ -332,13 +335,11 @@ static weyl_status write_text(FILE *f, const weyl_io_basis *b) {
   const weyl_basis *B = b->basis;
   fprintf(f, "group %s: %s -> %s  (in_dim %d, out_dim %d)\n", b->group ? b->group : "?",
           b->in ? b->in : "?", b->out ? b->out : "?", weyl_basis_in_dim(B), weyl_basis_out_dim(B));
-  char holds[128];
-  weyl_io_fitting_formats(B, b->bias, holds, sizeof holds);
   text_summary(f, "basis", B);
-  weyl_status s = text_pattern(f, B, 0, holds);
+  weyl_status s = text_pattern(f, B, 0, b);
   if (s || !b->bias) return s;
   text_summary(f, "bias", b->bias);
-  return text_pattern(f, b->bias, 1, holds);
+  return text_pattern(f, b->bias, 1, b);
 }
 
 /* ---- public entry points ----------------------------------------------- */

@@ -37,16 +37,23 @@ static size_t block_nnz(const weyl_basis_block_data *d) {
   return nnz;
 }
 
-/* Non-zeros of the whole basis: each place holds one copy of its block. */
+/* Non-zeros of the whole basis: each place holds one copy of its block, so
+ * each distinct block is counted once (its stored size), times its places. */
 static double basis_nnz(const weyl_basis *b) {
-  double total = 0;
+  int nb = weyl_basis_nblocks(b);
+  double total = 0, *per_block = malloc((nb > 0 ? (size_t)nb : 1) * sizeof *per_block);
+  if (!per_block) return INFINITY; /* out of memory: treated as too large */
+  for (int i = 0; i < nb; i++) {
+    weyl_basis_block_data d;
+    weyl_basis_block_data_get(b, i, &d);
+    per_block[i] = (double)block_nnz(&d);
+  }
   for (int p = 0; p < weyl_basis_nplaces(b); p++) {
     weyl_basis_place pl;
-    weyl_basis_block_data d;
     weyl_basis_place_get(b, p, &pl);
-    weyl_basis_block_data_get(b, pl.block, &d);
-    total += (double)block_nnz(&d);
+    total += per_block[pl.block];
   }
+  free(per_block);
   return total;
 }
 
