@@ -95,12 +95,14 @@ static weyl_status refuse(const weyl_basis *b, const char *what) {
   return weyl_fail(WEYL_ELIMIT, "%s; %s", what, holds);
 }
 
-/* Binary output may carry NaN, but a basis with one is broken: refuse it
+/* Binary output may carry NaN, but a basis with one is broken: refused
  * before the first byte, as the json writer does. */
-static weyl_status check_blocks_finite(const weyl_basis *b) {
+weyl_status weyl_io_check_blocks(const weyl_basis *b) {
   for (int i = 0; i < weyl_basis_nblocks(b); i++) {
     weyl_basis_block_data d;
     weyl_basis_block_data_get(b, i, &d);
+    if (!d.orbit && !d.mats && d.dim > 0) /* basis.h promises one of them */
+      return weyl_fail(WEYL_EINVAL, "block %d has neither labels nor matrices", i);
     for (size_t e = 0; !d.orbit && e < block_size(&d) * (size_t)d.dim; e++)
       if (!isfinite(d.mats[e]))
         return weyl_fail(WEYL_ENUMERIC, "block %d has a non-finite entry", i);
@@ -278,7 +280,7 @@ static weyl_status coo_members(weyl_npz *z, const weyl_basis *b, grouped *groups
 }
 
 weyl_status weyl_io_write_coo(FILE *f, const weyl_basis *b) {
-  weyl_status s = check_blocks_finite(b);
+  weyl_status s = weyl_io_check_blocks(b);
   if (s) return s;
   double nnz = basis_nnz(b);
   if (nnz > (double)WEYL_IO_MAX_COO_ENTRIES) {
@@ -349,7 +351,7 @@ static weyl_status factored_tables(weyl_npz *z, const weyl_basis *b) {
 }
 
 weyl_status weyl_io_write_factored(FILE *f, const weyl_basis *b) {
-  weyl_status s = check_blocks_finite(b);
+  weyl_status s = weyl_io_check_blocks(b);
   if (s) return s;
   double bytes = factored_bytes(b);
   if (bytes > (double)WEYL_IO_NPZ_MAX_BYTES || weyl_basis_nblocks(b) > 65000) {

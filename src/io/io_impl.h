@@ -57,6 +57,11 @@ weyl_status weyl_io_write_labels(FILE *f, const weyl_basis *b);
 weyl_status weyl_io_write_coo(FILE *f, const weyl_basis *b);
 weyl_status weyl_io_write_factored(FILE *f, const weyl_basis *b);
 
+/* WEYL_ENUMERIC when a block of b has a non-finite entry, WEYL_EINVAL when
+ * one has neither labels nor matrices (io_compact.c); for every writer of the
+ * stored form. */
+weyl_status weyl_io_check_blocks(const weyl_basis *b);
+
 /* Writes into buf (cap bytes) the names of the formats that can hold the
  * basis b with bias (may be NULL) within their limits, as "json, npy, coo
  * or factored"; used by refusals and the text view to say what works. */
