@@ -142,10 +142,10 @@ static void cache_row(const char *dir, const problem *p) {
   double mb = stat(first.path, &st) == 0 ? st.st_size / 1e6 : 0;
   char pair[64];
   snprintf(pair, sizeof pair, "%.28s", p->in);
-  const char *check = second.loaded && first.stored && same_elements(solved, loaded) ? "equal" : "DIFFERENT";
+  int same = second.loaded && first.stored && same_elements(solved, loaded);
+  double ratio = first.seconds / (second.seconds > 0 ? second.seconds : 1e-9);
   printf("%-8s %-28s %6d %12.3f %12.4f %8.0f %9.3g  %s\n", p->group, pair, weyl_basis_dim(solved),
-         first.seconds, second.seconds, first.seconds / (second.seconds > 0 ? second.seconds : 1e-9),
-         mb, check);
+         first.seconds, second.seconds, ratio, mb, same ? "equal" : "DIFFERENT");
   unlink(first.path);
   weyl_basis_free(solved);
   weyl_basis_free(loaded);

@@ -27,8 +27,8 @@ static void element_from_parts(const weyl_basis *b, int k, double *W) {
     for (int i = 0; i < d.out_dim; i++)
       for (int j = 0; j < d.in_dim; j++) {
         int e = i * d.in_dim + j;
-        W[(pl.row0 + i) * ni + pl.col0 + j] =
-            d.orbit ? d.orbit[e] == k - pl.param0 : d.mats[(size_t)(k - pl.param0) * d.out_dim * d.in_dim + e];
+        size_t at = (size_t)(k - pl.param0) * d.out_dim * d.in_dim + e;
+        W[(pl.row0 + i) * ni + pl.col0 + j] = d.orbit ? d.orbit[e] == k - pl.param0 : d.mats[at];
       }
   }
 }
@@ -73,7 +73,8 @@ Test(basis_parts, the_stored_form_rebuilds_every_element) {
       element_from_parts(s.b, k, got);
       cr_assert(memcmp(want, got, n * sizeof *got) == 0, "%s: element %d", cases[c][1], k);
       weyl_basis_element(copy, k, got);
-      cr_assert(memcmp(want, got, n * sizeof *got) == 0, "%s: assembled element %d", cases[c][1], k);
+      cr_assert(memcmp(want, got, n * sizeof *got) == 0, "%s: assembled element %d", cases[c][1],
+                k);
     }
     parts_free(&parts);
     weyl_basis_free(copy);

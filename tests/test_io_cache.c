@@ -212,7 +212,8 @@ Test(io_cache, a_changed_problem_misses) {
   weyl_basis_opts same = {.rtol = WEYL_BASIS_DEFAULT_RTOL, .max_bytes = (size_t)2 << 30};
   weyl_basis_free(cached(dir, &base, &same, &r));
   cr_assert(r.loaded, "explicit defaults load the entry");
-  problem other_in = make(base.g, "vec", "vec*vec"), other_out = make(base.g, "vec + Scalar", "vec");
+  problem other_in = make(base.g, "vec", "vec*vec");
+  problem other_out = make(base.g, "vec + Scalar", "vec");
   problem other_group = make(so2_group("-3"), "vec + Scalar", "vec*vec");
   problem *others[] = {&other_in, &other_out, &other_group};
   for (int i = 0; i < 3; i++) {

@@ -193,7 +193,9 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
   /* The library names the formats that hold a refused basis; the flag is ours. */
   int other_format = writing && (s == WEYL_ELIMIT || s == WEYL_EINVAL) &&
                      strstr(weyl_status_last_error(), " format");
-  const char *hint = dense_may_help ? "try --solver dense" : other_format ? "choose it with --format" : NULL;
+  const char *hint = dense_may_help ? "try --solver dense"
+                     : other_format ? "choose it with --format"
+                                    : NULL;
   int rc = s ? cli_fail_hint(s, context, hint) : CLI_OK;
   weyl_basis_free(bias);
   weyl_basis_free(basis);

@@ -206,7 +206,8 @@ weyl_status weyl_cache_path(const char *dir, const weyl_rep *in, const weyl_rep 
                             const weyl_basis_opts *opts, char *path, size_t cap) {
   if (!in || !out || !path) return weyl_fail(WEYL_EINVAL, "weyl_cache_path: NULL argument");
   dir = cache_dir(dir);
-  if (!dir) return weyl_fail(WEYL_EINVAL, "no cache directory (and $%s is not set)", WEYL_CACHE_ENV);
+  if (!dir)
+    return weyl_fail(WEYL_EINVAL, "no cache directory (and $%s is not set)", WEYL_CACHE_ENV);
   char *key = make_key(in, out, opts);
   if (!key) return weyl_fail(WEYL_ENOMEM, "out of memory for a cache key");
   weyl_status s = entry_path(dir, key, path, cap);
@@ -460,7 +461,8 @@ static unsigned char *read_all(const char *path, size_t *n) {
 
 /* Checks the entry's frame and key. Returns a reason it cannot be used, or NULL. */
 static const char *check_entry(cursor *c, const char *key) {
-  if (c->n < 8 + 8 + 4 + 8 || memcmp(c->p, MAGIC, 8) != 0) return "not a weyl cache entry (format 1)";
+  if (c->n < 8 + 8 + 4 + 8 || memcmp(c->p, MAGIC, 8) != 0)
+    return "not a weyl cache entry (format 1)";
   uint64_t size, stored;
   memcpy(&size, c->p + 8, 8);
   if (size != c->n) return "truncated or overlong (its length is not the one it records)";

@@ -238,21 +238,19 @@ static void coo_emit(coo_member *m, int32_t k, int32_t i, int32_t j, double v) {
 /* Every non-zero of place pl in (element, row, col) order. */
 static void coo_place(coo_member *m, const weyl_basis_place *pl, const weyl_basis_block_data *d,
                       const grouped *g) {
-  size_t n = block_size(d);
+  size_t n = block_size(d), ni = (size_t)d->in_dim;
   for (int k = 0; k < d->dim; k++) {
     if (d->orbit) {
       for (size_t t = g->start[k]; t < g->start[k + 1]; t++) {
         size_t e = g->order[t];
-        coo_emit(m, pl->param0 + k, pl->row0 + (int)(e / d->in_dim), pl->col0 + (int)(e % d->in_dim),
-                 1.0);
+        coo_emit(m, pl->param0 + k, pl->row0 + (int)(e / ni), pl->col0 + (int)(e % ni), 1.0);
       }
       continue;
     }
     const double *W = d->mats + (size_t)k * n;
     for (size_t e = 0; e < n; e++)
       if (W[e] != 0)
-        coo_emit(m, pl->param0 + k, pl->row0 + (int)(e / d->in_dim), pl->col0 + (int)(e % d->in_dim),
-                 W[e]);
+        coo_emit(m, pl->param0 + k, pl->row0 + (int)(e / ni), pl->col0 + (int)(e % ni), W[e]);
   }
 }
 
