@@ -538,7 +538,7 @@ static weyl_status solve_and_store(const char *dir, const char *key, const weyl_
 weyl_status weyl_cache_solve(const char *dir, const weyl_rep *in, const weyl_rep *out,
                              const weyl_basis_opts *opts, weyl_basis **basis,
                              weyl_cache_report *report) {
-  weyl_cache_report local;
+  weyl_cache_report local = {0};
   weyl_cache_report *r = report ? report : &local;
   memset(r, 0, sizeof *r);
   if (!in || !out || !basis) return weyl_fail(WEYL_EINVAL, "weyl_cache_solve: NULL argument");
