@@ -155,7 +155,8 @@ static void to_little_endian(double *x, size_t n) { weyl_io_to_little_endian(x, 
 
 static void npy_header(FILE *f, const char *shape) {
   char buf[WEYL_IO_NPY_HEADER_CAP];
-  fwrite(buf, 1, (size_t)weyl_io_npy_header(buf, "<f8", shape), f);
+  size_t len = (size_t)weyl_io_npy_header(buf, "<f8", shape);
+  fwrite(buf, 1, len, f);
 }
 
 /* The bias does not fit in one array of shape (dim, out, in); it is not written. */
