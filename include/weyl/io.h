@@ -30,8 +30,8 @@ typedef enum {
  * refusal names the formats that can hold them. */
 #define WEYL_IO_MAX_NUMBERS (1L << 28)
 /* Most non-zeros of a coo output (20 bytes each: the archive stays under
- * 4 GiB, the size an .npz without zip64 can have). */
-#define WEYL_IO_MAX_COO_ENTRIES (200L << 20)
+ * 3.75 GiB, within the 4 GiB an .npz without zip64 can have). */
+#define WEYL_IO_MAX_COO_ENTRIES (190L << 20)
 
 /* What the writers print about a basis besides the matrices. */
 typedef struct {
