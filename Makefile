@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= 2
 
-.PHONY: all build demo test test-asan bench docs clean python
+.PHONY: all build demo test test-asan bench bench-io docs clean python
 
 all: build
 
@@ -17,6 +17,10 @@ demo: build
 # Solver timings against bare dgesdd (bench/README in the top README); BENCH_ARGS=--quick for a subset.
 bench: build
 	./$(BUILD)/bench/weyl_bench $(BENCH_ARGS)
+
+# Compact output formats against npy, basis cache load against solve.
+bench-io: build
+	./$(BUILD)/bench/weyl_bench_io $(BENCH_ARGS)
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure

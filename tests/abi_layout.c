@@ -39,5 +39,12 @@ int main(void) {
   FIELD(weyl_model_opts, solve);
   FIELD(weyl_model_opts, bilinear_kind);
   SIZE(weyl_model_opts);
+  FIELD(weyl_cache_report, loaded);
+  FIELD(weyl_cache_report, stored);
+  FIELD(weyl_cache_report, rejected);
+  FIELD(weyl_cache_report, seconds);
+  FIELD(weyl_cache_report, path);
+  FIELD(weyl_cache_report, warning);
+  SIZE(weyl_cache_report);
   return 0;
 }

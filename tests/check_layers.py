@@ -31,7 +31,7 @@ PUBLIC = {
     "group": "group", "repfile": "group", "group_check": "group",
     "rep": "rep",
     "basis": "basis",
-    "io": "io", "svg": "io",
+    "io": "io", "svg": "io", "cache": "io",
     "linear": "nn", "layer": "nn", "bilinear": "nn", "nonlin": "nn", "model": "nn",
     "sample": "nn", "rng": "nn", "element": "nn", "net": "nn", "loss": "nn", "adam": "nn",
     "conv": "conv",

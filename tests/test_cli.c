@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,4 +272,59 @@ Test(cli, solver_iterative_is_accepted_and_bad_names_list_it) {
   assert_clean_failure(&r, 2);
   cr_assert(strstr(r.err, "iterative"), "%s", r.err);
   run_free(&r);
+}
+
+/* Flips one byte in the middle of every cache entry in dir. */
+static int corrupt_entries(const char *dir) {
+  DIR *d = opendir(dir);
+  cr_assert_not_null(d);
+  int n = 0;
+  char path[512];
+  for (struct dirent *e; (e = readdir(d));) {
+    if (!strstr(e->d_name, ".wbc")) continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    FILE *f = fopen(path, "r+b");
+    cr_assert_not_null(f);
+    fseek(f, 0, SEEK_END);
+    long mid = ftell(f) / 2;
+    fseek(f, mid, SEEK_SET);
+    int c = fgetc(f);
+    fseek(f, mid, SEEK_SET);
+    fputc(c ^ 0x40, f);
+    fclose(f);
+    n++;
+  }
+  closedir(d);
+  return n;
+}
+
+/* --cache and $WEYL_CACHE_DIR: the second run loads (same output), a
+ * corrupt entry gives one warning line per entry and is solved again. */
+Test(cli, cache_loads_the_second_run_and_warns_about_a_corrupt_entry) {
+  char dir[] = "/tmp/weyl_cli_cache_XXXXXX", args[256];
+  cr_assert_not_null(mkdtemp(dir));
+  snprintf(args, sizeof args, "basis --group 'SO(3)' --in 'V**2' --out V --cache '%s' --explain",
+           dir);
+  run_result first = run(args), second = run(args);
+  cr_assert_eq(first.status, 0, "%s", first.err);
+  cr_assert(strstr(first.err, "basis: solved, stored as cache entry"), "%s", first.err);
+  cr_assert(strstr(second.err, "basis: loaded from cache entry"), "%s", second.err);
+  cr_assert(strstr(second.err, "bias: loaded from cache entry"), "%s", second.err);
+  cr_assert_str_eq(first.out, second.out);
+  cr_assert_eq(corrupt_entries(dir), 2, "basis and bias entries");
+  setenv("WEYL_CACHE_DIR", dir, 1); /* the same directory, named by the environment */
+  run_result third = run("basis --group 'SO(3)' --in 'V**2' --out V");
+  unsetenv("WEYL_CACHE_DIR");
+  cr_assert_eq(third.status, 0, "%s", third.err);
+  cr_assert_str_eq(third.out, first.out);
+  const char *warn = strstr(third.err, "weyl: warning: ");
+  cr_assert(warn && strstr(warn, "cache entry not used, solved again: checksum mismatch"), "%s",
+            third.err);
+  cr_assert(strstr(warn + 1, "weyl: warning: "), "one line per entry: %s", third.err);
+  run_result fourth = run(args);
+  cr_assert(strstr(fourth.err, "basis: loaded from cache entry"), "rewritten: %s", fourth.err);
+  run_free(&first), run_free(&second), run_free(&third), run_free(&fourth);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  cr_assert_eq(system(cmd), 0);
 }

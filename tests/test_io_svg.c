@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "solved.h"
 #include "weyl/conv.h"
 #include "weyl/io.h"
 #include "weyl/svg.h"
@@ -22,20 +23,11 @@ typedef struct {
   char fill[MAX_CELLS][32];
 } drawn;
 
-typedef struct {
-  weyl_group *g;
-  weyl_rep *in, *out;
-  weyl_basis *b;
-} solved;
 
 static solved solve(const char *group, const char *in, const char *out, int k,
                     weyl_basis_solver sv) {
-  solved s = {NULL, NULL, NULL, NULL};
-  cr_assert_eq(weyl_group_builtin(group, &s.g), WEYL_OK, "%s", weyl_status_last_error());
-  cr_assert_eq(weyl_rep_parse(s.g, in, &s.in), WEYL_OK);
-  cr_assert_eq(weyl_rep_parse(s.g, out, &s.out), WEYL_OK);
   weyl_basis_opts o = {.solver = sv};
-  cr_assert_eq(weyl_basis_solve(s.in, s.out, &o, &s.b), WEYL_OK);
+  solved s = solved_basis(group, in, out, &o);
   if (k > 0) {
     weyl_basis *local = NULL;
     cr_assert_eq(weyl_conv_local(s.in, s.out, s.b, k, 0, &local), WEYL_OK, "%s",
@@ -44,13 +36,6 @@ static solved solve(const char *group, const char *in, const char *out, int k,
     s.b = local;
   }
   return s;
-}
-
-static void release(solved *s) {
-  weyl_basis_free(s->b);
-  weyl_rep_free(s->in);
-  weyl_rep_free(s->out);
-  weyl_group_free(s->g);
 }
 
 /* Draws (filter panels when filters is set) and reads the cells back. */
@@ -97,7 +82,7 @@ Test(io_svg, Zn_picture_is_a_circulant) {
   drawn *d = draw(&s, 0, 0);
   expect_circulant(d, 6);
   free(d);
-  release(&s);
+  solved_free(&s);
 }
 
 /* The dense basis is orthonormal, not 0/1: the canonical form still gives one
@@ -107,7 +92,7 @@ Test(io_svg, dense_Zn_picture_is_a_circulant_too) {
   drawn *d = draw(&s, 0, 0);
   expect_circulant(d, 5);
   free(d);
-  release(&s);
+  solved_free(&s);
 }
 
 Test(io_svg, D4_kernel_picture_is_centre_edges_corners) {
@@ -121,7 +106,7 @@ Test(io_svg, D4_kernel_picture_is_centre_edges_corners) {
     cr_expect_str_eq(d->fill[c], d->fill[rep], "cell %d", c);
   }
   free(d);
-  release(&s);
+  solved_free(&s);
 }
 
 /* Panel k (rotation channel k) shows the filter at offset d as psi(R^{-k} d):
@@ -139,7 +124,7 @@ Test(io_svg, p4_lifting_picture_is_four_turned_copies) {
         cr_expect_str_eq(d->fill[(k + 1) * 9 + r * 3 + c], d->fill[k * 9 + (sr + 1) * 3 + sc + 1]);
       }
   free(d);
-  release(&s);
+  solved_free(&s);
 }
 
 Test(io_svg, failures_leave_no_file) {
@@ -154,5 +139,5 @@ Test(io_svg, failures_leave_no_file) {
   cr_expect_neq(stat(file, &st), 0);
   rmdir(path);
   cr_expect_eq(weyl_svg_write_path("/nonexistent/dir/x.svg", &io, NULL, 0), WEYL_EIO);
-  release(&s);
+  solved_free(&s);
 }

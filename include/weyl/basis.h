@@ -194,4 +194,71 @@ weyl_status weyl_basis_canonical(const weyl_basis *b, double **mats, int *dim);
 /* Frees the array from weyl_basis_canonical; NULL is allowed. */
 void weyl_basis_canonical_free(double *mats);
 
+/* ---- The stored (factored) form: read-only views and reassembly ----------
+ *
+ * A basis is held as its distinct blocks and the places where they are used
+ * (see the layout note at the top). Element param0 + k of a place is its
+ * block's element k, put at rows row0 .. row0 + block out_dim - 1 and columns
+ * col0 .. col0 + block in_dim - 1 of an otherwise zero W. The io layer writes
+ * this form (weyl/io.h, the factored format) and the basis cache (weyl/cache.h)
+ * stores and rebuilds it. */
+
+/* One distinct block's data (a view, valid while its basis lives). Exactly
+ * one of orbit and mats is set. */
+typedef struct {
+  int out_dim;         /* rows of the block */
+  int in_dim;          /* columns of the block */
+  int dim;             /* its elements */
+  const int *orbit;    /* exact block: out_dim * in_dim labels, row-major; entry e is
+                          in element orbit[e] (a 1 there), or in none (-1) */
+  const double *mats;  /* other blocks: dim matrices of out_dim x in_dim, row-major */
+} weyl_basis_block_data;
+
+/* Where a block is used in W, and the index of its first element. */
+typedef struct {
+  int row0;       /* first row of the block in W */
+  int col0;       /* first column of the block in W */
+  int block;      /* distinct block, 0 .. weyl_basis_nblocks - 1 */
+  int param0;     /* its element k is element param0 + k of the basis */
+} weyl_basis_place;
+
+/* Fills *d with the data of distinct block i.
+ * Returns WEYL_EINVAL for i out of range or NULL arguments. */
+weyl_status weyl_basis_block_data_get(const weyl_basis *b, int i, weyl_basis_block_data *d);
+
+/* Number of places (0 for NULL). Places are ordered by param0, each holds
+ * its block's dim elements, and blocks of dimension 0 have none. */
+int weyl_basis_nplaces(const weyl_basis *b);
+
+/* Fills *p with place i. Returns WEYL_EINVAL for i out of range or NULL arguments. */
+weyl_status weyl_basis_place_get(const weyl_basis *b, int i, weyl_basis_place *p);
+
+/* The rank tolerance the basis was solved with (0 for NULL). */
+double weyl_basis_rtol(const weyl_basis *b);
+
+/* A basis in its stored form, for weyl_basis_assemble. Arrays are borrowed. */
+typedef struct {
+  int in_dim;          /* columns of W */
+  int out_dim;         /* rows of W */
+  double rtol;         /* the tolerance it was solved with (for the report's gaps) */
+  double seconds;      /* wall time of the original solve (weyl_basis_report.seconds) */
+  int n_blocks;        /* distinct blocks */
+  const weyl_basis_block_data *data; /* [n_blocks] */
+  /* [n_blocks]: key, path, copies, seconds, min_kept, max_dropped, residual and
+   * peak_bytes are taken from here; the dimensions come from data. */
+  const weyl_basis_block_info *info;
+  int n_places;        /* places: see weyl_basis_nplaces for their order */
+  const weyl_basis_place *places; /* [n_places] */
+} weyl_basis_parts;
+
+/* Builds a basis from its stored form (copying every array) and checks it:
+ * dimensions positive, a path per block ("orbit" with labels, "dense" or
+ * "iterative" with matrices), labels in [-1, dim) with every element used,
+ * finite matrices with no zero element, places inside W, of blocks with
+ * elements, numbered consecutively from 0. Places are not checked for
+ * overlap. On success *b is new (weyl_basis_free); its report is worked out
+ * from the blocks as after a solve.
+ * Returns WEYL_EINVAL naming the first inconsistency, WEYL_ENOMEM. */
+weyl_status weyl_basis_assemble(const weyl_basis_parts *parts, weyl_basis **b);
+
 #endif

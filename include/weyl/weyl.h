@@ -14,7 +14,8 @@
  *   group_check.h  checking that a group's reps are consistent
  *   rep.h          representations and the expression parser
  *   basis.h        the solver: equivariant bases
- *   io.h           text, JSON and NumPy writers
+ *   io.h           text, JSON and NumPy writers, compact formats (labels, coo, factored)
+ *   cache.h        the basis cache: solved bases kept on disk
  *   svg.h          SVG pictures of a basis
  *   conv.h         grids, locality and filter pictures (convolutions)
  *   rng.h          random numbers
@@ -37,6 +38,7 @@
 #include "weyl/rep.h"
 #include "weyl/basis.h"
 #include "weyl/io.h"
+#include "weyl/cache.h"
 #include "weyl/group_check.h"
 #include "weyl/svg.h"
 #include "weyl/conv.h"

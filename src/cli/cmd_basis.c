@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "weyl/group_check.h"
+#include "weyl/cache.h"
 #include "weyl/conv.h"
 #include "weyl/io.h"
 #include "weyl/svg.h"
@@ -18,6 +19,7 @@ typedef struct {
   const char *format, *solver, *rtol, *max_mem; /* as given; converted below */
   const char *local; /* --local K: keep the k x k neighbourhood (conv.h) */
   const char *svg;   /* --svg PATH: picture of the weight sharing */
+  const char *cache; /* --cache DIR (else $WEYL_CACHE_DIR, read by the library) */
   int local_k;
   int explain;
   weyl_io_format fmt;
@@ -32,7 +34,7 @@ static int take_flag(int argc, char **argv, int *i, basis_args *a) {
   } flags[] = {{"--group", &a->group},   {"--in", &a->in},         {"--out", &a->out},
                {"--format", &a->format}, {"--solver", &a->solver}, {"--rtol", &a->rtol},
                {"-o", &a->path},         {"--output", &a->path},   {"--local", &a->local},
-               {"--svg", &a->svg},       {"--max-mem", &a->max_mem}};
+               {"--svg", &a->svg},       {"--max-mem", &a->max_mem}, {"--cache", &a->cache}};
   for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++) {
     int r = cli_take_value(argc, argv, i, flags[k].flag, flags[k].slot);
     if (r) return r;
@@ -92,8 +94,9 @@ static int convert_values(basis_args *a) {
   if (a->local && convert_local(a->local, &a->local_k)) return CLI_EUSAGE;
   if (a->path && is_stdout(a->path)) a->path = NULL;
   /* A binary dump on a terminal is never what was meant. */
-  if (a->fmt == WEYL_IO_FORMAT_NPY && !a->path && isatty(STDOUT_FILENO))
-    return cli_usage("npy is binary: write it with -o PATH or redirect standard output");
+  int binary = a->fmt != WEYL_IO_FORMAT_TEXT && a->fmt != WEYL_IO_FORMAT_JSON;
+  if (binary && !a->path && isatty(STDOUT_FILENO))
+    return cli_usage("%s is binary: write it with -o PATH or redirect standard output", a->format);
   return CLI_OK;
 }
 
@@ -173,6 +176,30 @@ static weyl_status write_outputs(const basis_args *a, weyl_group *g, const weyl_
   return s;
 }
 
+/* Solves in -> out through the basis cache (a no-op without --cache and
+ * $WEYL_CACHE_DIR); a cache problem is a warning, never a failure. */
+static weyl_status cached_solve(const basis_args *a, const char *what, const weyl_rep *in,
+                                const weyl_rep *out, const weyl_basis_opts *opts,
+                                weyl_basis **basis) {
+  weyl_cache_report r;
+  weyl_status s = weyl_cache_solve(a->cache, in, out, opts, basis, &r);
+  if (r.warning[0]) fprintf(stderr, "weyl: warning: %s: %s\n", r.path, r.warning);
+  if (!s && a->explain && r.path[0])
+    fprintf(stderr, "%s: %s cache entry %s in %.3f s\n", what,
+            r.loaded ? "loaded from" : r.stored ? "solved, stored as" : "solved, not stored as",
+            r.path, r.seconds);
+  return s;
+}
+
+static weyl_status solve_bias(const basis_args *a, weyl_group *g, const weyl_rep *out,
+                              const weyl_basis_opts *opts, weyl_basis **bias) {
+  weyl_rep *scalar = NULL;
+  weyl_status s = weyl_rep_scalar(g, &scalar);
+  if (!s) s = cached_solve(a, "bias", scalar, out, opts, bias);
+  weyl_rep_free(scalar);
+  return s;
+}
+
 /* The reps stay alive until the bases are freed: a basis may refer to them. */
 static int solve_and_write(const basis_args *a, weyl_group *g) {
   weyl_rep *in = NULL, *out = NULL;
@@ -188,20 +215,27 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
   if (isatty(STDERR_FILENO)) opts.progress = cli_progress, opts.progress_ctx = &progress;
   if (!s) {
     context = NULL;
-    s = weyl_basis_solve(in, out, &opts, &basis);
+    s = cached_solve(a, "basis", in, out, &opts, &basis);
   }
-  if (!s) s = weyl_basis_solve_bias(out, &opts, &bias);
+  if (!s) s = solve_bias(a, g, out, &opts, &bias);
   cli_progress_end(&progress);
   if (!s && a->explain) {
     cli_explain(stderr, "basis", basis);
     cli_explain(stderr, "bias", bias);
   }
   if (!s && a->local_k) s = restrict_local(a, in, out, &basis);
+  int writing = !s;
   if (!s) s = write_outputs(a, g, in, out, basis, bias);
   /* A numerical failure of the auto or iterative solver: the dense one may pass. */
   int dense_may_help = s == WEYL_ENUMERIC && (a->opts.solver == WEYL_BASIS_SOLVER_AUTO ||
                                               a->opts.solver == WEYL_BASIS_SOLVER_ITERATIVE);
-  int rc = s ? cli_fail_hint(s, context, dense_may_help ? "try --solver dense" : NULL) : CLI_OK;
+  /* The library names the formats that hold a refused basis; the flag is ours. */
+  int other_format = writing && (s == WEYL_ELIMIT || s == WEYL_EINVAL) &&
+                     strstr(weyl_status_last_error(), " format");
+  const char *hint = dense_may_help ? "try --solver dense"
+                     : other_format ? "choose it with --format"
+                                    : NULL;
+  int rc = s ? cli_fail_hint(s, context, hint) : CLI_OK;
   weyl_basis_free(bias);
   weyl_basis_free(basis);
   weyl_rep_free(out);

@@ -159,39 +159,12 @@ static weyl_status write_json(FILE *f, const weyl_io_basis *b) {
 
 /* ---- NumPy .npy (format version 1.0) ----------------------------------- */
 
-static int host_is_little_endian(void) {
-  const uint16_t one = 1;
-  unsigned char first;
-  memcpy(&first, &one, 1);
-  return first == 1;
-}
+static void to_little_endian(double *x, size_t n) { weyl_io_to_little_endian(x, n, sizeof *x); }
 
-static void to_little_endian(double *x, size_t n) {
-  if (host_is_little_endian()) return;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c[8], r[8];
-    memcpy(c, &x[i], 8);
-    for (int j = 0; j < 8; j++) r[j] = c[7 - j];
-    memcpy(&x[i], r, 8);
-  }
-}
-
-/* Magic, version 1.0, little-endian header length, then the dict padded with
- * spaces and ended by '\n' so that magic + length + dict is a multiple of 64.
- * shape is the Python tuple text, e.g. "(3, 4, 5)" or "(7,)". */
 static void npy_header(FILE *f, const char *shape) {
-  char dict[160];
-  int n = snprintf(dict, sizeof dict, "{'descr': '<f8', 'fortran_order': False, 'shape': %s, }",
-                   shape);
-  int total = 10 + n + 1;
-  int pad = (64 - total % 64) % 64;
-  int hlen = n + pad + 1;
-  fwrite("\x93NUMPY\x01\x00", 1, 8, f);
-  fputc(hlen & 0xff, f);
-  fputc((hlen >> 8) & 0xff, f);
-  fputs(dict, f);
-  for (int i = 0; i < pad; i++) fputc(' ', f);
-  fputc('\n', f);
+  char buf[WEYL_IO_NPY_HEADER_CAP];
+  size_t len = (size_t)weyl_io_npy_header(buf, "<f8", shape);
+  fwrite(buf, 1, len, f);
 }
 
 /* The bias does not fit in one array of shape (dim, out, in); it is not written. */
@@ -346,22 +319,26 @@ static weyl_status text_elements(FILE *f, const weyl_basis *b, int as_row) {
   return WEYL_OK;
 }
 
-static weyl_status text_pattern(FILE *f, const weyl_basis *b, int as_row) {
+/* io names the whole output, for the formats that can write what is not shown. */
+static weyl_status text_pattern(FILE *f, const weyl_basis *b, int as_row, const weyl_io_basis *io) {
   size_t n = elem_size(b);
+  char holds[128];
   if (weyl_basis_dim(b) == 0) {
     fputs("  (only the zero map)\n", f);
     return WEYL_OK;
   }
   if (weyl_basis_is_exact(b)) {
     if (n > TEXT_MAX_NUMBERS) {
-      fprintf(f, "  (%zu-cell pattern not shown; the json and npy formats hold it)\n", n);
+      weyl_io_fitting_formats(io->basis, io->bias, holds, sizeof holds);
+      fprintf(f, "  (%zu-cell pattern not shown; %s)\n", n, holds);
       return WEYL_OK;
     }
     return text_pattern_exact(f, b, as_row);
   }
   if (n * (size_t)weyl_basis_dim(b) > TEXT_MAX_NUMBERS) {
-    fprintf(f, "  (%zu numbers not shown; the json and npy formats hold them)\n",
-            n * (size_t)weyl_basis_dim(b));
+    weyl_io_fitting_formats(io->basis, io->bias, holds, sizeof holds);
+    fprintf(f, "  (%zu numbers not shown; %s)\n",
+            n * (size_t)weyl_basis_dim(b), holds);
     return WEYL_OK;
   }
   return text_elements(f, b, as_row);
@@ -372,10 +349,10 @@ static weyl_status write_text(FILE *f, const weyl_io_basis *b) {
   fprintf(f, "group %s: %s -> %s  (in_dim %d, out_dim %d)\n", b->group ? b->group : "?",
           b->in ? b->in : "?", b->out ? b->out : "?", weyl_basis_in_dim(B), weyl_basis_out_dim(B));
   text_summary(f, "basis", B);
-  weyl_status s = text_pattern(f, B, 0);
+  weyl_status s = text_pattern(f, B, 0, b);
   if (s || !b->bias) return s;
   text_summary(f, "bias", b->bias);
-  return text_pattern(f, b->bias, 1);
+  return text_pattern(f, b->bias, 1, b);
 }
 
 /* ---- public entry points ----------------------------------------------- */
@@ -389,13 +366,22 @@ static weyl_status write_basis(FILE *f, weyl_io_format fmt, const weyl_io_basis 
                      "weyl_io_write: the bias basis is %d x %d, not out_dim x 1 = %d x 1",
                      weyl_basis_out_dim(b->bias), weyl_basis_in_dim(b->bias),
                      weyl_basis_out_dim(b->basis));
+  switch (fmt) { /* the compact formats check their own limits and entries */
+  case WEYL_IO_FORMAT_LABELS: return weyl_io_write_labels(f, b->basis);
+  case WEYL_IO_FORMAT_COO: return weyl_io_write_coo(f, b->basis);
+  case WEYL_IO_FORMAT_FACTORED: return weyl_io_write_factored(f, b->basis);
+  default: break;
+  }
   double total = (double)weyl_basis_dim(b->basis) * (double)elem_size(b->basis);
   if (b->bias) total += (double)weyl_basis_dim(b->bias) * (double)elem_size(b->bias);
-  if (fmt != WEYL_IO_FORMAT_TEXT && total > (double)WEYL_IO_MAX_NUMBERS)
+  if (fmt != WEYL_IO_FORMAT_TEXT && total > (double)WEYL_IO_MAX_NUMBERS) {
+    char holds[128];
+    weyl_io_fitting_formats(b->basis, b->bias, holds, sizeof holds);
     return weyl_fail(WEYL_ELIMIT,
                      "the basis has %.3g numbers (dim x out_dim x in_dim), over the limit of "
-                     "%ld for json and npy output",
-                     total, WEYL_IO_MAX_NUMBERS);
+                     "%ld for json and npy output; %s",
+                     total, WEYL_IO_MAX_NUMBERS, holds);
+  }
   /* Past the limit the text view shows no numbers (TEXT_MAX_NUMBERS), so
    * there is nothing to check, and checking would take hours. */
   weyl_status s = total <= (double)WEYL_IO_MAX_NUMBERS ? check_all_finite(b) : WEYL_OK;
@@ -423,16 +409,18 @@ weyl_status weyl_io_write(FILE *f, weyl_io_format fmt, const weyl_io_basis *b) {
 }
 
 weyl_status weyl_io_format_parse(const char *name, weyl_io_format *fmt) {
-  static const char *const names[] = {"text", "json", "npy"};
-  static const weyl_io_format fmts[] = {WEYL_IO_FORMAT_TEXT, WEYL_IO_FORMAT_JSON,
-                                        WEYL_IO_FORMAT_NPY};
+  static const char *const names[] = {"text", "json", "npy", "labels", "coo", "factored"};
+  static const weyl_io_format fmts[] = {WEYL_IO_FORMAT_TEXT,   WEYL_IO_FORMAT_JSON,
+                                        WEYL_IO_FORMAT_NPY,    WEYL_IO_FORMAT_LABELS,
+                                        WEYL_IO_FORMAT_COO,    WEYL_IO_FORMAT_FACTORED};
   if (!fmt) return weyl_fail(WEYL_EINVAL, "weyl_io_format_parse: NULL argument");
-  for (int i = 0; name && i < 3; i++)
+  for (int i = 0; name && i < 6; i++)
     if (strcmp(name, names[i]) == 0) {
       *fmt = fmts[i];
       return WEYL_OK;
     }
-  return weyl_fail(WEYL_EINVAL, "unknown format '%s' (expected text, json or npy)",
+  return weyl_fail(WEYL_EINVAL,
+                   "unknown format '%s' (expected text, json, npy, labels, coo or factored)",
                    name ? name : "(null)");
 }
 

@@ -249,3 +249,21 @@ def test_errors_raise_with_the_library_message(make, status, words):
 def test_strings_are_not_reps():
     with pytest.raises(TypeError, match="Rep objects"):
         weyl.basis("V", "V")
+
+
+def test_the_cache_loads_what_it_stored(tmp_path):
+    G = weyl.group("SO(3)")
+    v2 = G.rep("V**2")
+    first = weyl.basis(v2, v2, cache=str(tmp_path))
+    assert first.cache_report["stored"] and not first.cache_report["loaded"]
+    second = weyl.basis(v2, v2, cache=str(tmp_path))
+    assert second.cache_report["loaded"] and second.dim == first.dim == 3
+    np.testing.assert_array_equal(second.dense(), first.dense())
+    with open(second.cache_report["path"], "r+b") as f:  # corrupt one byte
+        f.seek(40)
+        byte = f.read(1)
+        f.seek(40)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    with pytest.warns(UserWarning):
+        third = weyl.basis(v2, v2, cache=str(tmp_path))
+    assert third.cache_report["rejected"] and third.dim == 3

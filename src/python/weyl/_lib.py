@@ -102,9 +102,16 @@ class ModelOpts(ctypes.Structure):
 BILINEAR_FULL, BILINEAR_LOWRANK = 0, 1
 
 
+class CacheReport(ctypes.Structure):
+    """weyl_cache_report (cache.h)."""
+    _fields_ = [("loaded", ctypes.c_int), ("stored", ctypes.c_int), ("rejected", ctypes.c_int),
+                ("seconds", ctypes.c_double), ("path", ctypes.c_char * 4096),
+                ("warning", ctypes.c_char * 512)]
+
+
 # Every mirrored struct, by its C name (the layout test walks this).
 MIRRORS = {"weyl_basis_opts": BasisOpts, "weyl_basis_report": BasisReport,
-           "weyl_rng": Rng, "weyl_model_opts": ModelOpts}
+           "weyl_rng": Rng, "weyl_model_opts": ModelOpts, "weyl_cache_report": CacheReport}
 
 _SIGNATURES = {
     "weyl_version": (ctypes.c_char_p, []),
@@ -135,6 +142,8 @@ _SIGNATURES = {
     "weyl_rep_parts_free": (None, [PP, ctypes.c_int]),
     # basis.h
     "weyl_basis_solve": (S, [P, P, ctypes.POINTER(BasisOpts), PP]),
+    "weyl_cache_solve": (S, [ctypes.c_char_p, P, P, ctypes.POINTER(BasisOpts), PP,
+                             ctypes.POINTER(CacheReport)]),
     "weyl_basis_solve_bias": (S, [P, ctypes.POINTER(BasisOpts), PP]),
     "weyl_basis_free": (None, [P]),
     "weyl_basis_solver_parse": (S, [ctypes.c_char_p, I]),

@@ -5,6 +5,7 @@ Ownership follows C: a Rep keeps its Group alive (the C rep points to it), a
 Basis keeps its Reps, an Element its Group; each handle is freed by __del__."""
 import ctypes
 import os
+import warnings
 
 import numpy as np
 
@@ -220,7 +221,8 @@ class Basis:
     equivariant maps rep_in -> rep_out: a handle on the C object. Solve once,
     then combine and project cheaply; dense arrays only when asked."""
 
-    def __init__(self, rep_in, rep_out, solver="auto", rtol=None, max_bytes=0, _bias=False):
+    def __init__(self, rep_in, rep_out, solver="auto", rtol=None, max_bytes=0, _bias=False,
+                 cache=None):
         if not isinstance(rep_out, Rep) or not (_bias or isinstance(rep_in, Rep)):
             raise TypeError("weyl.basis takes Rep objects: G.rep('V'), not strings")
         if not _bias and rep_in.group is not rep_out.group:
@@ -228,10 +230,21 @@ class Basis:
         self.rep_in, self.rep_out = rep_in, rep_out
         self._opts = (solver, rtol, max_bytes)
         opts = _opts(solver, rtol, max_bytes)
-        if _bias:
-            self._h = _new(lib.weyl_basis_solve_bias, rep_out._h, ctypes.byref(opts))
-        else:
-            self._h = _new(lib.weyl_basis_solve, rep_in._h, rep_out._h, ctypes.byref(opts))
+        # The bias space is the maps Scalar -> rep_out; both go through the
+        # basis cache (weyl_cache_solve: a plain solve when cache is None and
+        # $WEYL_CACHE_DIR is unset).
+        self._solve_in = rep_out.group.rep("Scalar") if _bias else rep_in
+        report = _lib.CacheReport()
+        self._h = _new(lambda h: lib.weyl_cache_solve(
+            None if cache is None else os.fsencode(cache), self._solve_in._h, rep_out._h,
+            ctypes.byref(opts), h, ctypes.byref(report)))
+        self.cache_report = {"loaded": bool(report.loaded), "stored": bool(report.stored),
+                             "rejected": bool(report.rejected), "seconds": report.seconds,
+                             "path": report.path.decode(errors="replace"),
+                             "warning": report.warning.decode(errors="replace")}
+        if report.warning:
+            warnings.warn("weyl cache: %s: %s" % (self.cache_report["path"],
+                                                  self.cache_report["warning"]))
         self.dim = lib.weyl_basis_dim(self._h)
         self.in_dim = lib.weyl_basis_in_dim(self._h)
         self.out_dim = lib.weyl_basis_out_dim(self._h)
@@ -355,11 +368,14 @@ class Basis:
         return err.value
 
 
-def basis(rep_in, rep_out, solver="auto", rtol=None, max_bytes=0):
+def basis(rep_in, rep_out, solver="auto", rtol=None, max_bytes=0, cache=None):
     """Solves for the equivariant maps rep_in -> rep_out (a Basis). solver is
     "auto", "dense", "orbit" or "iterative"; rtol the relative rank tolerance
-    (default 1e-9); max_bytes the working memory per block (0: 2 GiB)."""
-    return Basis(rep_in, rep_out, solver, rtol, max_bytes)
+    (default 1e-9); max_bytes the working memory per block (0: 2 GiB).
+    cache: a directory of the basis cache (a problem solved before is loaded,
+    a new one stored; None: $WEYL_CACHE_DIR when set); what happened is in
+    the Basis's .cache_report, and a rejected entry also warns."""
+    return Basis(rep_in, rep_out, solver, rtol, max_bytes, cache=cache)
 
 
 def bias_basis(rep_out, solver="auto", rtol=None, max_bytes=0):

@@ -1,0 +1,145 @@
+/* The stored form of a basis: read-only views of its blocks and places, and
+ * the reverse, a basis rebuilt from them (for the io layer's factored
+ * output and the basis cache). Everything coming in is checked, because it
+ * may have come from a file. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "basis/basis_impl.h"
+#include "core/status_impl.h"
+
+weyl_status weyl_basis_block_data_get(const weyl_basis *b, int i, weyl_basis_block_data *d) {
+  if (!b || !d) return weyl_fail(WEYL_EINVAL, "weyl_basis_block_data_get: NULL argument");
+  if (i < 0 || i >= b->n_blocks) return weyl_fail(WEYL_EINVAL, "block %d out of range", i);
+  const weyl_block *blk = &b->blocks[i];
+  *d = (weyl_basis_block_data){blk->out_dim, blk->in_dim, blk->dim, blk->orbit, blk->mats};
+  return WEYL_OK;
+}
+
+int weyl_basis_nplaces(const weyl_basis *b) { return b ? b->n_places : 0; }
+
+weyl_status weyl_basis_place_get(const weyl_basis *b, int i, weyl_basis_place *p) {
+  if (!b || !p) return weyl_fail(WEYL_EINVAL, "weyl_basis_place_get: NULL argument");
+  if (i < 0 || i >= b->n_places) return weyl_fail(WEYL_EINVAL, "place %d out of range", i);
+  const weyl_place *pl = &b->places[i];
+  *p = (weyl_basis_place){pl->row0, pl->col0, pl->block, pl->param0};
+  return WEYL_OK;
+}
+
+double weyl_basis_rtol(const weyl_basis *b) { return b ? b->rtol : 0; }
+
+/* ---------- assembling ---------- */
+
+/* Labels in [-1, dim), every element present; norm2[k] = its entry count. */
+static weyl_status copy_orbit(const weyl_basis_block_data *d, int i, weyl_block *blk) {
+  size_t n = (size_t)d->out_dim * d->in_dim;
+  blk->orbit = malloc(n * sizeof *blk->orbit);
+  blk->norm2 = calloc(d->dim > 0 ? (size_t)d->dim : 1, sizeof *blk->norm2);
+  if (!blk->orbit || !blk->norm2) return weyl_fail(WEYL_ENOMEM, "out of memory assembling a basis");
+  for (size_t e = 0; e < n; e++) {
+    int k = d->orbit[e];
+    if (k < -1 || k >= d->dim)
+      return weyl_fail(WEYL_EINVAL, "block %d: label %d at entry %zu is outside [-1, %d)", i, k, e,
+                       d->dim);
+    blk->orbit[e] = k;
+    if (k >= 0) blk->norm2[k] += 1.0;
+  }
+  for (int k = 0; k < d->dim; k++)
+    if (blk->norm2[k] == 0) return weyl_fail(WEYL_EINVAL, "block %d: element %d is empty", i, k);
+  return WEYL_OK;
+}
+
+/* Finite matrices, none zero; norm2[k] = |B_k|_F^2. */
+static weyl_status copy_mats(const weyl_basis_block_data *d, int i, weyl_block *blk) {
+  size_t n = (size_t)d->out_dim * d->in_dim;
+  blk->mats = malloc((d->dim > 0 ? (size_t)d->dim * n : 1) * sizeof *blk->mats);
+  blk->norm2 = calloc(d->dim > 0 ? (size_t)d->dim : 1, sizeof *blk->norm2);
+  if (!blk->mats || !blk->norm2) return weyl_fail(WEYL_ENOMEM, "out of memory assembling a basis");
+  if (d->dim > 0) memcpy(blk->mats, d->mats, (size_t)d->dim * n * sizeof *blk->mats);
+  for (int k = 0; k < d->dim; k++) {
+    for (size_t e = 0; e < n; e++) blk->norm2[k] += blk->mats[k * n + e] * blk->mats[k * n + e];
+    if (!isfinite(blk->norm2[k]) || blk->norm2[k] == 0)
+      return weyl_fail(WEYL_EINVAL, "block %d: element %d is zero or not finite", i, k);
+  }
+  return WEYL_OK;
+}
+
+static weyl_status copy_block(const weyl_basis_block_data *d, const weyl_basis_block_info *info,
+                              int i, weyl_block *blk) {
+  weyl_basis_solver path;
+  if (d->out_dim < 1 || d->in_dim < 1 || d->dim < 0 || d->dim > d->out_dim * (double)d->in_dim)
+    return weyl_fail(WEYL_EINVAL, "block %d: bad dimensions %d x %d, dim %d", i, d->out_dim,
+                     d->in_dim, d->dim);
+  if (!info->path || weyl_basis_solver_parse(info->path, &path) || path == WEYL_BASIS_SOLVER_AUTO)
+    return weyl_fail(WEYL_EINVAL, "block %d: path is not orbit, dense or iterative", i);
+  int orbit = path == WEYL_BASIS_SOLVER_ORBIT;
+  if (orbit != (d->orbit != NULL) || (!orbit && !d->mats && d->dim > 0) || (orbit && d->mats))
+    return weyl_fail(WEYL_EINVAL, "block %d: an orbit block has labels, any other matrices", i);
+  if (info->copies < 1) return weyl_fail(WEYL_EINVAL, "block %d: copies %d < 1", i, info->copies);
+  *blk = (weyl_block){.out_dim = d->out_dim, .in_dim = d->in_dim, .dim = d->dim,
+                      .min_kept = info->min_kept, .max_dropped = info->max_dropped,
+                      .path = path, .uses = info->copies, .seconds = info->seconds,
+                      .residual = info->residual, .peak_bytes = info->peak_bytes};
+  blk->key = strdup(info->key ? info->key : "");
+  if (!blk->key) return weyl_fail(WEYL_ENOMEM, "out of memory assembling a basis");
+  return orbit ? copy_orbit(d, i, blk) : copy_mats(d, i, blk);
+}
+
+/* In bounds, of a block with elements, numbered consecutively from 0. */
+static weyl_status copy_places(const weyl_basis_parts *p, weyl_basis *b) {
+  b->places = malloc((p->n_places > 0 ? (size_t)p->n_places : 1) * sizeof *b->places);
+  if (!b->places) return weyl_fail(WEYL_ENOMEM, "out of memory assembling a basis");
+  long next = 0;
+  for (int i = 0; i < p->n_places; i++) {
+    weyl_basis_place q = p->places[i];
+    if (q.block < 0 || q.block >= b->n_blocks)
+      return weyl_fail(WEYL_EINVAL, "place %d: block %d out of range", i, q.block);
+    const weyl_block *blk = &b->blocks[q.block];
+    if (q.row0 < 0 || q.col0 < 0 || (long)q.row0 + blk->out_dim > b->out_dim ||
+        (long)q.col0 + blk->in_dim > b->in_dim)
+      return weyl_fail(WEYL_EINVAL, "place %d: block %d at (%d, %d) is outside W", i, q.block,
+                       q.row0, q.col0);
+    if (blk->dim == 0 || q.param0 != next)
+      return weyl_fail(WEYL_EINVAL, "place %d: first element %d, expected %ld", i, q.param0, next);
+    next += blk->dim;
+    if (next > 0x7fffffff) return weyl_fail(WEYL_EINVAL, "basis has more than 2^31 elements");
+    b->places[i] = (weyl_place){q.row0, q.col0, q.block, q.param0};
+  }
+  b->n_places = p->n_places;
+  b->dim = (int)next;
+  return WEYL_OK;
+}
+
+static weyl_status assemble(const weyl_basis_parts *p, weyl_basis *b) {
+  if (p->in_dim < 1 || p->out_dim < 1 || p->n_blocks < 0 || p->n_places < 0 || !(p->rtol > 0) ||
+      (p->n_blocks > 0 && (!p->data || !p->info)) || (p->n_places > 0 && !p->places))
+    return weyl_fail(WEYL_EINVAL, "weyl_basis_assemble: bad sizes or missing arrays");
+  b->in_dim = p->in_dim;
+  b->out_dim = p->out_dim;
+  b->rtol = p->rtol;
+  b->blocks = calloc(p->n_blocks > 0 ? (size_t)p->n_blocks : 1, sizeof *b->blocks);
+  if (!b->blocks) return weyl_fail(WEYL_ENOMEM, "out of memory assembling a basis");
+  for (int i = 0; i < p->n_blocks; i++) {
+    b->n_blocks = i + 1; /* so that weyl_basis_free clears what was copied */
+    weyl_status s = copy_block(&p->data[i], &p->info[i], i, &b->blocks[i]);
+    if (s) return s;
+  }
+  return copy_places(p, b);
+}
+
+weyl_status weyl_basis_assemble(const weyl_basis_parts *parts, weyl_basis **b) {
+  if (!parts || !b) return weyl_fail(WEYL_EINVAL, "weyl_basis_assemble: NULL argument");
+  weyl_basis *nb = calloc(1, sizeof *nb);
+  if (!nb) return weyl_fail(WEYL_ENOMEM, "out of memory assembling a basis");
+  weyl_status s = assemble(parts, nb);
+  if (s) {
+    weyl_basis_free(nb);
+    return s;
+  }
+  weyl_basis_summarize(nb);
+  nb->report.seconds = parts->seconds;
+  *b = nb;
+  return WEYL_OK;
+}
