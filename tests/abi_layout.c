@@ -26,6 +26,7 @@ int main(void) {
   FIELD(weyl_basis_report, min_kept);
   FIELD(weyl_basis_report, seconds);
   FIELD(weyl_basis_report, n_iterative);
+  FIELD(weyl_basis_report, n_stabiliser);
   SIZE(weyl_basis_report);
   return 0;
 }

@@ -105,7 +105,8 @@ class _Report(ctypes.Structure):
     _fields_ = [("n_blocks", ctypes.c_int), ("n_dense", ctypes.c_int),
                 ("n_orbit", ctypes.c_int), ("min_gap", ctypes.c_double),
                 ("max_dropped", ctypes.c_double), ("min_kept", ctypes.c_double),
-                ("seconds", ctypes.c_double), ("n_iterative", ctypes.c_int)]
+                ("seconds", ctypes.c_double), ("n_iterative", ctypes.c_int),
+                ("n_stabiliser", ctypes.c_int)]
 
 
 _SIGNATURES = {

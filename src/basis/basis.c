@@ -63,6 +63,8 @@ static weyl_basis_solver auto_general_path(const weyl_rep *in, const weyl_rep *o
 
 static weyl_status solve_general(const weyl_rep *in, const weyl_rep *out, weyl_basis_solver path,
                                  const weyl_basis_opts *o, weyl_block *blk) {
+  if (path == WEYL_BASIS_SOLVER_STABILISER)
+    return weyl_block_solve_stab(in, out, o->rtol, o->max_bytes, blk);
   if (path == WEYL_BASIS_SOLVER_ITERATIVE) {
     int applicable = 1;
     char saved[WEYL_MSG_CAP];
@@ -87,6 +89,12 @@ static weyl_status solve_block(const weyl_rep *in, const weyl_rep *out, const we
   weyl_basis_solver path = o->solver;
   if (path == WEYL_BASIS_SOLVER_AUTO)
     path = exact ? WEYL_BASIS_SOLVER_ORBIT : auto_general_path(in, out);
+  /* A permutation rep times a small one: orbit by orbit (basis_stab.c),
+   * whatever the general path would have been. */
+  if (o->solver == WEYL_BASIS_SOLVER_AUTO && !exact &&
+      (double)weyl_rep_dim(in) * weyl_rep_dim(out) > WEYL_BASIS_AUTO_DENSE_MAX &&
+      weyl_block_stab_applies(in, out))
+    path = WEYL_BASIS_SOLVER_STABILISER;
   if (path == WEYL_BASIS_SOLVER_ORBIT)
     return weyl_block_solve_orbit(in, out, o->max_bytes, blk);
   weyl_ortho t;
@@ -175,6 +183,8 @@ void weyl_basis_summarize(weyl_basis *b) {
     }
     if (blk->path == WEYL_BASIS_SOLVER_ITERATIVE)
       r->n_iterative++;
+    else if (blk->path == WEYL_BASIS_SOLVER_STABILISER)
+      r->n_stabiliser++;
     else r->n_dense++;
     if (blk->max_dropped > r->max_dropped) r->max_dropped = blk->max_dropped;
     if (blk->min_kept < r->min_kept) r->min_kept = blk->min_kept;
@@ -252,7 +262,7 @@ static weyl_status solve_all(weyl_basis *b, weyl_rep **ins, int n_in, weyl_rep *
 }
 
 /* Indexed by weyl_basis_solver. */
-static const char *const solver_names[] = {"auto", "dense", "orbit", "iterative"};
+static const char *const solver_names[] = {"auto", "dense", "orbit", "iterative", "stabiliser"};
 enum { N_SOLVERS = (int)(sizeof solver_names / sizeof solver_names[0]) };
 
 const char *weyl_basis_solver_name(weyl_basis_solver solver) {
@@ -267,7 +277,7 @@ weyl_status weyl_basis_solver_parse(const char *name, weyl_basis_solver *solver)
       *solver = (weyl_basis_solver)k;
       return WEYL_OK;
     }
-  return weyl_fail(WEYL_EINVAL, "unknown solver '%s' (expected auto, dense, orbit or iterative)",
+  return weyl_fail(WEYL_EINVAL, "unknown solver '%s' (expected auto, dense, orbit, iterative or stabiliser)",
                    name ? name : "(null)");
 }
 
@@ -328,7 +338,7 @@ const weyl_basis_report *weyl_basis_report_get(const weyl_basis *b) {
 }
 
 int weyl_basis_is_exact(const weyl_basis *b) {
-  return b && b->report.n_dense == 0 && b->report.n_iterative == 0;
+  return b && b->report.n_orbit == b->report.n_blocks;
 }
 
 int weyl_basis_nblocks(const weyl_basis *b) { return b ? b->n_blocks : 0; }

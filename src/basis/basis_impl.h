@@ -21,7 +21,7 @@ typedef struct {
   double min_kept;     /* relative singular values around the cut (dense only) */
   double max_dropped;
   char *key;           /* "in->out" canonical text, for reuse */
-  weyl_basis_solver path; /* ORBIT, DENSE or ITERATIVE: how it was solved */
+  weyl_basis_solver path; /* ORBIT, DENSE, ITERATIVE or STABILISER: how it was solved */
   int uses;            /* places (copies of the pair) that share it */
   double seconds;      /* wall time of its solve */
   double residual;     /* largest relative constraint residual checked (iterative) */
@@ -56,6 +56,13 @@ weyl_status weyl_block_solve_dense(const weyl_rep *in, const weyl_rep *out, doub
  * WEYL_EINVAL returned, so that auto can fall back to dense. */
 weyl_status weyl_block_solve_iter(const weyl_rep *in, const weyl_rep *out, const weyl_basis_opts *o,
                                   weyl_block *blk, int *applicable);
+
+/* The stabiliser path (basis_stab.c). _applies is 1 when both reps are
+ * "permutation rep (x) small rep" of a group without algebra generators and
+ * not both permutation reps; _solve returns WEYL_EINVAL when it is not. */
+int weyl_block_stab_applies(const weyl_rep *in, const weyl_rep *out);
+weyl_status weyl_block_solve_stab(const weyl_rep *in, const weyl_rep *out, double rtol,
+                                  size_t max_bytes, weyl_block *blk);
 
 /* A block of a finite group given by badly scaled matrices, made orthogonal
  * (basis_ortho.c): in and out are the block's reps over a copy of the group

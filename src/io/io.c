@@ -226,7 +226,13 @@ static void text_summary(FILE *f, const char *what, const weyl_basis *b) {
     return;
   }
   const weyl_basis_report *r = weyl_basis_report_get(b);
-  const char *how = r->n_iterative == 0 ? "SVD" : r->n_dense == 0 ? "structured" : "SVD and structured";
+  char how[64] = "";
+  const char *names[] = {"SVD", "structured", "stabiliser"};
+  int counts[] = {r->n_dense, r->n_iterative, r->n_stabiliser};
+  for (int k = 0; k < 3; k++)
+    if (counts[k] > 0)
+      snprintf(how + strlen(how), sizeof how - strlen(how), "%s%s", how[0] ? " and " : "",
+               names[k]);
   fprintf(f, " (%s, gap %.3g: min kept %.3g, max dropped %.3g", how, r->min_gap, r->min_kept,
           r->max_dropped);
   fputs(r->min_gap < WEYL_BASIS_SMALL_GAP ? "; small gap: dimension uncertain)\n" : ")\n", f);
