@@ -27,6 +27,7 @@ int main(void) {
   FIELD(weyl_basis_report, seconds);
   FIELD(weyl_basis_report, n_iterative);
   FIELD(weyl_basis_report, n_stabiliser);
+  FIELD(weyl_basis_report, n_isotypic);
   SIZE(weyl_basis_report);
   return 0;
 }

@@ -86,15 +86,16 @@ static weyl_group *nilpotent_group(void) {
   return g;
 }
 
-Test(basis_iter, auto_picks_orbit_dense_or_iterative) {
+Test(basis_iter, auto_picks_orbit_dense_isotypic_or_iterative) {
   struct {
     const char *group, *in, *out, *path;
   } cases[] = {
       {"S(5)", "V*V", "V", "orbit"},          /* permutation reps */
       {"SO(3)", "V*V", "V*V", "dense"},       /* d = 81: small */
-      {"SO(3)", "V**3", "V**3", "iterative"}, /* d = 729 */
-      {"SO(1,3)", "V**3", "V*V", "iterative"},
-      {"SO(3)", "V", "V**5", "iterative"}, /* 243 x 3: Schur forms of 243 and 3 */
+      {"SO(3)", "V**3", "V**3", "isotypic"}, /* d = 729, antisymmetric generators */
+      {"SO(1,3)", "V**3", "V*V", "iterative"}, /* boosts are symmetric: not isotypic */
+      {"SO(3)", "V", "V**5", "isotypic"}, /* 243 x 3 */
+      {"O(3)", "V**3", "V**3", "iterative"}, /* a discrete generator: not isotypic */
   };
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     weyl_group *g = builtin(cases[c].group);
@@ -202,7 +203,7 @@ Test(basis_iter, progress_callback_is_called) {
   weyl_group *g = builtin("SO(3)");
   weyl_rep *t = parse(g, "V**3");
   weyl_basis *b = NULL;
-  weyl_basis_opts o = {.progress = count_progress};
+  weyl_basis_opts o = {.progress = count_progress, .solver = WEYL_BASIS_SOLVER_ITERATIVE};
   calls = 0;
   cr_assert_eq(weyl_basis_solve(t, t, &o, &b), WEYL_OK);
   cr_assert_geq(calls, 3, "stages of the iterative path and the block loop");

@@ -106,7 +106,7 @@ class _Report(ctypes.Structure):
                 ("n_orbit", ctypes.c_int), ("min_gap", ctypes.c_double),
                 ("max_dropped", ctypes.c_double), ("min_kept", ctypes.c_double),
                 ("seconds", ctypes.c_double), ("n_iterative", ctypes.c_int),
-                ("n_stabiliser", ctypes.c_int)]
+                ("n_stabiliser", ctypes.c_int), ("n_isotypic", ctypes.c_int)]
 
 
 _SIGNATURES = {

@@ -12,7 +12,7 @@ void cli_print_help(FILE *f) {
         "      --format text|json|npy     output format (default text; npy needs\n"
         "                                 -o PATH or a pipe)\n"
         "      -o PATH                    write to PATH atomically, not to stdout\n"
-        "      --solver auto|dense|orbit|iterative|stabiliser\n"
+        "      --solver auto|dense|orbit|iterative|stabiliser|isotypic\n"
         "                                 solver path (default auto)\n"
         "      --rtol X                   relative rank tolerance (default 1e-09)\n"
         "      --max-mem MiB              working memory limit per block (default 2048)\n"

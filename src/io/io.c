@@ -227,9 +227,9 @@ static void text_summary(FILE *f, const char *what, const weyl_basis *b) {
   }
   const weyl_basis_report *r = weyl_basis_report_get(b);
   char how[64] = "";
-  const char *names[] = {"SVD", "structured", "stabiliser"};
-  int counts[] = {r->n_dense, r->n_iterative, r->n_stabiliser};
-  for (int k = 0; k < 3; k++)
+  const char *names[] = {"SVD", "structured", "stabiliser", "isotypic"};
+  int counts[] = {r->n_dense, r->n_iterative, r->n_stabiliser, r->n_isotypic};
+  for (int k = 0; k < 4; k++)
     if (counts[k] > 0)
       snprintf(how + strlen(how), sizeof how - strlen(how), "%s%s", how[0] ? " and " : "",
                names[k]);
