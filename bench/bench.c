@@ -54,7 +54,17 @@ static const bench_case CASES[] = {
     /* The dense path itself against bare dgesdd on the same matrix. */
     {"SO(3)", 0, "V**3", "V**3", 15, 1, WEYL_BASIS_SOLVER_DENSE},
     {"S(7)", 0, "V*V", "V*V", 15, 0, WEYL_BASIS_SOLVER_DENSE},
-    {"SO(3)", 0, "V**4", "V**4", 91, 0, WEYL_BASIS_SOLVER_AUTO},
+    {"SO(3)", 0, "V**4", "V**4", 91, 1, WEYL_BASIS_SOLVER_AUTO},
+    /* The isotypic path (auto) against the structured path auto took before
+     * it. SO(3) on V**n -> V**n: sum over spins of the squared Clebsch-Gordan
+     * multiplicities (V**5: 1,4,10,15,15,6; V**6: 1,5,15,29,40,36,15); SO(4)
+     * V**4 -> V**4: 196, the count of issue 14 (SO(4) = SU(2) x SU(2) on
+     * (1/2,1/2)**4: multiplicities 1,3,3,3,1,1,... squared and summed). */
+    {"SO(3)", 0, "V**3", "V**3", 15, 1, WEYL_BASIS_SOLVER_ITERATIVE},
+    {"SO(3)", 0, "V**4", "V**4", 91, 0, WEYL_BASIS_SOLVER_ITERATIVE},
+    {"SO(3)", 0, "V**5", "V**5", 603, 1, WEYL_BASIS_SOLVER_AUTO},
+    {"SO(4)", 0, "V**4", "V**4", 196, 0, WEYL_BASIS_SOLVER_AUTO},
+    {"SO(3)", 0, "V**6", "V**6", 4213, 0, WEYL_BASIS_SOLVER_AUTO},
     {"O(3)", 0, "V**4", "Scalar", 3, 1, WEYL_BASIS_SOLVER_AUTO},
     {"SO(1,3)", 0, "V**4", "Scalar", 4, 1, WEYL_BASIS_SOLVER_AUTO},
     /* 16*16 S->S + 16*8 S->V2 + 16*16 V->V + 16*8 V->V2 + 8*8*3 V2->V2
@@ -269,8 +279,9 @@ static weyl_group *case_group(const bench_case *c) {
 }
 
 static void paths(const weyl_basis_report *r, char *buf, size_t cap) {
-  snprintf(buf, cap, "%s%s%s%s", r->n_orbit ? "orbit " : "", r->n_dense ? "dense " : "",
-           r->n_iterative ? "iterative " : "", r->n_stabiliser ? "stabiliser" : "");
+  snprintf(buf, cap, "%s%s%s%s%s", r->n_orbit ? "orbit " : "", r->n_dense ? "dense " : "",
+           r->n_iterative ? "iterative " : "", r->n_stabiliser ? "stabiliser" : "",
+           r->n_isotypic ? "isotypic" : "");
 }
 
 static int run_case(const bench_case *c, double limit_s) {
