@@ -7,7 +7,8 @@
  *
  *   weyl_bench [--quick]      (make bench)
  *
- * Rows marked [dense] force the dense path (auto would choose another).
+ * Rows marked [dense] or [iterative] force that path (auto would choose
+ * another): the path's time beside auto's.
  * The baseline is skipped ("-") when its matrix would pass 4 GiB or its
  * estimated time 60 s (2 s with --quick). Times are wall seconds of
  * weyl_basis_solve alone (groups and reps are built before the clock starts). */
@@ -22,6 +23,7 @@
 
 #include "group/group_impl.h"
 #include "weyl/basis.h"
+#include "weyl/repfile.h"
 
 #define GIB 1073741824.0
 #define BASE_RATE 1.2e10 /* flop/s assumed for the baseline: Z(64) measured 67 s here */
@@ -52,13 +54,34 @@ static const bench_case CASES[] = {
     /* The dense path itself against bare dgesdd on the same matrix. */
     {"SO(3)", 0, "V**3", "V**3", 15, 1, WEYL_BASIS_SOLVER_DENSE},
     {"S(7)", 0, "V*V", "V*V", 15, 0, WEYL_BASIS_SOLVER_DENSE},
-    {"SO(3)", 0, "V**4", "V**4", 91, 0, WEYL_BASIS_SOLVER_AUTO},
+    {"SO(3)", 0, "V**4", "V**4", 91, 1, WEYL_BASIS_SOLVER_AUTO},
+    /* The isotypic path (auto) against the structured path auto took before
+     * it. SO(3) on V**n -> V**n: sum over spins of the squared Clebsch-Gordan
+     * multiplicities (V**5: 1,4,10,15,15,6; V**6: 1,5,15,29,40,36,15); SO(4)
+     * V**4 -> V**4: 196, the count of issue 14 (SO(4) = SU(2) x SU(2) on
+     * (1/2,1/2)**4: multiplicities 1,3,3,3,1,1,... squared and summed). */
+    {"SO(3)", 0, "V**3", "V**3", 15, 1, WEYL_BASIS_SOLVER_ITERATIVE},
+    {"SO(3)", 0, "V**4", "V**4", 91, 0, WEYL_BASIS_SOLVER_ITERATIVE},
+    {"SO(3)", 0, "V**5", "V**5", 603, 1, WEYL_BASIS_SOLVER_AUTO},
+    {"SO(4)", 0, "V**4", "V**4", 196, 0, WEYL_BASIS_SOLVER_AUTO},
+    {"SO(3)", 0, "V**6", "V**6", 4213, 0, WEYL_BASIS_SOLVER_AUTO},
     {"O(3)", 0, "V**4", "Scalar", 3, 1, WEYL_BASIS_SOLVER_AUTO},
     {"SO(1,3)", 0, "V**4", "Scalar", 4, 1, WEYL_BASIS_SOLVER_AUTO},
     /* 16*16 S->S + 16*8 S->V2 + 16*16 V->V + 16*8 V->V2 + 8*8*3 V2->V2
      * + 8*16 V2->S + 8*16 V2->V = 1216 (Hom dims of SO(3): 1, 1, 1, 1, 3, 1, 1). */
     {"SO(3)", 0, "16*Scalar + 16*V + 8*V**2", "16*Scalar + 16*V + 8*V**2", 1216, 1,
      WEYL_BASIS_SOLVER_AUTO},
+    /* p6m on the n x n hexagonal torus (reps/p6m_hexN.rep): a steerable
+     * vector field. Known by characters, (1/|G|) sum_g fix(g)^2 tr(g|vec)^k
+     * (tests/test_basis_stab.c counts them). The [iterative] rows are the path
+     * auto took before the stabiliser path. */
+    {"p6m_hex6.rep", 0, "pts*vec", "pts", 5, 1, WEYL_BASIS_SOLVER_AUTO},
+    {"p6m_hex6.rep", 0, "pts*vec", "pts", 5, 1, WEYL_BASIS_SOLVER_ITERATIVE},
+    {"p6m_hex6.rep", 0, "pts*vec", "pts*vec", 14, 1, WEYL_BASIS_SOLVER_AUTO},
+    {"p6m_hex6.rep", 0, "pts*vec", "pts*vec", 14, 1, WEYL_BASIS_SOLVER_ITERATIVE},
+    {"p6m_hex12.rep", 0, "pts*vec", "pts", 23, 1, WEYL_BASIS_SOLVER_AUTO},
+    {"p6m_hex12.rep", 0, "pts*vec", "pts", 23, 0, WEYL_BASIS_SOLVER_ITERATIVE},
+    {"p6m_hex12.rep", 0, "pts*vec", "pts*vec", 50, 1, WEYL_BASIS_SOLVER_AUTO},
 };
 
 static double now(void) {
@@ -247,27 +270,34 @@ static weyl_group *case_group(const bench_case *c) {
   if (c->grid)
     return pixel_group(c->group, c->grid);
   weyl_group *g = NULL;
+  if (strstr(c->group, ".rep")) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", WEYL_REPS_DIR, c->group);
+    return weyl_repfile_load(path, &g) == WEYL_OK ? g : NULL;
+  }
   return weyl_group_builtin(c->group, &g) == WEYL_OK ? g : NULL;
 }
 
 static void paths(const weyl_basis_report *r, char *buf, size_t cap) {
-  snprintf(buf, cap, "%s%s%s", r->n_orbit ? "orbit " : "", r->n_dense ? "dense " : "",
-           r->n_iterative ? "iterative" : "");
+  snprintf(buf, cap, "%s%s%s%s%s", r->n_orbit ? "orbit " : "", r->n_dense ? "dense " : "",
+           r->n_iterative ? "iterative " : "", r->n_stabiliser ? "stabiliser" : "",
+           r->n_isotypic ? "isotypic" : "");
 }
 
 static int run_case(const bench_case *c, double limit_s) {
-  char name[48], pair[64];
+  char name[64], pair[64];
   snprintf(pair, sizeof pair, "%s -> %s", c->in, strcmp(c->in, c->out) ? c->out : "same");
   if (c->grid)
     snprintf(name, sizeof name, "%s %dx%d", c->group[0] == 'D' ? "D4" : "p4", c->grid, c->grid);
   else
-    snprintf(name, sizeof name, "%s%s", c->group,
-             c->solver == WEYL_BASIS_SOLVER_DENSE ? " [dense]" : "");
+    snprintf(name, sizeof name, "%.*s%s%s%s", (int)strcspn(c->group, "."), c->group,
+             c->solver ? " [" : "", c->solver ? weyl_basis_solver_name(c->solver) : "",
+             c->solver ? "]" : "");
   weyl_group *g = case_group(c);
   weyl_rep *in = NULL, *out = NULL;
   weyl_basis *b = NULL;
   if (!g || weyl_rep_parse(g, c->in, &in) || weyl_rep_parse(g, c->out, &out)) {
-    printf("%-14s %-30s setup failed: %s\n", name, pair, weyl_status_last_error());
+    printf("%-20s %-30s setup failed: %s\n", name, pair, weyl_status_last_error());
     weyl_rep_free(in), weyl_group_free(g);
     return 1;
   }
@@ -278,16 +308,16 @@ static int run_case(const bench_case *c, double limit_s) {
   double t = now() - t0;
   int bad = 1;
   if (s != WEYL_OK) {
-    printf("%-14s %-30s %9ld solve failed: %s\n", name, pair, d, weyl_status_last_error());
+    printf("%-20s %-30s %9ld solve failed: %s\n", name, pair, d, weyl_status_last_error());
   } else {
     double res = check_residual(in, out, b), base = baseline(in, out, limit_s);
     bad = weyl_basis_dim(b) != c->known || !(res < 1e-10);
-    char used[32];
+    char used[48];
     paths(weyl_basis_report_get(b), used, sizeof used);
     char bs[16] = "-", ratio[16] = "-";
     if (base >= 0)
       snprintf(bs, sizeof bs, "%.3f", base), snprintf(ratio, sizeof ratio, "%.2f", t / base);
-    printf("%-14s %-30s %9ld %7d %7ld %-15s %8.3f %9s %6s %9.1e %s\n", name, pair, d,
+    printf("%-20s %-30s %9ld %7d %7ld %-15s %8.3f %9s %6s %9.1e %s\n", name, pair, d,
            weyl_basis_dim(b), c->known, used, t, bs, ratio, res, bad ? "FAIL" : "ok");
   }
   fflush(stdout);
@@ -304,7 +334,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   double limit = quick ? 2.0 : 60.0;
-  printf("%-14s %-30s %9s %7s %7s %-15s %8s %9s %6s %9s %s\n", "group", "in -> out", "d=in*out",
+  printf("%-20s %-30s %9s %7s %7s %-15s %8s %9s %6s %9s %s\n", "group", "in -> out", "d=in*out",
          "dim", "known", "path", "weyl s", "dgesdd s", "ratio", "residual", "check");
   int failed = 0;
   for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++)

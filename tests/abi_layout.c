@@ -26,6 +26,8 @@ int main(void) {
   FIELD(weyl_basis_report, min_kept);
   FIELD(weyl_basis_report, seconds);
   FIELD(weyl_basis_report, n_iterative);
+  FIELD(weyl_basis_report, n_stabiliser);
+  FIELD(weyl_basis_report, n_isotypic);
   SIZE(weyl_basis_report);
   FIELD(weyl_rng, s);
   SIZE(weyl_rng);

@@ -5,6 +5,9 @@
 
 #include <criterion/criterion.h>
 
+#include <stdlib.h>
+
+#include "weyl/basis.h"
 #include "weyl/group.h"
 #include "weyl/rep.h"
 #include "weyl/status.h"
@@ -19,6 +22,15 @@ static inline weyl_rep *parse(weyl_group *g, const char *expr) {
   weyl_rep *r = NULL;
   cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_status_last_error());
   return r;
+}
+
+/* All elements of b as rows of a new dim x n array (free it). */
+static inline double *basis_elements(const weyl_basis *b, size_t n) {
+  int dim = weyl_basis_dim(b);
+  double *E = malloc(sizeof(double) * (dim > 0 ? dim : 1) * n);
+  for (int k = 0; k < dim; k++)
+    cr_assert_eq(weyl_basis_element(b, k, E + k * n), WEYL_OK);
+  return E;
 }
 
 #endif

@@ -26,6 +26,20 @@ static inline double ref_norm(const double *A, size_t n) {
   return sqrt(s);
 }
 
+/* |w - sum_k <q_k, w> q_k| for orthonormal rows q_k of Q (dim x n), plain loops. */
+static inline double ref_distance_to_span(const double *Q, int dim, const double *w, size_t n) {
+  double *r = malloc(sizeof(double) * n);
+  for (size_t e = 0; e < n; e++) r[e] = w[e];
+  for (int k = 0; k < dim; k++) {
+    double c = 0;
+    for (size_t e = 0; e < n; e++) c += Q[k * n + e] * w[e];
+    for (size_t e = 0; e < n; e++) r[e] -= c * Q[k * n + e];
+  }
+  double d = ref_norm(r, n);
+  free(r);
+  return d;
+}
+
 /* Largest relative residual |rho_out W - W rho_in| / |W| over all generators,
  * from the dense generator matrices and plain loops. */
 static inline double ref_residual(const weyl_rep *in, const weyl_rep *out, const double *W) {

@@ -15,30 +15,6 @@ static weyl_basis *solve(const weyl_rep *in, const weyl_rep *out, weyl_basis_sol
   return b;
 }
 
-/* All elements of b as rows of a new dim x n array. */
-static double *elements(const weyl_basis *b, size_t n) {
-  int dim = weyl_basis_dim(b);
-  double *E = malloc(sizeof(double) * (dim > 0 ? dim : 1) * n);
-  for (int k = 0; k < dim; k++)
-    cr_assert_eq(weyl_basis_element(b, k, E + k * n), WEYL_OK);
-  return E;
-}
-
-/* |w - sum_k <q_k, w> q_k| for orthonormal rows q_k of Q (dim x n), plain loops. */
-static double distance_to_span(const double *Q, int dim, const double *w, size_t n) {
-  double *r = malloc(sizeof(double) * n);
-  memcpy(r, w, sizeof(double) * n);
-  for (int k = 0; k < dim; k++) {
-    double c = 0;
-    for (size_t e = 0; e < n; e++)
-      c += Q[k * n + e] * w[e];
-    for (size_t e = 0; e < n; e++)
-      r[e] -= c * Q[k * n + e];
-  }
-  double d = ref_norm(r, n);
-  free(r);
-  return d;
-}
 
 /* The two paths give the same dimension, and each basis lies in the span of
  * the other (both are orthonormal), and every iterative element satisfies the
@@ -54,12 +30,12 @@ static void expect_same_space(const char *group, const char *in_expr, const char
   cr_assert_eq(dim, known, "%s %s -> %s: iterative dim %d, known %d", group, in_expr, out_expr, dim,
                known);
   cr_assert_eq(weyl_basis_dim(de), known, "dense dim %d", weyl_basis_dim(de));
-  double *I = elements(it, n), *D = elements(de, n);
+  double *I = basis_elements(it, n), *D = basis_elements(de, n);
   for (int k = 0; k < dim; k++) {
     cr_assert_lt(fabs(ref_norm(I + k * n, n) - 1), 1e-12, "iterative element %d not unit", k);
-    cr_assert_lt(distance_to_span(D, dim, I + k * n, n), 1e-10, "iterative %d not in dense span",
+    cr_assert_lt(ref_distance_to_span(D, dim, I + k * n, n), 1e-10, "iterative %d not in dense span",
                  k);
-    cr_assert_lt(distance_to_span(I, dim, D + k * n, n), 1e-10, "dense %d not in iterative span",
+    cr_assert_lt(ref_distance_to_span(I, dim, D + k * n, n), 1e-10, "dense %d not in iterative span",
                  k);
     double r = ref_residual(in, out, I + k * n);
     cr_assert_lt(r, 1e-10, "element %d residual %g", k, r);
@@ -110,15 +86,16 @@ static weyl_group *nilpotent_group(void) {
   return g;
 }
 
-Test(basis_iter, auto_picks_orbit_dense_or_iterative) {
+Test(basis_iter, auto_picks_orbit_dense_isotypic_or_iterative) {
   struct {
     const char *group, *in, *out, *path;
   } cases[] = {
       {"S(5)", "V*V", "V", "orbit"},          /* permutation reps */
       {"SO(3)", "V*V", "V*V", "dense"},       /* d = 81: small */
-      {"SO(3)", "V**3", "V**3", "iterative"}, /* d = 729 */
-      {"SO(1,3)", "V**3", "V*V", "iterative"},
-      {"SO(3)", "V", "V**5", "iterative"}, /* 243 x 3: Schur forms of 243 and 3 */
+      {"SO(3)", "V**3", "V**3", "isotypic"}, /* d = 729, antisymmetric generators */
+      {"SO(1,3)", "V**3", "V*V", "iterative"}, /* boosts are symmetric: not isotypic */
+      {"SO(3)", "V", "V**5", "isotypic"}, /* 243 x 3 */
+      {"O(3)", "V**3", "V**3", "iterative"}, /* a discrete generator: not isotypic */
   };
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     weyl_group *g = builtin(cases[c].group);
@@ -226,7 +203,7 @@ Test(basis_iter, progress_callback_is_called) {
   weyl_group *g = builtin("SO(3)");
   weyl_rep *t = parse(g, "V**3");
   weyl_basis *b = NULL;
-  weyl_basis_opts o = {.progress = count_progress};
+  weyl_basis_opts o = {.progress = count_progress, .solver = WEYL_BASIS_SOLVER_ITERATIVE};
   calls = 0;
   cr_assert_eq(weyl_basis_solve(t, t, &o, &b), WEYL_OK);
   cr_assert_geq(calls, 3, "stages of the iterative path and the block loop");

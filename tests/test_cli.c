@@ -241,20 +241,20 @@ Test(cli, help_and_version) {
 
 /* --explain: one line per distinct block on stderr, the basis itself unchanged
  * on stdout. V -> V**3 (d = 81) is small, so dense; V**3 -> V**3 (d = 729) is
- * large and general, so iterative. */
+ * large, of a group acting by antisymmetric algebra generators, so isotypic. */
 Test(cli, explain_names_each_block_with_its_path) {
   run_result r = run("basis --group 'SO(3)' --in 'V + V**3' --out 'V**3' --explain");
   cr_assert_eq(r.status, 0, "%s", r.err);
   cr_assert(strstr(r.out, "basis dimension: 18"), "%s", r.out); /* 3 + 15 */
   cr_assert(strstr(r.err, "dense     V->((V*V)*V)"), "%s", r.err);
-  cr_assert(strstr(r.err, "iterative ((V*V)*V)->((V*V)*V)"), "%s", r.err);
+  cr_assert(strstr(r.err, "isotypic  ((V*V)*V)->((V*V)*V)"), "%s", r.err);
   cr_assert(strstr(r.err, "peak"), "%s", r.err);
-  cr_assert_null(strstr(r.out, "iterative"), "explain goes to stderr only");
+  cr_assert_null(strstr(r.out, "isotypic "), "explain goes to stderr only");
   run_free(&r);
 }
 
 Test(cli, max_mem_refuses_a_block_with_the_need_stated) {
-  run_result r = run("basis --group 'SO(3)' --in 'V**4' --out 'V**4' --max-mem 1");
+  run_result r = run("basis --group 'SO(3)' --in 'V**5' --out 'V**5' --max-mem 1");
   assert_clean_failure(&r, 1);
   cr_assert(strstr(r.err, "MiB, over the limit of 1 MiB"), "%s", r.err);
   run_free(&r);

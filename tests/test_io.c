@@ -198,11 +198,17 @@ Test(io, text_prints_canonical_elements_of_an_svd_basis) {
   release(&s);
 }
 
-/* Auto solves a block with more than 256 unknowns by the structured path
- * (3^5 x 3 here); the summary must not call that an SVD. */
-Test(io, text_names_the_structured_path) {
+/* Auto solves a block with more than 256 unknowns by the isotypic path
+ * (SO(3), 3^5 x 3 here) or, with a discrete generator, the structured one
+ * (O(3), 3^4 x 3^2); the summary must not call either an SVD. */
+Test(io, text_names_the_isotypic_and_structured_paths) {
   solved s = solve("SO(3)", "V**5", "V");
   char *t = render(&s, WEYL_IO_FORMAT_TEXT, NULL);
+  cr_assert_not_null(strstr(t, "basis dimension: 15 (isotypic, gap"), "%.200s", t);
+  free(t);
+  release(&s);
+  s = solve("O(3)", "V**4", "V**2");
+  t = render(&s, WEYL_IO_FORMAT_TEXT, NULL);
   cr_assert_not_null(strstr(t, "basis dimension: 15 (structured, gap"), "%.200s", t);
   free(t);
   release(&s);

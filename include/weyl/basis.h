@@ -27,8 +27,31 @@ typedef enum {
   WEYL_BASIS_SOLVER_AUTO = 0, /* orbit for permutation blocks, else dense or iterative by size */
   WEYL_BASIS_SOLVER_DENSE,    /* SVD of the stacked constraint for every block */
   WEYL_BASIS_SOLVER_ORBIT,    /* orbits only; WEYL_EINVAL for a non-permutation block */
-  WEYL_BASIS_SOLVER_ITERATIVE /* structured, for large general blocks (see below) */
+  WEYL_BASIS_SOLVER_ITERATIVE, /* structured, for large general blocks (see below) */
+  WEYL_BASIS_SOLVER_STABILISER, /* permutation rep (x) small rep, orbit by orbit (see below) */
+  WEYL_BASIS_SOLVER_ISOTYPIC    /* compact Lie algebras: split into pieces, Schur (see below) */
 } weyl_basis_solver;
+
+/* The isotypic path, for groups given by algebra generators only that act by
+ * antisymmetric matrices (SO(n) and its tensor reps): each rep is split into
+ * invariant pieces, each acting by one of a few small reference reps (found
+ * from the eigenspaces of a fixed symmetric element of the enveloping
+ * algebra and a Krylov space per piece, checked to 1e-9), and Hom(in, out)
+ * is the direct sum of the small Hom(rho, rho') between reference reps.
+ * The basis is kept factored: element k is Q_out,j T Q_in,i^T (never a
+ * d-long vector); combine, dot and project cost a few (dim)^3 products. Auto
+ * uses it for blocks with d > WEYL_BASIS_AUTO_DENSE_MAX, both sides of
+ * dimension > 1, and falls back to the other paths when it does not apply. */
+
+/* The stabiliser path, for reps of the form "permutation rep (x) a rep of
+ * dimension <= 32" on both sides (steerable fields on grids, point clouds
+ * with vector features) of a group without algebra generators: W is a grid
+ * of small blocks W_ij over point pairs, the blocks along an orbit of pairs
+ * are transports of the orbit's first one, W0, and W0 only has to commute
+ * with the stabiliser of that pair (its elements found as the loops of a
+ * breadth-first search over the pairs, Schreier's lemma). One small dense
+ * nullspace per orbit, rank decided with rtol as on the dense path. Auto
+ * uses it for such blocks with d > WEYL_BASIS_AUTO_DENSE_MAX. */
 
 /* The structured path never forms the d x d constraint (d = in * out). It
  * takes the generator (or combination of two algebra generators) whose
@@ -54,7 +77,8 @@ typedef enum {
 /* Most (in summand, out summand) pairs one solve visits: k*A -> m*B has k*m. */
 #define WEYL_BASIS_MAX_BLOCK_PAIRS (1L << 22)
 
-/* The name of a solver: "auto", "dense", "orbit" or "iterative" (the path
+/* The name of a solver: "auto", "dense", "orbit", "iterative",
+ * "stabiliser" or "isotypic" (the path
  * names of weyl_basis_block_info); NULL for a value that is not a weyl_basis_solver. */
 const char *weyl_basis_solver_name(weyl_basis_solver solver);
 
@@ -88,6 +112,8 @@ typedef struct {
   double min_kept;       /* smallest relative singular value counted as non-zero */
   double seconds;        /* wall time of the solve */
   int n_iterative;       /* distinct blocks solved by the structured path */
+  int n_stabiliser;      /* distinct blocks solved by the stabiliser path */
+  int n_isotypic;        /* distinct blocks solved by the isotypic path */
 } weyl_basis_report;
 
 /* How one distinct block Hom(in_j, out_i) was solved (pointers live as long
@@ -98,7 +124,7 @@ typedef struct {
   int out_dim;           /* rows of the block: dim of its rep_out summand */
   int dim;               /* basis elements of the block */
   int copies;            /* places in the full W that share this block */
-  const char *path;      /* "orbit", "dense" or "iterative" */
+  const char *path;      /* "orbit", "dense", "iterative", "stabiliser" or "isotypic" */
   double seconds;        /* wall time of its solve */
   double min_kept;       /* smallest relative singular value kept (dense paths) */
   double max_dropped;    /* largest relative singular value counted as zero */

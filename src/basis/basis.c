@@ -63,6 +63,18 @@ static weyl_basis_solver auto_general_path(const weyl_rep *in, const weyl_rep *o
 
 static weyl_status solve_general(const weyl_rep *in, const weyl_rep *out, weyl_basis_solver path,
                                  const weyl_basis_opts *o, weyl_block *blk) {
+  if (path == WEYL_BASIS_SOLVER_STABILISER)
+    return weyl_block_solve_stab(in, out, o->rtol, o->max_bytes, blk);
+  if (path == WEYL_BASIS_SOLVER_ISOTYPIC) {
+    int applicable = 1;
+    char saved[WEYL_MSG_CAP];
+    snprintf(saved, sizeof saved, "%s", weyl_status_last_error());
+    weyl_status s = weyl_block_solve_iso(in, out, o->rtol, o->max_bytes, blk, &applicable);
+    if (applicable || o->solver != WEYL_BASIS_SOLVER_AUTO) return s;
+    weyl_block_clear_results(blk); /* auto: the path the block would have had */
+    weyl_error_restore(saved);
+    path = auto_general_path(in, out);
+  }
   if (path == WEYL_BASIS_SOLVER_ITERATIVE) {
     int applicable = 1;
     char saved[WEYL_MSG_CAP];
@@ -87,6 +99,17 @@ static weyl_status solve_block(const weyl_rep *in, const weyl_rep *out, const we
   weyl_basis_solver path = o->solver;
   if (path == WEYL_BASIS_SOLVER_AUTO)
     path = exact ? WEYL_BASIS_SOLVER_ORBIT : auto_general_path(in, out);
+  /* A permutation rep times a small one: orbit by orbit (basis_stab.c),
+   * whatever the general path would have been. */
+  if (o->solver == WEYL_BASIS_SOLVER_AUTO && !exact &&
+      (double)weyl_rep_dim(in) * weyl_rep_dim(out) > WEYL_BASIS_AUTO_DENSE_MAX &&
+      weyl_block_stab_applies(in, out))
+    path = WEYL_BASIS_SOLVER_STABILISER;
+  /* A compact Lie algebra: isotypic pieces (basis_iso.c), falling back to
+   * the general path when it does not apply. */
+  if (o->solver == WEYL_BASIS_SOLVER_AUTO && path == WEYL_BASIS_SOLVER_ITERATIVE &&
+      weyl_rep_group(in)->n_disc == 0)
+    path = WEYL_BASIS_SOLVER_ISOTYPIC;
   if (path == WEYL_BASIS_SOLVER_ORBIT)
     return weyl_block_solve_orbit(in, out, o->max_bytes, blk);
   weyl_ortho t;
@@ -175,6 +198,10 @@ void weyl_basis_summarize(weyl_basis *b) {
     }
     if (blk->path == WEYL_BASIS_SOLVER_ITERATIVE)
       r->n_iterative++;
+    else if (blk->path == WEYL_BASIS_SOLVER_STABILISER)
+      r->n_stabiliser++;
+    else if (blk->path == WEYL_BASIS_SOLVER_ISOTYPIC)
+      r->n_isotypic++;
     else r->n_dense++;
     if (blk->max_dropped > r->max_dropped) r->max_dropped = blk->max_dropped;
     if (blk->min_kept < r->min_kept) r->min_kept = blk->min_kept;
@@ -252,7 +279,8 @@ static weyl_status solve_all(weyl_basis *b, weyl_rep **ins, int n_in, weyl_rep *
 }
 
 /* Indexed by weyl_basis_solver. */
-static const char *const solver_names[] = {"auto", "dense", "orbit", "iterative"};
+static const char *const solver_names[] = {"auto", "dense", "orbit", "iterative", "stabiliser",
+                                           "isotypic"};
 enum { N_SOLVERS = (int)(sizeof solver_names / sizeof solver_names[0]) };
 
 const char *weyl_basis_solver_name(weyl_basis_solver solver) {
@@ -267,7 +295,8 @@ weyl_status weyl_basis_solver_parse(const char *name, weyl_basis_solver *solver)
       *solver = (weyl_basis_solver)k;
       return WEYL_OK;
     }
-  return weyl_fail(WEYL_EINVAL, "unknown solver '%s' (expected auto, dense, orbit or iterative)",
+  return weyl_fail(WEYL_EINVAL, "unknown solver '%s' (expected auto, dense, orbit, iterative, stabiliser or "
+                   "isotypic)",
                    name ? name : "(null)");
 }
 
@@ -332,7 +361,7 @@ const weyl_basis_report *weyl_basis_report_get(const weyl_basis *b) {
 }
 
 int weyl_basis_is_exact(const weyl_basis *b) {
-  return b && b->report.n_dense == 0 && b->report.n_iterative == 0;
+  return b && b->report.n_orbit == b->report.n_blocks;
 }
 
 int weyl_basis_nblocks(const weyl_basis *b) { return b ? b->n_blocks : 0; }
@@ -406,8 +435,12 @@ weyl_status weyl_basis_element(const weyl_basis *b, int k, double *W) {
   /* places are ordered by param0 and each holds its block's dim elements */
   assert(b->places[lo].param0 <= k &&
          k < b->places[lo].param0 + b->blocks[b->places[lo].block].dim);
+  const weyl_place *pl = &b->places[lo];
+  if (b->blocks[pl->block].fac)
+    return weyl_block_iso_element(&b->blocks[pl->block], k - pl->param0,
+                                  W + (size_t)pl->row0 * b->in_dim + pl->col0, b->in_dim);
   apply_ctx c = {NULL, W, k};
-  block_entry_loop(b, &b->places[lo], visit_combine, &c);
+  block_entry_loop(b, pl, visit_combine, &c);
   return WEYL_OK;
 }
 
@@ -482,8 +515,14 @@ weyl_status weyl_basis_combine(const weyl_basis *b, const double *theta, double 
   if (s != WEYL_OK) return s;
   memset(W, 0, (size_t)b->out_dim * b->in_dim * sizeof *W);
   apply_ctx c = {theta, W, -1};
-  for (int p = 0; p < b->n_places; p++) block_entry_loop(b, &b->places[p], visit_combine, &c);
-  return WEYL_OK;
+  for (int p = 0; s == WEYL_OK && p < b->n_places; p++) {
+    const weyl_place *pl = &b->places[p];
+    if (b->blocks[pl->block].fac)
+      s = weyl_block_iso_combine(&b->blocks[pl->block], theta + pl->param0,
+                                 W + (size_t)pl->row0 * b->in_dim + pl->col0, b->in_dim);
+    else block_entry_loop(b, pl, visit_combine, &c);
+  }
+  return s;
 }
 
 weyl_status weyl_basis_dot(const weyl_basis *b, const double *W, double *coef) {
@@ -491,8 +530,14 @@ weyl_status weyl_basis_dot(const weyl_basis *b, const double *W, double *coef) {
   if (s != WEYL_OK) return s;
   memset(coef, 0, (size_t)b->dim * sizeof *coef);
   apply_ctx dot = {W, coef, -1};
-  for (int p = 0; p < b->n_places; p++) block_entry_loop(b, &b->places[p], visit_dot, &dot);
-  return WEYL_OK;
+  for (int p = 0; s == WEYL_OK && p < b->n_places; p++) {
+    const weyl_place *pl = &b->places[p];
+    if (b->blocks[pl->block].fac)
+      s = weyl_block_iso_dot(&b->blocks[pl->block], W + (size_t)pl->row0 * b->in_dim + pl->col0,
+                             b->in_dim, coef + pl->param0);
+    else block_entry_loop(b, pl, visit_dot, &dot);
+  }
+  return s;
 }
 
 weyl_status weyl_basis_project(const weyl_basis *b, const double *W, double *Wp) {

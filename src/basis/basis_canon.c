@@ -17,7 +17,15 @@ static double *canonical_block(const weyl_block *blk) {
     for (size_t e = 0; e < n; e++)
       if (blk->orbit[e] >= 0) A[(size_t)blk->orbit[e] * n + e] = 1.0;
   } else {
-    memcpy(A, blk->mats, (size_t)blk->dim * n * sizeof *A);
+    if (blk->fac) {
+      for (int k = 0; k < blk->dim; k++)
+        if (weyl_block_iso_element(blk, k, A + (size_t)k * n, blk->in_dim) != WEYL_OK) {
+          free(A);
+          return NULL;
+        }
+    } else {
+      memcpy(A, blk->mats, (size_t)blk->dim * n * sizeof *A);
+    }
     weyl_mat_rref(blk->dim, (int)n, A, (int)n);
   }
   weyl_mat_rows_sparsest_first(blk->dim, (int)n, A, (int)n, A + (size_t)blk->dim * n);

@@ -3,11 +3,34 @@
 #ifndef WEYL_BASIS_IMPL_H
 #define WEYL_BASIS_IMPL_H
 
+#include <stdatomic.h>
+
 #include "weyl/basis.h"
 #include "weyl/group.h"
 
 /* Leaf factors computed during one solve (basis_ortho_leaf.c; opaque). */
 typedef struct weyl_ortho_cache weyl_ortho_cache;
+
+/* A rep split into invariant pieces (basis_iso.c): Q is n x n column-major,
+ * orthonormal; copy c spans columns off[c] .. off[c] + tdim[type[c]] - 1 and
+ * the algebra acts on it by the reference matrices trho[type[c]] (ngen
+ * row-major r x r matrices): X Q_c = Q_c rho_t(X). tmult[t] copies of type
+ * t; types are pieces found from different eigenspaces of the probe Y. */
+typedef struct {
+  int n, ngen;
+  double *Q;
+  int ncopies, *off, *type;
+  int ntypes, *tdim, *tmult;
+  double **trho;
+  double residual;             /* largest checked relative invariance residual */
+  double scale;                /* max over generators of |X|_F / sqrt(n) */
+  double gap_kept, gap_dropped; /* Krylov rank decision: smallest kept, largest dropped */
+} weyl_iso;
+
+/* Splits r (*ok = 0 when the path does not apply or the split fails its
+ * checks; d is then empty). */
+weyl_status weyl_iso_decompose(const weyl_rep *r, weyl_iso *d, int *ok);
+void weyl_iso_clear(weyl_iso *d);
 
 /* One solved Hom(in_j, out_i), shared by every copy of the same pair.
  * Exactly one of orbit / mats is set:
@@ -21,11 +44,24 @@ typedef struct {
   double min_kept;     /* relative singular values around the cut (dense only) */
   double max_dropped;
   char *key;           /* "in->out" canonical text, for reuse */
-  weyl_basis_solver path; /* ORBIT, DENSE or ITERATIVE: how it was solved */
+  weyl_basis_solver path; /* ORBIT, DENSE, ITERATIVE or STABILISER: how it was solved */
   int uses;            /* places (copies of the pair) that share it */
   double seconds;      /* wall time of its solve */
   double residual;     /* largest relative constraint residual checked (iterative) */
   size_t peak_bytes;   /* estimated peak working set of its solve */
+  /* Factored (isotypic) blocks, orbit and mats NULL: element k is
+   * Q_out[:, fac[4k+1]..] T Q_in[:, fac[4k]..]^T with T the fac[4k+2]-square
+   * matrix at facT + fac[4k+3] (weyl_iso Q, column-major). iso_out is
+   * NULL when in and out are the same rep (iso_in serves both). */
+  weyl_iso *iso_in, *iso_out;
+  int *fac;
+  double *facT;
+  size_t fac_nT; /* doubles in facT */
+  /* A factored block's elements as dense matrices (the layout of mats), made
+   * on the first weyl_basis_block_data_get (the writers and the cache read
+   * that form) and kept; installed with a compare-and-swap, so concurrent
+   * readers of one basis stay safe. NULL until then, and for other blocks. */
+  _Atomic(double *) dense_view;
 } weyl_block;
 
 /* Where a solved block sits in the full W, and its first parameter index. */
@@ -56,6 +92,24 @@ weyl_status weyl_block_solve_dense(const weyl_rep *in, const weyl_rep *out, doub
  * WEYL_EINVAL returned, so that auto can fall back to dense. */
 weyl_status weyl_block_solve_iter(const weyl_rep *in, const weyl_rep *out, const weyl_basis_opts *o,
                                   weyl_block *blk, int *applicable);
+
+/* The stabiliser path (basis_stab.c). _applies is 1 when both reps are
+ * "permutation rep (x) small rep" of a group without algebra generators and
+ * not both permutation reps; _solve returns WEYL_EINVAL when it is not. */
+int weyl_block_stab_applies(const weyl_rep *in, const weyl_rep *out);
+weyl_status weyl_block_solve_stab(const weyl_rep *in, const weyl_rep *out, double rtol,
+                                  size_t max_bytes, weyl_block *blk);
+
+/* The isotypic path (basis_iso.c): *applicable = 0 and WEYL_EINVAL when
+ * the group or reps do not fit it (see basis_iso.c) or its checks fail. */
+weyl_status weyl_block_solve_iso(const weyl_rep *in, const weyl_rep *out, double rtol,
+                                 size_t max_bytes, weyl_block *blk, int *applicable);
+const weyl_iso *weyl_block_iso_out(const weyl_block *blk);
+/* On the factored form, for the block at W (leading dimension ldw): W +=
+ * sum_k theta[k] B_k; coef[k] += <B_k, W>; W += B_k. */
+weyl_status weyl_block_iso_combine(const weyl_block *blk, const double *theta, double *W, int ldw);
+weyl_status weyl_block_iso_dot(const weyl_block *blk, const double *W, int ldw, double *coef);
+weyl_status weyl_block_iso_element(const weyl_block *blk, int k, double *W, int ldw);
 
 /* A block of a finite group given by badly scaled matrices, made orthogonal
  * (basis_ortho.c): in and out are the block's reps over a copy of the group

@@ -10,11 +10,44 @@
 #include "basis/basis_impl.h"
 #include "core/status_impl.h"
 
+/* The dense elements of a factored (isotypic) block, made once: the view
+ * this file promises has labels or matrices, and a factored block has
+ * neither until asked. Refused past WEYL_IO-sized outputs (2^28 numbers),
+ * where only the factors fit. */
+static weyl_status factored_dense(weyl_block *blk, const double **mats) {
+  double *have = atomic_load(&blk->dense_view);
+  if (have) return *mats = have, WEYL_OK;
+  size_t n = (size_t)blk->out_dim * blk->in_dim, total = n * (size_t)blk->dim;
+  if (total > ((size_t)1 << 28))
+    return weyl_fail(WEYL_ELIMIT, "a factored %d x %d block of %d elements would need %zu "
+                     "numbers as dense matrices (over 2^28)", blk->out_dim, blk->in_dim, blk->dim,
+                     total);
+  double *dense = calloc(total > 0 ? total : 1, sizeof *dense);
+  if (!dense) return weyl_fail(WEYL_ENOMEM, "out of memory for a factored block's elements");
+  for (int k = 0; k < blk->dim; k++) {
+    weyl_status s = weyl_block_iso_element(blk, k, dense + (size_t)k * n, blk->in_dim);
+    if (s) return free(dense), s;
+  }
+  double *expected = NULL;
+  if (!atomic_compare_exchange_strong(&blk->dense_view, &expected, dense)) {
+    free(dense); /* another thread made it first: use that one */
+    dense = expected;
+  }
+  *mats = dense;
+  return WEYL_OK;
+}
+
 weyl_status weyl_basis_block_data_get(const weyl_basis *b, int i, weyl_basis_block_data *d) {
   if (!b || !d) return weyl_fail(WEYL_EINVAL, "weyl_basis_block_data_get: NULL argument");
   if (i < 0 || i >= b->n_blocks) return weyl_fail(WEYL_EINVAL, "block %d out of range", i);
-  const weyl_block *blk = &b->blocks[i];
-  *d = (weyl_basis_block_data){blk->out_dim, blk->in_dim, blk->dim, blk->orbit, blk->mats};
+  /* Not const: a factored block caches its dense view (factored_dense). */
+  weyl_block *blk = &b->blocks[i];
+  const double *mats = blk->mats;
+  if (!blk->orbit && !mats && blk->fac) {
+    weyl_status s = factored_dense(blk, &mats);
+    if (s) return s;
+  }
+  *d = (weyl_basis_block_data){blk->out_dim, blk->in_dim, blk->dim, blk->orbit, mats};
   return WEYL_OK;
 }
 
@@ -73,7 +106,7 @@ static weyl_status copy_block(const weyl_basis_block_data *d, const weyl_basis_b
     return weyl_fail(WEYL_EINVAL, "block %d: bad dimensions %d x %d, dim %d", i, d->out_dim,
                      d->in_dim, d->dim);
   if (!info->path || weyl_basis_solver_parse(info->path, &path) || path == WEYL_BASIS_SOLVER_AUTO)
-    return weyl_fail(WEYL_EINVAL, "block %d: path is not orbit, dense or iterative", i);
+    return weyl_fail(WEYL_EINVAL, "block %d: its path is not a solver name other than auto", i);
   int orbit = path == WEYL_BASIS_SOLVER_ORBIT;
   if (orbit != (d->orbit != NULL) || (!orbit && !d->mats && d->dim > 0) || (orbit && d->mats))
     return weyl_fail(WEYL_EINVAL, "block %d: an orbit block has labels, any other matrices", i);

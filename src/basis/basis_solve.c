@@ -20,7 +20,18 @@ void weyl_block_clear_results(weyl_block *blk) {
   blk->uses = uses;
 }
 
+void weyl_iso_clear(weyl_iso *d) {
+  free(d->Q), free(d->off), free(d->type), free(d->tdim), free(d->tmult);
+  for (int t = 0; d->trho && t < d->ntypes; t++) free(d->trho[t]);
+  free(d->trho);
+  memset(d, 0, sizeof *d);
+}
+
 void weyl_block_clear(weyl_block *blk) {
+  if (blk->iso_in) weyl_iso_clear(blk->iso_in);
+  if (blk->iso_out) weyl_iso_clear(blk->iso_out);
+  free(blk->iso_in), free(blk->iso_out), free(blk->fac), free(blk->facT);
+  free(atomic_load(&blk->dense_view));
   free(blk->orbit);
   free(blk->mats);
   free(blk->norm2);

@@ -15,9 +15,10 @@ static double wall(void) {
 void cli_explain(FILE *f, const char *what, const weyl_basis *b) {
   const weyl_basis_report *r = weyl_basis_report_get(b);
   fprintf(f,
-          "%s: %d elements from %d distinct blocks (%d orbit, %d dense, %d iterative) in "
-          "%.3f s\n",
-          what, weyl_basis_dim(b), r->n_blocks, r->n_orbit, r->n_dense, r->n_iterative, r->seconds);
+          "%s: %d elements from %d distinct blocks (%d orbit, %d dense, %d iterative, "
+          "%d stabiliser, %d isotypic) in %.3f s\n",
+          what, weyl_basis_dim(b), r->n_blocks, r->n_orbit, r->n_dense, r->n_iterative,
+          r->n_stabiliser, r->n_isotypic, r->seconds);
   for (int i = 0; i < weyl_basis_nblocks(b); i++) {
     weyl_basis_block_info in;
     if (weyl_basis_block_info_get(b, i, &in) != WEYL_OK)

@@ -207,7 +207,13 @@ static void text_summary(FILE *f, const char *what, const weyl_basis *b) {
     return;
   }
   const weyl_basis_report *r = weyl_basis_report_get(b);
-  const char *how = r->n_iterative == 0 ? "SVD" : r->n_dense == 0 ? "structured" : "SVD and structured";
+  char how[64] = "";
+  const char *names[] = {"SVD", "structured", "stabiliser", "isotypic"};
+  int counts[] = {r->n_dense, r->n_iterative, r->n_stabiliser, r->n_isotypic};
+  for (int k = 0; k < 4; k++)
+    if (counts[k] > 0)
+      snprintf(how + strlen(how), sizeof how - strlen(how), "%s%s", how[0] ? " and " : "",
+               names[k]);
   if (!isfinite(r->min_kept) && r->max_dropped == 0) { /* nothing to compare: all maps solve */
     fprintf(f, " (%s: every constraint is zero)\n", how);
     return;

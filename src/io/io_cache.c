@@ -29,7 +29,7 @@
 
 static const char MAGIC[8] = "WEYLBC1\n";
 _Static_assert(sizeof(int) == 4, "labels are stored as 4-byte ints");
-enum { FORMAT_VERSION = 1 };
+enum { FORMAT_VERSION = 2 }; /* 2: isotypic and stabiliser paths (other elements) */
 
 static double now_seconds(void) {
   struct timespec ts;
@@ -365,13 +365,13 @@ static void skip_pad(cursor *c) { take(c, (8 - c->at % 8) % 8); }
 /* The parts of one block; its key is copied into keys[i] (terminated). */
 static void get_block(cursor *c, weyl_basis_block_data *d, weyl_basis_block_info *info,
                       char **key) {
-  static const char *const paths[] = {"auto", "dense", "orbit", "iterative"};
   d->out_dim = get_i32(c), d->in_dim = get_i32(c), d->dim = get_i32(c);
   int path = get_i32(c);
   info->copies = get_i32(c);
   info->seconds = get_f64(c), info->min_kept = get_f64(c), info->max_dropped = get_f64(c);
   info->residual = get_f64(c), info->peak_bytes = (size_t)get_u64(c);
-  info->path = path >= 0 && path < 4 ? paths[path] : "?";
+  const char *name = weyl_basis_solver_name((weyl_basis_solver)path); /* NULL out of range */
+  info->path = name ? name : "?";
   uint32_t len;
   const char *k = get_text(c, &len);
   *key = k ? malloc((size_t)len + 1) : NULL;

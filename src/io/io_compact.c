@@ -46,7 +46,10 @@ static double basis_nnz(const weyl_basis *b) {
   if (!per_block) return INFINITY; /* out of memory: treated as too large */
   for (int i = 0; i < nb; i++) {
     weyl_basis_block_data d;
-    weyl_basis_block_data_get(b, i, &d);
+    if (weyl_basis_block_data_get(b, i, &d) != WEYL_OK) { /* a factored block too large */
+      free(per_block);
+      return INFINITY;
+    }
     per_block[i] = (double)block_nnz(&d);
   }
   for (int p = 0; p < weyl_basis_nplaces(b); p++) {
@@ -63,7 +66,7 @@ static double factored_bytes(const weyl_basis *b) {
   double total = 4096 + 32.0 * weyl_basis_nplaces(b);
   for (int i = 0; i < weyl_basis_nblocks(b); i++) {
     weyl_basis_block_data d;
-    weyl_basis_block_data_get(b, i, &d);
+    if (weyl_basis_block_data_get(b, i, &d) != WEYL_OK) return INFINITY; /* too large */
     total += 256 + 32 + (double)block_size(&d) * (d.orbit ? 4.0 : 8.0 * d.dim);
   }
   return total;
@@ -97,11 +100,14 @@ static weyl_status refuse(const weyl_basis *b, const char *what) {
 }
 
 /* Binary output may carry NaN, but a basis with one is broken: refused
- * before the first byte, as the json writer does. */
+ * before the first byte, as the json writer does. This first look at every
+ * block also makes a factored block's dense view (weyl_basis_block_data_get
+ * may fail there, for memory or size), so the writers' later looks succeed. */
 weyl_status weyl_io_check_blocks(const weyl_basis *b) {
   for (int i = 0; i < weyl_basis_nblocks(b); i++) {
     weyl_basis_block_data d;
-    weyl_basis_block_data_get(b, i, &d);
+    weyl_status s = weyl_basis_block_data_get(b, i, &d);
+    if (s) return s;
     if (!d.orbit && !d.mats && d.dim > 0) /* basis.h promises one of them */
       return weyl_fail(WEYL_EINVAL, "block %d has neither labels nor matrices", i);
     for (size_t e = 0; !d.orbit && e < block_size(&d) * (size_t)d.dim; e++)

@@ -82,7 +82,8 @@ class BasisReport(ctypes.Structure):
     _fields_ = [("n_blocks", ctypes.c_int), ("n_dense", ctypes.c_int),
                 ("n_orbit", ctypes.c_int), ("min_gap", ctypes.c_double),
                 ("max_dropped", ctypes.c_double), ("min_kept", ctypes.c_double),
-                ("seconds", ctypes.c_double), ("n_iterative", ctypes.c_int)]
+                ("seconds", ctypes.c_double), ("n_iterative", ctypes.c_int),
+                ("n_stabiliser", ctypes.c_int), ("n_isotypic", ctypes.c_int)]
 
 
 class Rng(ctypes.Structure):
