@@ -119,6 +119,14 @@ Test(rep_sym, so3_and_o3_decompositions) {
   cr_expect_eq(hom_dim(g, "Sym2(vec)", "Sym2(vec)"), 2);
   cr_expect_eq(hom_dim(g, "Alt3(vec)", "pseudoscalar"), 1);
   weyl_group_free(g);
+  /* The built-in O(3) with its det character (Alt2(V) is the pseudovector:
+   * the cross product is a map into det*V, never into V). */
+  g = builtin("O(3)");
+  cr_expect_eq(hom_dim(g, "Alt2(V)", "V"), 0);
+  cr_expect_eq(hom_dim(g, "Alt2(V)", "det*V"), 1);
+  cr_expect_eq(hom_dim(g, "Alt3(V)", "det"), 1);
+  cr_expect_eq(hom_dim(g, "Alt3(V)", "Scalar"), 0);
+  weyl_group_free(g);
   g = load(WEYL_REPS_DIR "/icosahedral.rep");
   cr_expect_eq(hom_dim(g, "Sym2(vec)", "Sym2(vec)"), 2); /* 1 + 5 */
   cr_expect_eq(hom_dim(g, "Alt2(vec)", "vec"), 1);
