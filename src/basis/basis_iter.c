@@ -228,9 +228,7 @@ static weyl_status gens_load(const weyl_rep *in, const weyl_rep *out, gen_set *g
     return weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
   weyl_status s = WEYL_OK;
   for (int k = 0; s == WEYL_OK && k < g->K; k++) {
-    s = weyl_block_gen(out, k, g->ro + k * so);
-    if (s == WEYL_OK)
-      s = weyl_block_gen(in, k, g->ri + k * si);
+    s = weyl_block_gen_pair(in, out, k, g->ri + k * si, g->ro + k * so);
   }
   return s;
 }
