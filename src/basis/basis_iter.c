@@ -405,18 +405,6 @@ static void stacked_images(const gen_set *g, const double *W, int n, double *M) 
     }
 }
 
-/* sqrt(|A|_1 |A|_inf) >= |A|_2 for the row-major n x n matrix A. */
-static double norm2_bound(const double *A, int n) {
-  double r = 0, c = 0;
-  for (int i = 0; i < n; i++) {
-    double ri = 0, ci = 0;
-    for (int j = 0; j < n; j++)
-      ri += fabs(A[(size_t)i * n + j]), ci += fabs(A[(size_t)j * n + i]);
-    r = fmax(r, ri), c = fmax(c, ci);
-  }
-  return sqrt(r * c);
-}
-
 /* Largest |ro W - W ri|_F / ((|ro|_2 + |ri|_2) |W|_F) over elements and
  * generators (norms bounded from above): the residual relative to the
  * constraint operator's size. */
@@ -429,7 +417,7 @@ static weyl_status check_residual(const gen_set *g, const double *mats, int dim,
   *worst = 0;
   for (int k = 0; k < g->K; k++) {
     const double *ro = g->ro + (size_t)k * no * no, *ri = g->ri + (size_t)k * ni * ni;
-    double scale = norm2_bound(ro, no) + norm2_bound(ri, ni);
+    double scale = weyl_mat_norm2_bound(no, ro, no) + weyl_mat_norm2_bound(ni, ri, ni);
     for (int e = 0; scale > 0 && e < dim; e++) {
       const double *W = mats + (size_t)e * d;
       cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, no, ni, no, 1.0, ro, no, W, ni, 0.0, a,

@@ -52,6 +52,9 @@ void cli_print_help(FILE *f);
 /* --explain: one line per distinct block of b (path, size, time, gap, peak
  * memory), under the heading what. */
 void cli_explain(FILE *f, const char *what, const weyl_basis *b);
+/* One --explain line: the equivariance error (weyl_basis_equivariance_error)
+ * of a combination of every element, when the reps are small enough. */
+void cli_explain_error(FILE *f, const weyl_rep *in, const weyl_rep *out, const weyl_basis *b);
 
 /* The progress line on stderr (use only when stderr is a terminal): pass
  * cli_progress as weyl_basis_opts.progress with a zeroed state as its context,

@@ -187,3 +187,14 @@ weyl_status weyl_mat_cholesky_inverse(int n, double *l, int ldl, double *linv, i
                      (int)info);
   return WEYL_OK;
 }
+
+double weyl_mat_norm2_bound(int n, const double *a, int lda) {
+  double r = 0, c = 0;
+  for (int i = 0; i < n; i++) {
+    double ri = 0, ci = 0;
+    for (int j = 0; j < n; j++)
+      ri += fabs(a[(size_t)i * lda + j]), ci += fabs(a[(size_t)j * lda + i]);
+    r = fmax(r, ri), c = fmax(c, ci);
+  }
+  return sqrt(r * c);
+}

@@ -56,6 +56,10 @@ weyl_status weyl_mat_rcond_estimate(char norm, int n, const double *a, int lda, 
  * orthogonal). */
 double weyl_mat_orth_defect(int n, const double *r, int ldr);
 
+/* sqrt(|A|_1 |A|_inf), an upper bound of the spectral norm |A|_2 of the
+ * row-major n x n A (equal to it for permutations and diagonal matrices). */
+double weyl_mat_norm2_bound(int n, const double *a, int lda);
+
 /* Replaces the symmetric positive definite n x n g, given in l (lower
  * triangle read), by its lower Cholesky factor L (g = L L^T, upper triangle
  * zeroed) and puts L^-1 in linv (LAPACK dpotrf, dtrtri).
