@@ -144,7 +144,12 @@ weyl_status weyl_mat_rcond_estimate(char norm, int n, const double *a, int lda, 
     s = weyl_fail(WEYL_ENUMERIC, "LAPACK dlange rejected the matrix (NaN entries)");
   if (s == WEYL_OK && (info = LAPACKE_dgetrf(LAPACK_COL_MAJOR, n, n, lu, n, ipiv)) < 0)
     s = weyl_fail(WEYL_ENUMERIC, "LAPACK dgetrf failed (info %d)", (int)info);
-  /* info > 0 is an exact zero pivot: a is singular, *rcond stays 0 */
+  /* info > 0 is an exact zero pivot: a is singular, *rcond stays 0. A
+   * pivot so small that its multipliers overflow (subnormal entries: 1 /
+   * 1e-310) leaves infinities in the factors, which dgecon would reject as
+   * NaN input: numerically singular too. */
+  for (size_t e = 0; s == WEYL_OK && info == 0 && e < (size_t)n * n; e++)
+    if (!isfinite(lu[e])) info = 1;
   if (s == WEYL_OK && info == 0 &&
       (info = LAPACKE_dgecon(LAPACK_COL_MAJOR, norm_t, n, lu, n, anorm, rcond)) < 0)
     s = weyl_fail(WEYL_ENUMERIC, "LAPACK dgecon failed (info %d)", (int)info);
