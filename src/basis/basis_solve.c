@@ -221,7 +221,7 @@ weyl_status weyl_nullspace_qr(double *C, size_t m, int n, double rtol, double re
   if (info == 0) info = svd_right(R, n, sv, vt);
   weyl_status s = WEYL_OK;
   if (info != 0) {
-    s = weyl_fail(WEYL_ENUMERIC, "LAPACK failed in the dense solve (info %d)", (int)info);
+    s = weyl_mat_lapack_fail((int)info, "QR + SVD in the dense solve");
   } else {
     double smax = ref > 0 ? ref : sv[0], cut = rtol * smax;
     int rank = 0;

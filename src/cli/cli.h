@@ -48,6 +48,12 @@ int cli_take_value(int argc, char **argv, int *i, const char *flag, const char *
 int cli_load_group(const char *file, const char *builtin, weyl_group **g);
 
 void cli_print_help(FILE *f);
+/* Under an address-space limit (ulimit -v), makes sure BLAS's work buffer
+ * fits, so that a solve fails with CLI_ENOMEM instead of spinning in
+ * OpenBLAS (cli_blas.c): may re-execute the program (argv) with one BLAS
+ * thread; when the buffer does not fit, prints the reason and ends the
+ * process with CLI_ENOMEM at once. */
+void cli_blas_reserve(char **argv);
 
 /* --explain: one line per distinct block of b (path, size, time, gap, peak
  * memory), under the heading what. */
