@@ -257,6 +257,39 @@ Test(basis, projection_is_idempotent_and_equivariant) {
   release(&s);
 }
 
+/* Exact solutions where one side is zero by Schur's lemma (drho of Scalar,
+ * or W drho_in = 0) score rounding, not 1; a W that is not equivariant
+ * scores a sizeable fraction of 1. Exactness of the solutions is checked
+ * independently with plain loops (ref_residual). */
+Test(basis, equivariance_error_is_relative_to_the_terms_not_to_a_zero_side) {
+  static const char *const cases[][3] = {
+      {"SO(3)", "V**2", "Scalar"}, {"Sp(4)", "V**2", "Scalar"}, {"SO(1,3)", "V**2", "Scalar"},
+      {"O(3)", "V**2", "Scalar"},  {"SO(3)", "Scalar", "V**2"}, {"SO(1,3)", "V", "V.T"},
+      {"Sp(4)", "V", "V"},         {"O(3)", "V**2", "V"},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    solved s = solve(cases[c][0], cases[c][1], cases[c][2]);
+    int n = weyl_rep_dim(s.in) * weyl_rep_dim(s.out), dim = weyl_basis_dim(s.b);
+    double *W = calloc((size_t)n, sizeof *W), *theta = malloc(sizeof(double) * (dim + 1));
+    for (int k = 0; k < dim; k++) theta[k] = 1.0 / (k + 1);
+    weyl_basis_combine(s.b, theta, W);
+    double err = -1;
+    if (dim > 0) {
+      cr_assert_lt(ref_residual(s.in, s.out, W), 1e-12);
+      cr_assert_eq(weyl_basis_equivariance_error(s.in, s.out, W, &err), WEYL_OK);
+      cr_expect_lt(err, 1e-12, "%s %s -> %s: exact W scores %g", cases[c][0], cases[c][1],
+                   cases[c][2], err);
+    }
+    unsigned long long st = 11 + c;
+    for (int e = 0; e < n; e++) W[e] += ref_rand(&st); /* broken */
+    cr_assert_eq(weyl_basis_equivariance_error(s.in, s.out, W, &err), WEYL_OK);
+    cr_expect(err > 0.02 && err <= 1.0, "%s %s -> %s: broken W scores %g", cases[c][0],
+              cases[c][1], cases[c][2], err);
+    free(W), free(theta);
+    release(&s);
+  }
+}
+
 Test(basis, rank_gap_is_reported_for_dense_blocks) {
   solved s = solve("SO(3)", "V*V", "V*V");
   const weyl_basis_report *r = weyl_basis_report_get(s.b);

@@ -249,6 +249,9 @@ Test(cli, explain_names_each_block_with_its_path) {
   cr_assert(strstr(r.err, "dense     V->((V*V)*V)"), "%s", r.err);
   cr_assert(strstr(r.err, "isotypic  ((V*V)*V)->((V*V)*V)"), "%s", r.err);
   cr_assert(strstr(r.err, "peak"), "%s", r.err);
+  const char *e = strstr(r.err, "equivariance error of sum_k B_k / (k+1): ");
+  cr_assert(e, "%s", r.err);
+  cr_assert_lt(strtod(e + strlen("equivariance error of sum_k B_k / (k+1): "), NULL), 1e-12);
   cr_assert_null(strstr(r.out, "isotypic "), "explain goes to stderr only");
   run_free(&r);
 }

@@ -364,6 +364,14 @@ Test(repfile, rejects_singular_discrete_matrix) {
          "reciprocal condition number");
 }
 
+/* Subnormal entries: the LU factors overflow (1 / 1e-310), which LAPACKE's
+ * dgecon once rejected as "info -4", a numerical failure (exit 3). */
+Test(repfile, subnormal_discrete_matrix_is_singular_not_a_lapack_failure) {
+  reject(HEAD "rep r 2\n g matrix 1e-310 0 0 1\n", WEYL_EPARSE, 4, "is singular");
+  reject(HEAD "rep r 2\n g matrix 0 1e-310 1e-310 0\n", WEYL_EPARSE, 4, "is singular");
+  reject(HEAD "rep r 3\n g matrix 1 0 0 0 4e-320 0 0 0 1\n", WEYL_EPARSE, 4, "is singular");
+}
+
 Test(repfile, accepts_singular_algebra_matrix_and_ill_conditioned_but_regular) {
   weyl_group *g = parse_ok("group G\ngenerators g\nalgebra A\nrep r 2\n"
                            " A matrix 1 2 2 4\n g matrix 1 0 0 1e-12\n");

@@ -205,8 +205,12 @@ weyl_status weyl_basis_solve_bias(const weyl_rep *out, const weyl_basis_opts *op
 
 /* Relative equivariance error of W (out x in): the largest, over discrete
  * generators h and algebra generators A, of
- *   |rho_out W - W rho_in|_F / (|rho_out W|_F + |W rho_in|_F)
- * (likewise with drho); a generator with a zero denominator contributes 0.
+ *   |rho_out W - W rho_in|_F / ((|rho_out|_2 + |rho_in|_2) |W|_F)
+ * (likewise with drho; each spectral norm bounded from above by
+ * sqrt(|.|_1 |.|_inf)), a number in [0, 1]: about 1e-16 for an exact W,
+ * whatever the scale of the generators, and meaningful also when one side
+ * is zero by Schur's lemma (V**2 -> Scalar); a generator with a zero
+ * denominator contributes 0, a NaN makes the result NaN.
  * Returns WEYL_ELIMIT when a rep is over 4096-dimensional and not a
  * permutation rep. */
 weyl_status weyl_basis_equivariance_error(const weyl_rep *in, const weyl_rep *out, const double *W,

@@ -152,6 +152,16 @@ void weyl_block_clear_results(weyl_block *blk);
 /* Generator k of r as a dense matrix: discrete generators first, then the
  * algebra generators (drho). */
 weyl_status weyl_block_gen(const weyl_rep *r, int k, double *m);
+/* Generator k of in (ri) and of out (ro), both divided by one power of two
+ * that brings the larger entry of the two into [0.5, 1). The constraint
+ * ro W = W ri is the same for any nonzero multiple of the generator (of an
+ * algebra generator by definition; of a discrete one the equation just
+ * scales), so every generator's rows enter a stacked constraint at the same
+ * size: rtol then cuts relative to each, and a generator given as 1e12 L or
+ * 1e-160 L solves as L does. WEYL_EINVAL naming the generator when an entry
+ * is not finite (a tensor product overflowed). */
+weyl_status weyl_block_gen_pair(const weyl_rep *in, const weyl_rep *out, int k, double *ri,
+                                double *ro);
 
 /* Nullspace of the column-major m x n matrix C (m >= n >= 1, overwritten)
  * into blk->dim / mats (n-vectors) / norm2 / min_kept / max_dropped; singular

@@ -376,6 +376,7 @@ static int same_rep(const weyl_rep *a, const weyl_rep *b) {
 static weyl_status iso_elements(weyl_block *blk, const weyl_iso *di, int ti, const weyl_iso *dout,
                                 int to, const weyl_block *sol) {
   int r = di->tdim[ti], r2 = r * r;
+  if (sol->dim == 0) return WEYL_OK; /* nothing to add (and realloc(p, 0) may free p) */
   size_t toff = blk->fac_nT;
   double *T = realloc(blk->facT, (toff + (size_t)sol->dim * r2) * sizeof *T);
   if (!T) return oom();
@@ -400,7 +401,11 @@ weyl_status weyl_block_solve_iso(const weyl_rep *in, const weyl_rep *out, double
   blk->in_dim = weyl_rep_dim(in);
   blk->out_dim = weyl_rep_dim(out);
   blk->path = WEYL_BASIS_SOLVER_ISOTYPIC;
-  double need = 8.0 * (4.0 * blk->in_dim * blk->in_dim + 4.0 * blk->out_dim * blk->out_dim);
+  /* Each side's generator matrices (one per algebra generator, formed by the
+   * decomposition) and four working matrices: known before any is built. */
+  double gens = weyl_group_nalg(weyl_rep_group(in)) + 4.0;
+  double need = 8.0 * gens * ((double)blk->in_dim * blk->in_dim +
+                              (double)blk->out_dim * blk->out_dim);
   blk->peak_bytes = (size_t)need;
   if (need > (double)max_bytes)
     return weyl_fail(WEYL_ELIMIT, "the isotypic solve of a %d x %d block needs %.3g MiB, over "
@@ -426,6 +431,20 @@ weyl_status weyl_block_solve_iso(const weyl_rep *in, const weyl_rep *out, double
     return s;
   }
   const weyl_iso *dO = blk->iso_out ? blk->iso_out : di;
+  /* Each pair of matching pieces of size r is one dense constraint of
+   * (generators * r^2) x r^2: for a large irreducible piece of a group with
+   * many generators (SO(48)'s V: 1128 x 2304 rows of 2304) that is more than
+   * the whole problem. Then the path does not apply (auto takes another). */
+  for (int ti = 0; ti < di->ntypes; ti++) {
+    double r2 = (double)di->tdim[ti] * di->tdim[ti];
+    double pair = 8.0 * fmax(di->ngen, 1) * r2 * r2;
+    if (pair > (double)max_bytes) {
+      *applicable = 0;
+      return weyl_fail(WEYL_ELIMIT, "the isotypic solve needs %.3g MiB for the %d-dimensional "
+                       "pieces, over the limit of %.3g MiB", pair / 1048576.0, di->tdim[ti],
+                       max_bytes / 1048576.0);
+    }
+  }
   blk->min_kept = INFINITY;
   blk->residual = fmax(di->residual, dO->residual);
   for (int ti = 0; s == WEYL_OK && ti < di->ntypes; ti++)

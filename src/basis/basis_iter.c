@@ -87,8 +87,7 @@ static weyl_status schur_of(const double *A, int n, double sign, schur_form *s, 
   lapack_int info =
       LAPACKE_dgees(LAPACK_ROW_MAJOR, 'V', 'N', NULL, n, s->T, n, &sdim, s->re, s->im, s->Q, n);
   if (info != 0)
-    return weyl_fail(WEYL_ENUMERIC, "LAPACK dgees failed in the iterative solve (info %d)",
-                     (int)info);
+    return weyl_mat_lapack_fail((int)info, "dgees in the iterative solve");
   *normal = schur_blocks(s);
   return WEYL_OK;
 }
@@ -182,7 +181,7 @@ static weyl_status pair_pieces(const kron_sum *k, int ba, int bb, null_piece *pi
                                            (i == p ? k->b.T[(size_t)(b0 + q) * nb + b0 + j] : 0.0);
   lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'A', r, r, M, r, sv, u, r, vt, r);
   if (info != 0)
-    return weyl_fail(WEYL_ENUMERIC, "LAPACK failed in the iterative solve (info %d)", (int)info);
+    return weyl_mat_lapack_fail((int)info, "dgesdd in the iterative solve");
   for (int v = 0; v < r; v++) {
     if (sv[v] > k->cut)
       continue;
@@ -228,9 +227,7 @@ static weyl_status gens_load(const weyl_rep *in, const weyl_rep *out, gen_set *g
     return weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
   weyl_status s = WEYL_OK;
   for (int k = 0; s == WEYL_OK && k < g->K; k++) {
-    s = weyl_block_gen(out, k, g->ro + k * so);
-    if (s == WEYL_OK)
-      s = weyl_block_gen(in, k, g->ri + k * si);
+    s = weyl_block_gen_pair(in, out, k, g->ri + k * si, g->ro + k * so);
   }
   return s;
 }
@@ -242,10 +239,39 @@ static weyl_status gens_load(const weyl_rep *in, const weyl_rep *out, gen_set *g
  * plus the boost along its axis: 4900 instead of 12870 on V**4 -> V**4). */
 typedef struct {
   int k1, k2;
+  int all; /* instead: every algebra generator k >= k1, weighted by all_weight(k) */
 } gen_pick;
+
 
 #define PAIR_WEIGHT 0.6180339887498949 /* irrational: no accidental cancellations */
 #define PAIR_MAX_DIM 256 /* pairs cost two Schur forms each: only for small factors */
+
+/* Weights of the combination of all algebra generators: distinct and
+ * irrational-looking, in [0.5, 1.5), so no two generators cancel. A generic
+ * element of a compact Lie algebra (every generator antisymmetric, so the
+ * sum is normal) has the smallest commutant: for SO(64) V -> V a 64-dim
+ * stage-1 space where one generator alone leaves 3848. */
+static double all_weight(int k) {
+  double x = (k + 1) * PAIR_WEIGHT;
+  return 0.5 + (x - floor(x));
+}
+/* Budget of the choice, in flops (a Schur form with vectors costs about
+ * 25 n^3): a few seconds. Any normal operator gives the right answer; a
+ * better one only makes stage 2 cheaper, so the search stops at the budget
+ * once one is found. Without it the pairs were quadratic in the number of
+ * generators: SO(16) V**2 -> V**2 tried 7140 pairs of 256 x 256 Schur forms
+ * (minutes), SO(64) V -> V two million. */
+#define CHOOSE_FLOPS_MAX 1e10
+
+static void progress(const weyl_basis_opts *o, const char *stage) {
+  if (o->progress)
+    o->progress(o->progress_ctx, stage, -1.0);
+}
+
+static void progress_done(const weyl_basis_opts *o, const char *stage, double done) {
+  if (o->progress)
+    o->progress(o->progress_ctx, stage, done);
+}
 
 /* Tries one operator; keeps it in *best when it is normal and reduces more. */
 static weyl_status try_pick(const gen_set *g, gen_pick p, double rtol, double *ro, double *ri,
@@ -255,6 +281,13 @@ static weyl_status try_pick(const gen_set *g, gen_pick p, double rtol, double *r
     ro[e] = g->ro[p.k1 * so + e] + (p.k2 < 0 ? 0.0 : PAIR_WEIGHT * g->ro[p.k2 * so + e]);
   for (size_t e = 0; e < si; e++)
     ri[e] = g->ri[p.k1 * si + e] + (p.k2 < 0 ? 0.0 : PAIR_WEIGHT * g->ri[p.k2 * si + e]);
+  for (int k = p.k1 + 1; p.all && k < g->K; k++) {
+    double w = all_weight(k) / all_weight(p.k1);
+    for (size_t e = 0; e < so; e++)
+      ro[e] += w * g->ro[k * so + e];
+    for (size_t e = 0; e < si; e++)
+      ri[e] += w * g->ri[k * si + e];
+  }
   kron_sum cand;
   int normal = 0;
   weyl_status s = kron_setup(ro, g->no, ri, g->ni, rtol, &cand, &normal);
@@ -269,20 +302,35 @@ static weyl_status try_pick(const gen_set *g, gen_pick p, double rtol, double *r
   return s;
 }
 
-/* Chooses the operator with a normal constraint and the smallest nullspace;
- * chosen->k1 < 0 when there is none. */
-static weyl_status choose_operator(const gen_set *g, int n_disc, double rtol, kron_sum *best,
-                                   gen_pick *chosen) {
-  *chosen = (gen_pick){-1, -1};
+/* Chooses the operator with a normal constraint and the smallest nullspace
+ * among those tried within CHOOSE_FLOPS_MAX: every generator alone until one
+ * is normal and the budget is spent, then pairs of algebra generators while
+ * budget remains; chosen->k1 < 0 when there is none. */
+static weyl_status choose_operator(const gen_set *g, int n_disc, const weyl_basis_opts *o,
+                                   kron_sum *best, gen_pick *chosen) {
+  *chosen = (gen_pick){-1, -1, 0};
   double *ro = malloc((size_t)g->no * g->no * sizeof *ro);
   double *ri = malloc((size_t)g->ni * g->ni * sizeof *ri);
   weyl_status s = ro && ri ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
-  for (int k = 0; s == WEYL_OK && k < g->K; k++)
-    s = try_pick(g, (gen_pick){k, -1}, rtol, ro, ri, best, chosen);
+  double cost = 25.0 * ((double)g->no * g->no * g->no + (double)g->ni * g->ni * g->ni), spent = 0;
+  double n_alg = g->K - n_disc, tries = g->K + n_alg * (n_alg - 1) / 2;
+  tries = fmin(tries, fmax(g->K, CHOOSE_FLOPS_MAX / cost));
+  if (s == WEYL_OK && g->K - n_disc > 2) {
+    s = try_pick(g, (gen_pick){n_disc, -1, 1}, o->rtol, ro, ri, best, chosen);
+    spent += cost;
+  }
+  for (int k = 0; s == WEYL_OK && k < g->K && (chosen->k1 < 0 || spent < CHOOSE_FLOPS_MAX);
+       k++, spent += cost) {
+    progress_done(o, "iterative: Schur forms of the generators", spent / cost / tries);
+    s = try_pick(g, (gen_pick){k, -1, 0}, o->rtol, ro, ri, best, chosen);
+  }
   int pairs = g->no <= PAIR_MAX_DIM && g->ni <= PAIR_MAX_DIM;
   for (int k1 = n_disc; pairs && s == WEYL_OK && k1 < g->K; k1++)
-    for (int k2 = k1 + 1; s == WEYL_OK && k2 < g->K; k2++)
-      s = try_pick(g, (gen_pick){k1, k2}, rtol, ro, ri, best, chosen);
+    for (int k2 = k1 + 1; s == WEYL_OK && k2 < g->K && spent + cost <= CHOOSE_FLOPS_MAX;
+         k2++, spent += cost) {
+      progress_done(o, "iterative: Schur forms of the generators", spent / cost / tries);
+      s = try_pick(g, (gen_pick){k1, k2, 0}, o->rtol, ro, ri, best, chosen);
+    }
   free(ro), free(ri);
   return s;
 }
@@ -344,7 +392,7 @@ static void gram_add(const null_piece *pc, int n1, int no, int ni, const double 
 
 /* M^T M for M = the other generators' constraints on the n1 stage-1 vectors. */
 static weyl_status stage2_gram(const gen_set *g, const kron_sum *ks, int k0, const null_piece *pc,
-                               int n1, double *G) {
+                               int n1, const weyl_basis_opts *o, double *G) {
   int no = g->no, ni = g->ni;
   double *Ah = malloc((size_t)no * no * sizeof *Ah), *Bh = malloc((size_t)ni * ni * sizeof *Bh);
   double *tmp = malloc((size_t)(no > ni ? no : ni) * (no > ni ? no : ni) * sizeof *tmp);
@@ -357,6 +405,7 @@ static weyl_status stage2_gram(const gen_set *g, const kron_sum *ks, int k0, con
   for (int k = 0; s == WEYL_OK && k < g->K; k++) {
     if (k == k0)
       continue;
+    progress_done(o, "iterative: Gram matrix of the other generators", (double)k / g->K);
     const double *Q = ks->a.Q, *Z = ks->b.Q;
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, no, no, no, 1.0, Q, no,
                 g->ro + (size_t)k * no * no, no, 0.0, tmp, no);
@@ -407,18 +456,6 @@ static void stacked_images(const gen_set *g, const double *W, int n, double *M) 
     }
 }
 
-/* sqrt(|A|_1 |A|_inf) >= |A|_2 for the row-major n x n matrix A. */
-static double norm2_bound(const double *A, int n) {
-  double r = 0, c = 0;
-  for (int i = 0; i < n; i++) {
-    double ri = 0, ci = 0;
-    for (int j = 0; j < n; j++)
-      ri += fabs(A[(size_t)i * n + j]), ci += fabs(A[(size_t)j * n + i]);
-    r = fmax(r, ri), c = fmax(c, ci);
-  }
-  return sqrt(r * c);
-}
-
 /* Largest |ro W - W ri|_F / ((|ro|_2 + |ri|_2) |W|_F) over elements and
  * generators (norms bounded from above): the residual relative to the
  * constraint operator's size. */
@@ -431,7 +468,7 @@ static weyl_status check_residual(const gen_set *g, const double *mats, int dim,
   *worst = 0;
   for (int k = 0; k < g->K; k++) {
     const double *ro = g->ro + (size_t)k * no * no, *ri = g->ri + (size_t)k * ni * ni;
-    double scale = norm2_bound(ro, no) + norm2_bound(ri, ni);
+    double scale = weyl_mat_norm2_bound(no, ro, no) + weyl_mat_norm2_bound(ni, ri, ni);
     for (int e = 0; scale > 0 && e < dim; e++) {
       const double *W = mats + (size_t)e * d;
       cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, no, ni, no, 1.0, ro, no, W, ni, 0.0, a,
@@ -445,11 +482,6 @@ static weyl_status check_residual(const gen_set *g, const double *mats, int dim,
   }
   free(a);
   return WEYL_OK;
-}
-
-static void progress(const weyl_basis_opts *o, const char *stage) {
-  if (o->progress)
-    o->progress(o->progress_ctx, stage, -1.0);
 }
 
 /* Directions that are candidates for the nullspace: eigenvalues of the Gram
@@ -482,8 +514,7 @@ static weyl_status small_eigen(double *G, int n1, double rel, double *vecs, int 
   }
   free(w), free(supp);
   if (info != 0)
-    return weyl_fail(WEYL_ENUMERIC, "LAPACK dsyevr failed in the iterative solve (info %d)",
-                     (int)info);
+    return weyl_mat_lapack_fail((int)info, "dsyevr in the iterative solve");
   return WEYL_OK;
 }
 
@@ -545,7 +576,7 @@ static weyl_status stage2(const gen_set *g, const kron_sum *ks, int k0, const nu
   weyl_status s =
       (G && vecs && X) ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory in iterative solve");
   if (s == WEYL_OK)
-    s = stage2_gram(g, ks, k0, pc, n1, G);
+    s = stage2_gram(g, ks, k0, pc, n1, o, G);
   if (s == WEYL_OK)
     s = small_eigen(G, n1, rel, vecs, &n, &lmax, &next);
   if (s == WEYL_OK)
@@ -601,14 +632,21 @@ weyl_status weyl_block_solve_iter(const weyl_rep *in, const weyl_rep *out, const
   *applicable = 1;
   gen_set g = {0};
   kron_sum ks = {0};
-  gen_pick pick = {-1, -1};
+  gen_pick pick = {-1, -1, 0};
   null_piece *pc = NULL;
   progress(o, "iterative: Schur forms");
-  weyl_status s = gens_load(in, out, &g);
+  /* The generators' matrices are the first large allocation: checked
+   * against max_bytes before they are built (SO(24) V**2 -> V**2 reached
+   * 1.5 GB for 276 of them before a 64 MiB limit was looked at). */
+  const weyl_group *grp = weyl_rep_group(in);
+  g = (gen_set){grp->n_disc + grp->n_alg, blk->out_dim, blk->in_dim, NULL, NULL};
+  weyl_status s = check_memory(blk, phase_bytes(&g, 0, 0), o->max_bytes);
   if (s == WEYL_OK)
-    s = choose_operator(&g, weyl_rep_group(in)->n_disc, o->rtol, &ks, &pick);
+    s = gens_load(in, out, &g);
+  if (s == WEYL_OK)
+    s = choose_operator(&g, grp->n_disc, o, &ks, &pick);
   /* A generator used alone is solved exactly by stage 1: stage 2 skips it. */
-  int k0 = pick.k2 < 0 ? pick.k1 : -1;
+  int k0 = pick.k2 < 0 && !pick.all ? pick.k1 : -1;
   if (s == WEYL_OK && pick.k1 < 0) {
     *applicable = 0;
     s = weyl_fail(WEYL_EINVAL, "the iterative solver needs a generator acting by normal "

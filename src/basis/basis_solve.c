@@ -1,5 +1,6 @@
 /* The two ways of solving one block Hom(in, out). */
 #include <assert.h>
+#include <float.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdint.h>
@@ -136,6 +137,42 @@ weyl_status weyl_block_gen(const weyl_rep *r, int k, double *m) {
   return k < nd ? weyl_rep_rho(r, k, m) : weyl_rep_drho(r, k - nd, m);
 }
 
+/* Largest |entry| of n doubles; NaN or infinity when there is one. */
+static double max_abs(const double *a, size_t n) {
+  double m = 0;
+  for (size_t e = 0; e < n; e++) {
+    double v = fabs(a[e]);
+    if (!(v <= m)) m = v; /* NaN and infinity win */
+    if (!isfinite(m)) break;
+  }
+  return m;
+}
+
+static const char *gen_name(const weyl_group *g, int k) {
+  return k < g->n_disc ? weyl_group_disc_name(g, k) : weyl_group_alg_name(g, k - g->n_disc);
+}
+
+weyl_status weyl_block_gen_pair(const weyl_rep *in, const weyl_rep *out, int k, double *ri,
+                                double *ro) {
+  const weyl_group *g = weyl_rep_group(in);
+  size_t si = (size_t)weyl_rep_dim(in) * weyl_rep_dim(in);
+  size_t so = (size_t)weyl_rep_dim(out) * weyl_rep_dim(out);
+  weyl_status s = weyl_block_gen(in, k, ri);
+  if (s == WEYL_OK) s = weyl_block_gen(out, k, ro);
+  if (s != WEYL_OK) return s;
+  double m = fmax(max_abs(ri, si), max_abs(ro, so));
+  if (!isfinite(m))
+    return weyl_fail(WEYL_EINVAL, "generator %s overflows in these reps: an entry of its matrix "
+                     "in a tensor product or sum exceeds %.3g (scale the generator down)",
+                     gen_name(g, k), DBL_MAX);
+  if (m == 0) return WEYL_OK;
+  int e;
+  frexp(m, &e); /* m = f 2^e, f in [0.5, 1): scale by 2^-e, exactly */
+  for (size_t i = 0; i < si; i++) ri[i] = ldexp(ri[i], -e);
+  for (size_t i = 0; i < so; i++) ro[i] = ldexp(ro[i], -e);
+  return WEYL_OK;
+}
+
 static weyl_status build_constraint(const weyl_rep *in, const weyl_rep *out, double *C,
                                     size_t m) {
   const weyl_group *g = weyl_rep_group(in);
@@ -144,8 +181,7 @@ static weyl_status build_constraint(const weyl_rep *in, const weyl_rep *out, dou
   weyl_status s = (ri && ro) ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory in dense solve");
   size_t n = (size_t)ni * no;
   for (int k = 0; s == WEYL_OK && k < g->n_disc + g->n_alg; k++) {
-    s = weyl_block_gen(in, k, ri);
-    if (s == WEYL_OK) s = weyl_block_gen(out, k, ro);
+    s = weyl_block_gen_pair(in, out, k, ri, ro);
     if (s == WEYL_OK) add_rows(C, m, (size_t)k * n, ro, no, ri, ni);
   }
   free(ri);
@@ -196,7 +232,7 @@ weyl_status weyl_nullspace_qr(double *C, size_t m, int n, double rtol, double re
   if (info == 0) info = svd_right(R, n, sv, vt);
   weyl_status s = WEYL_OK;
   if (info != 0) {
-    s = weyl_fail(WEYL_ENUMERIC, "LAPACK failed in the dense solve (info %d)", (int)info);
+    s = weyl_mat_lapack_fail((int)info, "QR + SVD in the dense solve");
   } else {
     double smax = ref > 0 ? ref : sv[0], cut = rtol * smax;
     int rank = 0;

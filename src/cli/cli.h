@@ -48,10 +48,19 @@ int cli_take_value(int argc, char **argv, int *i, const char *flag, const char *
 int cli_load_group(const char *file, const char *builtin, weyl_group **g);
 
 void cli_print_help(FILE *f);
+/* Under an address-space limit (ulimit -v), makes sure BLAS's work buffer
+ * fits, so that a solve fails with CLI_ENOMEM instead of spinning in
+ * OpenBLAS (cli_blas.c): may re-execute the program (argv) with one BLAS
+ * thread; when the buffer does not fit, prints the reason and ends the
+ * process with CLI_ENOMEM at once. */
+void cli_blas_reserve(char **argv);
 
 /* --explain: one line per distinct block of b (path, size, time, gap, peak
  * memory), under the heading what. */
 void cli_explain(FILE *f, const char *what, const weyl_basis *b);
+/* One --explain line: the equivariance error (weyl_basis_equivariance_error)
+ * of a combination of every element, when the reps are small enough. */
+void cli_explain_error(FILE *f, const weyl_rep *in, const weyl_rep *out, const weyl_basis *b);
 
 /* The progress line on stderr (use only when stderr is a terminal): pass
  * cli_progress as weyl_basis_opts.progress with a zeroed state as its context,

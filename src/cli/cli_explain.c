@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "cli.h"
@@ -33,6 +34,23 @@ void cli_explain(FILE *f, const char *what, const weyl_basis *b) {
       fprintf(f, "  residual %.2g", in.residual);
     fputc('\n', f);
   }
+}
+
+/* W = sum_k B_k / (k + 1) measured against the generators (up to 2^22
+ * weights and 2048-dimensional sides: the check forms both generator
+ * matrices densely); silent otherwise. */
+void cli_explain_error(FILE *f, const weyl_rep *in, const weyl_rep *out, const weyl_basis *b) {
+  int ni = weyl_rep_dim(in), no = weyl_rep_dim(out), dim = weyl_basis_dim(b);
+  if (dim == 0 || (double)ni * no > (1 << 22) || ni > 2048 || no > 2048)
+    return;
+  double *W = calloc((size_t)ni * no, sizeof *W), *theta = malloc((size_t)dim * sizeof *theta);
+  double err = 0;
+  for (int k = 0; W && theta && k < dim; k++)
+    theta[k] = 1.0 / (k + 1);
+  if (W && theta && weyl_basis_combine(b, theta, W) == WEYL_OK &&
+      weyl_basis_equivariance_error(in, out, W, &err) == WEYL_OK)
+    fprintf(f, "  equivariance error of sum_k B_k / (k+1): %.2g\n", err);
+  free(W), free(theta);
 }
 
 /* A stage that starts (done < 0: one long LAPACK call may follow) is shown at

@@ -221,6 +221,7 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
   cli_progress_end(&progress);
   if (!s && a->explain) {
     cli_explain(stderr, "basis", basis);
+    cli_explain_error(stderr, in, out, basis);
     cli_explain(stderr, "bias", bias);
   }
   if (!s && a->local_k) s = restrict_local(a, in, out, &basis);

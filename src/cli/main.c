@@ -46,7 +46,10 @@ static int run(int argc, char **argv) {
     return CLI_OK;
   }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    if (!strcmp(cmd, commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+    if (!strcmp(cmd, commands[i].name)) {
+      cli_blas_reserve(argv);
+      return commands[i].run(argc - 1, argv + 1);
+    }
   if (cmd[0] == '-') return cli_usage("unknown option '%s'", cmd);
   return cli_usage("unknown command '%s'", cmd);
 }

@@ -143,11 +143,16 @@ weyl_status weyl_mat_rcond_estimate(char norm, int n, const double *a, int lda, 
   if (s == WEYL_OK && anorm < 0) /* LAPACKE's NaN check */
     s = weyl_fail(WEYL_ENUMERIC, "LAPACK dlange rejected the matrix (NaN entries)");
   if (s == WEYL_OK && (info = LAPACKE_dgetrf(LAPACK_COL_MAJOR, n, n, lu, n, ipiv)) < 0)
-    s = weyl_fail(WEYL_ENUMERIC, "LAPACK dgetrf failed (info %d)", (int)info);
-  /* info > 0 is an exact zero pivot: a is singular, *rcond stays 0 */
+    s = weyl_mat_lapack_fail((int)info, "dgetrf");
+  /* info > 0 is an exact zero pivot: a is singular, *rcond stays 0. A
+   * pivot so small that its multipliers overflow (subnormal entries: 1 /
+   * 1e-310) leaves infinities in the factors, which dgecon would reject as
+   * NaN input: numerically singular too. */
+  for (size_t e = 0; s == WEYL_OK && info == 0 && e < (size_t)n * n; e++)
+    if (!isfinite(lu[e])) info = 1;
   if (s == WEYL_OK && info == 0 &&
       (info = LAPACKE_dgecon(LAPACK_COL_MAJOR, norm_t, n, lu, n, anorm, rcond)) < 0)
-    s = weyl_fail(WEYL_ENUMERIC, "LAPACK dgecon failed (info %d)", (int)info);
+    s = weyl_mat_lapack_fail((int)info, "dgecon");
   if (s != WEYL_OK || info > 0 || !(*rcond >= 0)) /* dgecon's info > 0: no number */
     *rcond = 0;
   free(lu);
@@ -175,7 +180,7 @@ weyl_status weyl_mat_cholesky_inverse(int n, double *l, int ldl, double *linv, i
   if (info > 0)
     return weyl_fail(WEYL_ENUMERIC, "Cholesky: not positive definite (dpotrf info %d)", (int)info);
   if (info < 0)
-    return weyl_fail(WEYL_ENUMERIC, "LAPACK dpotrf failed (info %d)", (int)info);
+    return weyl_mat_lapack_fail((int)info, "dpotrf");
   for (int i = 0; i < n; i++) { /* dpotrf leaves g's upper triangle */
     for (int j = i + 1; j < n; j++)
       AT(l, ldl, i, j) = 0.0;
@@ -186,4 +191,21 @@ weyl_status weyl_mat_cholesky_inverse(int n, double *l, int ldl, double *linv, i
     return weyl_fail(WEYL_ENUMERIC, "LAPACK dtrtri failed inverting a Cholesky factor (info %d)",
                      (int)info);
   return WEYL_OK;
+}
+
+double weyl_mat_norm2_bound(int n, const double *a, int lda) {
+  double r = 0, c = 0;
+  for (int i = 0; i < n; i++) {
+    double ri = 0, ci = 0;
+    for (int j = 0; j < n; j++)
+      ri += fabs(a[(size_t)i * lda + j]), ci += fabs(a[(size_t)j * lda + i]);
+    r = fmax(r, ri), c = fmax(c, ci);
+  }
+  return sqrt(r * c);
+}
+
+weyl_status weyl_mat_lapack_fail(int info, const char *what) {
+  if (info == LAPACK_WORK_MEMORY_ERROR || info == LAPACK_TRANSPOSE_MEMORY_ERROR)
+    return weyl_fail(WEYL_ENOMEM, "out of memory in LAPACK %s", what);
+  return weyl_fail(WEYL_ENUMERIC, "LAPACK %s failed (info %d)", what, info);
 }

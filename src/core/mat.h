@@ -56,6 +56,16 @@ weyl_status weyl_mat_rcond_estimate(char norm, int n, const double *a, int lda, 
  * orthogonal). */
 double weyl_mat_orth_defect(int n, const double *r, int ldr);
 
+/* sqrt(|A|_1 |A|_inf), an upper bound of the spectral norm |A|_2 of the
+ * row-major n x n A (equal to it for permutations and diagonal matrices). */
+double weyl_mat_norm2_bound(int n, const double *a, int lda);
+
+/* The failure of a LAPACKE call that returned info != 0 (what: "dgees in
+ * the iterative solve"): WEYL_ENOMEM when LAPACKE could not allocate its
+ * work or transposed copies (info -1010, -1011), else WEYL_ENUMERIC "LAPACK
+ * <what> failed (info N)". */
+weyl_status weyl_mat_lapack_fail(int info, const char *what);
+
 /* Replaces the symmetric positive definite n x n g, given in l (lower
  * triangle read), by its lower Cholesky factor L (g = L L^T, upper triangle
  * zeroed) and puts L^-1 in linv (LAPACK dpotrf, dtrtri).

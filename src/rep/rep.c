@@ -36,15 +36,16 @@ static weyl_status new_node(rep_kind kind, weyl_group *g, long dim, weyl_rep **o
  * one place that writes through a const weyl_rep. */
 static weyl_rep *retain(const weyl_rep *r) {
   weyl_rep *m = (weyl_rep *)r;
-  m->refs++;
+  atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);
   return m;
 }
 
 void weyl_rep_free(weyl_rep *r) {
   if (!r)
     return;
-  assert(r->refs > 0); /* a node is freed once per reference */
-  if (--r->refs > 0)
+  int before = atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel);
+  assert(before > 0); /* a node is freed once per reference */
+  if (before > 1)
     return;
   weyl_rep_free(r->a);
   weyl_rep_free(r->b);
@@ -63,7 +64,10 @@ weyl_status weyl_rep_rebase(const weyl_rep *rep, weyl_group *g, weyl_rep **out) 
   weyl_rep *r = malloc(sizeof *r);
   *out = r;
   if (!r) return weyl_fail(WEYL_ENOMEM, "out of memory copying a representation");
-  *r = *rep;
+  /* Field by field: the source's count may be changing in another thread. */
+  *r = (weyl_rep){.kind = rep->kind, .dim = rep->dim, .arg = rep->arg, .factor = rep->factor,
+                  .is_perm = rep->is_perm, .depth = rep->depth, .size = rep->size,
+                  .sym = rep->sym}; /* every field of rep_impl.h but refs, g, a, b */
   r->refs = 1;
   r->g = g;
   r->a = r->b = NULL;

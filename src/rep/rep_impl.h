@@ -2,6 +2,8 @@
 #ifndef WEYL_REP_IMPL_H
 #define WEYL_REP_IMPL_H
 
+#include <stdatomic.h>
+
 #include "weyl/rep.h"
 
 typedef enum {
@@ -21,7 +23,8 @@ typedef enum {
 typedef struct rep_sym rep_sym;
 
 struct weyl_rep {
-  int refs;       /* reference count; the tree is immutable otherwise */
+  atomic_int refs; /* reference count, atomic: threads may share a rep (and
+                    * solve with it) at once; the tree is immutable otherwise */
   rep_kind kind;
   weyl_group *g;
   int dim;

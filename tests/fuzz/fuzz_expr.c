@@ -5,7 +5,8 @@
  * NUL). Mode 0: the text is a built-in group name. Other modes: the text is an
  * expression over one of a few fixed groups (built-ins and a .rep file with a
  * dense, a permutation, a 1-dim and a non-orthogonal rep, which the solver
- * makes orthogonal by averaging), solved against V when small. */
+ * makes orthogonal by averaging; SO(3) and O(2) with algebra generators
+ * scaled by 1e-300..1e150), solved against V when small. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,19 +30,38 @@ static const char REP_TEXT[] = "group D3m\n"
                                "  r matrix -1/2 -3*sqrt(3)/2 sqrt(3)/6 -1/2\n"
                                "  f matrix 1 0 0 -1\n";
 
+/* The same groups with badly scaled algebra generators (issue 16): c A is
+ * the same Lie algebra as A, so every basis must be as good as unscaled,
+ * which the equivariance check (relative to the generators) asserts. */
+static const char SCALED_SO3[] = "group SO3scaled\n"
+                                 "algebra Lx Ly Lz\n"
+                                 "rep V 3\n"
+                                 "  Lx matrix 0 0 0 0 0 -1e150 0 1e150 0\n"
+                                 "  Ly matrix 0 0 1e-150 0 0 0 -1e-150 0 0\n"
+                                 "  Lz matrix 0 -1e12 0 1e12 0 0 0 0 0\n";
+static const char SCALED_O2[] = "group O2scaled\n"
+                                "generators f\n"
+                                "algebra J\n"
+                                "rep V 2\n"
+                                "  f matrix 1 0 0 -1\n"
+                                "  J matrix 0 -1e-300 1e-300 0\n";
+static const char *const TEXTS[] = {REP_TEXT, SCALED_SO3, SCALED_O2};
+enum { NTEXTS = sizeof TEXTS / sizeof *TEXTS };
+
 static const char *const BUILTINS[] = {"Z(4)", "D(3)",    "S(3)",  "SO(3)",
                                        "O(2)", "SO(1,3)", "Sp(4)", "Z(2) x S(3)"};
-enum { NGROUPS = sizeof BUILTINS / sizeof *BUILTINS + 1 };
+enum { NGROUPS = sizeof BUILTINS / sizeof *BUILTINS + NTEXTS };
 
 static weyl_group *groups[NGROUPS];
 
 static void load_groups(void) {
   if (groups[0])
     return;
-  if (weyl_repfile_parse(REP_TEXT, sizeof REP_TEXT - 1, "fixed.rep", &groups[0]) != WEYL_OK)
-    abort(); /* the fixed text is valid: failing here is a finding */
-  for (int i = 1; i < NGROUPS; i++)
-    if (weyl_group_builtin(BUILTINS[i - 1], &groups[i]) != WEYL_OK)
+  for (int i = 0; i < NTEXTS; i++) /* the fixed texts are valid: failing is a finding */
+    if (weyl_repfile_parse(TEXTS[i], strlen(TEXTS[i]), "fixed.rep", &groups[i]) != WEYL_OK)
+      abort();
+  for (int i = NTEXTS; i < NGROUPS; i++)
+    if (weyl_group_builtin(BUILTINS[i - NTEXTS], &groups[i]) != WEYL_OK)
       abort();
 }
 
