@@ -137,8 +137,8 @@ weyl_status weyl_net_sync(weyl_net *net);
  * through the net, each linear layer is rescaled so that every summand of its
  * output has unit mean square on a calibration batch of 256 standard normal
  * inputs (LSUV, Mishkin and Matas 2016, per summand). A summand that is zero
- * in exact arithmetic (mean square at most 1e-12 of the layer input's) is
- * left alone rather than blown up from rounding noise. */
+ * in exact arithmetic (mean square at most 1e-12 of the largest activation's
+ * so far) is left alone rather than blown up from rounding noise. */
 weyl_status weyl_net_init(weyl_net *net, uint64_t seed);
 
 /* y (batch x out_dim) = f(x) for x (batch x in_dim); keeps the activations

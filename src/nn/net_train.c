@@ -14,17 +14,24 @@
 
 enum { CALIB_ROWS = 256 };
 
-/* Output rows whose mean square is at most this fraction of the layer
- * input's are zero in exact arithmetic: what rounding leaves of a map that
- * cancels (e.g. Hom(rot(1), Scalar) through V**3). */
+/* Output rows whose mean square is at most this fraction of the largest
+ * activation's so far are zero in exact arithmetic: what rounding leaves of
+ * a map that cancels (e.g. Hom(rot(1), Scalar) through V**3). The reference
+ * is the scale of the whole computation, not the layer's input, which may be
+ * rounding noise itself (a gated rep fed only by invariants). */
 #define ZERO_ROW_REL 1e-12
 
+/* Mean square of act[i] on the calibration batch. */
+static double act_ms(const weyl_net *net, int i) {
+  size_t n = (size_t)CALIB_ROWS * weyl_rep_dim(net->reps[i]);
+  return cblas_ddot((int)n, net->act[i], 1, net->act[i], 1) / (double)n;
+}
+
 /* Scales layer i (linear and/or bilinear) so that every output summand has
- * unit mean square on the calibration batch, then recomputes its output. */
-static weyl_status calibrate(weyl_net *net, int i) {
+ * unit mean square on the calibration batch, then recomputes its output.
+ * ref_ms is the largest activation mean square so far. */
+static weyl_status calibrate(weyl_net *net, int i, double ref_ms) {
   weyl_net_layer *l = &net->layers[i];
-  size_t nin = (size_t)CALIB_ROWS * l->in_dim;
-  double in_ms = cblas_ddot((int)nin, net->act[i], 1, net->act[i], 1) / (double)nin;
   double *row_ms = calloc((size_t)l->out_dim + 1, sizeof *row_ms);
   if (!row_ms)
     return weyl_fail(WEYL_ENOMEM, "out of memory in weyl_net_init");
@@ -33,7 +40,7 @@ static weyl_status calibrate(weyl_net *net, int i) {
     for (int j = 0; j < l->out_dim; j++)
       row_ms[j] += z[(size_t)n * l->out_dim + j] * z[(size_t)n * l->out_dim + j] / CALIB_ROWS;
   for (int j = 0; j < l->out_dim; j++)
-    if (!(row_ms[j] > ZERO_ROW_REL * in_ms))
+    if (!(row_ms[j] > ZERO_ROW_REL * ref_ms))
       row_ms[j] = 0; /* left alone by the rescaling */
   weyl_status s = WEYL_OK;
   if (l->lin)
@@ -72,10 +79,13 @@ weyl_status weyl_net_init(weyl_net *net, uint64_t seed) {
   size_t nx = (size_t)CALIB_ROWS * weyl_net_in_dim(net);
   for (size_t e = 0; e < nx; e++)
     net->act[0][e] = weyl_rng_normal(&rng);
+  double ref_ms = act_ms(net, 0);
   for (int i = 0; i < net->n && s == WEYL_OK; i++) {
     s = weyl_net_layer_forward(net, i, CALIB_ROWS);
     if (s == WEYL_OK && (net->layers[i].lin || net->layers[i].bil))
-      s = calibrate(net, i);
+      s = calibrate(net, i, ref_ms);
+    double ms = act_ms(net, i + 1);
+    ref_ms = ms > ref_ms ? ms : ref_ms;
   }
   return s == WEYL_OK ? weyl_net_sync(net) : s;
 }
