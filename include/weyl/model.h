@@ -3,7 +3,7 @@
  * user's choosing, residual links and other layers are composed.
  *
  * An EMLP (Finzi, Welling, Wilson 2021) is n_hidden blocks
- *     z = linear(prev -> gated(H)) + bilinear(prev -> gated(H)) ; gated nonlinearity z -> H
+ *     z = linear(prev -> gated(H)) + 0.1 bilinear(prev -> gated(H)) ; gated nonlinearity z -> H
  * followed by linear(H -> out), where H = weyl_nonlin_uniform_rep(channels).
  * The bilinear term is what lets O(n) or Lorentz models form invariants
  * (inner products) at all; see bilinear.h.

@@ -20,9 +20,11 @@
  *     weyl_net_free(net); weyl_adam_free(opt); weyl_rep_free(in); weyl_group_free(g);
  *
  * Layers (each appended to the end; "current rep" is the last layer's output):
- *   linear     y = W x + b, W and b equivariant (linear.h); optionally plus the
- *              low-rank bilinear term of bilinear.h (what lets O(n) or Lorentz
- *              nets form inner products at all)
+ *   linear     y = W x + b, W and b equivariant (linear.h); optionally plus
+ *              0.1 times the low-rank bilinear term of bilinear.h (what lets
+ *              O(n) or Lorentz nets form inner products at all; the factor,
+ *              as in emlp, keeps Adam's first steps on its many coefficients
+ *              from moving the output by orders of magnitude)
  *   bilinear   the bilinear term alone
  *   nonlin     pointwise (permutation reps), norm (orthogonal summands) or
  *              gated (nonlin.h); a gated nonlinearity takes its gates from the

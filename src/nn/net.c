@@ -1,4 +1,5 @@
-/* Building nets: appending layers, each owning what it needs. */
+/* Building nets: appending layers, each owning what it needs, and the
+ * activation buffers their dimensions call for. */
 #include "weyl/net.h"
 
 #include <stdlib.h>
@@ -17,19 +18,44 @@ weyl_net_block_opts weyl_net_default_block_opts(void) {
   return o;
 }
 
-/* Frees the activation buffers (their sizes change with every new layer). */
-static void free_acts(weyl_net *net) {
+void weyl_net_free_acts(weyl_net *net) {
   for (int i = 0; i <= net->n; i++) {
     if (net->act)
       free(net->act[i]), net->act[i] = NULL;
     if (net->dact)
       free(net->dact[i]), net->dact[i] = NULL;
   }
-  free(net->act), free(net->dact), free(net->scratch);
+  free(net->act), free(net->dact), free(net->scratch), free(net->tmp);
   net->act = net->dact = NULL;
-  net->scratch = NULL;
+  net->scratch = net->tmp = NULL;
   net->cap = 0;
   net->batch = -1;
+}
+
+weyl_status weyl_net_grow(weyl_net *net, int batch) {
+  if (batch <= net->cap && net->act)
+    return WEYL_OK;
+  int n = net->n, max_dim = 1;
+  for (int i = 0; i <= n; i++)
+    max_dim = weyl_rep_dim(net->reps[i]) > max_dim ? weyl_rep_dim(net->reps[i]) : max_dim;
+  weyl_net_free_acts(net); /* before allocating the larger ones */
+  net->act = calloc((size_t)n + 1, sizeof *net->act);
+  net->dact = calloc((size_t)n + 1, sizeof *net->dact);
+  net->scratch = malloc(sizeof(double) * (size_t)batch * max_dim + sizeof(double));
+  net->tmp = malloc(sizeof(double) * (size_t)batch * max_dim + sizeof(double));
+  int ok = net->act && net->dact && net->scratch && net->tmp;
+  for (int i = 0; ok && i <= n; i++) {
+    size_t sz = sizeof(double) * ((size_t)batch * weyl_rep_dim(net->reps[i]) + 1);
+    net->act[i] = malloc(sz);
+    net->dact[i] = malloc(sz);
+    ok = net->act[i] && net->dact[i];
+  }
+  if (!ok) {
+    weyl_net_free_acts(net); /* every pointer NULL again: nothing dangles */
+    return weyl_fail(WEYL_ENOMEM, "out of memory for a batch of %d", batch);
+  }
+  net->cap = batch;
+  return WEYL_OK;
 }
 
 static void free_layer(weyl_net_layer *l) {
@@ -41,7 +67,7 @@ static void free_layer(weyl_net_layer *l) {
 void weyl_net_free(weyl_net *net) {
   if (!net)
     return;
-  free_acts(net);
+  weyl_net_free_acts(net);
   for (int i = 0; i < net->n; i++)
     free_layer(&net->layers[i]);
   for (int i = 0; net->reps && i <= net->n; i++)
@@ -106,7 +132,7 @@ static weyl_status push(weyl_net *net, weyl_net_layer l, int np, weyl_rep *out) 
   }
   memset(net->params + net->nparams, 0, sizeof *p * (size_t)np);
   memset(net->grads + net->nparams, 0, sizeof *g * (size_t)np);
-  free_acts(net);
+  weyl_net_free_acts(net);
   l.in_dim = weyl_rep_dim(net->reps[net->n]);
   l.out_dim = weyl_rep_dim(out);
   l.p0 = net->nparams;
@@ -120,7 +146,7 @@ static weyl_status push(weyl_net *net, weyl_net_layer l, int np, weyl_rep *out) 
 
 /* Removes the last layer (undoing a block that failed half-way). */
 static void pop(weyl_net *net) {
-  free_acts(net);
+  weyl_net_free_acts(net);
   weyl_net_layer *l = &net->layers[net->n - 1];
   net->nparams = l->p0;
   free_layer(l);

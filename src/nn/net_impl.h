@@ -7,6 +7,13 @@
 
 typedef enum { NET_LINEAR, NET_BILINEAR, NET_NONLIN, NET_SKIP } weyl_net_kind;
 
+/* A linear layer's bilinear term enters as WEYL_NET_BILINEAR_SCALE times its
+ * value, in the parametrisation (forward and backward), as emlp's BiLinear
+ * does: its output has degree 2 in the layer input, a stack of them degree
+ * 2^depth, and at full weight Adam's first steps on its many coefficients
+ * move the output by orders of magnitude (p4m(6): loss 2.5 -> 1e4). */
+#define WEYL_NET_BILINEAR_SCALE 0.1
+
 /* One layer: act[i] (in_dim) -> act[i + 1] (out_dim). */
 typedef struct {
   weyl_net_kind kind;
@@ -28,8 +35,12 @@ struct weyl_net {
   int cap, batch;      /* activation rows allocated; rows of the last pass (-1: none) */
   double **act, **dact; /* [n + 1] each, cap x dim(reps[i]) */
   double *scratch;      /* cap x largest dimension */
+  double *tmp;          /* cap x largest dimension: the scaled bilinear term */
 };
 
+/* Frees the activation buffers (their sizes change with every new layer),
+ * leaving NULL pointers and no valid pass. */
+void weyl_net_free_acts(weyl_net *net);
 /* Grows the activation buffers to batch rows. */
 weyl_status weyl_net_grow(weyl_net *net, int batch);
 /* Runs layer i on the first batch rows of act[i] into act[i + 1]. */

@@ -8,43 +8,6 @@
 #include "nn/net_impl.h"
 #include "nn/nn_util.h"
 
-weyl_status weyl_net_grow(weyl_net *net, int batch) {
-  if (batch <= net->cap && net->act)
-    return WEYL_OK;
-  int n = net->n, max_dim = 1;
-  for (int i = 0; i < n; i++)
-    max_dim = net->layers[i].in_dim > max_dim ? net->layers[i].in_dim : max_dim;
-  /* Free the old buffers (entries set to NULL, so a failure below leaves
-   * nothing dangling) before allocating the larger ones. */
-  for (int i = 0; net->act && i <= n; i++)
-    free(net->act[i]), free(net->dact[i]), net->act[i] = net->dact[i] = NULL;
-  free(net->act), free(net->dact), free(net->scratch);
-  net->cap = 0;
-  net->batch = -1;
-  net->act = calloc((size_t)n + 1, sizeof *net->act);
-  net->dact = calloc((size_t)n + 1, sizeof *net->dact);
-  net->scratch = malloc(sizeof(double) * (size_t)batch * max_dim + sizeof(double));
-  int ok = net->act && net->dact && net->scratch;
-  for (int i = 0; ok && i <= n; i++) {
-    size_t sz = sizeof(double) * ((size_t)batch * weyl_rep_dim(net->reps[i]) + 1);
-    net->act[i] = malloc(sz);
-    net->dact[i] = malloc(sz);
-    ok = net->act[i] && net->dact[i];
-  }
-  if (!ok) {
-    for (int i = 0; net->act && i <= n; i++)
-      free(net->act[i]), net->act[i] = NULL;
-    for (int i = 0; net->dact && i <= n; i++)
-      free(net->dact[i]), net->dact[i] = NULL;
-    free(net->act), free(net->dact), free(net->scratch);
-    net->act = net->dact = NULL;
-    net->scratch = NULL;
-    return weyl_fail(WEYL_ENOMEM, "out of memory for a batch of %d", batch);
-  }
-  net->cap = batch;
-  return WEYL_OK;
-}
-
 weyl_status weyl_net_layer_forward(weyl_net *net, int i, int batch) {
   weyl_net_layer *l = &net->layers[i];
   const double *x = net->act[i];
@@ -54,7 +17,9 @@ weyl_status weyl_net_layer_forward(weyl_net *net, int i, int batch) {
   case NET_LINEAR:
     s = weyl_linear_forward(l->lin, batch, x, y);
     if (s == WEYL_OK && l->bil)
-      s = weyl_bilinear_forward(l->bil, batch, x, y, 1);
+      s = weyl_bilinear_forward(l->bil, batch, x, net->tmp, 0);
+    if (s == WEYL_OK && l->bil)
+      cblas_daxpy(batch * l->out_dim, WEYL_NET_BILINEAR_SCALE, net->tmp, 1, y, 1);
     return s;
   case NET_BILINEAR:
     return weyl_bilinear_forward(l->bil, batch, x, y, 0);
@@ -103,10 +68,11 @@ static weyl_status layer_backward(weyl_net *net, int i, int batch, int want_dx) 
   switch (l->kind) {
   case NET_LINEAR:
     s = weyl_linear_backward(l->lin, batch, x, dy, net->grads + l->p_lin, dx);
-    if (s == WEYL_OK && !dx && l->bil)
-      s = weyl_bilinear_backward(l->bil, batch, x, dy, net->grads + l->p_bil, NULL);
-    else if (s == WEYL_OK && l->bil)
-      s = weyl_bilinear_backward(l->bil, batch, x, dy, net->grads + l->p_bil, dx);
+    if (s == WEYL_OK && l->bil) { /* the term enters scaled: so does its gradient */
+      memset(net->tmp, 0, sizeof *net->tmp * (size_t)batch * l->out_dim);
+      cblas_daxpy(batch * l->out_dim, WEYL_NET_BILINEAR_SCALE, dy, 1, net->tmp, 1);
+      s = weyl_bilinear_backward(l->bil, batch, x, net->tmp, net->grads + l->p_bil, dx);
+    }
     break;
   case NET_BILINEAR:
     if (dx)

@@ -27,23 +27,28 @@ static double act_ms(const weyl_net *net, int i) {
   return cblas_ddot((int)n, net->act[i], 1, net->act[i], 1) / (double)n;
 }
 
+/* Per-row mean squares of z (CALIB_ROWS x n) into row_ms, with rows that are
+ * zero in exact arithmetic (ZERO_ROW_REL * ref_ms or less) set to 0, which
+ * the rescaling leaves alone. */
+static void row_mean_squares(const double *z, int n, double ref_ms, double *row_ms) {
+  memset(row_ms, 0, sizeof *row_ms * (size_t)n);
+  for (int r = 0; r < CALIB_ROWS; r++)
+    for (int j = 0; j < n; j++)
+      row_ms[j] += z[(size_t)r * n + j] * z[(size_t)r * n + j] / CALIB_ROWS;
+  for (int j = 0; j < n; j++)
+    row_ms[j] = row_ms[j] > ZERO_ROW_REL * ref_ms ? row_ms[j] : 0;
+}
+
 /* Scales layer i (linear and/or bilinear) so that every output summand has
  * unit mean square on the calibration batch, then recomputes its output.
  * ref_ms is the largest activation mean square so far. */
 static weyl_status calibrate(weyl_net *net, int i, double ref_ms) {
   weyl_net_layer *l = &net->layers[i];
   double *row_ms = calloc((size_t)l->out_dim + 1, sizeof *row_ms);
-  if (!row_ms)
-    return weyl_fail(WEYL_ENOMEM, "out of memory in weyl_net_init");
-  const double *z = net->act[i + 1];
-  for (int n = 0; n < CALIB_ROWS; n++)
-    for (int j = 0; j < l->out_dim; j++)
-      row_ms[j] += z[(size_t)n * l->out_dim + j] * z[(size_t)n * l->out_dim + j] / CALIB_ROWS;
-  for (int j = 0; j < l->out_dim; j++)
-    if (!(row_ms[j] > ZERO_ROW_REL * ref_ms))
-      row_ms[j] = 0; /* left alone by the rescaling */
-  weyl_status s = WEYL_OK;
-  if (l->lin)
+  weyl_status s = row_ms ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory in weyl_net_init");
+  if (s == WEYL_OK)
+    row_mean_squares(net->act[i + 1], l->out_dim, ref_ms, row_ms);
+  if (s == WEYL_OK && l->lin)
     s = weyl_linear_rescale(l->lin, net->params + l->p_lin, row_ms);
   if (s == WEYL_OK && l->bil)
     s = weyl_bilinear_rescale(l->bil, net->params + l->p_bil, row_ms);
