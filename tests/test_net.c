@@ -24,12 +24,15 @@ static double largest_abs(int n, const double *v) {
   return m;
 }
 
-/* The EMLP at the default options (bilinear as given), init seed 1: its
- * parameters stay of unit order and it is equivariant. */
-static void check_reproduction(weyl_group *g, const char *in, const char *out, int bilinear) {
+/* The EMLP at the default options (bilinear as given; channels 0 means the
+ * default 128), init seed 1: its parameters stay of unit order and it is
+ * equivariant. */
+static void check_reproduction(weyl_group *g, const char *in, const char *out, int bilinear,
+                               int channels) {
   weyl_rep *ri = parse(g, in), *ro = parse(g, out);
   weyl_model_opts o = weyl_model_default_opts();
   o.bilinear = bilinear;
+  o.channels = channels;
   weyl_model *m = NULL;
   cr_assert_eq(weyl_model_emlp(ri, ro, &o, &m), WEYL_OK, "%s", weyl_status_last_error());
   cr_assert_eq(weyl_model_init(m, 1), WEYL_OK, "%s", weyl_status_last_error());
@@ -49,18 +52,19 @@ static void check_reproduction(weyl_group *g, const char *in, const char *out, i
 /* issue 12: these gave largest parameters ~4e15 and errors 1.90, 1.12, 0.81. */
 Test(net, issue12_reproductions_are_equivariant) {
   weyl_group *g = builtin("D(6)");
-  check_reproduction(g, "rot(1)", "Scalar", -1);
+  check_reproduction(g, "rot(1)", "Scalar", -1, 0);
   weyl_group_free(g);
   g = builtin("Z(5)");
-  check_reproduction(g, "rot(1)", "Scalar", -1);
+  check_reproduction(g, "rot(1)", "Scalar", -1, 0);
   weyl_group_free(g);
   g = builtin("Z(7)");
-  check_reproduction(g, "rot(2)", "V", -1);
+  check_reproduction(g, "rot(2)", "V", -1, 0);
   weyl_group_free(g);
 }
 
 /* The discrete Heisenberg group: unipotent integer matrices, not orthogonal
- * (error 1.43 before the fix). */
+ * (error 1.43 before the fix). 64 channels keep the hidden rep at V**2: the
+ * dense solves of V**3 blocks of this non-orthogonal group take 0.5 s. */
 static const char HEISENBERG[] = "group Heisenberg\n"
                                  "generators x y\n"
                                  "rep V 3\n"
@@ -71,8 +75,8 @@ Test(net, issue12_heisenberg_rep_is_equivariant) {
   weyl_group *g = NULL;
   cr_assert_eq(weyl_repfile_parse(HEISENBERG, sizeof HEISENBERG - 1, "heisenberg", &g), WEYL_OK,
                "%s", weyl_status_last_error());
-  check_reproduction(g, "V", "Scalar", -1);
-  check_reproduction(g, "V + V.T", "V", 2);
+  check_reproduction(g, "V", "Scalar", -1, 64);
+  check_reproduction(g, "V.T", "V", -1, 64);
   weyl_group_free(g);
 }
 
@@ -99,7 +103,8 @@ static void check_trains(const char *group, const char *in, const char *out, int
   double first = 0, loss = 0, y2 = 0;
   for (int e = 0; e < batch * dout; e++)
     y2 += y[e] * y[e] / (batch * dout);
-  for (int t = 0; t < 40; t++) {
+  int steps = test_cases(40); /* 5 under valgrind and the sanitizers */
+  for (int t = 0; t < steps; t++) {
     cr_assert_eq(weyl_model_train_mse(m, a, batch, x, y, &loss), WEYL_OK, "%s step %d: %s",
                  group, t, weyl_status_last_error());
     if (t == 0)
@@ -107,7 +112,8 @@ static void check_trains(const char *group, const char *in, const char *out, int
     cr_expect(isfinite(loss) && loss < 10 * (first + y2), "%s step %d: %g (start %g)", group, t,
               loss, first);
   }
-  cr_expect_lt(loss, first, "%s: %g -> %g", group, first, loss);
+  if (steps >= 20) /* a few steps may still be in Adam's first bump */
+    cr_expect_lt(loss, first, "%s: %g -> %g", group, first, loss);
   free(x), free(y);
   weyl_adam_free(a);
   weyl_model_free(m), weyl_model_free(teacher);
