@@ -100,6 +100,28 @@ static void add_random_block(weyl_net *net, draw *d, const char *hidden, char *d
   strncat(desc, more, 1023 - strlen(desc));
 }
 
+/* Layers by hand: a bilinear layer alone (no linear term) to a random rep,
+ * a linear layer to weyl_nonlin_gated_rep(H) and the gated nonlinearity,
+ * which finds H from the gates at the end of its input rep. */
+static void add_by_hand(weyl_net *net, weyl_group *g, const group_case *gc, draw *d, char *desc) {
+  char hidden[256];
+  random_rep(d, gc, 1 + pick(d, 2), 2, hidden, sizeof hidden);
+  weyl_rep *h = parse(g, hidden), *hg = NULL, *mid = parse(g, "Scalar + V");
+  cr_assert_eq(weyl_nonlin_gated_rep(h, &hg), WEYL_OK);
+  cr_assert_eq(weyl_net_add_bilinear(net, h, mid, NULL), WEYL_OK, "%s: %s", desc,
+               weyl_status_last_error());
+  weyl_net_linear_opts lo = {.no_bias = pick(d, 2)};
+  cr_assert_eq(weyl_net_add_linear(net, hg, &lo), WEYL_OK, "%s: %s", desc,
+               weyl_status_last_error());
+  weyl_nonlin_act act = (weyl_nonlin_act)pick(d, 4);
+  cr_assert_eq(weyl_net_add_nonlin(net, WEYL_NONLIN_GATED, act), WEYL_OK, "%s: %s", desc,
+               weyl_status_last_error());
+  char more[300];
+  snprintf(more, sizeof more, " | bilinear(%s) | linear | gated act %d", hidden, act);
+  strncat(desc, more, 1023 - strlen(desc));
+  weyl_rep_free(h), weyl_rep_free(hg), weyl_rep_free(mid);
+}
+
 static weyl_net *random_net(const group_case *gc, weyl_group *g, draw *d, char *desc, int *smooth) {
   char in[256], out[256], hidden[256];
   random_rep(d, gc, 1 + pick(d, 2), 2, in, sizeof in);
@@ -116,6 +138,8 @@ static weyl_net *random_net(const group_case *gc, weyl_group *g, draw *d, char *
   }
   if (pick(d, 3) == 0) /* a residual link over the last block, when the reps allow */
     weyl_net_add_skip(net, weyl_net_nlayers(net) - 2);
+  if (pick(d, 3) == 0)
+    add_by_hand(net, g, gc, d, desc);
   weyl_net_linear_opts lo = {.no_bias = pick(d, 2)};
   cr_assert_eq(weyl_net_add_linear_expr(net, out, &lo), WEYL_OK, "%s: %s", desc,
                weyl_status_last_error());
