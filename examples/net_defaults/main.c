@@ -1,8 +1,8 @@
 /* Training at the defaults on every kind of group (issue 12): the default
- * EMLP (weyl_model_default_opts: 128 channels, 3 gated blocks, bilinear
- * k = 2) trained with Adam at the default learning rate 3e-3, batch 64, on
- * targets of a teacher EMLP of the same architecture (other seed), so the
- * targets have the group's symmetry and can be fitted. Prints the loss at
+ * EMLP (weyl_model_default_opts: 128 channels, 3 gated blocks with the
+ * paper's full bilinear layer) trained with Adam at the default learning
+ * rate 3e-3, batch 64, on targets of a teacher EMLP of the same
+ * architecture (other seed), so the targets have the group's symmetry and can be fitted. Prints the loss at
  * steps 0, 10, 100 and the last, the largest loss seen, and the model's
  * equivariance error after training.
  *
