@@ -46,20 +46,23 @@ static void release(fixture *f) {
   free(f->params);
 }
 
-/* W and b summed element by element with weyl_basis_element, y by loops. */
+/* W and b summed element by element with weyl_basis_element, each scaled to
+ * unit Frobenius norm (linear.h), y by loops. */
 static void reference_forward(const fixture *f, int batch, const double *x, double *y) {
   double *W = calloc(f->dout * f->din, sizeof *W), *B = malloc(sizeof *B * f->dout * f->din);
   double *b = calloc(f->dout, sizeof *b), *c = malloc(sizeof *c * f->dout);
   int nw = weyl_basis_dim(f->w);
   for (int k = 0; k < nw; k++) {
     weyl_basis_element(f->w, k, B);
+    double nk = ref_norm(B, (size_t)f->dout * f->din);
     for (int e = 0; e < f->dout * f->din; e++)
-      W[e] += f->params[k] * B[e];
+      W[e] += f->params[k] * B[e] / nk;
   }
   for (int k = 0; f->bias && k < weyl_basis_dim(f->bias); k++) {
     weyl_basis_element(f->bias, k, c);
+    double nk = ref_norm(c, (size_t)f->dout);
     for (int i = 0; i < f->dout; i++)
-      b[i] += f->params[nw + k] * c[i];
+      b[i] += f->params[nw + k] * c[i] / nk;
   }
   for (int n = 0; n < batch; n++)
     for (int i = 0; i < f->dout; i++) {
@@ -71,8 +74,8 @@ static void reference_forward(const fixture *f, int batch, const double *x, doub
   free(W), free(B), free(b), free(c);
 }
 
-Test(linear, forward_matches_sum_of_basis_elements) {
-  fixture f = make("SO(3)", "2*V + V**2", "Scalar + V + V**2", 1);
+static void check_forward(const char *group, const char *in, const char *out) {
+  fixture f = make(group, in, out, 1);
   int batch = 5;
   double *x = malloc(sizeof *x * batch * f.din), *y = malloc(sizeof *y * batch * f.dout);
   double *r = malloc(sizeof *r * batch * f.dout);
@@ -82,9 +85,17 @@ Test(linear, forward_matches_sum_of_basis_elements) {
   cr_assert_eq(weyl_linear_forward(f.l, batch, x, y), WEYL_OK);
   reference_forward(&f, batch, x, r);
   for (int e = 0; e < batch * f.dout; e++)
-    cr_expect(fabs(y[e] - r[e]) < 1e-12, "%d", e);
+    cr_expect(fabs(y[e] - r[e]) < 1e-12, "%s: %d", group, e);
   free(x), free(y), free(r);
   release(&f);
+}
+
+/* Dense (orthonormal) and exact (0/1 orbit indicators of norm sqrt(orbit
+ * size)) bases: both give unit-norm elements. */
+Test(linear, forward_matches_sum_of_unit_basis_elements) {
+  check_forward("SO(3)", "2*V + V**2", "Scalar + V + V**2");
+  check_forward("S(5)", "V + V**2", "Scalar + V");
+  check_forward("Z(27)", "V", "Scalar + V");
 }
 
 /* L = sum(u .* y) for a fixed u: dL/dy = u. Central differences in every
@@ -209,7 +220,69 @@ Test(linear, refuses_a_bias_basis_of_the_wrong_shape) {
   cr_assert_eq(weyl_basis_solve_bias(f.in, NULL, &wrong), WEYL_OK);
   cr_expect_eq(weyl_linear_new(f.w, wrong, &l), WEYL_EINVAL);
   cr_expect(strstr(weyl_status_last_error(), "bias basis") != NULL, "%s", weyl_status_last_error());
-  cr_expect_eq(weyl_linear_forward(f.l, 0, f.params, f.params), WEYL_EINVAL);
   weyl_basis_free(wrong);
+  release(&f);
+}
+
+/* issue 12: an S(5) V -> V layer given the bias basis of 5*Scalar (same
+ * shape, 5 elements instead of 1) would be silently not equivariant. */
+Test(linear, refuses_a_bias_basis_solved_for_another_rep) {
+  fixture f = make("S(5)", "V", "V", 0);
+  weyl_rep *five = NULL;
+  weyl_basis *wrong = NULL, *right = NULL;
+  weyl_linear *l = NULL;
+  cr_assert_eq(weyl_rep_parse(f.g, "5*Scalar", &five), WEYL_OK);
+  cr_assert_eq(weyl_basis_solve_bias(five, NULL, &wrong), WEYL_OK);
+  cr_assert_eq(weyl_basis_dim(wrong), 5);
+  cr_expect_eq(weyl_linear_new(f.w, wrong, &l), WEYL_EINVAL);
+  cr_expect(strstr(weyl_status_last_error(), "5*(Scalar)") != NULL, "%s", weyl_status_last_error());
+  cr_assert_eq(weyl_basis_solve_bias(f.out, NULL, &right), WEYL_OK);
+  cr_expect_eq(weyl_linear_new(f.w, right, &l), WEYL_OK); /* the output rep's own: accepted */
+  cr_expect_eq(weyl_linear_nparams(l), 2 + 1);            /* S(5): I, J; bias: all-ones */
+  weyl_linear_free(l);
+  weyl_basis_free(wrong), weyl_basis_free(right), weyl_rep_free(five);
+  release(&f);
+}
+
+Test(linear, in_place_calls_are_refused_and_batch_0_is_a_no_op) {
+  fixture f = make("SO(3)", "V", "V", 1);
+  double x[6] = {1, 2, 3, 4, 5, 6}, keep[6], dp[4] = {0}, dy[3] = {1, 1, 1};
+  memcpy(keep, x, sizeof x);
+  cr_expect_eq(weyl_linear_forward(f.l, 1, x, x), WEYL_EINVAL);
+  cr_expect_eq(weyl_linear_forward(f.l, 1, x, x + 2), WEYL_EINVAL); /* partial overlap */
+  cr_expect_eq(memcmp(x, keep, sizeof x), 0, "a refused call wrote its output");
+  cr_expect_eq(weyl_linear_backward(f.l, 1, x, x, dp, x), WEYL_EINVAL); /* dx = dy */
+  cr_expect_eq(weyl_linear_backward(f.l, 1, x, dy, dp, x), WEYL_OK);  /* dx = x works */
+  double dp0[4] = {0};
+  cr_expect_eq(weyl_linear_forward(f.l, 0, x, x + 3), WEYL_OK);
+  cr_expect_eq(weyl_linear_backward(f.l, 0, x, dy, dp0, NULL), WEYL_OK);
+  for (int k = 0; k < 4 && k < f.np; k++)
+    cr_expect_eq(dp0[k], 0.0);
+  cr_expect_eq(weyl_linear_forward(f.l, -1, x, x + 3), WEYL_EINVAL);
+  release(&f);
+}
+
+/* One call from two expressions gives the same layer as the six-call way. */
+Test(linear, one_call_layer_matches_the_explicit_one) {
+  fixture f = make("D(6)", "rot(1) + Scalar", "rot(2) + 2*Scalar", 1);
+  weyl_linear *l = NULL;
+  cr_assert_eq(weyl_linear_from_exprs(f.g, "rot(1) + Scalar", "rot(2) + 2*Scalar", NULL, &l),
+               WEYL_OK, "%s", weyl_status_last_error());
+  cr_assert_eq(weyl_linear_nparams(l), f.np);
+  cr_assert_eq(weyl_linear_set_params(l, f.params), WEYL_OK);
+  double x[3] = {0.3, -1.2, 0.7}, y1[4], y2[4];
+  cr_assert_eq(weyl_linear_forward(l, 1, x, y1), WEYL_OK);
+  cr_assert_eq(weyl_linear_forward(f.l, 1, x, y2), WEYL_OK);
+  for (int i = 0; i < 4; i++)
+    cr_expect(fabs(y1[i] - y2[i]) < 1e-14);
+  cr_expect_eq(weyl_rep_dim(weyl_linear_out_rep(l)), 4);
+  weyl_linear_opts o = weyl_linear_default_opts();
+  o.bias = 0;
+  weyl_linear *nb = NULL;
+  cr_assert_eq(weyl_linear_from_exprs(f.g, "rot(1)", "rot(", &o, &nb), WEYL_EPARSE);
+  cr_assert_eq(weyl_linear_from_exprs(f.g, "rot(1)", "rot(1)", &o, &nb), WEYL_OK);
+  cr_expect_eq(weyl_linear_nparams(nb), 1); /* D(6) on rot(1): multiples of I only */
+  weyl_linear_free(nb);
+  weyl_linear_free(l);
   release(&f);
 }

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "nn/model_impl.h"
+#include "nn/net_impl.h"
 #include "weyl/loss.h"
 #include "weyl/model.h"
 
@@ -96,7 +96,7 @@ Test(model, the_check_detects_a_broken_symmetry) {
   weyl_rng_seed(&rng, 2);
   cr_assert_eq(weyl_model_equivariance_error(m, &rng, 2, 1.0, 4, x, &err), WEYL_OK);
   cr_expect_lt(err, 1e-10);
-  double *W = (double *)weyl_linear_weight(m->stages[m->n_stages - 1].lin);
+  double *W = (double *)weyl_linear_weight(weyl_model_net(m)->layers[weyl_model_net(m)->n - 1].lin);
   W[0] += 0.3;
   cr_assert_eq(weyl_model_equivariance_error(m, &rng, 2, 1.0, 4, x, &err), WEYL_OK);
   cr_expect_gt(err, 1e-3, "broken model: %g", err);

@@ -232,3 +232,36 @@ Test(nonlin, uniform_rep_follows_the_paper_allocation) {
   cr_expect_eq(weyl_nonlin_uniform_rep(g, 0, &h), WEYL_EINVAL);
   weyl_group_free(g);
 }
+
+/* In place: pointwise and norm give what a separate output gets (each entry
+ * is read before it is written); gated (rows of two lengths) and any partial
+ * overlap are refused, and so is every overlap in backward. Batch 0: no-op. */
+Test(nonlin, in_place_works_or_is_refused_and_batch_0_is_a_no_op) {
+  weyl_group *g = builtin("SO(3)");
+  weyl_rep *r = parse(g, "Scalar + 2*V");
+  weyl_nonlin *norm = NULL, *gated = NULL;
+  cr_assert_eq(weyl_nonlin_norm(r, WEYL_NONLIN_ACT_SWISH, &norm), WEYL_OK);
+  cr_assert_eq(weyl_nonlin_gated(r, WEYL_NONLIN_ACT_SWISH, &gated), WEYL_OK);
+  double b[3] = {0.1, -0.2, 0.3}, x[2 * 7], y[2 * 7], dx[2 * 9];
+  unsigned long long st = 4;
+  for (int e = 0; e < 14; e++)
+    x[e] = ref_rand(&st);
+  cr_assert_eq(weyl_nonlin_forward(norm, b, 2, x, y), WEYL_OK);
+  cr_assert_eq(weyl_nonlin_forward(norm, b, 2, x, x), WEYL_OK);
+  for (int e = 0; e < 14; e++)
+    cr_expect_eq(x[e], y[e], "entry %d", e);
+  cr_expect_eq(weyl_nonlin_forward(norm, b, 1, x, x + 1), WEYL_EINVAL);
+  double xg[2 * 9];
+  for (int e = 0; e < 18; e++)
+    xg[e] = ref_rand(&st);
+  cr_expect_eq(weyl_nonlin_forward(gated, NULL, 2, xg, xg), WEYL_EINVAL);
+  cr_expect_eq(weyl_nonlin_backward(gated, NULL, 2, xg, y, NULL, xg), WEYL_EINVAL); /* dx = x */
+  cr_expect_eq(weyl_nonlin_backward(norm, b, 2, x, y, NULL, y), WEYL_EINVAL);      /* dx = dy */
+  cr_expect_eq(weyl_nonlin_backward(gated, NULL, 2, xg, y, NULL, dx), WEYL_OK);
+  cr_expect_eq(weyl_nonlin_forward(gated, NULL, 0, xg, xg), WEYL_OK);
+  cr_expect_eq(weyl_nonlin_backward(norm, b, 0, x, y, NULL, dx), WEYL_OK);
+  cr_expect_eq(weyl_nonlin_forward(norm, b, -1, x, y), WEYL_EINVAL);
+  weyl_nonlin_free(norm), weyl_nonlin_free(gated);
+  weyl_rep_free(r);
+  weyl_group_free(g);
+}

@@ -14,6 +14,8 @@ typedef struct weyl_adam weyl_adam;
 weyl_status weyl_adam_new(int n, double lr, weyl_adam **a);
 /* Frees an optimizer; NULL is allowed. */
 void weyl_adam_free(weyl_adam *a);
+/* Number of parameters the optimizer was made for (0 for NULL). */
+int weyl_adam_nparams(const weyl_adam *a);
 /* Changes the learning rate (for schedules). */
 void weyl_adam_set_lr(weyl_adam *a, double lr);
 /* One Adam update of params from grads (n entries each).

@@ -1,22 +1,24 @@
-/* weyl — equivariant networks: a stack of linear layers and nonlinearities,
- * training steps (losses in loss.h, the optimizer in adam.h), equivariance
- * checks, and parameter files.
+/* weyl — the EMLP and MLP architectures, built in one call: thin builders
+ * over weyl_net (net.h), which is where networks with hidden reps of the
+ * user's choosing, residual links and other layers are composed.
  *
  * An EMLP (Finzi, Welling, Wilson 2021) is n_hidden blocks, as in the paper,
  *     l = linear(prev -> gated(H)); z = l + bilinear_full(l) ; gated nonlinearity z -> H
- * followed by linear(H -> out), where H = weyl_nonlin_uniform_rep(channels).
+ * followed by linear(H -> out), where H = weyl_nonlin_uniform_rep(channels)
+ * (each block is weyl_net_add_block with WEYL_BILINEAR_FULL, see net.h).
  * With the low-rank bilinear layer (opts.bilinear_kind) a block is instead
- *     z = linear(prev -> gated(H)) + bilinear_lowrank(prev -> gated(H)).
+ *     z = linear(prev -> gated(H)) + 0.1 bilinear_lowrank(prev -> gated(H)).
  * The bilinear term is what lets O(n) or Lorentz models form invariants
  * (inner products) at all; see bilinear.h.
  * The plain MLP baseline is the same code over the trivial group Z(1): every
  * rep is k*Scalar, so the basis is all matrices and the nonlinearity pointwise.
  *
- * The model owns its bases, layers, the flat parameter and gradient vectors
- * and the activations of the last forward pass (grown to the largest batch
- * seen). Parameters are [stage 0 linear | bilinear | nonlin | stage 1 ...],
- * each as in linear.h / bilinear.h / nonlin.h. After changing weyl_model_params() directly, call
- * weyl_model_sync(). A model is not safe to use from two threads at once. */
+ * The model owns its net (weyl_model_net), which owns the bases, layers, the
+ * flat parameter and gradient vectors and the activations of the last
+ * forward pass. Parameters are [block 0 linear | bilinear | nonlin | block 1
+ * ...], each as in linear.h / bilinear.h / nonlin.h. After changing
+ * weyl_model_params() directly, call weyl_model_sync(). Batches of 0 rows are
+ * no-ops. A model is not safe to use from two threads at once. */
 #ifndef WEYL_MODEL_H
 #define WEYL_MODEL_H
 
@@ -25,6 +27,7 @@
 #include "weyl/adam.h"
 #include "weyl/basis.h"
 #include "weyl/bilinear.h"
+#include "weyl/net.h"
 #include "weyl/nonlin.h"
 #include "weyl/rng.h"
 
@@ -68,6 +71,10 @@ weyl_status weyl_model_mlp(int in_dim, int out_dim, const weyl_model_opts *opts,
 /* Frees a model (not its reps or group); NULL is allowed. */
 void weyl_model_free(weyl_model *m);
 
+/* The net the model was built as (owned by m): for weyl_net_* calls such as
+ * weyl_net_backward with an input gradient. */
+weyl_net *weyl_model_net(weyl_model *m);
+
 /* Input dimension of the model. */
 int weyl_model_in_dim(const weyl_model *m);
 /* Output dimension of the model. */
@@ -103,14 +110,16 @@ weyl_status weyl_model_backward(weyl_model *m, int batch, const double *dy);
  * forward pass, or -1 when i is out of range. */
 double weyl_model_hidden_rms(const weyl_model *m, int i);
 
-/* One step of MSE training on (x, y): forward, loss, backward, Adam, sync.
- * *loss (may be NULL) receives the batch loss before the step. */
+/* One step of MSE training on (x, y), as weyl_net_train_mse: forward, loss,
+ * backward, Adam, sync. *loss (may be NULL) receives the batch loss before
+ * the step. WEYL_ENUMERIC, with the parameters left as they were, for a
+ * loss or gradient that is not finite. */
 weyl_status weyl_model_train_mse(weyl_model *m, weyl_adam *a, int batch, const double *x,
                                  const double *y, double *loss);
 
-/* Largest relative equivariance error |f(rho_in(g) x) - rho_out(g) f(x)| /
- * |f(x)| (Frobenius over the batch) over n_samples random elements g
- * (weyl_element_sample with 4 discrete steps and algebra scale `scale`).
+/* Largest relative equivariance error over n_samples random elements g, as
+ * weyl_net_equivariance_error: |f(rho_in(g) x) - rho_out(g) f(x)| relative to
+ * |f(x)| or, when the output is smaller, to the scale of the activations.
  * Runs the forward pass, so it overwrites the stored activations. */
 weyl_status weyl_model_equivariance_error(weyl_model *m, weyl_rng *rng, int n_samples, double scale,
                                           int batch, const double *x, double *err);

@@ -14,7 +14,10 @@
  *              The gates come from the previous linear layer, whose output rep
  *              is weyl_nonlin_gated_rep(rep). Works for any group.
  *
- * Batches are row-major, one example per row. A nonlinearity's parameters
+ * Batches are row-major, one example per row; a batch of 0 rows is a no-op.
+ * Forward may run in place (y == x) for the pointwise and norm kinds; any
+ * other overlap of an output with an input is refused with WEYL_EINVAL.
+ * A nonlinearity's parameters
  * (only the norm kind has any) are a caller-owned vector, as for layers. */
 #ifndef WEYL_NONLIN_H
 #define WEYL_NONLIN_H

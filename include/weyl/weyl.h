@@ -25,7 +25,8 @@
  *   nonlin.h       equivariant nonlinearities
  *   loss.h         losses with gradients
  *   adam.h         the Adam optimizer
- *   model.h        EMLP and MLP models
+ *   net.h          equivariant networks composed layer by layer
+ *   model.h        EMLP and MLP models (builders over net.h)
  * Link with `-lweyl`
  * (pkg-config weyl) or, in CMake, find_package(weyl) and weyl::weyl. */
 #ifndef WEYL_WEYL_H
@@ -49,6 +50,7 @@
 #include "weyl/nonlin.h"
 #include "weyl/loss.h"
 #include "weyl/adam.h"
+#include "weyl/net.h"
 #include "weyl/model.h"
 
 #endif

@@ -25,6 +25,8 @@ void weyl_basis_free(weyl_basis *b) {
   for (int i = 0; i < b->n_blocks; i++) weyl_block_clear(&b->blocks[i]);
   free(b->blocks);
   free(b->places);
+  weyl_rep_free(b->in_rep);
+  weyl_rep_free(b->out_rep);
   free(b);
 }
 
@@ -325,6 +327,10 @@ weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
     b->in_dim = weyl_rep_dim(in);
     b->out_dim = weyl_rep_dim(out);
     b->rtol = o.rtol;
+    s = weyl_rep_copies(in, 1, &b->in_rep);
+  }
+  if (s == WEYL_OK) s = weyl_rep_copies(out, 1, &b->out_rep);
+  if (s == WEYL_OK) {
     s = solve_all(b, ins, n_in, outs, n_out, &o);
   }
   if (b) {

@@ -80,6 +80,8 @@ struct weyl_basis {
   double rtol;        /* the rank tolerance the blocks were solved with */
   weyl_ortho_cache *ortho; /* during the solve only (basis_ortho.c) */
   weyl_basis_report report;
+  weyl_rep *in_rep, *out_rep; /* references to the reps solved for (nn checks a
+                                 bias basis against its layer's output rep) */
 };
 
 /* Solves one block by orbits (both reps permutation reps) or by SVD. */

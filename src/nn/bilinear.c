@@ -8,7 +8,7 @@
 
 #include "core/status_impl.h"
 #include "nn/bilinear_impl.h"
-#include "nn/model_impl.h"
+#include "nn/nn_util.h"
 
 struct weyl_bilinear {
   weyl_bilinear_kind kind;
@@ -195,7 +195,7 @@ static weyl_status grow(weyl_bilinear *b, int batch) {
   if (batch <= b->cap)
     return WEYL_OK;
   int widest = b->s > b->t ? b->s : b->t;
-  weyl_status s = weyl_model_batch_check("bilinear layer", batch, widest > b->in ? widest : b->in);
+  weyl_status s = weyl_nn_batch_check("bilinear layer", batch, widest > b->in ? widest : b->in);
   if (s != WEYL_OK)
     return s;
   free_buffers(b);
@@ -245,6 +245,9 @@ weyl_status weyl_bilinear_forward(weyl_bilinear *b, int batch, const double *x, 
   if (!b || !x || !y || batch < 1)
     return weyl_fail(WEYL_EINVAL, "weyl_bilinear_forward: bad argument");
   if (b->full) {
+    weyl_status c = weyl_nn_batch_check("bilinear layer", batch, b->in > b->out ? b->in : b->out);
+    if (c != WEYL_OK)
+      return c;
     weyl_status s = weyl_bilinear_full_fwd(b->full, batch, x, y, add);
     b->cap = s == WEYL_OK && batch > b->cap ? batch : b->cap;
     return s;

@@ -7,6 +7,7 @@
 
 #include "core/mat.h"
 #include "core/status_impl.h"
+#include "nn/nn_util.h"
 
 #define NORM_EPS2 1e-12 /* |x| = sqrt(|x|^2 + NORM_EPS2): smooth at 0 */
 #define ORTHO_TOL 1e-9  /* a summand counts as orthogonal within this */
@@ -267,8 +268,8 @@ static weyl_status check_call(const weyl_nonlin *nl, const double *params, int b
                               const void *b) {
   if (!nl || !a || !b)
     return weyl_fail(WEYL_EINVAL, "nonlinearity: NULL argument");
-  if (batch < 1)
-    return weyl_fail(WEYL_EINVAL, "nonlinearity: batch %d < 1", batch);
+  if (batch < 0)
+    return weyl_fail(WEYL_EINVAL, "nonlinearity: batch %d < 0", batch);
   if (nl->nparams > 0 && !params)
     return weyl_fail(WEYL_EINVAL, "nonlinearity: NULL params");
   return WEYL_OK;
@@ -277,8 +278,16 @@ static weyl_status check_call(const weyl_nonlin *nl, const double *params, int b
 weyl_status weyl_nonlin_forward(const weyl_nonlin *nl, const double *params, int batch,
                                 const double *x, double *y) {
   weyl_status s = check_call(nl, params, batch, x, y);
-  if (s != WEYL_OK)
+  if (s != WEYL_OK || batch == 0)
     return s;
+  /* Entrywise and per-summand maps read each entry before writing it, so
+   * y == x works when rows have the same length; any other overlap does not. */
+  int inplace_ok = x == y && nl->in_dim == nl->out_dim;
+  if (!inplace_ok && weyl_nn_overlap(x, (size_t)batch * nl->in_dim, y, (size_t)batch * nl->out_dim))
+    return weyl_fail(WEYL_EINVAL, "weyl_nonlin_forward: y overlaps x (only y == x is supported, "
+                                  "and not for a gated nonlinearity)");
+  if (nl->nparams > 0 && weyl_nn_overlap(params, (size_t)nl->nparams, y, (size_t)batch * nl->out_dim))
+    return weyl_fail(WEYL_EINVAL, "weyl_nonlin_forward: y overlaps params");
   for (int n = 0; n < batch; n++) {
     const double *xn = x + (size_t)n * nl->in_dim;
     double *yn = y + (size_t)n * nl->out_dim;
@@ -297,8 +306,13 @@ weyl_status weyl_nonlin_backward(const weyl_nonlin *nl, const double *params, in
   weyl_status s = check_call(nl, params, batch, x, dy);
   if (s == WEYL_OK && !dx)
     s = weyl_fail(WEYL_EINVAL, "nonlinearity: NULL dx");
-  if (s != WEYL_OK)
+  if (s != WEYL_OK || batch == 0)
     return s;
+  size_t nx = (size_t)batch * nl->in_dim;
+  if (weyl_nn_overlap(dx, nx, x, nx) || weyl_nn_overlap(dx, nx, dy, (size_t)batch * nl->out_dim) ||
+      (dparams && weyl_nn_overlap(dx, nx, dparams, (size_t)nl->nparams)))
+    return weyl_fail(WEYL_EINVAL,
+                     "weyl_nonlin_backward: dx overlaps x, dy or dparams (not supported)");
   for (int n = 0; n < batch; n++) {
     const double *xn = x + (size_t)n * nl->in_dim, *dyn = dy + (size_t)n * nl->out_dim;
     double *dxn = dx + (size_t)n * nl->in_dim;

@@ -125,8 +125,12 @@ def test_linear_equals_the_c_layer_on_the_same_coefficients(group, rin, rout):
     x = np.random.default_rng(0).standard_normal((6, ri.dim))
     y = layer(torch.from_numpy(x)).detach().numpy()
     assert np.abs(y - c.forward(x)).max() < 1e-12 * max(1, np.abs(y).max())
-    # the weight also equals the basis' own combine (independent of both layers)
-    W = layer.basis.combine(layer.theta.detach().numpy())
+    # the weight also equals the basis' own combine of the coefficients over
+    # the elements' Frobenius norms (each norm from combine of a unit vector:
+    # independent of both layers)
+    B = layer.basis
+    norms = np.array([np.linalg.norm(B.combine(np.eye(B.dim)[k])) for k in range(B.dim)])
+    W = B.combine(layer.theta.detach().numpy() / norms)
     assert np.abs(layer.weight.detach().numpy() - W).max() < 1e-13
 
 

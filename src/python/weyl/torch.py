@@ -51,7 +51,9 @@ def _short(rep, width=48):
 
 
 class _Expansion(nn.Module):
-    """Coefficients (dim,) -> the matrix sum_k coef_k B_k of shape (out, in)."""
+    """Coefficients (dim,) -> the matrix sum_k coef_k B_k / |B_k|_F of shape
+    (out, in): every coefficient moves a unit-norm element, as in linear.c,
+    so the parametrisation does not depend on orbit sizes."""
 
     def __init__(self, basis, dtype=None, device=None):
         super().__init__()
@@ -67,6 +69,9 @@ class _Expansion(nn.Module):
             # float64 always (see _apply): .double() after building in float32
             # must not leave a basis rounded to float32
             self.register_buffer("value", torch.from_numpy(value).to(device))
+        norm2 = np.bincount(elem, weights=value * value, minlength=basis.dim)
+        scale = np.where(norm2 > 0, 1.0 / np.sqrt(np.where(norm2 > 0, norm2, 1.0)), 1.0)
+        self.register_buffer("scale", torch.from_numpy(scale).to(device))  # float64 always
         # the output summand of each row and of each element (an element
         # lives in one block): rescaling as linear.c's scale_places
         row_summand, parts = _summand_index(basis.rep_out)
@@ -79,14 +84,17 @@ class _Expansion(nn.Module):
                              persistent=False)
 
     def _apply(self, fn):
-        """Moves the buffers with the module but keeps `value` in float64."""
-        value = getattr(self, "value", None)
+        """Moves the buffers with the module but keeps `value` and `scale`
+        in float64."""
+        value, scale = getattr(self, "value", None), self.scale
         super()._apply(fn)
         if value is not None:
             self.value = value.to(device=self.index.device)
+        self.scale = scale.to(device=self.row_summand.device)
         return self
 
     def forward(self, coef):
+        coef = coef * self.scale.to(coef.dtype)
         if self.exact:
             return torch.cat([coef.new_zeros(1), coef])[self.labels].view(self.shape)
         flat = coef.new_zeros(self.shape[0] * self.shape[1])
@@ -96,19 +104,21 @@ class _Expansion(nn.Module):
     @torch.no_grad()
     def rescale_(self, coef, row_ms, target):
         """Multiplies the coefficients feeding each output summand by
-        sqrt(target / mean of row_ms over its rows); a summand with mean 0 is
-        left alone (linear.c, scale_places)."""
+        sqrt(target / mean of row_ms over its rows); a summand whose mean is
+        at most 1e-12 times the largest row's is zero in exact arithmetic
+        (rounding noise) and left alone (linear.c, scale_places)."""
         sums = row_ms.new_zeros(self.n_summands).index_add_(0, self.row_summand, row_ms)
         counts = torch.bincount(self.row_summand, minlength=self.n_summands).to(row_ms.dtype)
         mean = sums / counts
-        f = torch.where(mean > 0, torch.sqrt(target / torch.where(mean > 0, mean, 1.0 + 0 * mean)),
+        keep = mean > 1e-12 * row_ms.max()
+        f = torch.where(keep, torch.sqrt(target / torch.where(keep, mean, 1.0 + 0 * mean)),
                         torch.ones_like(mean))
         coef.mul_(f[self.elem_summand].to(coef.dtype))
 
 
 class Linear(nn.Module):
-    """y = x W^T + b with W = sum_k theta_k B_k equivariant from rep_in to
-    rep_out and b = sum_k beta_k c_k invariant (torch.nn.Linear's shapes and
+    """y = x W^T + b with W = sum_k theta_k B_k / |B_k|_F equivariant from
+    rep_in to rep_out and b = sum_k beta_k c_k / |c_k| invariant (torch.nn.Linear's shapes and
     conventions: .weight is out x in, inputs are (..., in_features)).
     Parameters: theta (basis coefficients) and beta (bias coefficients; None
     when bias=False or rep_out has no invariant vectors). Initialised as the
@@ -295,7 +305,12 @@ class BiLinear(nn.Module):
 
 
 class _Block(nn.Module):
-    """z = linear(x) + bilinear(x); y = nonlinearity(z)."""
+    """z = linear(x) + 0.1 bilinear(x); y = nonlinearity(z). The factor is
+    net.c's (WEYL_NET_BILINEAR_SCALE, as emlp's BiLinear): it keeps Adam's
+    first steps on the bilinear coefficients from moving the output by
+    orders of magnitude."""
+
+    BILINEAR_SCALE = 0.1
 
     def __init__(self, linear, bilinear, nonlin):
         super().__init__()
@@ -303,7 +318,7 @@ class _Block(nn.Module):
 
     def pre(self, x):
         z = self.linear(x)
-        return z if self.bilinear is None else z + self.bilinear(x)
+        return z if self.bilinear is None else z + self.BILINEAR_SCALE * self.bilinear(x)
 
     def forward(self, x):
         return self.nonlin(self.pre(x))

@@ -1,0 +1,63 @@
+/* The Adam optimizer. */
+#include "weyl/adam.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "core/status_impl.h"
+
+struct weyl_adam {
+  int n;
+  long t;
+  double lr, b1, b2, eps;
+  double *mom, *var;
+};
+
+weyl_status weyl_adam_new(int n, double lr, weyl_adam **a) {
+  if (n < 0 || !(lr > 0) || !a)
+    return weyl_fail(WEYL_EINVAL, "weyl_adam_new: bad argument");
+  weyl_adam *o = calloc(1, sizeof *o);
+  if (o) {
+    o->mom = calloc((size_t)n + 1, sizeof *o->mom);
+    o->var = calloc((size_t)n + 1, sizeof *o->var);
+  }
+  if (!o || !o->mom || !o->var) {
+    weyl_adam_free(o);
+    return weyl_fail(WEYL_ENOMEM, "out of memory in weyl_adam_new");
+  }
+  o->n = n;
+  o->lr = lr;
+  o->b1 = 0.9;
+  o->b2 = 0.999;
+  o->eps = 1e-8;
+  *a = o;
+  return WEYL_OK;
+}
+
+void weyl_adam_free(weyl_adam *a) {
+  if (!a)
+    return;
+  free(a->mom);
+  free(a->var);
+  free(a);
+}
+
+void weyl_adam_set_lr(weyl_adam *a, double lr) {
+  if (a && lr > 0)
+    a->lr = lr;
+}
+
+weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads) {
+  if (!a || !params || !grads)
+    return weyl_fail(WEYL_EINVAL, "weyl_adam_step: NULL argument");
+  a->t++;
+  double c1 = 1 - pow(a->b1, (double)a->t), c2 = 1 - pow(a->b2, (double)a->t);
+  for (int k = 0; k < a->n; k++) {
+    a->mom[k] = a->b1 * a->mom[k] + (1 - a->b1) * grads[k];
+    a->var[k] = a->b2 * a->var[k] + (1 - a->b2) * grads[k] * grads[k];
+    params[k] -= a->lr * (a->mom[k] / c1) / (sqrt(a->var[k] / c2) + a->eps);
+  }
+  return WEYL_OK;
+}
+
+int weyl_adam_nparams(const weyl_adam *a) { return a ? a->n : 0; }

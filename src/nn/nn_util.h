@@ -1,0 +1,37 @@
+/* Helpers shared by the network modules (linear.c, nonlin.c, net.c). */
+#ifndef WEYL_NN_UTIL_H
+#define WEYL_NN_UTIL_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weyl/rep.h"
+
+#include "core/status_impl.h"
+
+/* 1 when the arrays of na and nb doubles at a and b share memory (an output
+ * overlapping an input is refused: in-place calls would give garbage). */
+static inline int weyl_nn_overlap(const double *a, size_t na, const double *b, size_t nb) {
+  uintptr_t a0 = (uintptr_t)a, a1 = a0 + na * sizeof *a, b0 = (uintptr_t)b,
+            b1 = b0 + nb * sizeof *b;
+  return na > 0 && nb > 0 && a0 < b1 && b0 < a1;
+}
+
+/* Refuses (WEYL_ELIMIT, before anything is allocated) a batch whose
+ * batch x dim numbers do not fit the int lengths that BLAS takes (daxpy,
+ * dnrm2 over a whole batch); who names the caller in the message. */
+static inline weyl_status weyl_nn_batch_check(const char *who, int batch, int dim) {
+  if (batch > 0 && dim > 0 && batch > INT_MAX / dim)
+    return weyl_fail(WEYL_ELIMIT,
+                     "%s: a batch of %d rows of dimension %d is over %d numbers (BLAS lengths "
+                     "are int); split it",
+                     who, batch, dim, INT_MAX);
+  return WEYL_OK;
+}
+
+/* 1 when a and b are the same rep: one group and the same direct summands in
+ * the same order (so "2*V" equals "V + V"); 0 otherwise or when out of memory. */
+int weyl_nn_rep_same(const weyl_rep *a, const weyl_rep *b);
+
+#endif
