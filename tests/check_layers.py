@@ -94,8 +94,10 @@ def include_arrows(src, files):
     return arrows
 
 
-def objects(build):
-    """Maps 'layer/file.c' (or 'file.c') to its object file in the build."""
+def objects(src, build):
+    """Maps 'layer/file.c' (or 'file.c') to its object file in the build.
+    Objects left behind by a deleted or moved source (an incremental build
+    keeps them) are passed over."""
     found = {}
     for root, _, names in os.walk(build):
         if not (root.endswith("weyl.dir/src") or "/weyl.dir/src/" in root or
@@ -104,7 +106,8 @@ def objects(build):
         for n in names:
             if n.endswith(".c.o"):
                 rel = os.path.relpath(os.path.join(root, n), root.split(".dir/src")[0] + ".dir/src")
-                found[rel[:-2]] = os.path.join(root, n)
+                if os.path.exists(os.path.join(src, "src", rel[:-2])):
+                    found[rel[:-2]] = os.path.join(root, n)
     return found
 
 
@@ -176,7 +179,7 @@ def main():
         return 2
     src, build = sys.argv[1], sys.argv[2]
     files = sources(src)
-    objs = objects(build)
+    objs = objects(src, build)
     if not objs:
         print("check_layers: no object files of libweyl under %s (build first)" % build)
         return 1
