@@ -64,10 +64,14 @@ void cli_explain_error(FILE *f, const weyl_rep *in, const weyl_rep *out, const w
 
 /* The progress line on stderr (use only when stderr is a terminal): pass
  * cli_progress as weyl_basis_opts.progress with a zeroed state as its context,
- * and call cli_progress_end after the solve to clear the line. */
+ * and call cli_progress_end after the solve to clear the line. The line is
+ * redrawn twice a second by a thread of its own (cli_progress.c), so its
+ * clock keeps moving while one stage (a single LAPACK call) runs for long. */
 typedef struct {
   double start;
   int shown;
+  int ticking;           /* the redraw thread runs */
+  struct cli_ticker *t;  /* its state (cli_progress.c) */
 } cli_progress_state;
 void cli_progress(void *ctx, const char *stage, double done);
 void cli_progress_end(cli_progress_state *p);

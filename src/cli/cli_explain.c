@@ -1,4 +1,4 @@
-/* weyl basis --explain and the progress line: what the solver did, on stderr. */
+/* weyl basis --explain: what the solver did, on stderr. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -6,12 +6,6 @@
 #include <time.h>
 
 #include "cli.h"
-
-static double wall(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 void cli_explain(FILE *f, const char *what, const weyl_basis *b) {
   const weyl_basis_report *r = weyl_basis_report_get(b);
@@ -55,22 +49,3 @@ void cli_explain_error(FILE *f, const weyl_rep *in, const weyl_rep *out, const w
 
 /* A stage that starts (done < 0: one long LAPACK call may follow) is shown at
  * once; block counts only once the solve has run for half a second. */
-void cli_progress(void *ctx, const char *stage, double done) {
-  cli_progress_state *p = ctx;
-  double t = wall();
-  if (p->start == 0)
-    p->start = t;
-  if (done >= 0 && t - p->start < 0.5)
-    return;
-  if (done >= 0)
-    fprintf(stderr, "\rweyl: %s %3.0f%%  %.1f s\033[K", stage, 100 * done, t - p->start);
-  else
-    fprintf(stderr, "\rweyl: %s  %.1f s\033[K", stage, t - p->start);
-  p->shown = 1;
-}
-
-void cli_progress_end(cli_progress_state *p) {
-  if (p->shown)
-    fputs("\r\033[K", stderr);
-  p->shown = 0;
-}
