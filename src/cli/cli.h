@@ -85,6 +85,7 @@ int cli_stdout_status(int rc);
 /* Commands: argv[0] is the command name. Each returns an exit code. */
 int cmd_basis(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_decompose(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 
 #endif
