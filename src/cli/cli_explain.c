@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "weyl/decomp.h"
 
 static double wall(void) {
   struct timespec ts;
@@ -73,4 +74,23 @@ void cli_progress_end(cli_progress_state *p) {
   if (p->shown)
     fputs("\r\033[K", stderr);
   p->shown = 0;
+}
+
+/* Schur's lemma against the rank decision: the dimension predicted by the
+ * isotypic decomposition of both reps next to the one found; a
+ * disagreement means one of the two decided a rank wrongly. Silent when a
+ * rep does not decompose (finite groups, non-compact algebras). */
+void cli_explain_predicted(FILE *f, const weyl_rep *in, const weyl_rep *out, int found) {
+  weyl_decomp *di = NULL, *dout = NULL;
+  long predicted = 0;
+  if (weyl_decomp_new(in, &di) == WEYL_OK && weyl_decomp_new(out, &dout) == WEYL_OK &&
+      weyl_decomp_hom_dim(di, dout, &predicted) == WEYL_OK) {
+    fprintf(f, "  predicted dimension from the decomposition: %ld (sum over types of m_in * "
+               "m_out * dim End); found: %d\n", predicted, found);
+    if (predicted != found)
+      fprintf(f, "weyl: warning: the decomposition predicts dimension %ld, the rank decision "
+                 "found %d (try another --rtol or --solver)\n", predicted, found);
+  }
+  weyl_decomp_free(di);
+  weyl_decomp_free(dout);
 }
