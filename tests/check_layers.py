@@ -30,7 +30,7 @@ PUBLIC = {
     "status": "core", "version": "core", "mat": "core",
     "group": "group", "repfile": "group", "group_check": "group",
     "rep": "rep",
-    "basis": "basis",
+    "basis": "basis", "decomp": "basis",
     "io": "io", "svg": "io", "cache": "io",
     "linear": "nn", "layer": "nn", "bilinear": "nn", "nonlin": "nn", "model": "nn",
     "sample": "nn", "rng": "nn", "element": "nn", "net": "nn", "loss": "nn", "adam": "nn",

@@ -38,6 +38,7 @@
 #include "weyl/repfile.h"
 #include "weyl/rep.h"
 #include "weyl/basis.h"
+#include "weyl/decomp.h"
 #include "weyl/io.h"
 #include "weyl/cache.h"
 #include "weyl/group_check.h"

@@ -64,6 +64,12 @@ typedef struct {
   _Atomic(double *) dense_view;
 } weyl_block;
 
+/* Hom(rho_ti, rho_to) between type ti of di and type to of dout (same
+ * size r): the null space of rho_to(X) T - T rho_ti(X) over every generator,
+ * into sol (dim, mats of r x r row-major), rank cut with rtol. */
+weyl_status weyl_iso_type_hom(const weyl_iso *di, int ti, const weyl_iso *dout, int to,
+                              double rtol, weyl_block *sol);
+
 /* Where a solved block sits in the full W, and its first parameter index. */
 typedef struct {
   int row0, col0;

@@ -338,7 +338,7 @@ weyl_status weyl_iso_decompose(const weyl_rep *r, weyl_iso *d, int *ok) {
 
 /* Hom(rho_ti, rho_to) of two reference reps of size r: the null space of
  * rho_to(X) T - T rho_ti(X) over every generator (T row-major, vec b*r+a). */
-static weyl_status type_hom(const weyl_iso *di, int ti, const weyl_iso *dout, int to, double rtol,
+weyl_status weyl_iso_type_hom(const weyl_iso *di, int ti, const weyl_iso *dout, int to, double rtol,
                             weyl_block *sol) {
   int r = di->tdim[ti], r2 = r * r, D = di->ngen;
   size_t m = (size_t)D * r2 > (size_t)r2 ? (size_t)D * r2 : (size_t)r2;
@@ -452,7 +452,7 @@ weyl_status weyl_block_solve_iso(const weyl_rep *in, const weyl_rep *out, double
       if (di->tdim[ti] != dO->tdim[to]) continue;
       weyl_block sol;
       memset(&sol, 0, sizeof sol);
-      s = type_hom(di, ti, dO, to, rtol, &sol);
+      s = weyl_iso_type_hom(di, ti, dO, to, rtol, &sol);
       if (s == WEYL_OK && sol.dim > 0) {
         blk->min_kept = fmin(blk->min_kept, sol.min_kept);
         s = iso_elements(blk, di, ti, dO, to, &sol);

@@ -61,6 +61,10 @@ void cli_explain(FILE *f, const char *what, const weyl_basis *b);
 /* One --explain line: the equivariance error (weyl_basis_equivariance_error)
  * of a combination of every element, when the reps are small enough. */
 void cli_explain_error(FILE *f, const weyl_rep *in, const weyl_rep *out, const weyl_basis *b);
+/* One --explain line: the dimension Schur's lemma predicts from the isotypic
+ * decompositions of in and out (weyl/decomp.h) next to found, and a warning
+ * line when they differ; nothing when a rep does not decompose. */
+void cli_explain_predicted(FILE *f, const weyl_rep *in, const weyl_rep *out, int found);
 
 /* The progress line on stderr (use only when stderr is a terminal): pass
  * cli_progress as weyl_basis_opts.progress with a zeroed state as its context,
@@ -89,6 +93,7 @@ int cli_stdout_status(int rc);
 /* Commands: argv[0] is the command name. Each returns an exit code. */
 int cmd_basis(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_decompose(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 
 #endif

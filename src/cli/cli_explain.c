@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "weyl/decomp.h"
 
 void cli_explain(FILE *f, const char *what, const weyl_basis *b) {
   const weyl_basis_report *r = weyl_basis_report_get(b);
@@ -49,3 +50,21 @@ void cli_explain_error(FILE *f, const weyl_rep *in, const weyl_rep *out, const w
 
 /* A stage that starts (done < 0: one long LAPACK call may follow) is shown at
  * once; block counts only once the solve has run for half a second. */
+/* Schur's lemma against the rank decision: the dimension predicted by the
+ * isotypic decomposition of both reps next to the one found; a
+ * disagreement means one of the two decided a rank wrongly. Silent when a
+ * rep does not decompose (finite groups, non-compact algebras). */
+void cli_explain_predicted(FILE *f, const weyl_rep *in, const weyl_rep *out, int found) {
+  weyl_decomp *di = NULL, *dout = NULL;
+  long predicted = 0;
+  if (weyl_decomp_new(in, &di) == WEYL_OK && weyl_decomp_new(out, &dout) == WEYL_OK &&
+      weyl_decomp_hom_dim(di, dout, &predicted) == WEYL_OK) {
+    fprintf(f, "  predicted dimension from the decomposition: %ld (sum over types of m_in * "
+               "m_out * dim End); found: %d\n", predicted, found);
+    if (predicted != found)
+      fprintf(f, "weyl: warning: the decomposition predicts dimension %ld, the rank decision "
+                 "found %d (try another --rtol or --solver)\n", predicted, found);
+  }
+  weyl_decomp_free(di);
+  weyl_decomp_free(dout);
+}

@@ -222,6 +222,7 @@ static int solve_and_write(const basis_args *a, weyl_group *g) {
   if (!s && a->explain) {
     cli_explain(stderr, "basis", basis);
     cli_explain_error(stderr, in, out, basis);
+    cli_explain_predicted(stderr, in, out, weyl_basis_dim(basis));
     cli_explain(stderr, "bias", bias);
   }
   if (!s && a->local_k) s = restrict_local(a, in, out, &basis);

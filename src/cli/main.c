@@ -2,6 +2,7 @@
  *
  *   weyl basis (FILE.rep | --group G) --in EXPR --out EXPR [options]
  *   weyl check (FILE.rep | --group G)
+ *   weyl decompose (FILE.rep | --group G) --rep EXPR
  *   weyl demo
  *   weyl help | --help | --version
  *
@@ -29,6 +30,7 @@ typedef struct {
 static const command commands[] = {
     {"basis", cmd_basis},
     {"check", cmd_check},
+    {"decompose", cmd_decompose},
     {"demo", cmd_demo},
 };
 
@@ -38,7 +40,7 @@ static int print_help(void) {
 }
 
 static int run(int argc, char **argv) {
-  if (argc < 2) return cli_usage("missing command: basis, check or demo");
+  if (argc < 2) return cli_usage("missing command: basis, check, decompose or demo");
   const char *cmd = argv[1];
   if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) return print_help();
   if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
