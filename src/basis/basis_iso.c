@@ -37,8 +37,8 @@
  *
  * Cost for a rep of dimension n with D generators: the products for Y and
  * one symmetric eigensolve (n^3), the Krylov recipes (D n^2 per basis vector,
- * n vectors: D n^3), the refinement (4 D n^3 + 3 n^3, plus one r_t r_u
- * eigensolve per pair of types), the check (D n^2 r); the answer is kept factored,
+ * n vectors: D n^3), the refinement (4 D n^3 + 3 n^3, plus one (r_t r_u)^3 / 3
+ * Cholesky per pair of types), the check (D n^2 r); the answer is kept factored,
  * element (i, j, t) = Q_out,j T_t Q_in,i^T, never as a d-long vector. */
 #include <cblas.h>
 #include <stdio.h>
@@ -325,20 +325,18 @@ static weyl_status find_pieces(weyl_iso *d, int n, const double *X, const double
  * Q'^T X_a Q' is to first order F_a,pq + rho_p(X_a) S_pq - S_pq rho_q(X_a)
  * (F the deviation from the target), so each S_pq is a least-squares
  * solve over the generators, with a normal matrix N that depends only on
- * the pair of types: factored once per pair (eigenvectors, the null space
- * (Hom(rho_q, rho_p)) left out: min-norm), applied to every pair of copies.
+ * the pair of types: factored once per pair, applied to every pair of copies.
  * Cost 4 D n^3 for H, n^3 for Q S, plus sum over type pairs of
  * (r_t r_u)^3. The reference matrices are recomputed from the new Q. */
 typedef struct {
-  int m;       /* r_t r_u; 0 until factored */
-  double *V;   /* m x m eigenvectors of N, column-major */
-  double *inv; /* 1 / eigenvalue, 0 on the null space */
+  int m;     /* r_t r_u; 0 until factored */
+  double *V; /* Cholesky factor of N + shift I, column-major m x m */
 } pair_solver;
 
 static weyl_status pair_factor(const weyl_iso *d, int t, int u, pair_solver *ps) {
   int rp = d->tdim[t], rq = d->tdim[u], m = rp * rq;
   size_t rp2 = (size_t)rp * rp, rq2 = (size_t)rq * rq;
-  double *N = calloc((size_t)m * m + m, sizeof *N), *lam = N + (size_t)m * m;
+  double *N = calloc((size_t)m * m, sizeof *N);
   if (!N) return oom();
   /* N vec(S) = sum_a A^T A S - A^T S B - A S B^T + S B B^T (S row-major,
    * vec index i rq + j; ad(S) = A S - S B, ad^*(E) = A^T E - E B^T) */
@@ -363,16 +361,21 @@ static weyl_status pair_factor(const weyl_iso *d, int t, int u, pair_solver *ps)
           N[(size_t)(i * rq + j) * m + i * rq + l] += bbt;
         }
   }
-  if (LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', m, N, m, lam) != 0) {
+  /* The null space is Hom(rho_u, rho_t) and the right-hand sides are
+   * orthogonal to it (they are ad^*(F)): a shift of 1e-10 of the largest
+   * diagonal entry makes N definite for a Cholesky factorisation (m^3 / 3,
+   * where eigenvectors cost 25 times that) and changes the solution by
+   * 1e-10 of itself along the rest, and by rounding along the null space
+   * (a harmless rotation among the copies, of size 1e-6 |S|). */
+  double shift = 0;
+  for (int k = 0; k < m; k++) shift = fmax(shift, N[(size_t)k * m + k]);
+  shift = shift > 0 ? 1e-10 * shift : 1e-300;
+  for (int k = 0; k < m; k++) N[(size_t)k * m + k] += shift;
+  if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', m, N, m) != 0) {
     free(N);
-    return weyl_fail(WEYL_ENUMERIC, "LAPACK dsyevd failed refining the isotypic pieces");
+    return weyl_fail(WEYL_ENUMERIC, "LAPACK dpotrf failed refining the isotypic pieces");
   }
-  /* The null space is Hom(rho_u, rho_t): eigenvalues at rounding level
-   * (1e-16 of the largest); the rest are the squared "frequencies" of the
-   * pair, well separated from it. */
-  double cut = 1e-10 * fmax(lam[m - 1], 0.0);
-  for (int k = 0; k < m; k++) lam[k] = lam[k] > cut ? 1.0 / lam[k] : 0.0;
-  ps->m = m, ps->V = N, ps->inv = lam;
+  ps->m = m, ps->V = N;
   return WEYL_OK;
 }
 
@@ -399,7 +402,7 @@ static weyl_status refine_pieces(weyl_iso *d, const double *X, double *buf) {
   for (int t = 0; t < T; t++) rmax = d->tdim[t] > rmax ? d->tdim[t] : rmax;
   size_t r2max = (size_t)rmax * rmax;
   double *XQ = buf, *H = buf + n2, *R = buf + 2 * n2; /* R: right-hand sides ad^*(F) */
-  double *F = malloc(3 * r2max * sizeof *F), *W = F + r2max, *c = W + r2max;
+  double *F = malloc(2 * r2max * sizeof *F), *W = F + r2max;
   pair_solver *ps = calloc((size_t)T * T, sizeof *ps);
   int *ref = malloc((size_t)C * sizeof *ref);
   if (!F || !ps || !ref) {
@@ -456,9 +459,9 @@ static weyl_status refine_pieces(weyl_iso *d, const double *X, double *buf) {
       pair_solver *f = ps + (size_t)t * T + u;
       if (!f->m && (s = pair_factor(d, t, u, f)) != WEYL_OK) break;
       block_get(d, R, p, q, tr, F);
-      cblas_dgemv(CblasColMajor, CblasTrans, m, m, 1.0, f->V, m, F, 1, 0.0, c, 1);
-      for (int k = 0; k < m; k++) c[k] *= f->inv[k];
-      cblas_dgemv(CblasColMajor, CblasNoTrans, m, m, -1.0, f->V, m, c, 1, 0.0, W, 1);
+      for (int k = 0; k < m; k++) W[k] = -F[k];
+      cblas_dtrsv(CblasColMajor, CblasUpper, CblasTrans, CblasNonUnit, m, f->V, m, W, 1);
+      cblas_dtrsv(CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit, m, f->V, m, W, 1);
       for (int i = 0; i < rp; i++)
         for (int j = 0; j < rq; j++) {
           double w = tr ? W[j * rp + i] : W[i * rq + j];
