@@ -209,7 +209,7 @@ weyl_status weyl_ortho_block(weyl_ortho_cache **cache, const weyl_rep *in, const
   const weyl_group *g = weyl_rep_group(in);
   t->ni = weyl_rep_dim(in);
   t->no = weyl_rep_dim(out);
-  if (g->n_alg > 0 || g->n_disc == 0 || (weyl_rep_is_perm(in) && weyl_rep_is_perm(out)))
+  if ((g->n_alg == 0 && g->n_disc == 0) || (weyl_rep_is_perm(in) && weyl_rep_is_perm(out)))
     return WEYL_OK;
   /* M and M^-1 of both sides, with a temporary of each while composing. */
   double need = 32.0 * ((double)t->ni * t->ni + (double)t->no * t->no);
