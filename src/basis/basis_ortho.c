@@ -35,7 +35,12 @@
  * (the group does not close within WEYL_GROUP_DEFAULT_MAX_ORDER elements, the
  * matrices are not a representation of it, or it would cost too much) is
  * used as given, as before. Leaf factors are cached for one solve (not in
- * the group, which stays read only). */
+ * the group, which stays read only).
+ *
+ * Groups with algebra generators have no average; their leaves get only the
+ * diagonal balancing, M = D^-1, when it spreads over a factor 1024 or more
+ * (basis_ortho_leaf.c, resolve_algebra: the Lorentz group in SI units), and
+ * the same composition and back transform. */
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>

@@ -384,40 +384,52 @@ static void precondition(const weyl_group *g, weyl_action *B, int d) {
  * discrete generators of the leaf (entries 1/c and 1/c there); the factor
  * is M = D^-1 (rho' = M^T rho M^-T), which basis_ortho.c composes as for
  * finite groups. */
+/* A += |X| for n actions, one dense copy at a time in tmp (a group with
+ * 2016 generators on a 64-dim leaf needs no 66 MB of copies to say no). */
+static void add_abs(double *A, const weyl_action *acts, int n, int d, double unit, double *tmp) {
+  size_t d2 = (size_t)d * d;
+  for (int k = 0; k < n; k++) {
+    if (!acts[k].mat && !acts[k].perm)
+      continue;
+    weyl_action_dense(&acts[k], d, unit, tmp);
+    for (size_t e = 0; e < d2; e++)
+      A[e] += fabs(tmp[e]);
+  }
+}
+
 static void resolve_algebra(weyl_ortho_cache *c, int idx) {
   const weyl_group *g = c->g;
   const weyl_leaf *l = &g->leaves[idx];
   int d = l->dim;
   size_t d2 = (size_t)d * d;
   double *A = calloc(d2 ? d2 : 1, sizeof *A), *D = malloc((d ? (size_t)d : 1) * sizeof *D);
-  weyl_action *disc = dense_of(l->disc, g->n_disc, d, 1.0);
-  weyl_action *alg = dense_of(l->alg, g->n_alg, d, 0.0);
-  int ok = A && D && disc && alg && d > 1;
-  for (int k = 0; ok && k < g->n_alg; k++)
-    for (size_t e = 0; alg[k].mat && e < d2; e++)
-      A[e] += fabs(alg[k].mat[e]);
-  for (int k = 0; ok && k < g->n_disc; k++)
-    for (size_t e = 0; disc[k].mat && e < d2; e++)
-      A[e] += fabs(disc[k].mat[e]);
-  double lo = INFINITY, hi = 0;
-  if (ok)
+  double *tmp = malloc((d2 ? d2 : 1) * sizeof *tmp), lo = INFINITY, hi = 0;
+  int ok = A && D && tmp && d > 1;
+  if (ok) {
+    add_abs(A, l->alg, g->n_alg, d, 0.0, tmp);
+    add_abs(A, l->disc, g->n_disc, d, 1.0, tmp);
     balance(A, d, D);
+  }
+  free(A), free(tmp);
   for (int i = 0; ok && i < d; i++)
     lo = fmin(lo, D[i]), hi = fmax(hi, D[i]);
-  ok = ok && hi >= ALG_BALANCE_SPREAD * lo;
-  if (ok) {
+  weyl_action *disc = NULL, *alg = NULL;
+  if (ok && hi >= ALG_BALANCE_SPREAD * lo) {
+    disc = dense_of(l->disc, g->n_disc, d, 1.0);
+    alg = dense_of(l->alg, g->n_alg, d, 0.0);
+  }
+  if (disc && alg) {
     scale_actions(disc, g->n_disc, d, D);
     scale_actions(alg, g->n_alg, d, D);
-    ok = install(c, idx, D, NULL, NULL, disc);
   }
-  if (ok) {
+  if (disc && alg && install(c, idx, D, NULL, NULL, disc)) {
     c->alg[idx] = alg;
     c->g2.leaves[idx].alg = alg;
   } else {
     actions_free(disc, g->n_disc);
     actions_free(alg, g->n_alg);
   }
-  free(A), free(D);
+  free(D);
 }
 
 static void resolve(weyl_ortho_cache *c, int idx, size_t max_bytes) {
