@@ -420,3 +420,66 @@ Test(basis_ortho, cli_prints_dimension_two_without_a_warning) {
   free(text);
   free(out);
 }
+
+/* The Lorentz group in SI units (t in seconds, x in metres): the boosts
+ * d/dv have entries 1/c^2 and 1. The dual's invariant vectors used to be 1
+ * (e_t: the entry 1/c^2 that forbids it is below the relative tolerance),
+ * with a gap of 8e15; the leaf is now balanced first (basis_ortho_leaf.c).
+ * Worked by hand: vec is irreducible (Hom = 1), has no invariant vector nor
+ * has its dual, V (x) V.T holds exactly one (the identity), and the form
+ * invariant under K^T G + G K = 0 is G = diag(-c^2, 1, 1, 1). Hom(V**2,
+ * V**2) is 4 as for SO(1,3) in natural units: 1 + 1 on the trace and the
+ * symmetric traceless part, 2 on the 6 bivectors (the Hodge star, *^2 = -1). */
+Test(basis_ortho, lorentz_in_si_units_is_balanced) {
+  const double c = 299792458.0, ic2 = 1.0 / (c * c);
+  static const int pairs[6][2] = {{1, 2}, {1, 3}, {2, 3}, {0, 1}, {0, 2}, {0, 3}};
+  char text[2048] = "group LorentzSI\ngenerators\nalgebra Lxy Lxz Lyz Kx Ky Kz\nrep vec 4\n";
+  static const char *names[6] = {"Lxy", "Lxz", "Lyz", "Kx", "Ky", "Kz"};
+  for (int k = 0; k < 6; k++) {
+    double A[16] = {0};
+    int i = pairs[k][0], j = pairs[k][1];
+    if (k < 3)
+      A[i * 4 + j] = -1, A[j * 4 + i] = 1;
+    else
+      A[i * 4 + j] = ic2, A[j * 4 + i] = 1;
+    size_t n = strlen(text);
+    n += (size_t)snprintf(text + n, sizeof text - n, "  %s matrix", names[k]);
+    for (int e = 0; e < 16; e++) n += (size_t)snprintf(text + n, sizeof text - n, " %.17g", A[e]);
+    snprintf(text + n, sizeof text - n, "\n");
+  }
+  weyl_group *g = NULL;
+  cr_assert_eq(weyl_repfile_parse(text, strlen(text), "si.rep", &g), WEYL_OK, "%s",
+               weyl_status_last_error());
+  static const struct {
+    const char *in, *out;
+    int dim, bias;
+  } cases[] = {{"vec", "vec", 1, 0},         {"vec", "vec.T", 1, 0},
+               {"vec.T", "vec", 1, 0},       {"vec.T", "vec.T", 1, 0},
+               {"Scalar", "vec*vec.T", 1, 1}, {"vec*vec.T", "vec", 0, 0},
+               {"vec**2", "vec**2", 4, 1}};
+  for (size_t t = 0; t < sizeof cases / sizeof *cases; t++) {
+    weyl_rep *in = parse(g, cases[t].in), *out = parse(g, cases[t].out);
+    weyl_basis *b = NULL, *bias = NULL;
+    cr_assert_eq(weyl_basis_solve(in, out, NULL, &b), WEYL_OK, "%s", weyl_status_last_error());
+    cr_assert_eq(weyl_basis_solve_bias(out, NULL, &bias), WEYL_OK);
+    cr_assert_eq(weyl_basis_dim(b), cases[t].dim, "%s -> %s", cases[t].in, cases[t].out);
+    cr_assert_eq(weyl_basis_dim(bias), cases[t].bias, "bias of %s", cases[t].out);
+    cr_assert_geq(weyl_basis_report_get(b)->min_gap, WEYL_BASIS_SMALL_GAP, "%s", cases[t].in);
+    cr_assert_geq(weyl_basis_report_get(bias)->min_gap, WEYL_BASIS_SMALL_GAP, "%s", cases[t].out);
+    if (t == 1) { /* vec -> vec.T: W = G up to scale, each entry on its own scale */
+      double W[16];
+      cr_assert_eq(weyl_basis_element(b, 0, W), WEYL_OK);
+      for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+          if (i != j)
+            cr_assert_leq(fabs(W[i * 4 + j]), 1e-9 * fabs(W[5]), "W[%d][%d] = %g", i, j,
+                          W[i * 4 + j]);
+      cr_assert_lt(fabs(W[0] / W[5] + c * c) / (c * c), 1e-9, "W_tt / W_xx = %g", W[0] / W[5]);
+      cr_assert_lt(fabs(W[10] / W[5] - 1), 1e-9);
+      cr_assert_lt(fabs(W[15] / W[5] - 1), 1e-9);
+    }
+    weyl_basis_free(b), weyl_basis_free(bias);
+    weyl_rep_free(in), weyl_rep_free(out);
+  }
+  weyl_group_free(g);
+}

@@ -19,6 +19,7 @@ typedef struct {
   int status;     /* exit code, or -1 when killed at the time limit */
   double seconds; /* wall time */
   char err[4096]; /* standard error */
+  char out[4096]; /* standard output (its start) */
 } limited_run;
 
 static double wall(void) {
@@ -32,15 +33,16 @@ static double wall(void) {
 static limited_run run_limited(const char *const *args, long as_kib, double limit_s) {
   limited_run r = {0};
   char errpath[] = "/tmp/weyl_limits_XXXXXX";
-  int fd = mkstemp(errpath);
+  char outpath[] = "/tmp/weyl_limits_XXXXXX";
+  int fd = mkstemp(errpath), ofd = mkstemp(outpath);
   cr_assert_geq(fd, 0);
+  cr_assert_geq(ofd, 0);
   double t0 = wall();
   pid_t pid = fork();
   cr_assert_geq(pid, 0);
   if (pid == 0) {
     dup2(fd, 2);
-    int null = open("/dev/null", O_WRONLY);
-    dup2(null, 1);
+    dup2(ofd, 1);
     if (as_kib > 0) {
       struct rlimit rl = {(rlim_t)as_kib * 1024, (rlim_t)as_kib * 1024};
       setrlimit(RLIMIT_AS, &rl);
@@ -67,8 +69,13 @@ static limited_run run_limited(const char *const *args, long as_kib, double limi
   lseek(fd, 0, SEEK_SET);
   ssize_t n = read(fd, r.err, sizeof r.err - 1);
   r.err[n > 0 ? n : 0] = '\0';
+  lseek(ofd, 0, SEEK_SET);
+  n = read(ofd, r.out, sizeof r.out - 1);
+  r.out[n > 0 ? n : 0] = '\0';
   close(fd);
+  close(ofd);
   unlink(errpath);
+  unlink(outpath);
   return r;
 }
 
@@ -136,4 +143,49 @@ Test(cli_limits, subnormal_and_overflowing_inputs_get_clear_messages) {
   cr_expect_eq(r.status, 1, "%s", r.err);
   cr_expect(strstr(r.err, "overflows") && !strstr(r.err, "info"), "%s", r.err);
   unlink(sub), unlink(big), rmdir(dir);
+}
+
+/* A valid 33 MB file, a 4096-dimensional signed cyclic shift (e_i -> e_i+1,
+ * e_4095 -> -e_0: order 8192), made weyl check run for minutes: 8192
+ * elements at 1.3e8 flops each, and R^T R of 4096 x 4096. Each part is now
+ * estimated first and reported as not checked over the budget. The order
+ * of the shift (2 n) is known, so the budget, not the enumeration limit,
+ * must be what stopped it: 59 elements at 4 n^2 flops each. Not under the
+ * sanitizers and valgrind: any run that reaches the budget spends 4e9 flops
+ * twice, minutes there. */
+Test(cli_limits, check_of_a_large_valid_file_stays_within_its_budget) {
+  if (sanitized()) return;
+  int n = 4096;
+  char dir[] = "/tmp/weyl_limits_XXXXXX", path[64];
+  cr_assert_not_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/shift.rep", dir);
+  FILE *f = fopen(path, "w");
+  cr_assert_not_null(f);
+  fprintf(f, "group shift\ngenerators r\nrep V %d\n  r matrix\n", n);
+  char *row = malloc(2 * (size_t)n + 2);
+  for (int i = 0; i < n; i++) {
+    for (int j = 0; j < n; j++) row[2 * j] = '0', row[2 * j + 1] = ' ';
+    row[2 * n - 1] = '\n';
+    row[2 * n] = '\0';
+    if (i > 0) { /* rho(r)[i][i-1] = 1 */
+      row[2 * (i - 1)] = '1';
+      fputs(row, f);
+    } else { /* rho(r)[0][n-1] = -1 */
+      fwrite(row, 1, 2 * (size_t)n - 2, f);
+      fputs("-1\n", f);
+    }
+  }
+  free(row);
+  fclose(f);
+  const char *args[] = {"check", path, NULL};
+  limited_run r = run_limited(args, 0, 120.0);
+  unlink(path);
+  rmdir(dir);
+  cr_assert_eq(r.status, 0, "status %d after %.1f s: %s", r.status, r.seconds, r.err);
+  cr_assert(strstr(r.out, "order: not checked: over the budget of 4e+09 flops"), "%s", r.out);
+  char want[128];
+  snprintf(want, sizeof want, "more than %ld elements at",
+           (long)(4e9 / (4.0 * n * (double)n)));
+  cr_assert(strstr(r.out, want), "want '%s' in:\n%s", want, r.out);
+  cr_assert_lt(r.seconds, 15.0, "took %.1f s", r.seconds);
 }

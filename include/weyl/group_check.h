@@ -59,6 +59,29 @@
  * weyl check, solved by weyl basis (whose relative tolerance copes). */
 #define WEYL_GROUP_CHECK_ALG_REFUSE 1e-4
 
+/* Work (floating-point operations, estimated before the work) that each
+ * part of weyl_group_check may spend: each enumeration, each generator's
+ * orthogonality and conditioning, each rep's Lie algebra. A part over it is
+ * not run and is listed in the report's `skipped` instead, so that a valid
+ * but large file (a 4096-dimensional signed shift of order 8192: 1e12 flops
+ * of enumeration) is reported in seconds, not minutes. */
+#define WEYL_GROUP_CHECK_FLOPS 4e9
+
+/* Most parts one report lists as not checked (the rest are counted only). */
+#define WEYL_GROUP_CHECK_MAX_SKIPPED 16
+
+/* A part of weyl_group_check that was not run: over WEYL_GROUP_CHECK_FLOPS. */
+typedef struct {
+  const char *what; /* static text: "order", "generator order", "orthogonality",
+                       "Lie algebra" */
+  int leaf;         /* rep index, or -1 for the whole group */
+  int gen;          /* discrete generator, or -1 */
+  long elements;    /* enumerations: elements the budget allows (the group has
+                       more); 0 for the other parts */
+  double work;      /* flops per element for enumerations, else the part's whole
+                       estimated work */
+} weyl_group_check_skip;
+
 /* What weyl_group_check found about one leaf representation. */
 typedef struct {
   double orth_defect; /* largest max-entry |R^T R - I| over the discrete generators
@@ -74,7 +97,7 @@ typedef struct {
   double alg_residual;    /* largest relative residual of V's linear relations and
                              structure constants in this rep (algebra generators
                              only); -1 when not checked (no algebra, or the check
-                             would cost more than about 4e9 flops) */
+                             would cost more than WEYL_GROUP_CHECK_FLOPS) */
   int alg_gen[2];         /* generators (algebra indices) of the worst bracket
                              [A_i, A_j]; alg_gen[0] = -1 for a linear relation */
   double action_residual; /* largest relative residual of h A_i h^-1 against V's
@@ -88,21 +111,26 @@ typedef struct {
   long order;               /* |G|: enumerated on V for a .rep file, on all reps
                                together for a built-in group; 0 when unknown */
   weyl_status order_status; /* of that enumeration: WEYL_OK, WEYL_ELIMIT (more than
-                               max_order), WEYL_EINVAL (algebra generators or
+                               max_order, or over the budget: then skipped[] says
+                               so), WEYL_EINVAL (algebra generators or
                                overflowing products) */
   long v_order;             /* order of the group generated on V (equal to order
                                for a .rep file), 0 when unknown */
   long gen_order[WEYL_GROUP_MAX_GENERATORS]; /* order of each discrete generator on all
-                                          reps; 0 = more than max_order */
+                                          reps; 0 = more than max_order, -1 = over
+                                          the budget (in skipped[]) */
   int n_leaves;             /* leaf reps checked */
   weyl_group_check_leaf leaves[WEYL_GROUP_MAX_LEAVES]; /* one per leaf rep, in file order */
+  int n_skipped;  /* parts not run, over WEYL_GROUP_CHECK_FLOPS (not defects) */
+  weyl_group_check_skip skipped[WEYL_GROUP_CHECK_MAX_SKIPPED]; /* the first ones */
   int n_defects; /* generators that do not close, inconsistent reps, rounded
                     near-orthogonal matrices, overflowing products, algebra
                     residuals above WEYL_GROUP_CHECK_ALG_RTOL */
 } weyl_group_check_report;
 
 /* Fills *r for g (max_order <= 0 means WEYL_GROUP_DEFAULT_MAX_ORDER). Groups with
- * algebra generators get only the orthogonality part. The message of a
+ * algebra generators get only the orthogonality part. Every part is
+ * estimated first and not run over WEYL_GROUP_CHECK_FLOPS (r->skipped). The message of a
  * failed enumeration stays in weyl_status_last_error() after the call.
  * Returns WEYL_EINVAL for NULL arguments, WEYL_ENOMEM; defects are not errors. */
 weyl_status weyl_group_check(const weyl_group *g, long max_order, weyl_group_check_report *r);

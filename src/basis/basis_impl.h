@@ -120,6 +120,7 @@ weyl_status weyl_block_iso_dot(const weyl_block *blk, const double *W, int ldw, 
 weyl_status weyl_block_iso_element(const weyl_block *blk, int k, double *W, int ldw);
 
 /* A block of a finite group given by badly scaled matrices, made orthogonal
+ * (or of a Lie group whose leaves need a diagonal balancing: M = D^-1)
  * (basis_ortho.c): in and out are the block's reps over a copy of the group
  * whose non-orthogonal leaves act by M^T rho M^-T instead (both NULL: solve
  * the block as given, always so for orthogonal reps); M_in, M_out map the

@@ -35,7 +35,12 @@
  * (the group does not close within WEYL_GROUP_DEFAULT_MAX_ORDER elements, the
  * matrices are not a representation of it, or it would cost too much) is
  * used as given, as before. Leaf factors are cached for one solve (not in
- * the group, which stays read only). */
+ * the group, which stays read only).
+ *
+ * Groups with algebra generators have no average; their leaves get only the
+ * diagonal balancing, M = D^-1, when it spreads over a factor 1024 or more
+ * (basis_ortho_leaf.c, resolve_algebra: the Lorentz group in SI units), and
+ * the same composition and back transform. */
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -209,7 +214,7 @@ weyl_status weyl_ortho_block(weyl_ortho_cache **cache, const weyl_rep *in, const
   const weyl_group *g = weyl_rep_group(in);
   t->ni = weyl_rep_dim(in);
   t->no = weyl_rep_dim(out);
-  if (g->n_alg > 0 || g->n_disc == 0 || (weyl_rep_is_perm(in) && weyl_rep_is_perm(out)))
+  if ((g->n_alg == 0 && g->n_disc == 0) || (weyl_rep_is_perm(in) && weyl_rep_is_perm(out)))
     return WEYL_OK;
   /* M and M^-1 of both sides, with a temporary of each while composing. */
   double need = 32.0 * ((double)t->ni * t->ni + (double)t->no * t->no);

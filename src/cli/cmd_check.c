@@ -55,6 +55,8 @@ static void print_defects(const weyl_group *g, const weyl_group_check_report *r)
     printf("  generator %s: order ", weyl_group_disc_name(g, k));
     if (r->gen_order[k] > 0)
       printf("%ld\n", r->gen_order[k]);
+    else if (r->gen_order[k] < 0)
+      printf("not checked (below)\n");
     else
       printf("more than %d or infinite (defect, if it acts by a matrix: rounded entries "
              "never close)\n",
@@ -87,6 +89,26 @@ static void print_defects(const weyl_group *g, const weyl_group_check_report *r)
   }
 }
 
+/* Parts of the check over its budget (group_check.h): a valid but large
+ * file is described in seconds, and says what it did not check. */
+static void print_skipped(const weyl_group *g, const weyl_group_check_report *r) {
+  for (int i = 0; i < r->n_skipped && i < WEYL_GROUP_CHECK_MAX_SKIPPED; i++) {
+    const weyl_group_check_skip *k = &r->skipped[i];
+    printf("  %s", k->what);
+    if (k->leaf >= 0) printf(" of rep %s", weyl_group_leaf_name(g, k->leaf));
+    if (k->gen >= 0)
+      printf("%s generator %s", k->leaf >= 0 ? "," : " of", weyl_group_disc_name(g, k->gen));
+    printf(": not checked: over the budget of %.3g flops (", WEYL_GROUP_CHECK_FLOPS);
+    if (k->elements > 0)
+      printf("more than %ld elements at %.3g flops each)\n", k->elements, k->work);
+    else
+      printf("%.3g flops)\n", k->work);
+  }
+  if (r->n_skipped > WEYL_GROUP_CHECK_MAX_SKIPPED)
+    printf("  and %d more parts not checked, over the budget\n",
+           r->n_skipped - WEYL_GROUP_CHECK_MAX_SKIPPED);
+}
+
 /* The elements of `regular` in index order, as words (group.h). Only for a
  * group whose enumeration succeeded, so that this cannot fail but for memory. */
 static void print_words(weyl_group *g) {
@@ -116,6 +138,8 @@ static int print_order(weyl_group *g, const char *file) {
   print_group(g, file);
   if (weyl_group_nalg(g) > 0)
     printf("order: infinite (continuous: %d algebra generators)\n", weyl_group_nalg(g));
+  else if (r->order_status == WEYL_ELIMIT && r->order == 0 && r->n_skipped > 0)
+    printf("order: not checked: over the budget of %.3g flops (below)\n", WEYL_GROUP_CHECK_FLOPS);
   else if (r->order_status == WEYL_ELIMIT)
     printf("order: more than %d (enumeration limit)\n", WEYL_GROUP_DEFAULT_MAX_ORDER);
   else if (r->order_status == WEYL_OK)
@@ -123,6 +147,7 @@ static int print_order(weyl_group *g, const char *file) {
   else
     printf("order: infinite\n");
   print_defects(g, r);
+  print_skipped(g, r);
   if (r->order_status == WEYL_OK && weyl_group_nalg(g) == 0) print_words(g);
   int rc = CLI_OK;
   if (r->n_defects > 0 && cli_stdout_status(CLI_OK) != CLI_OK) {

@@ -15,10 +15,35 @@
 #include "core/status_impl.h"
 #include "weyl/group_check.h"
 
+/* Work of one enumerated element: each generator applied to each leaf
+ * (dense leaves: a d x d matrix times the element's d x 4 sketch). */
+static double element_flops(const weyl_group *g, const int *idx, int n) {
+  double w = 0;
+  for (int i = 0; i < n; i++) {
+    const weyl_leaf *l = &g->leaves[idx[i]];
+    for (int k = 0; k < g->n_disc; k++)
+      w += l->disc[k].mat ? 4.0 * l->dim * l->dim : l->dim;
+  }
+  return w > 1 ? w : 1;
+}
+
+/* Lists a part not run (the first WEYL_GROUP_CHECK_MAX_SKIPPED of them). */
+static void skip(weyl_group_check_report *r, const char *what, int leaf, int gen, long elements,
+                 double work) {
+  if (r && r->n_skipped < WEYL_GROUP_CHECK_MAX_SKIPPED)
+    r->skipped[r->n_skipped] = (weyl_group_check_skip){what, leaf, gen, elements, work};
+  if (r)
+    r->n_skipped++;
+}
+
 /* |<subset>| where the subset is leaves idx[0..n) and generators gen (all
- * when gen < 0). st receives the enumeration's status. */
+ * when gen < 0). st receives the enumeration's status. The enumeration stops
+ * at `limit` elements or at the budget (WEYL_GROUP_CHECK_FLOPS), whichever
+ * comes first; stopped by the budget, it is listed in r->skipped (when r is
+ * given) under `what` and *order is -1. */
 static weyl_status sub_order(const weyl_group *g, const int *idx, int n, int gen, long limit,
-                             long *order, weyl_status *st) {
+                             long *order, weyl_status *st, weyl_group_check_report *r,
+                             const char *what) {
   weyl_leaf *leaves = calloc((size_t)n + 1, sizeof *leaves);
   *order = 0;
   if (!leaves)
@@ -28,7 +53,15 @@ static weyl_status sub_order(const weyl_group *g, const int *idx, int n, int gen
     if (gen >= 0)
       leaves[i].disc = &g->leaves[idx[i]].disc[gen];
   }
-  *st = weyl_group_order_on(g, leaves, n, gen >= 0 ? 1 : g->n_disc, limit, 0, order, NULL);
+  double per = element_flops(g, idx, n) / (gen >= 0 && g->n_disc > 0 ? g->n_disc : 1);
+  double allowed = WEYL_GROUP_CHECK_FLOPS / per;
+  long cap = allowed < (double)limit ? (long)allowed : limit;
+  *st = weyl_group_order_on(g, leaves, n, gen >= 0 ? 1 : g->n_disc, cap > 0 ? cap : 1, 0, order,
+                            NULL);
+  if (*st == WEYL_ELIMIT && cap < limit) {
+    skip(r, what, what && strcmp(what, "order") && gen < 0 ? idx[n - 1] : -1, gen, cap, per);
+    *order = -1;
+  }
   free(leaves);
   return *st == WEYL_ENOMEM ? WEYL_ENOMEM : WEYL_OK;
 }
@@ -51,6 +84,9 @@ static int rounded(double defect) {
   return defect >= WEYL_GROUP_CHECK_ORTH_ROUNDED_MIN && defect <= WEYL_GROUP_CHECK_ORTH_ROUNDED_MAX;
 }
 
+/* R^T R and an LU of a d x d matrix. */
+static double orth_flops(int d) { return 2.0 * d * d * (double)d + 2.0 / 3.0 * d * d * (double)d; }
+
 static void check_orthogonality(const weyl_group *g, weyl_group_check_report *r) {
   for (int i = 0; i < g->n_leaves; i++) {
     weyl_group_check_leaf *c = &r->leaves[i];
@@ -58,6 +94,10 @@ static void check_orthogonality(const weyl_group *g, weyl_group_check_report *r)
     c->cond = 1.0;
     for (int k = 0; k < g->n_disc; k++) {
       const double *m = g->leaves[i].disc[k].mat;
+      if (m && orth_flops(g->leaves[i].dim) > WEYL_GROUP_CHECK_FLOPS) {
+        skip(r, "orthogonality", i, k, 0, orth_flops(g->leaves[i].dim));
+        continue;
+      }
       double d = m ? weyl_mat_orth_defect(g->leaves[i].dim, m, g->leaves[i].dim) : 0.0;
       if (m && (c->orth_gen < 0 || d > c->orth_defect))
         c->orth_defect = d, c->orth_gen = k;
@@ -88,8 +128,8 @@ static weyl_status check_generators(const weyl_group *g, long limit, weyl_group_
     all[i] = i;
   weyl_status s = WEYL_OK, st = WEYL_OK;
   for (int k = 0; s == WEYL_OK && k < g->n_disc; k++) {
-    s = sub_order(g, all, g->n_leaves, k, limit, &r->gen_order[k], &st);
-    r->n_defects += st != WEYL_OK && acts_densely(g, k);
+    s = sub_order(g, all, g->n_leaves, k, limit, &r->gen_order[k], &st, r, "generator order");
+    r->n_defects += st != WEYL_OK && r->gen_order[k] >= 0 && acts_densely(g, k);
   }
   free(all);
   return s;
@@ -107,12 +147,15 @@ static weyl_status check_leaves(const weyl_group *g, weyl_group_check_report *r)
     return weyl_fail(WEYL_ENOMEM, "out of memory checking group %s", g->name);
   for (int i = 0; i < ndef; i++)
     idx[i] = i;
-  s = sub_order(g, pair, 1, -1, r->order, &r->v_order, &st);
+  s = sub_order(g, pair, 1, -1, r->order, &r->v_order, &st, NULL, NULL);
+  if (r->v_order < 0)
+    r->v_order = 0;
   for (int i = ndef; s == WEYL_OK && r->order > 0 && i < g->n_leaves; i++) {
     idx[ndef] = i;
-    s = sub_order(g, idx, ndef + 1, -1, r->order, &r->leaves[i].order_with_v, &st);
-    r->leaves[i].consistent = st == WEYL_OK;
-    r->n_defects += st != WEYL_OK;
+    s = sub_order(g, idx, ndef + 1, -1, r->order, &r->leaves[i].order_with_v, &st, r,
+                  "consistency with V");
+    r->leaves[i].consistent = r->leaves[i].order_with_v < 0 ? -1 : st == WEYL_OK;
+    r->n_defects += r->leaves[i].consistent == 0;
   }
   free(idx);
   return s;
@@ -121,7 +164,7 @@ static weyl_status check_leaves(const weyl_group *g, weyl_group_check_report *r)
 /* ---- the Lie algebra ---------------------------------------------------- */
 
 enum { ALG_MAX = 256 };               /* algebra generators checked at most */
-static const double ALG_FLOPS = 4e9;  /* work per rep above which it is not checked */
+static const double ALG_FLOPS = WEYL_GROUP_CHECK_FLOPS; /* per rep, else not checked */
 static const double ALG_RANK = 1e-12; /* eigenvalues of B^T B below this, relative,
                                          are linear relations among V's generators */
 
@@ -323,10 +366,13 @@ static weyl_status check_action(const weyl_group *g, const alg_fit *f, const wey
 
 /* One leaf against V's fit; residuals stay -1 when it costs too much. */
 static weyl_status check_leaf_algebra(const weyl_group *g, const alg_fit *f, int li,
-                                      weyl_group_check_leaf *c) {
+                                      weyl_group_check_report *r) {
   const weyl_leaf *l = &g->leaves[li];
-  if (alg_flops(g, l->dim) > ALG_FLOPS)
+  weyl_group_check_leaf *c = &r->leaves[li];
+  if (alg_flops(g, l->dim) > ALG_FLOPS) {
+    skip(r, "Lie algebra", li, -1, 0, alg_flops(g, l->dim));
     return WEYL_OK;
+  }
   size_t mm = (size_t)l->dim * l->dim;
   double *X = leaf_algebra(g, l), *y = malloc(2 * mm * sizeof *y), nrm[ALG_MAX];
   weyl_status s = X && y ? WEYL_OK
@@ -352,13 +398,16 @@ static weyl_status check_algebra(const weyl_group *g, weyl_group_check_report *r
     r->leaves[i].alg_residual = r->leaves[i].action_residual = -1;
     r->leaves[i].alg_gen[0] = r->leaves[i].action_gen[0] = -1;
   }
-  if (g->n_alg == 0 || g->n_alg > ALG_MAX || g->n_leaves == 0 ||
-      alg_flops(g, g->leaves[0].dim) > ALG_FLOPS)
+  if (g->n_alg == 0 || g->n_alg > ALG_MAX || g->n_leaves == 0)
     return WEYL_OK;
+  if (alg_flops(g, g->leaves[0].dim) > ALG_FLOPS) {
+    skip(r, "Lie algebra", -1, -1, 0, alg_flops(g, g->leaves[0].dim));
+    return WEYL_OK;
+  }
   alg_fit f;
   weyl_status s = fit_on_v(g, &f);
   for (int i = 0; s == WEYL_OK && i < g->n_leaves; i++) {
-    s = check_leaf_algebra(g, &f, i, &r->leaves[i]);
+    s = check_leaf_algebra(g, &f, i, r);
     r->n_defects += r->leaves[i].alg_residual > WEYL_GROUP_CHECK_ALG_RTOL;
     r->n_defects += r->leaves[i].action_residual > WEYL_GROUP_CHECK_ALG_RTOL;
   }
@@ -386,7 +435,10 @@ weyl_status weyl_group_check(const weyl_group *g, long max_order, weyl_group_che
   for (int i = 0; i < g->n_leaves; i++)
     all[i] = i;
   /* the group is the one its defining leaves generate (V for a .rep file) */
-  s = sub_order(g, all, weyl_group_defining_count(g), -1, limit, &r->order, &r->order_status);
+  s = sub_order(g, all, weyl_group_defining_count(g), -1, limit, &r->order, &r->order_status, r,
+                "order");
+  if (r->order < 0)
+    r->order = 0;
   free(all);
   char msg[1024]; /* the whole group's failure is the one to keep for the caller */
   strncpy(msg, weyl_status_last_error(), sizeof msg - 1);
@@ -404,17 +456,6 @@ weyl_status weyl_group_check(const weyl_group *g, long max_order, weyl_group_che
 /* ---- refusing a file whose reps are not one group's ---------------------- */
 
 static const double ENUM_FLOPS = 5e8; /* enumeration work weyl_group_check_consistent spends */
-
-/* Work of one enumerated element: each generator applied to each leaf. */
-static double element_flops(const weyl_group *g, const int *idx, int n) {
-  double w = 0;
-  for (int i = 0; i < n; i++) {
-    const weyl_leaf *l = &g->leaves[idx[i]];
-    for (int k = 0; k < g->n_disc; k++)
-      w += l->disc[k].mat ? 4.0 * l->dim * l->dim : l->dim;
-  }
-  return w > 1 ? w : 1;
-}
 
 #define REFUSE_FMT "%s:%d: rep %s is not a representation of the %s V generates: "
 
@@ -434,11 +475,11 @@ static weyl_status consistent_finite(const weyl_group *g, const char *label) {
     double budget = ENUM_FLOPS / element_flops(g, idx, ndef + 1);
     long limit = budget < WEYL_GROUP_DEFAULT_MAX_ORDER ? (long)budget : WEYL_GROUP_DEFAULT_MAX_ORDER;
     if (v_order == 0 && limit > 0)
-      s = sub_order(g, idx, ndef, -1, limit, &v_order, &st);
+      s = sub_order(g, idx, ndef, -1, limit, &v_order, &st, NULL, NULL);
     if (s != WEYL_OK || v_order == 0 || v_order > limit)
       break; /* V does not close within the budget: not checked */
-    s = sub_order(g, idx, ndef + 1, -1, v_order, &with, &st);
-    if (s == WEYL_OK && st != WEYL_OK)
+    s = sub_order(g, idx, ndef + 1, -1, v_order, &with, &st, NULL, NULL);
+    if (s == WEYL_OK && st != WEYL_OK && with >= 0)
       s = weyl_fail(WEYL_EINVAL,
                     REFUSE_FMT "a word in the generators that is the identity on V is not the "
                                "identity on %s (V generates %ld elements, V and %s together "
