@@ -51,6 +51,24 @@ weyl_status weyl_basis_block_data_get(const weyl_basis *b, int i, weyl_basis_blo
   return WEYL_OK;
 }
 
+int weyl_basis_block_is_factored(const weyl_basis *b, int i) {
+  if (!b || i < 0 || i >= b->n_blocks) return 0;
+  const weyl_block *blk = &b->blocks[i];
+  return !blk->orbit && !blk->mats && blk->fac && blk->iso_in;
+}
+
+weyl_status weyl_basis_block_factors_get(const weyl_basis *b, int i,
+                                         weyl_basis_block_factors *f) {
+  if (!b || !f) return weyl_fail(WEYL_EINVAL, "weyl_basis_block_factors_get: NULL argument");
+  if (i < 0 || i >= b->n_blocks) return weyl_fail(WEYL_EINVAL, "block %d out of range", i);
+  if (!weyl_basis_block_is_factored(b, i))
+    return weyl_fail(WEYL_EINVAL, "block %d is not factored (it has labels or matrices)", i);
+  const weyl_block *blk = &b->blocks[i];
+  *f = (weyl_basis_block_factors){blk->out_dim, blk->in_dim,  blk->dim,  blk->iso_in->Q,
+                                  weyl_block_iso_out(blk)->Q, blk->fac, blk->facT, blk->fac_nT};
+  return WEYL_OK;
+}
+
 int weyl_basis_nplaces(const weyl_basis *b) { return b ? b->n_places : 0; }
 
 weyl_status weyl_basis_place_get(const weyl_basis *b, int i, weyl_basis_place *p) {

@@ -309,7 +309,7 @@ static uint64_t entry_size(const entry_job *job) {
 }
 
 static weyl_status store(const char *dir, const char *path, const char *key, const weyl_basis *b) {
-  weyl_status s = weyl_io_check_blocks(b);
+  weyl_status s = weyl_io_check_blocks(b, 0);
   if (s) return s;
   if (mkdir(dir, 0777) != 0 && errno != EEXIST)
     return weyl_fail(WEYL_EIO, "cannot create cache directory %s: %s", dir, strerror(errno));
