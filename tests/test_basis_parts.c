@@ -41,16 +41,24 @@ static weyl_basis_parts parts_of(const weyl_basis *b) {
   weyl_basis_block_data *data = calloc(nb + 1, sizeof *data);
   weyl_basis_block_info *info = calloc(nb + 1, sizeof *info);
   weyl_basis_place *places = calloc(np + 1, sizeof *places);
+  weyl_basis_block_factors *factors = calloc(nb + 1, sizeof *factors);
   for (int i = 0; i < nb; i++) {
-    weyl_basis_block_data_get(b, i, &data[i]);
+    if (weyl_basis_block_is_factored(b, i)) { /* its factors, not its dense view */
+      weyl_basis_block_factors_get(b, i, &factors[i]);
+      data[i] = (weyl_basis_block_data){factors[i].out_dim, factors[i].in_dim, factors[i].dim,
+                                        NULL, NULL};
+    } else {
+      weyl_basis_block_data_get(b, i, &data[i]);
+    }
     weyl_basis_block_info_get(b, i, &info[i]);
   }
   for (int p = 0; p < np; p++) weyl_basis_place_get(b, p, &places[p]);
   return (weyl_basis_parts){weyl_basis_in_dim(b), weyl_basis_out_dim(b), weyl_basis_rtol(b), 0.5,
-                            nb, data, info, np, places};
+                            nb, data, info, np, places, factors};
 }
 
 static void parts_free(weyl_basis_parts *p) {
+  free((void *)p->factors);
   free((void *)p->data);
   free((void *)p->info);
   free((void *)p->places);
@@ -191,6 +199,30 @@ Test(basis_parts, factored_blocks_give_their_factors) {
     }
     cr_assert_gt(factored, 0, "%s %s: the isotypic path held blocks factored", cases[c][0],
                  cases[c][1]);
+    /* reassembled from its factors: factored again, the same elements */
+    weyl_basis_parts parts = parts_of(s.b);
+    weyl_basis *copy = NULL;
+    cr_assert_eq(weyl_basis_assemble(&parts, &copy), WEYL_OK, "%s", weyl_status_last_error());
+    for (int i = 0; i < weyl_basis_nblocks(s.b); i++)
+      cr_assert_eq(weyl_basis_block_is_factored(copy, i), weyl_basis_block_is_factored(s.b, i));
+    for (int k = 0; k < weyl_basis_dim(s.b); k++) {
+      weyl_basis_element(s.b, k, W);
+      weyl_basis_element(copy, k, B);
+      cr_assert(memcmp(W, B, sizeof *W * ni * no) == 0, "assembled element %d", k);
+    }
+    weyl_basis_free(copy);
+    /* factors that do not hold together are refused */
+    weyl_basis_block_factors *f = (weyl_basis_block_factors *)parts.factors;
+    int fb = parts.places[0].block, saved = f[fb].fac[2];
+    ((int *)f[fb].fac)[2] = ni + 1; /* a piece wider than Q (the basis's own table, restored) */
+    cr_assert_eq(weyl_basis_assemble(&parts, &copy), WEYL_EINVAL);
+    cr_assert(strstr(weyl_status_last_error(), "outside its factors"), "%s",
+              weyl_status_last_error());
+    ((int *)f[fb].fac)[2] = saved;
+    f[fb].dim++;
+    cr_assert_eq(weyl_basis_assemble(&parts, &copy), WEYL_EINVAL);
+    f[fb].dim--;
+    parts_free(&parts);
     free(W), free(B);
     solved_free(&s);
   }

@@ -311,12 +311,18 @@ typedef struct {
   const weyl_basis_block_info *info;
   int n_places;        /* places: see weyl_basis_nplaces for their order */
   const weyl_basis_place *places; /* [n_places] */
+  /* [n_blocks] or NULL: block i with factors[i].fac set is rebuilt factored
+   * (path "isotypic"; data[i] then only gives out_dim, in_dim and dim and
+   * has neither labels nor matrices). */
+  const weyl_basis_block_factors *factors;
 } weyl_basis_parts;
 
 /* Builds a basis from its stored form (copying every array) and checks it:
  * dimensions positive, a path per block ("orbit" with labels, "dense" or
  * "iterative" with matrices), labels in [-1, dim) with every element used,
- * finite matrices with no zero element, places inside W, of blocks with
+ * finite matrices with no zero element, factors (factored blocks) finite
+ * with every element's pieces inside Q and its T inside t (Q is taken as
+ * orthogonal, not checked), places inside W, of blocks with
  * elements, numbered consecutively from 0. Places are not checked for
  * overlap. On success *b is new (weyl_basis_free); its report is worked out
  * from the blocks as after a solve.
