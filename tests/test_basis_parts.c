@@ -1,7 +1,9 @@
 /* The stored form of a basis: the element rebuilt by a plain loop from the
  * block data and the places equals weyl_basis_element; weyl_basis_assemble
  * gives back the same basis from those views; and it refuses parts that do
- * not hold together, naming the problem, without crashing. */
+ * not hold together, naming the problem, without crashing. Factored
+ * (isotypic) blocks give factors from which a plain loop rebuilds their
+ * elements. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -39,16 +41,24 @@ static weyl_basis_parts parts_of(const weyl_basis *b) {
   weyl_basis_block_data *data = calloc(nb + 1, sizeof *data);
   weyl_basis_block_info *info = calloc(nb + 1, sizeof *info);
   weyl_basis_place *places = calloc(np + 1, sizeof *places);
+  weyl_basis_block_factors *factors = calloc(nb + 1, sizeof *factors);
   for (int i = 0; i < nb; i++) {
-    weyl_basis_block_data_get(b, i, &data[i]);
+    if (weyl_basis_block_is_factored(b, i)) { /* its factors, not its dense view */
+      weyl_basis_block_factors_get(b, i, &factors[i]);
+      data[i] = (weyl_basis_block_data){factors[i].out_dim, factors[i].in_dim, factors[i].dim,
+                                        NULL, NULL};
+    } else {
+      weyl_basis_block_data_get(b, i, &data[i]);
+    }
     weyl_basis_block_info_get(b, i, &info[i]);
   }
   for (int p = 0; p < np; p++) weyl_basis_place_get(b, p, &places[p]);
   return (weyl_basis_parts){weyl_basis_in_dim(b), weyl_basis_out_dim(b), weyl_basis_rtol(b), 0.5,
-                            nb, data, info, np, places};
+                            nb, data, info, np, places, factors};
 }
 
 static void parts_free(weyl_basis_parts *p) {
+  free((void *)p->factors);
   free((void *)p->data);
   free((void *)p->info);
   free((void *)p->places);
@@ -140,5 +150,92 @@ Test(basis_parts, inconsistent_parts_are_refused) {
   assert_refused(&p, "no tolerance");
   cr_assert_eq(weyl_basis_assemble(NULL, &ok), WEYL_EINVAL);
   parts_free(&p);
+  solved_free(&s);
+}
+
+/* Element k of factored block f by the formula of basis.h, plain loops:
+ * W = Q_out[:, co..co+r) T Q_in[:, ci..ci+r)^T, Q column-major. */
+static void element_from_factors(const weyl_basis_block_factors *f, int k, double *W) {
+  int ci = f->fac[4 * k], co = f->fac[4 * k + 1], r = f->fac[4 * k + 2];
+  const double *T = f->t + f->fac[4 * k + 3];
+  for (int i = 0; i < f->out_dim; i++)
+    for (int j = 0; j < f->in_dim; j++) {
+      double w = 0;
+      for (int a = 0; a < r; a++)
+        for (int c = 0; c < r; c++)
+          w += f->q_out[(size_t)(co + a) * f->out_dim + i] * T[a * r + c] *
+               f->q_in[(size_t)(ci + c) * f->in_dim + j];
+      W[(size_t)i * f->in_dim + j] = w;
+    }
+}
+
+Test(basis_parts, factored_blocks_give_their_factors) {
+  weyl_basis_opts iso = {.solver = WEYL_BASIS_SOLVER_ISOTYPIC};
+  const char *cases[][3] = {{"SO(3)", "V**3", "V**3"}, {"SO(4)", "V**2", "V**2"},
+                            {"SO(3)", "V**2", "V + V**2"}};
+  for (int c = 0; c < 3; c++) {
+    solved s = solved_basis(cases[c][0], cases[c][1], cases[c][2], &iso);
+    int ni = weyl_basis_in_dim(s.b), no = weyl_basis_out_dim(s.b), factored = 0;
+    double *W = calloc((size_t)ni * no, sizeof *W), *B = calloc((size_t)ni * no, sizeof *B);
+    for (int p = 0; p < weyl_basis_nplaces(s.b); p++) {
+      weyl_basis_place pl;
+      weyl_basis_block_factors f;
+      weyl_basis_place_get(s.b, p, &pl);
+      if (!weyl_basis_block_is_factored(s.b, pl.block)) continue;
+      factored++;
+      cr_assert_eq(weyl_basis_block_factors_get(s.b, pl.block, &f), WEYL_OK);
+      for (int k = 0; k < f.dim; k++) {
+        cr_assert(f.fac[4 * k + 3] + (size_t)f.fac[4 * k + 2] * f.fac[4 * k + 2] <= f.n_t);
+        weyl_basis_element(s.b, pl.param0 + k, W);
+        element_from_factors(&f, k, B);
+        double err = 0;
+        for (int i = 0; i < f.out_dim; i++)
+          for (int j = 0; j < f.in_dim; j++)
+            err = fmax(err, fabs(B[(size_t)i * f.in_dim + j] -
+                                 W[(size_t)(pl.row0 + i) * ni + pl.col0 + j]));
+        cr_assert(err <= 1e-12, "%s %s -> %s element %d: %g", cases[c][0], cases[c][1],
+                  cases[c][2], pl.param0 + k, err);
+      }
+    }
+    cr_assert_gt(factored, 0, "%s %s: the isotypic path held blocks factored", cases[c][0],
+                 cases[c][1]);
+    /* reassembled from its factors: factored again, the same elements */
+    weyl_basis_parts parts = parts_of(s.b);
+    weyl_basis *copy = NULL;
+    cr_assert_eq(weyl_basis_assemble(&parts, &copy), WEYL_OK, "%s", weyl_status_last_error());
+    for (int i = 0; i < weyl_basis_nblocks(s.b); i++)
+      cr_assert_eq(weyl_basis_block_is_factored(copy, i), weyl_basis_block_is_factored(s.b, i));
+    for (int k = 0; k < weyl_basis_dim(s.b); k++) {
+      weyl_basis_element(s.b, k, W);
+      weyl_basis_element(copy, k, B);
+      cr_assert(memcmp(W, B, sizeof *W * ni * no) == 0, "assembled element %d", k);
+    }
+    weyl_basis_free(copy);
+    /* factors that do not hold together are refused */
+    weyl_basis_block_factors *f = (weyl_basis_block_factors *)parts.factors;
+    int fb = parts.places[0].block, saved = f[fb].fac[2];
+    ((int *)f[fb].fac)[2] = ni + 1; /* a piece wider than Q (the basis's own table, restored) */
+    cr_assert_eq(weyl_basis_assemble(&parts, &copy), WEYL_EINVAL);
+    cr_assert(strstr(weyl_status_last_error(), "outside its factors"), "%s",
+              weyl_status_last_error());
+    ((int *)f[fb].fac)[2] = saved;
+    f[fb].dim++;
+    cr_assert_eq(weyl_basis_assemble(&parts, &copy), WEYL_EINVAL);
+    f[fb].dim--;
+    parts_free(&parts);
+    free(W), free(B);
+    solved_free(&s);
+  }
+  /* not factored: refused with a reason; NULLs and ranges */
+  solved s = solve("Z(6)", "V", "V");
+  weyl_basis_block_factors f;
+  cr_assert_eq(weyl_basis_block_is_factored(s.b, 0), 0);
+  cr_assert_eq(weyl_basis_block_factors_get(s.b, 0, &f), WEYL_EINVAL);
+  cr_assert(strstr(weyl_status_last_error(), "not factored"), "%s", weyl_status_last_error());
+  cr_assert_eq(weyl_basis_block_factors_get(s.b, 9, &f), WEYL_EINVAL);
+  cr_assert_eq(weyl_basis_block_factors_get(NULL, 0, &f), WEYL_EINVAL);
+  cr_assert_eq(weyl_basis_block_factors_get(s.b, 0, NULL), WEYL_EINVAL);
+  cr_assert_eq(weyl_basis_block_is_factored(NULL, 0), 0);
+  cr_assert_eq(weyl_basis_block_is_factored(s.b, -1), 0);
   solved_free(&s);
 }

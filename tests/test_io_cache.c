@@ -88,11 +88,20 @@ static void assert_same_basis(const weyl_basis *a, const weyl_basis *b) {
   free(wb);
 }
 
+static long file_size(const char *path) {
+  struct stat st;
+  cr_assert_eq(stat(path, &st), 0);
+  return (long)st.st_size;
+}
+
 /* Dimensions known by counting: Z(6) V + 2*Scalar -> V + regular is
  * 6 + 6 (circulants, regular = V) + 2 + 2 (constants); S(4) on pairs to
  * points and Scalar: 5 orbits of S4 on triples (Bell(3)) + 2 on pairs; SO(3)
  * V**2 -> V**2: 3 (identity, swap, trace); V**3 -> V**3: 15 (Riordan, V**6
- * invariants; solved by the structured path). */
+ * invariants); V**4 -> V**4: 91 (V**8 invariants: spin 0..4 appear 3, 6, 6,
+ * 3, 1 times in V**4, 9 + 36 + 36 + 9 + 1). The last two are isotypic blocks,
+ * stored as their factors: the entry must be far smaller than their dense
+ * elements and load factored again. */
 Test(io_cache, second_solve_loads_the_same_basis) {
   struct {
     const char *group, *in, *out;
@@ -100,7 +109,8 @@ Test(io_cache, second_solve_loads_the_same_basis) {
   } cases[] = {{"Z(6)", "V + 2*Scalar", "V + regular", 16},
                {"S(4)", "V*V", "V + Scalar", 7},
                {"SO(3)", "V**2", "V**2", 3},
-               {"SO(3)", "V**3", "V**3", 15}};
+               {"SO(3)", "V**3", "V**3", 15},
+               {"SO(3)", "V**4", "V**4", 91}};
   char *dir = temp_dir();
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     problem p = builtin(cases[c].group, cases[c].in, cases[c].out);
@@ -113,17 +123,25 @@ Test(io_cache, second_solve_loads_the_same_basis) {
     cr_assert(r2.loaded && !r2.stored && !r2.rejected && !r2.warning[0], "%s", r2.warning);
     cr_assert_str_eq(r1.path, r2.path);
     assert_same_basis(solved, loaded);
+    int factored = 0;
+    for (int i = 0; i < weyl_basis_nblocks(solved); i++) {
+      cr_assert_eq(weyl_basis_block_is_factored(loaded, i),
+                   weyl_basis_block_is_factored(solved, i), "%s block %d", cases[c].in, i);
+      factored += weyl_basis_block_is_factored(solved, i);
+    }
+    int isotypic = strcmp(cases[c].in, "V**3") == 0 || strcmp(cases[c].in, "V**4") == 0;
+    cr_assert_eq(factored > 0, isotypic, "%s: factored blocks", cases[c].in);
+    if (factored) { /* in^2 + out^2 + a few per element, not dim * out * in numbers */
+      double dense = 8.0 * weyl_basis_dim(solved) * weyl_basis_in_dim(solved) *
+                     weyl_basis_out_dim(solved);
+      cr_assert_lt(file_size(r1.path), dense / 5, "%s: %ld bytes", cases[c].in,
+                   file_size(r1.path));
+    }
     weyl_basis_free(solved);
     weyl_basis_free(loaded);
     release(&p);
   }
   remove_dir(dir);
-}
-
-static long file_size(const char *path) {
-  struct stat st;
-  cr_assert_eq(stat(path, &st), 0);
-  return (long)st.st_size;
 }
 
 static void flip_byte(const char *path, long at, int mask) {
@@ -150,11 +168,11 @@ static void assert_rejected(const char *dir, const problem *p, const weyl_basis 
 }
 
 Test(io_cache, corrupt_entries_are_rejected_and_solved_again) {
-  const char *groups[] = {"Z(6)", "SO(3)"}, *ins[] = {"V + 2*Scalar", "V**2"},
-             *outs[] = {"V + regular", "V**2"};
+  const char *groups[] = {"Z(6)", "SO(3)", "SO(3)"}, *ins[] = {"V + 2*Scalar", "V**2", "V**3"},
+             *outs[] = {"V + regular", "V**2", "V**3"}; /* V**3: factored blocks */
   char *dir = temp_dir();
   srand(14);
-  for (int c = 0; c < 2; c++) {
+  for (int c = 0; c < 3; c++) {
     problem p = builtin(groups[c], ins[c], outs[c]);
     weyl_basis *ref = NULL;
     cr_assert_eq(weyl_basis_solve(p.in, p.out, NULL, &ref), WEYL_OK);

@@ -234,7 +234,9 @@ void weyl_basis_canonical_free(double *mats);
  * stores and rebuilds it. */
 
 /* One distinct block's data (a view, valid while its basis lives). Exactly
- * one of orbit and mats is set. */
+ * one of orbit and mats is set. For a factored block (see
+ * weyl_basis_block_factors below) mats are its elements made dense on the
+ * first call and kept, refused with WEYL_ELIMIT past 2^28 numbers. */
 typedef struct {
   int out_dim;         /* rows of the block */
   int in_dim;          /* columns of the block */
@@ -243,6 +245,36 @@ typedef struct {
                           in element orbit[e] (a 1 there), or in none (-1) */
   const double *mats;  /* other blocks: dim matrices of out_dim x in_dim, row-major */
 } weyl_basis_block_data;
+
+/* A factored (isotypic) block's factors (views, valid while its basis
+ * lives): element k of the block is
+ *   Q_out[:, c_out .. c_out + r - 1] T_k Q_in[:, c_in .. c_in + r - 1]^T
+ * with (c_in, c_out, r, t0) = fac[4k .. 4k + 3] and T_k the r x r row-major
+ * matrix at t + t0. Q_in (in_dim x in_dim) and Q_out (out_dim x out_dim) are
+ * orthogonal and stored column-major: column c of Q_in is q_in + c * in_dim
+ * (so read row-major, q_in is Q_in^T). q_out == q_in when the block maps a
+ * rep to itself. Such a block has dim * r^2 + in^2 + out^2 numbers where its
+ * dense elements have dim * out * in. */
+typedef struct {
+  int out_dim;         /* rows of the block */
+  int in_dim;          /* columns of the block */
+  int dim;             /* its elements */
+  const double *q_in;  /* in_dim x in_dim, column-major */
+  const double *q_out; /* out_dim x out_dim, column-major */
+  const int *fac;      /* dim rows of 4: c_in, c_out, r, t0 */
+  const double *t;     /* the T_k, n_t doubles */
+  size_t n_t;          /* doubles at t */
+} weyl_basis_block_factors;
+
+/* 1 when distinct block i is held factored (weyl_basis_block_factors_get
+ * applies; weyl_basis_block_data_get would make its dense elements), 0 when
+ * not or for a NULL basis or i out of range. */
+int weyl_basis_block_is_factored(const weyl_basis *b, int i);
+
+/* Fills *f with the factors of distinct block i, without forming any dense
+ * element. Returns WEYL_EINVAL for NULL arguments, i out of range or a block
+ * that is not factored (weyl_basis_block_is_factored). */
+weyl_status weyl_basis_block_factors_get(const weyl_basis *b, int i, weyl_basis_block_factors *f);
 
 /* Where a block is used in W, and the index of its first element. */
 typedef struct {
@@ -279,12 +311,18 @@ typedef struct {
   const weyl_basis_block_info *info;
   int n_places;        /* places: see weyl_basis_nplaces for their order */
   const weyl_basis_place *places; /* [n_places] */
+  /* [n_blocks] or NULL: block i with factors[i].fac set is rebuilt factored
+   * (path "isotypic"; data[i] then only gives out_dim, in_dim and dim and
+   * has neither labels nor matrices). */
+  const weyl_basis_block_factors *factors;
 } weyl_basis_parts;
 
 /* Builds a basis from its stored form (copying every array) and checks it:
  * dimensions positive, a path per block ("orbit" with labels, "dense" or
  * "iterative" with matrices), labels in [-1, dim) with every element used,
- * finite matrices with no zero element, places inside W, of blocks with
+ * finite matrices with no zero element, factors (factored blocks) finite
+ * with every element's pieces inside Q and its T inside t (Q is taken as
+ * orthogonal, not checked), places inside W, of blocks with
  * elements, numbered consecutively from 0. Places are not checked for
  * overlap. On success *b is new (weyl_basis_free); its report is worked out
  * from the blocks as after a solve.

@@ -51,6 +51,24 @@ weyl_status weyl_basis_block_data_get(const weyl_basis *b, int i, weyl_basis_blo
   return WEYL_OK;
 }
 
+int weyl_basis_block_is_factored(const weyl_basis *b, int i) {
+  if (!b || i < 0 || i >= b->n_blocks) return 0;
+  const weyl_block *blk = &b->blocks[i];
+  return !blk->orbit && !blk->mats && blk->fac && blk->iso_in;
+}
+
+weyl_status weyl_basis_block_factors_get(const weyl_basis *b, int i,
+                                         weyl_basis_block_factors *f) {
+  if (!b || !f) return weyl_fail(WEYL_EINVAL, "weyl_basis_block_factors_get: NULL argument");
+  if (i < 0 || i >= b->n_blocks) return weyl_fail(WEYL_EINVAL, "block %d out of range", i);
+  if (!weyl_basis_block_is_factored(b, i))
+    return weyl_fail(WEYL_EINVAL, "block %d is not factored (it has labels or matrices)", i);
+  const weyl_block *blk = &b->blocks[i];
+  *f = (weyl_basis_block_factors){blk->out_dim, blk->in_dim,  blk->dim,  blk->iso_in->Q,
+                                  weyl_block_iso_out(blk)->Q, blk->fac, blk->facT, blk->fac_nT};
+  return WEYL_OK;
+}
+
 int weyl_basis_nplaces(const weyl_basis *b) { return b ? b->n_places : 0; }
 
 weyl_status weyl_basis_place_get(const weyl_basis *b, int i, weyl_basis_place *p) {
@@ -99,16 +117,73 @@ static weyl_status copy_mats(const weyl_basis_block_data *d, int i, weyl_block *
   return WEYL_OK;
 }
 
+/* A copy of Q (n x n) as the only field of a new weyl_iso (the factored
+ * form's combine, dot and element read Q alone). */
+static weyl_status copy_iso(const double *Q, int n, weyl_iso **iso) {
+  *iso = calloc(1, sizeof **iso);
+  if (!*iso) return weyl_fail(WEYL_ENOMEM, "out of memory assembling a basis");
+  (*iso)->n = n;
+  (*iso)->Q = malloc((size_t)n * n * sizeof *(*iso)->Q);
+  if (!(*iso)->Q) return weyl_fail(WEYL_ENOMEM, "out of memory assembling a basis");
+  memcpy((*iso)->Q, Q, (size_t)n * n * sizeof *(*iso)->Q);
+  return WEYL_OK;
+}
+
+static int finite_all(const double *x, size_t n) {
+  for (size_t e = 0; e < n; e++)
+    if (!isfinite(x[e])) return 0;
+  return 1;
+}
+
+/* Factors of matching sizes, finite, every element inside Q and t and not
+ * zero; norm2[k] = |T_k|_F^2 (= |B_k|_F^2, Q orthogonal). */
+static weyl_status copy_factors(const weyl_basis_block_factors *f, int i, weyl_block *blk) {
+  if (f->out_dim != blk->out_dim || f->in_dim != blk->in_dim || f->dim != blk->dim ||
+      !f->q_in || !f->q_out || (f->n_t > 0 && !f->t) || f->n_t > (size_t)0x7fffffff)
+    return weyl_fail(WEYL_EINVAL, "block %d: its factors do not match its sizes", i);
+  if (!finite_all(f->q_in, (size_t)f->in_dim * f->in_dim) ||
+      !finite_all(f->q_out, (size_t)f->out_dim * f->out_dim) || !finite_all(f->t, f->n_t))
+    return weyl_fail(WEYL_EINVAL, "block %d: a factor is not finite", i);
+  blk->fac = malloc((f->dim > 0 ? (size_t)f->dim : 1) * 4 * sizeof *blk->fac);
+  blk->facT = malloc((f->n_t > 0 ? f->n_t : 1) * sizeof *blk->facT);
+  blk->norm2 = calloc(f->dim > 0 ? (size_t)f->dim : 1, sizeof *blk->norm2);
+  if (!blk->fac || !blk->facT || !blk->norm2)
+    return weyl_fail(WEYL_ENOMEM, "out of memory assembling a basis");
+  for (int k = 0; k < f->dim; k++) {
+    const int *e = f->fac + (size_t)k * 4;
+    if (e[0] < 0 || e[1] < 0 || e[2] < 1 || e[3] < 0 || e[2] > f->in_dim - e[0] ||
+        e[2] > f->out_dim - e[1] || (size_t)e[2] * e[2] > f->n_t - (size_t)e[3] ||
+        (size_t)e[3] > f->n_t)
+      return weyl_fail(WEYL_EINVAL, "block %d: element %d's pieces are outside its factors", i,
+                       k);
+    for (int a = 0; a < e[2] * e[2]; a++) blk->norm2[k] += f->t[e[3] + a] * f->t[e[3] + a];
+    if (blk->norm2[k] == 0) return weyl_fail(WEYL_EINVAL, "block %d: element %d is zero", i, k);
+  }
+  memcpy(blk->fac, f->fac, (size_t)f->dim * 4 * sizeof *blk->fac);
+  if (f->n_t > 0) memcpy(blk->facT, f->t, f->n_t * sizeof *blk->facT);
+  blk->fac_nT = f->n_t;
+  weyl_status s = copy_iso(f->q_in, f->in_dim, &blk->iso_in);
+  int shared = f->q_out == f->q_in ||
+               (f->in_dim == f->out_dim &&
+                memcmp(f->q_in, f->q_out, (size_t)f->in_dim * f->in_dim * sizeof *f->q_in) == 0);
+  if (!s && !shared) s = copy_iso(f->q_out, f->out_dim, &blk->iso_out);
+  return s;
+}
+
 static weyl_status copy_block(const weyl_basis_block_data *d, const weyl_basis_block_info *info,
-                              int i, weyl_block *blk) {
+                              const weyl_basis_block_factors *f, int i, weyl_block *blk) {
   weyl_basis_solver path;
   if (d->out_dim < 1 || d->in_dim < 1 || d->dim < 0 || d->dim > d->out_dim * (double)d->in_dim)
     return weyl_fail(WEYL_EINVAL, "block %d: bad dimensions %d x %d, dim %d", i, d->out_dim,
                      d->in_dim, d->dim);
   if (!info->path || weyl_basis_solver_parse(info->path, &path) || path == WEYL_BASIS_SOLVER_AUTO)
     return weyl_fail(WEYL_EINVAL, "block %d: its path is not a solver name other than auto", i);
-  int orbit = path == WEYL_BASIS_SOLVER_ORBIT;
-  if (orbit != (d->orbit != NULL) || (!orbit && !d->mats && d->dim > 0) || (orbit && d->mats))
+  int orbit = path == WEYL_BASIS_SOLVER_ORBIT, factored = f && f->fac;
+  if (factored && (path != WEYL_BASIS_SOLVER_ISOTYPIC || d->orbit || d->mats))
+    return weyl_fail(WEYL_EINVAL, "block %d: a factored block is isotypic, without labels or "
+                     "matrices", i);
+  if (!factored &&
+      (orbit != (d->orbit != NULL) || (!orbit && !d->mats && d->dim > 0) || (orbit && d->mats)))
     return weyl_fail(WEYL_EINVAL, "block %d: an orbit block has labels, any other matrices", i);
   if (info->copies < 1) return weyl_fail(WEYL_EINVAL, "block %d: copies %d < 1", i, info->copies);
   *blk = (weyl_block){.out_dim = d->out_dim, .in_dim = d->in_dim, .dim = d->dim,
@@ -117,7 +192,7 @@ static weyl_status copy_block(const weyl_basis_block_data *d, const weyl_basis_b
                       .residual = info->residual, .peak_bytes = info->peak_bytes};
   blk->key = strdup(info->key ? info->key : "");
   if (!blk->key) return weyl_fail(WEYL_ENOMEM, "out of memory assembling a basis");
-  return orbit ? copy_orbit(d, i, blk) : copy_mats(d, i, blk);
+  return factored ? copy_factors(f, i, blk) : orbit ? copy_orbit(d, i, blk) : copy_mats(d, i, blk);
 }
 
 /* In bounds, of a block with elements, numbered consecutively from 0. */
@@ -156,7 +231,8 @@ static weyl_status assemble(const weyl_basis_parts *p, weyl_basis *b) {
   if (!b->blocks) return weyl_fail(WEYL_ENOMEM, "out of memory assembling a basis");
   for (int i = 0; i < p->n_blocks; i++) {
     b->n_blocks = i + 1; /* so that weyl_basis_free clears what was copied */
-    weyl_status s = copy_block(&p->data[i], &p->info[i], i, &b->blocks[i]);
+    weyl_status s = copy_block(&p->data[i], &p->info[i], p->factors ? &p->factors[i] : NULL, i,
+                               &b->blocks[i]);
     if (s) return s;
   }
   return copy_places(p, b);

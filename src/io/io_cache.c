@@ -5,10 +5,13 @@
  * key names it, so an entry from another byte order is a miss):
  *   magic "WEYLBC1\n" | u64 file size | u32 key length | key text
  *   i32 in_dim out_dim n_blocks n_places | f64 rtol seconds
- *   per block: i32 out_dim in_dim dim path copies | f64 seconds min_kept
- *              max_dropped residual | u64 peak_bytes | u32 key length | key
- *              | zeros to a multiple of 8 bytes | labels (i32 x out*in, path
- *              orbit) or matrices (f64 x dim*out*in)
+ *   per block: i32 out_dim in_dim dim path copies form | f64 seconds
+ *              min_kept max_dropped residual | u64 peak_bytes n_t | u32 key
+ *              length | key | zeros to a multiple of 8 bytes | form 0:
+ *              labels (i32 x out*in, path orbit) or matrices (f64 x
+ *              dim*out*in); form 1 (factored isotypic blocks, never made
+ *              dense): f64 Q_in (in*in) Q_out (out*out) column-major, f64 t
+ *              (n_t), i32 fac (dim*4)
  *   per place: i32 row0 col0 block param0
  *   u64 checksum of every byte before it (sum_hash below). */
 #define _POSIX_C_SOURCE 200809L
@@ -29,7 +32,7 @@
 
 static const char MAGIC[8] = "WEYLBC1\n";
 _Static_assert(sizeof(int) == 4, "labels are stored as 4-byte ints");
-enum { FORMAT_VERSION = 2 }; /* 2: isotypic and stabiliser paths (other elements) */
+enum { FORMAT_VERSION = 3 }; /* 2: isotypic and stabiliser paths; 3: factored blocks */
 
 static double now_seconds(void) {
   struct timespec ts;
@@ -257,20 +260,32 @@ typedef struct {
 } entry_job;
 
 static void put_block(out_stream *o, const weyl_basis *b, int i) {
-  weyl_basis_block_data d;
+  weyl_basis_block_data d = {0};
+  weyl_basis_block_factors f = {0};
   weyl_basis_block_info info;
-  weyl_basis_block_data_get(b, i, &d);
+  int factored = weyl_basis_block_is_factored(b, i);
+  if (factored) {
+    weyl_basis_block_factors_get(b, i, &f);
+    d = (weyl_basis_block_data){f.out_dim, f.in_dim, f.dim, NULL, NULL};
+  } else {
+    weyl_basis_block_data_get(b, i, &d);
+  }
   weyl_basis_block_info_get(b, i, &info);
   weyl_basis_solver path = WEYL_BASIS_SOLVER_AUTO;
   weyl_basis_solver_parse(info.path, &path);
   put_i32(o, d.out_dim), put_i32(o, d.in_dim), put_i32(o, d.dim), put_i32(o, (int)path);
-  put_i32(o, info.copies);
+  put_i32(o, info.copies), put_i32(o, factored);
   put_f64(o, info.seconds), put_f64(o, info.min_kept), put_f64(o, info.max_dropped);
-  put_f64(o, info.residual), put_u64(o, info.peak_bytes);
+  put_f64(o, info.residual), put_u64(o, info.peak_bytes), put_u64(o, f.n_t);
   put_text(o, info.key ? info.key : "");
   size_t n = (size_t)d.out_dim * d.in_dim;
   put_pad(o);
-  if (d.orbit)
+  if (factored) {
+    put(o, f.q_in, (size_t)f.in_dim * f.in_dim * sizeof *f.q_in);
+    put(o, f.q_out, (size_t)f.out_dim * f.out_dim * sizeof *f.q_out);
+    put(o, f.t, f.n_t * sizeof *f.t);
+    put(o, f.fac, (size_t)f.dim * 4 * sizeof *f.fac);
+  } else if (d.orbit)
     put(o, d.orbit, n * sizeof *d.orbit);
   else if (d.dim > 0)
     put(o, d.mats, n * (size_t)d.dim * sizeof *d.mats);
@@ -309,7 +324,7 @@ static uint64_t entry_size(const entry_job *job) {
 }
 
 static weyl_status store(const char *dir, const char *path, const char *key, const weyl_basis *b) {
-  weyl_status s = weyl_io_check_blocks(b);
+  weyl_status s = weyl_io_check_blocks(b, 1);
   if (s) return s;
   if (mkdir(dir, 0777) != 0 && errno != EEXIST)
     return weyl_fail(WEYL_EIO, "cannot create cache directory %s: %s", dir, strerror(errno));
@@ -362,14 +377,36 @@ static const char *get_text(cursor *c, uint32_t *len) {
 }
 static void skip_pad(cursor *c) { take(c, (8 - c->at % 8) % 8); }
 
+/* n doubles at the cursor (NULL and bad when they overrun or n is absurd). */
+static const double *take_f64(cursor *c, size_t n) {
+  if (n > SIZE_MAX / 8) {
+    c->bad = 1;
+    return NULL;
+  }
+  return (const double *)(const void *)take(c, n * sizeof(double));
+}
+
+/* A factored block's factors after its padding (weyl_basis_assemble checks
+ * what they say; here only that they are in the file). */
+static void get_factors(cursor *c, const weyl_basis_block_data *d, weyl_basis_block_factors *f) {
+  *f = (weyl_basis_block_factors){d->out_dim, d->in_dim, d->dim, NULL, NULL, NULL, NULL, f->n_t};
+  f->q_in = take_f64(c, (size_t)d->in_dim * d->in_dim);
+  f->q_out = take_f64(c, (size_t)d->out_dim * d->out_dim);
+  f->t = take_f64(c, f->n_t);
+  f->fac = (const int *)(const void *)take(c, (size_t)d->dim * 4 * sizeof(int));
+  if (!f->fac) c->bad = 1; /* fac set is what marks the block factored */
+}
+
 /* The parts of one block; its key is copied into keys[i] (terminated). */
 static void get_block(cursor *c, weyl_basis_block_data *d, weyl_basis_block_info *info,
-                      char **key) {
+                      weyl_basis_block_factors *f, char **key) {
   d->out_dim = get_i32(c), d->in_dim = get_i32(c), d->dim = get_i32(c);
   int path = get_i32(c);
   info->copies = get_i32(c);
+  int factored = get_i32(c);
   info->seconds = get_f64(c), info->min_kept = get_f64(c), info->max_dropped = get_f64(c);
   info->residual = get_f64(c), info->peak_bytes = (size_t)get_u64(c);
+  f->n_t = (size_t)get_u64(c);
   const char *name = weyl_basis_solver_name((weyl_basis_solver)path); /* NULL out of range */
   info->path = name ? name : "?";
   uint32_t len;
@@ -383,7 +420,9 @@ static void get_block(cursor *c, weyl_basis_block_data *d, weyl_basis_block_info
     return;
   }
   size_t n = (size_t)d->out_dim * d->in_dim;
-  if (path == WEYL_BASIS_SOLVER_ORBIT)
+  if (factored)
+    get_factors(c, d, f);
+  else if (path == WEYL_BASIS_SOLVER_ORBIT)
     d->orbit = (const int *)(const void *)take(c, n * sizeof(int));
   else if (d->dim > 0 && n <= SIZE_MAX / 8 / (size_t)d->dim)
     d->mats = (const double *)(const void *)take(c, n * (size_t)d->dim * sizeof(double));
@@ -396,6 +435,7 @@ static void get_block(cursor *c, weyl_basis_block_data *d, weyl_basis_block_info
 typedef struct {
   weyl_basis_block_data *data;
   weyl_basis_block_info *info;
+  weyl_basis_block_factors *factors;
   char **keys;
   weyl_basis_place *places;
   int n_blocks;
@@ -406,6 +446,7 @@ static void parsed_free(parsed *p) {
   free(p->keys);
   free(p->data);
   free(p->info);
+  free(p->factors);
   free(p->places);
 }
 
@@ -421,18 +462,19 @@ static weyl_status get_basis(cursor *c, weyl_basis **b) {
     return weyl_fail(WEYL_EPARSE, "bad sizes");
   parsed p = {calloc((size_t)parts.n_blocks + 1, sizeof *p.data),
               calloc((size_t)parts.n_blocks + 1, sizeof *p.info),
+              calloc((size_t)parts.n_blocks + 1, sizeof *p.factors),
               calloc((size_t)parts.n_blocks + 1, sizeof *p.keys),
               calloc((size_t)parts.n_places + 1, sizeof *p.places), parts.n_blocks};
-  weyl_status s = p.data && p.info && p.keys && p.places
+  weyl_status s = p.data && p.info && p.factors && p.keys && p.places
                       ? WEYL_OK
                       : weyl_fail(WEYL_ENOMEM, "out of memory reading a cache entry");
   for (int i = 0; !s && !c->bad && i < parts.n_blocks; i++)
-    get_block(c, &p.data[i], &p.info[i], &p.keys[i]);
+    get_block(c, &p.data[i], &p.info[i], &p.factors[i], &p.keys[i]);
   for (int i = 0; !s && !c->bad && i < parts.n_places; i++)
     p.places[i] = (weyl_basis_place){get_i32(c), get_i32(c), get_i32(c), get_i32(c)};
   if (!s && (c->bad || c->at != c->n - 8)) s = weyl_fail(WEYL_EPARSE, "truncated or overlong");
   if (!s) {
-    parts.data = p.data, parts.info = p.info, parts.places = p.places;
+    parts.data = p.data, parts.info = p.info, parts.places = p.places, parts.factors = p.factors;
     s = weyl_basis_assemble(&parts, b);
     if (s == WEYL_EINVAL) s = WEYL_EPARSE;
   }

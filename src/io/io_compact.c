@@ -8,9 +8,10 @@
  *             elements, then rows, then columns, as element, row, col (int32)
  *             and value (float64);
  *   factored  .npz: shape, blocks (n_blocks x 4: out_dim, in_dim, dim, kind),
- *             places (n_places x 4: row0, col0, block, param0) and one
- *             block_<i> per distinct block: its labels (kind 0) or its
- *             matrices (kind 1). */
+ *             places (n_places x 4: row0, col0, block, param0) and per
+ *             distinct block: block_<i>, its labels (kind 0) or its matrices
+ *             (kind 1), or block_<i>_q_in, _q_out, _fac, _t, its factors
+ *             (kind 2, isotypic blocks: never made dense here). */
 #define _POSIX_C_SOURCE 200809L /* locale_t in io/io_impl.h */
 #include <errno.h>
 #include <math.h>
@@ -65,6 +66,13 @@ static double basis_nnz(const weyl_basis *b) {
 static double factored_bytes(const weyl_basis *b) {
   double total = 4096 + 32.0 * weyl_basis_nplaces(b);
   for (int i = 0; i < weyl_basis_nblocks(b); i++) {
+    weyl_basis_block_factors f;
+    if (weyl_basis_block_is_factored(b, i)) {
+      weyl_basis_block_factors_get(b, i, &f);
+      total += 4 * 256 + 8.0 * ((double)f.in_dim * f.in_dim + (double)f.out_dim * f.out_dim) +
+               16.0 * f.dim + 8.0 * (double)f.n_t;
+      continue;
+    }
     weyl_basis_block_data d;
     if (weyl_basis_block_data_get(b, i, &d) != WEYL_OK) return INFINITY; /* too large */
     total += 256 + 32 + (double)block_size(&d) * (d.orbit ? 4.0 : 8.0 * d.dim);
@@ -103,16 +111,29 @@ static weyl_status refuse(const weyl_basis *b, const char *what) {
  * before the first byte, as the json writer does. This first look at every
  * block also makes a factored block's dense view (weyl_basis_block_data_get
  * may fail there, for memory or size), so the writers' later looks succeed. */
-weyl_status weyl_io_check_blocks(const weyl_basis *b) {
+static int all_finite(const double *x, size_t n) {
+  for (size_t e = 0; e < n; e++)
+    if (!isfinite(x[e])) return 0;
+  return 1;
+}
+
+weyl_status weyl_io_check_blocks(const weyl_basis *b, int factors) {
   for (int i = 0; i < weyl_basis_nblocks(b); i++) {
+    weyl_basis_block_factors f;
+    if (factors && weyl_basis_block_is_factored(b, i)) {
+      weyl_basis_block_factors_get(b, i, &f);
+      if (!all_finite(f.q_in, (size_t)f.in_dim * f.in_dim) ||
+          !all_finite(f.q_out, (size_t)f.out_dim * f.out_dim) || !all_finite(f.t, f.n_t))
+        return weyl_fail(WEYL_ENUMERIC, "block %d has a non-finite factor", i);
+      continue;
+    }
     weyl_basis_block_data d;
     weyl_status s = weyl_basis_block_data_get(b, i, &d);
     if (s) return s;
     if (!d.orbit && !d.mats && d.dim > 0) /* basis.h promises one of them */
       return weyl_fail(WEYL_EINVAL, "block %d has neither labels nor matrices", i);
-    for (size_t e = 0; !d.orbit && e < block_size(&d) * (size_t)d.dim; e++)
-      if (!isfinite(d.mats[e]))
-        return weyl_fail(WEYL_ENUMERIC, "block %d has a non-finite entry", i);
+    if (!d.orbit && !all_finite(d.mats, block_size(&d) * (size_t)d.dim))
+      return weyl_fail(WEYL_ENUMERIC, "block %d has a non-finite entry", i);
   }
   return WEYL_OK;
 }
@@ -285,7 +306,7 @@ static weyl_status coo_members(weyl_npz *z, const weyl_basis *b, grouped *groups
 }
 
 weyl_status weyl_io_write_coo(FILE *f, const weyl_basis *b) {
-  weyl_status s = weyl_io_check_blocks(b);
+  weyl_status s = weyl_io_check_blocks(b, 0);
   if (s) return s;
   double nnz = basis_nnz(b);
   if (nnz > (double)WEYL_IO_MAX_COO_ENTRIES) {
@@ -331,6 +352,44 @@ static void factored_block(weyl_npz *z, int i, const weyl_basis_block_data *d) {
   weyl_npz_end(z);
 }
 
+/* Q (n x n, column-major) as a C-order (n, n) array: a transposed copy, so
+ * that numpy reads the matrix Q itself. */
+static weyl_status factored_q(weyl_npz *z, const char *name, const double *Q, int n) {
+  char shape[64];
+  double *row = malloc((n > 0 ? (size_t)n : 1) * sizeof *row);
+  if (!row) return weyl_fail(WEYL_ENOMEM, "out of memory writing the factored form");
+  snprintf(shape, sizeof shape, "(%d, %d)", n, n);
+  weyl_npz_begin(z, name, "<f8", shape);
+  for (int i = 0; i < n; i++) {
+    for (int j = 0; j < n; j++) row[j] = Q[(size_t)j * n + i];
+    put_values(z, row, (size_t)n, 8);
+  }
+  weyl_npz_end(z);
+  free(row);
+  return WEYL_OK;
+}
+
+/* A factored block as its factors (kind 2). */
+static weyl_status factored_factors(weyl_npz *z, int i, const weyl_basis_block_factors *f) {
+  char name[48], shape[64];
+  snprintf(name, sizeof name, "block_%d_q_in", i);
+  weyl_status s = factored_q(z, name, f->q_in, f->in_dim);
+  snprintf(name, sizeof name, "block_%d_q_out", i);
+  if (!s) s = factored_q(z, name, f->q_out, f->out_dim);
+  if (s) return s;
+  snprintf(name, sizeof name, "block_%d_fac", i);
+  snprintf(shape, sizeof shape, "(%d, 4)", f->dim);
+  weyl_npz_begin(z, name, "<i4", shape); /* 32-bit int, as for labels */
+  put_values(z, f->fac, (size_t)f->dim * 4, 4);
+  weyl_npz_end(z);
+  snprintf(name, sizeof name, "block_%d_t", i);
+  snprintf(shape, sizeof shape, "(%zu,)", f->n_t);
+  weyl_npz_begin(z, name, "<f8", shape);
+  put_values(z, f->t, f->n_t, 8);
+  weyl_npz_end(z);
+  return WEYL_OK;
+}
+
 /* The blocks and places tables. */
 static weyl_status factored_tables(weyl_npz *z, const weyl_basis *b) {
   int nb = weyl_basis_nblocks(b), np = weyl_basis_nplaces(b);
@@ -338,9 +397,18 @@ static weyl_status factored_tables(weyl_npz *z, const weyl_basis *b) {
   int64_t *t = malloc((rows ? rows : 1) * 4 * sizeof *t);
   if (!t) return weyl_fail(WEYL_ENOMEM, "out of memory writing the factored form");
   for (int i = 0; i < nb; i++) {
+    weyl_basis_block_factors f;
     weyl_basis_block_data d;
-    weyl_basis_block_data_get(b, i, &d);
-    int64_t row[4] = {d.out_dim, d.in_dim, d.dim, d.orbit ? 0 : 1};
+    int64_t row[4];
+    if (weyl_basis_block_is_factored(b, i)) {
+      weyl_basis_block_factors_get(b, i, &f);
+      int64_t r[4] = {f.out_dim, f.in_dim, f.dim, 2};
+      memcpy(row, r, sizeof row);
+    } else {
+      weyl_basis_block_data_get(b, i, &d);
+      int64_t r[4] = {d.out_dim, d.in_dim, d.dim, d.orbit ? 0 : 1};
+      memcpy(row, r, sizeof row);
+    }
     memcpy(t + 4 * (size_t)i, row, sizeof row);
   }
   npz_int64_table(z, "blocks", t, nb, 4);
@@ -356,7 +424,7 @@ static weyl_status factored_tables(weyl_npz *z, const weyl_basis *b) {
 }
 
 weyl_status weyl_io_write_factored(FILE *f, const weyl_basis *b) {
-  weyl_status s = weyl_io_check_blocks(b);
+  weyl_status s = weyl_io_check_blocks(b, 1);
   if (s) return s;
   double bytes = factored_bytes(b);
   if (bytes > (double)WEYL_IO_NPZ_MAX_BYTES || weyl_basis_nblocks(b) > 65000) {
@@ -370,7 +438,13 @@ weyl_status weyl_io_write_factored(FILE *f, const weyl_basis *b) {
   npz_shape(z, b);
   s = factored_tables(z, b);
   for (int i = 0; !s && i < weyl_basis_nblocks(b); i++) {
+    weyl_basis_block_factors fac;
     weyl_basis_block_data d;
+    if (weyl_basis_block_is_factored(b, i)) {
+      weyl_basis_block_factors_get(b, i, &fac);
+      s = factored_factors(z, i, &fac);
+      continue;
+    }
     weyl_basis_block_data_get(b, i, &d);
     factored_block(z, i, &d);
   }

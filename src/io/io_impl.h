@@ -72,8 +72,10 @@ weyl_status weyl_io_write_factored(FILE *f, const weyl_basis *b);
 
 /* WEYL_ENUMERIC when a block of b has a non-finite entry, WEYL_EINVAL when
  * one has neither labels nor matrices (io_compact.c); for every writer of the
- * stored form. */
-weyl_status weyl_io_check_blocks(const weyl_basis *b);
+ * stored form. factors = 1: factored blocks (weyl_basis_block_is_factored)
+ * are checked through their factors, for writers that store those; 0: through
+ * their dense elements, which this makes (and may refuse as too large). */
+weyl_status weyl_io_check_blocks(const weyl_basis *b, int factors);
 
 /* Writes into buf (cap bytes) the names of the formats that can hold the
  * basis b with bias (may be NULL) within their limits, as "json, npy, coo
