@@ -49,6 +49,14 @@ def _rows(x, dim):
     return x
 
 
+
+def _set_params(layer, setter, params):
+    """Checks the shape of a C layer's flat parameter vector, then sets it."""
+    params = np.ascontiguousarray(params, dtype=np.float64)
+    if params.shape != (layer.nparams,):
+        raise ValueError(f"params must have shape ({layer.nparams},), not {params.shape}")
+    check(setter(layer._h, doubles(params)))
+
 class Linear:
     """The C layer y = x W^T + b (weyl_linear) on a weight basis and an
     optional bias basis; params = [theta | beta] (weyl_linear_set_params)."""
@@ -65,10 +73,7 @@ class Linear:
             self._h = None
 
     def set_params(self, params):
-        params = np.ascontiguousarray(params, dtype=np.float64)
-        if params.shape != (self.nparams,):
-            raise ValueError(f"params must have shape ({self.nparams},), not {params.shape}")
-        check(lib.weyl_linear_set_params(self._h, doubles(params)))
+        _set_params(self, lib.weyl_linear_set_params, params)
 
     def forward(self, x):
         x = _rows(x, self.in_dim)
@@ -126,10 +131,7 @@ class BiLinear:
             self._h = None
 
     def set_params(self, params):
-        params = np.ascontiguousarray(params, dtype=np.float64)
-        if params.shape != (self.nparams,):
-            raise ValueError(f"params must have shape ({self.nparams},), not {params.shape}")
-        check(lib.weyl_bilinear_set_params(self._h, doubles(params)))
+        _set_params(self, lib.weyl_bilinear_set_params, params)
 
     def forward(self, x):
         x = _rows(x, self.in_dim)
