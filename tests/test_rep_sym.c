@@ -7,35 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "helpers.h"
 #include "weyl/repfile.h"
-
-static weyl_group *builtin(const char *name) {
-  weyl_group *g = NULL;
-  cr_assert_eq(weyl_group_builtin(name, &g), WEYL_OK, "%s", weyl_status_last_error());
-  return g;
-}
 
 static weyl_group *load(const char *file) {
   weyl_group *g = NULL;
   cr_assert_eq(weyl_repfile_load(file, &g), WEYL_OK, "%s", weyl_status_last_error());
   return g;
-}
-
-static weyl_rep *parse(weyl_group *g, const char *expr) {
-  weyl_rep *r = NULL;
-  cr_assert_eq(weyl_rep_parse(g, expr, &r), WEYL_OK, "%s: %s", expr, weyl_status_last_error());
-  return r;
-}
-
-static int hom_dim(weyl_group *g, const char *in, const char *out) {
-  weyl_rep *a = parse(g, in), *b = parse(g, out);
-  weyl_basis *B = NULL;
-  cr_assert_eq(weyl_basis_solve(a, b, NULL, &B), WEYL_OK, "%s", weyl_status_last_error());
-  int d = weyl_basis_dim(B);
-  weyl_basis_free(B);
-  weyl_rep_free(a), weyl_rep_free(b);
-  return d;
 }
 
 static long binom(int n, int k) {
@@ -376,10 +355,12 @@ Test(rep_sym, sym2_of_a_badly_scaled_rep_is_orthogonalised) {
   weyl_group *g = NULL;
   cr_assert_eq(weyl_repfile_parse(text, strlen(text), "t.rep", &g), WEYL_OK, "%s",
                weyl_status_last_error());
+  /* skew's entries reach 1e16 in Sym2: the residual relative to |W| alone
+   * would measure that scale, so only the counts are compared here. */
   cr_expect_eq(hom_dim(g, "Sym2(pts)", "Sym2(pts)"), 8);
-  cr_expect_eq(hom_dim(g, "Sym2(skew)", "Sym2(skew)"), 8);
-  cr_expect_eq(hom_dim(g, "Sym2(skew)", "Sym2(pts)"), 8);
-  cr_expect_eq(hom_dim(g, "Alt2(skew)", "Alt2(pts)"), 2); /* Alt2(perm3) = sign + std */
+  cr_expect_eq(hom_dim_of(g, "Sym2(skew)", "Sym2(skew)", 0), 8);
+  cr_expect_eq(hom_dim_of(g, "Sym2(skew)", "Sym2(pts)", 0), 8);
+  cr_expect_eq(hom_dim_of(g, "Alt2(skew)", "Alt2(pts)", 0), 2); /* Alt2(perm3) = sign + std */
   weyl_group_free(g);
 }
 
