@@ -504,7 +504,7 @@ static unsigned char *read_all(const char *path, size_t *n) {
 /* Checks the entry's frame and key. Returns a reason it cannot be used, or NULL. */
 static const char *check_entry(cursor *c, const char *key) {
   if (c->n < 8 + 8 + 4 + 8 || memcmp(c->p, MAGIC, 8) != 0)
-    return "not a weyl cache entry (format 1)";
+    return "not a weyl cache entry (no WEYLBC1 header)";
   uint64_t size, stored;
   memcpy(&size, c->p + 8, 8);
   if (size != c->n) return "truncated or overlong (its length is not the one it records)";
