@@ -55,7 +55,7 @@ static double step_time(weyl_model *m, int batch, int reps, weyl_rng *r) {
   double *x = randn(r, (size_t)batch * weyl_model_in_dim(m));
   double *y = randn(r, (size_t)batch * weyl_model_out_dim(m)), best = INFINITY, loss;
   weyl_adam *a = NULL;
-  OK(weyl_adam_new(weyl_model_nparams(m), 3e-3, &a));
+  OK(weyl_model_adam_new(m, 3e-3, &a));
   OK(weyl_model_train_mse(m, a, batch, x, y, &loss)); /* sizes the buffers */
   for (int k = 0; k < reps; k++) {
     double t0 = now();

@@ -194,7 +194,8 @@ Test(model, mlp_has_dense_layers) {
   weyl_model_free(m);
 }
 
-Test(model, init_keeps_activations_at_unit_scale) {
+/* The data-dependent alternative to emlp's init (weyl_net_init_calibrated). */
+Test(model, calibrated_init_keeps_activations_at_unit_scale) {
   weyl_group *g = builtin("O(5)");
   weyl_rep *ri = parse(g, "2*V"), *ro = parse(g, "Scalar");
   weyl_model_opts o = weyl_model_default_opts();
@@ -202,7 +203,7 @@ Test(model, init_keeps_activations_at_unit_scale) {
   o.n_hidden = 4;
   weyl_model *m = NULL;
   cr_assert_eq(weyl_model_emlp(ri, ro, &o, &m), WEYL_OK);
-  cr_assert_eq(weyl_model_init(m, 7), WEYL_OK);
+  cr_assert_eq(weyl_net_init_calibrated(weyl_model_net(m), 7), WEYL_OK);
   int n = 128;
   double *x = malloc(sizeof *x * n * 10), *y = malloc(sizeof *y * n);
   weyl_rng rng;
@@ -405,7 +406,8 @@ Test(model, invariants_of_vectors_need_the_bilinear_layer) {
     o.bilinear_blocks = 1;
     weyl_model *m = NULL;
     cr_assert_eq(weyl_model_emlp(ri, ro, &o, &m), WEYL_OK, "%s", weyl_status_last_error());
-    cr_assert_eq(weyl_model_init(m, 2), WEYL_OK);
+    /* unit-scale activations, so that "varies" has a fixed scale */
+    cr_assert_eq(weyl_net_init_calibrated(weyl_model_net(m), 2), WEYL_OK);
     double *p = weyl_model_params(m);
     for (int k = 0; k < weyl_model_nparams(m); k++)
       p[k] += 0.01 * (k % 7); /* nonzero biases */

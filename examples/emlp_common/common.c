@@ -98,7 +98,7 @@ int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, const e
          *by = malloc(sizeof *by * (size_t)b * d->dout);
   int *perm = malloc(sizeof *perm * d->n);
   weyl_adam *adam = NULL;
-  if (!bx || !by || !perm || weyl_adam_new(weyl_model_nparams(m), o->lr, &adam) != WEYL_OK)
+  if (!bx || !by || !perm || weyl_model_adam_new(m, o->lr, &adam) != WEYL_OK)
     rc = -1;
   for (int i = 0; rc == 0 && i < d->n; i++)
     perm[i] = i;

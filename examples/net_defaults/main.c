@@ -31,6 +31,21 @@ static double *normal_rows(weyl_rng *r, int n) {
   return x;
 }
 
+/* Shifts and scales the n targets y to mean 0 and variance 1, as one
+ * standardizes regression targets (every output here is Scalar, so the
+ * shift keeps the symmetry): the loss starts near 1 whatever the scale of
+ * the teacher's init, so a divergence cannot hide behind tiny targets. */
+static void standardize(int n, double *y) {
+  double mean = 0, var = 0;
+  for (int i = 0; i < n; i++)
+    mean += y[i] / n;
+  for (int i = 0; i < n; i++)
+    var += (y[i] - mean) * (y[i] - mean) / n;
+  double sd = var > 0 ? sqrt(var) : 1;
+  for (int i = 0; i < n; i++)
+    y[i] = (y[i] - mean) / sd;
+}
+
 static int run(const task *t, int steps) {
   weyl_group *g = NULL;
   weyl_rep *ri = NULL, *ro = NULL;
@@ -50,7 +65,7 @@ static int run(const task *t, int steps) {
   if (s == WEYL_OK)
     s = weyl_model_init(m, 2);
   if (s == WEYL_OK)
-    s = weyl_adam_new(weyl_model_nparams(m), 3e-3, &a);
+    s = weyl_model_adam_new(m, 3e-3, &a);
   int batch = 64, din = weyl_model_in_dim(m), dout = weyl_model_out_dim(m);
   weyl_rng rng;
   weyl_rng_seed(&rng, 3);
@@ -60,6 +75,8 @@ static int run(const task *t, int steps) {
     y = malloc(sizeof *y * (size_t)(batch * dout));
     s = x && y ? weyl_model_forward(teacher, batch, x, y) : WEYL_ENOMEM;
   }
+  if (s == WEYL_OK)
+    standardize(batch * dout, y);
   for (int k = 0; k < steps && s == WEYL_OK; k++) {
     s = weyl_model_train_mse(m, a, batch, x, y, &l);
     worst = l > worst ? l : worst;

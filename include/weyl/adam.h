@@ -18,6 +18,12 @@ void weyl_adam_free(weyl_adam *a);
 int weyl_adam_nparams(const weyl_adam *a);
 /* Changes the learning rate (for schedules). */
 void weyl_adam_set_lr(weyl_adam *a, double lr);
+/* Sets per-parameter multipliers of the learning rate: parameter k steps
+ * with lr * scales[k] (n entries, each > 0 and finite, copied); NULL sets
+ * them all back to 1. weyl_net_rate_scales gives emlp's for a net.
+ * Returns WEYL_EINVAL for a NULL a or a bad entry (nothing changed then),
+ * WEYL_ENOMEM. */
+weyl_status weyl_adam_set_rate_scales(weyl_adam *a, const double *scales);
 /* One Adam update of params from grads (n entries each).
  * Returns WEYL_EINVAL for NULL arguments. */
 weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads);

@@ -87,6 +87,23 @@ const double *weyl_linear_bias(const weyl_linear *l);
  * coefficients are set to 0. Also materializes W and b.
  * Returns WEYL_EINVAL for gain <= 0, WEYL_ENOMEM. */
 weyl_status weyl_linear_init(weyl_linear *l, weyl_rng *rng, double gain, double *params);
+/* Writes weyl_linear_nparams(l) learning-rate multipliers (for
+ * weyl_adam_set_rate_scales) that make Adam on these coefficients step as
+ * emlp's Adam does on the full matrix w with W = P(w): scale k is
+ * |B_k|_1 / |B_k|_2 (likewise for the bias elements), the distance Adam's
+ * per-entry steps of w move the coefficient of the unit element B_k. For
+ * elements with disjoint supports and entries of equal size (every exact
+ * orbit basis: scale sqrt(orbit size)) the two optimizers take the same
+ * steps; for dense elements it is the same rule applied to their l1 norm.
+ * Returns WEYL_EINVAL for NULL arguments, WEYL_ELIMIT when a factored block
+ * is too large to make dense. */
+weyl_status weyl_linear_rate_scales(const weyl_linear *l, double *scales);
+
+/* emlp's initialization: W the projection of a random orthogonal matrix
+ * (coefficients normal with variance 1 / max(in, out)) and b the projection
+ * of a vector uniform on [0, 1/sqrt(out)). Writes all parameters and applies
+ * them, as weyl_linear_init. */
+weyl_status weyl_linear_init_paper(weyl_linear *l, weyl_rng *rng, double *params);
 
 /* Rescales params so that an output whose rows had mean squares row_ms
  * (out_dim entries, e.g. measured on a batch) gets unit mean square on every

@@ -89,14 +89,14 @@ const double *weyl_model_grads(const weyl_model *m);
 /* Re-materializes every layer's W and b from weyl_model_params(). */
 weyl_status weyl_model_sync(weyl_model *m);
 
-/* Deterministic initialization from seed that keeps activations at unit
- * scale: each linear layer is drawn as in weyl_linear_init (gain 1), then, in
- * order through the stack, rescaled so that its output has unit root mean
- * square on a calibration batch of 256 standard normal inputs (LSUV). In
- * the paper's block (FULL) the linear layer is scaled on its own output,
- * then the bilinear layer (drawn as in bilinear.h) on its own output, so
- * that each part has unit mean square. */
+/* Deterministic initialization from seed, emlp's: weyl_net_init on the
+ * model's net (weyl_net_init_calibrated on weyl_model_net(m) is the
+ * data-dependent alternative). */
 weyl_status weyl_model_init(weyl_model *m, uint64_t seed);
+
+/* An Adam optimizer for the model with learning rate lr and emlp's
+ * per-parameter steps (weyl_net_adam_new). *a is new (weyl_adam_free). */
+weyl_status weyl_model_adam_new(const weyl_model *m, double lr, weyl_adam **a);
 
 /* y (batch x out_dim) = f(x) for x (batch x in_dim); keeps the activations
  * for weyl_model_backward. */

@@ -13,8 +13,8 @@
  *     weyl_net_add_block_expr(net, "16*Scalar + 8*V + 2*V**2", &bo);
  *     weyl_net_add_block_expr(net, "16*Scalar + 8*V + 2*V**2", &bo);  // residual if bo.residual
  *     weyl_net_add_linear_expr(net, "Scalar", NULL);
- *     weyl_net_init(net, 0);                                    // seed 0
- *     weyl_adam *opt;  weyl_adam_new(weyl_net_nparams(net), 3e-3, &opt);
+ *     weyl_net_init(net, 0);                                    // emlp's init, seed 0
+ *     weyl_adam *opt;  weyl_net_adam_new(net, 3e-3, &opt);            // emlp's steps
  *     for (...) weyl_net_train_mse(net, opt, batch, x, y, &loss);
  *     weyl_net_forward(net, n, x, y);
  *     weyl_net_free(net); weyl_adam_free(opt); weyl_rep_free(in); weyl_group_free(g);
@@ -148,17 +148,38 @@ const double *weyl_net_grads(const weyl_net *net);
 /* Re-materializes every layer's weights from weyl_net_params(). */
 weyl_status weyl_net_sync(weyl_net *net);
 
-/* Deterministic initialization from seed that keeps activations at unit
- * scale: each linear layer is drawn as in weyl_linear_init (gain 1), bilinear
- * terms and layers as in weyl_bilinear_init, biases and norm offsets 0;
- * then, in order through the net, each linear or bilinear layer is rescaled
- * so that every summand of its own output has unit mean square on a
- * calibration batch of 256 standard normal inputs (LSUV, Mishkin and Matas
- * 2016, per summand; in the paper's block the linear output and the full
- * bilinear term each get unit mean square, their sum about 2). A summand that is zero
- * in exact arithmetic (mean square at most 1e-12 of the largest activation's
- * so far) is left alone rather than blown up from rounding noise. */
+/* Deterministic initialization from seed, emlp's (the paper's): every
+ * linear layer as weyl_linear_init_paper (W the projection of a random
+ * orthogonal matrix, b of a vector uniform on [0, 1/sqrt(out))), every
+ * bilinear term and layer as weyl_bilinear_init (the FULL layer's
+ * parameters standard normal, entering times 0.1), norm offsets 0. With
+ * weyl_net_adam_new this trains as emlp trains the same network. */
 weyl_status weyl_net_init(weyl_net *net, uint64_t seed);
+
+/* The alternative, data-dependent initialization: each linear layer drawn
+ * as in weyl_linear_init (gain 1), bilinear terms and layers as in
+ * weyl_bilinear_init, biases and norm offsets 0; then, in order through the
+ * net, each linear or bilinear layer is rescaled so that every summand of
+ * its own output has unit mean square on a calibration batch of 256
+ * standard normal inputs (LSUV, Mishkin and Matas 2016, per summand). A
+ * summand that is zero in exact arithmetic (mean square at most 1e-12 of the
+ * largest activation's so far) is left alone rather than blown up from
+ * rounding noise. Activations start at unit scale, but every bilinear term
+ * starts as large as its linear input, and on the paper's regression tasks
+ * this overfits: O(5) test MSE 0.158 against 0.029 with weyl_net_init
+ * (README, Experiments). */
+weyl_status weyl_net_init_calibrated(weyl_net *net, uint64_t seed);
+
+/* Writes weyl_net_nparams(net) learning-rate multipliers: each linear
+ * layer's from weyl_linear_rate_scales (emlp's Adam on full matrices), 1 for
+ * every other parameter. Returns WEYL_EINVAL for NULL arguments. */
+weyl_status weyl_net_rate_scales(const weyl_net *net, double *scales);
+
+/* An Adam optimizer for the net's parameters with learning rate lr and the
+ * rate scales of weyl_net_rate_scales: the optimizer that trains the net as
+ * emlp trains its own. *a is new (weyl_adam_free). Returns weyl_adam_new's
+ * statuses. */
+weyl_status weyl_net_adam_new(const weyl_net *net, double lr, weyl_adam **a);
 
 /* y (batch x out_dim) = f(x) for x (batch x in_dim); keeps the activations
  * for weyl_net_backward. y must not overlap x. */

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/status_impl.h"
 
@@ -11,6 +12,7 @@ struct weyl_adam {
   long t;
   double lr, b1, b2, eps;
   double *mom, *var;
+  double *rate; /* per-parameter multipliers of lr; NULL: all 1 */
 };
 
 weyl_status weyl_adam_new(int n, double lr, weyl_adam **a) {
@@ -39,12 +41,33 @@ void weyl_adam_free(weyl_adam *a) {
     return;
   free(a->mom);
   free(a->var);
+  free(a->rate);
   free(a);
 }
 
 void weyl_adam_set_lr(weyl_adam *a, double lr) {
   if (a && lr > 0)
     a->lr = lr;
+}
+
+weyl_status weyl_adam_set_rate_scales(weyl_adam *a, const double *scales) {
+  if (!a)
+    return weyl_fail(WEYL_EINVAL, "weyl_adam_set_rate_scales: NULL optimizer");
+  if (!scales) {
+    free(a->rate);
+    a->rate = NULL;
+    return WEYL_OK;
+  }
+  for (int k = 0; k < a->n; k++)
+    if (!(scales[k] > 0) || !isfinite(scales[k]))
+      return weyl_fail(WEYL_EINVAL, "weyl_adam_set_rate_scales: scale %d is %g (must be > 0)", k,
+                       scales[k]);
+  double *r = a->rate ? a->rate : malloc(sizeof *r * ((size_t)a->n + 1));
+  if (!r)
+    return weyl_fail(WEYL_ENOMEM, "out of memory in weyl_adam_set_rate_scales");
+  memcpy(r, scales, sizeof *r * (size_t)a->n);
+  a->rate = r;
+  return WEYL_OK;
 }
 
 weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads) {
@@ -55,7 +78,8 @@ weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads) {
   for (int k = 0; k < a->n; k++) {
     a->mom[k] = a->b1 * a->mom[k] + (1 - a->b1) * grads[k];
     a->var[k] = a->b2 * a->var[k] + (1 - a->b2) * grads[k] * grads[k];
-    params[k] -= a->lr * (a->mom[k] / c1) / (sqrt(a->var[k] / c2) + a->eps);
+    double lr = a->rate ? a->lr * a->rate[k] : a->lr;
+    params[k] -= lr * (a->mom[k] / c1) / (sqrt(a->var[k] / c2) + a->eps);
   }
   return WEYL_OK;
 }

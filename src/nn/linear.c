@@ -72,6 +72,28 @@ static void unit_scales(const weyl_basis *b, double *scale) {
   }
 }
 
+/* rate[param0 + k] = |B_k|_1 / |B_k|_2 for the elements of b (see
+ * weyl_linear_rate_scales). */
+static weyl_status l1_rates(const weyl_basis *b, double *rate) {
+  for (int p = 0; p < b->n_places; p++) {
+    const weyl_place *pl = &b->places[p];
+    weyl_basis_block_data d;
+    weyl_status s = weyl_basis_block_data_get(b, pl->block, &d);
+    if (s != WEYL_OK)
+      return s;
+    size_t n = (size_t)d.out_dim * d.in_dim;
+    for (int k = 0; k < d.dim; k++) {
+      double l1 = 0, l2 = 0;
+      for (size_t e = 0; e < n; e++) {
+        double v = d.orbit ? (d.orbit[e] == k) : d.mats[(size_t)k * n + e];
+        l1 += fabs(v), l2 += v * v;
+      }
+      rate[pl->param0 + k] = l2 > 0 ? l1 / sqrt(l2) : 1.0;
+    }
+  }
+  return WEYL_OK;
+}
+
 weyl_status weyl_linear_new(const weyl_basis *w, const weyl_basis *bias, weyl_linear **layer) {
   if (!w || !layer)
     return weyl_fail(WEYL_EINVAL, "weyl_linear_new: NULL argument");
@@ -207,6 +229,13 @@ weyl_status weyl_linear_rescale(weyl_linear *l, double *params, const double *ro
   return weyl_linear_set_params(l, params);
 }
 
+weyl_status weyl_linear_rate_scales(const weyl_linear *l, double *scales) {
+  if (!l || !scales)
+    return weyl_fail(WEYL_EINVAL, "weyl_linear_rate_scales: NULL argument");
+  weyl_status s = l1_rates(l->w, scales);
+  return s == WEYL_OK && l->bias ? l1_rates(l->bias, scales + l->nw) : s;
+}
+
 weyl_status weyl_linear_init(weyl_linear *l, weyl_rng *rng, double gain, double *params) {
   if (!l || !rng || !params)
     return weyl_fail(WEYL_EINVAL, "weyl_linear_init: NULL argument");
@@ -224,6 +253,30 @@ weyl_status weyl_linear_init(weyl_linear *l, weyl_rng *rng, double gain, double 
     row2[i] = cblas_ddot(l->in, l->W + (size_t)i * l->in, 1, l->W + (size_t)i * l->in, 1);
   scale_places(l->w, row2, largest(l->out, row2), gain, params);
   return weyl_linear_set_params(l, params);
+}
+
+/* emlp's init (its Linear): W = P(w) with w a random orthogonal out x in
+ * matrix, whose entries have variance about 1/max(in, out), and b = P(u) with
+ * u_i uniform on [0, 1/sqrt(out)), P the projection onto the equivariant
+ * maps. For an orthonormal basis the coefficients of P(w) are <B_k, w>:
+ * normal with that variance; those of P(u) are <B_k, u>, computed here. */
+weyl_status weyl_linear_init_paper(weyl_linear *l, weyl_rng *rng, double *params) {
+  if (!l || !rng || !params)
+    return weyl_fail(WEYL_EINVAL, "weyl_linear_init_paper: NULL argument");
+  double sd = 1.0 / sqrt(l->in > l->out ? l->in : l->out);
+  for (int k = 0; k < l->nw; k++)
+    params[k] = sd * weyl_rng_normal(rng);
+  double *u = l->dW, *e = l->coef, *bk = l->b; /* scratch until set_params */
+  for (int i = 0; i < l->out; i++)
+    u[i] = weyl_rng_uniform(rng) / sqrt(l->out);
+  weyl_status s = WEYL_OK;
+  for (int k = 0; k < l->nb && s == WEYL_OK; k++) {
+    memset(e, 0, sizeof *e * (size_t)l->nb);
+    e[k] = l->scale[l->nw + k];
+    s = weyl_basis_combine(l->bias, e, bk);
+    params[l->nw + k] = s == WEYL_OK ? cblas_ddot(l->out, bk, 1, u, 1) : 0;
+  }
+  return s == WEYL_OK ? weyl_linear_set_params(l, params) : s;
 }
 
 static weyl_status check_batch(const weyl_linear *l, int batch, const void *a, const void *b) {

@@ -158,6 +158,11 @@ weyl_status weyl_model_init(weyl_model *m, uint64_t seed) {
   return m ? weyl_net_init(m->net, seed) : weyl_fail(WEYL_EINVAL, "weyl_model_init: NULL model");
 }
 
+weyl_status weyl_model_adam_new(const weyl_model *m, double lr, weyl_adam **a) {
+  return m ? weyl_net_adam_new(m->net, lr, a)
+           : weyl_fail(WEYL_EINVAL, "weyl_model_adam_new: NULL model");
+}
+
 weyl_status weyl_model_forward(weyl_model *m, int batch, const double *x, double *y) {
   if (!m)
     return weyl_fail(WEYL_EINVAL, "weyl_model_forward: NULL model");

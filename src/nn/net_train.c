@@ -71,9 +71,9 @@ static weyl_status draw(weyl_net *net, weyl_rng *rng) {
   return s;
 }
 
-weyl_status weyl_net_init(weyl_net *net, uint64_t seed) {
+weyl_status weyl_net_init_calibrated(weyl_net *net, uint64_t seed) {
   if (!net)
-    return weyl_fail(WEYL_EINVAL, "weyl_net_init: NULL net");
+    return weyl_fail(WEYL_EINVAL, "weyl_net_init_calibrated: NULL net");
   weyl_rng rng;
   weyl_rng_seed(&rng, seed);
   weyl_status s = draw(net, &rng);
@@ -94,6 +94,55 @@ weyl_status weyl_net_init(weyl_net *net, uint64_t seed) {
     ref_ms = ms > ref_ms ? ms : ref_ms;
   }
   return s == WEYL_OK ? weyl_net_sync(net) : s;
+}
+
+weyl_status weyl_net_init(weyl_net *net, uint64_t seed) {
+  if (!net)
+    return weyl_fail(WEYL_EINVAL, "weyl_net_init: NULL net");
+  weyl_rng rng;
+  weyl_rng_seed(&rng, seed);
+  memset(net->params, 0, sizeof *net->params * (size_t)net->nparams);
+  weyl_status s = WEYL_OK;
+  for (int i = 0; i < net->n && s == WEYL_OK; i++) {
+    weyl_net_layer *l = &net->layers[i];
+    if (l->lin)
+      s = weyl_linear_init_paper(l->lin, &rng, net->params + l->p_lin);
+    if (s == WEYL_OK && l->bil)
+      s = weyl_bilinear_init(l->bil, &rng, net->params + l->p_bil);
+  }
+  return s == WEYL_OK ? weyl_net_sync(net) : s;
+}
+
+weyl_status weyl_net_rate_scales(const weyl_net *net, double *scales) {
+  if (!net || !scales)
+    return weyl_fail(WEYL_EINVAL, "weyl_net_rate_scales: NULL argument");
+  for (int k = 0; k < net->nparams; k++)
+    scales[k] = 1;
+  weyl_status s = WEYL_OK;
+  for (int i = 0; i < net->n && s == WEYL_OK; i++)
+    if (net->layers[i].lin)
+      s = weyl_linear_rate_scales(net->layers[i].lin, scales + net->layers[i].p_lin);
+  return s;
+}
+
+weyl_status weyl_net_adam_new(const weyl_net *net, double lr, weyl_adam **a) {
+  if (!net || !a)
+    return weyl_fail(WEYL_EINVAL, "weyl_net_adam_new: NULL argument");
+  double *scales = malloc(sizeof *scales * ((size_t)net->nparams + 1));
+  weyl_adam *o = NULL;
+  weyl_status s = scales ? weyl_adam_new(net->nparams, lr, &o)
+                         : weyl_fail(WEYL_ENOMEM, "out of memory in weyl_net_adam_new");
+  if (s == WEYL_OK)
+    s = weyl_net_rate_scales(net, scales);
+  if (s == WEYL_OK)
+    s = weyl_adam_set_rate_scales(o, scales);
+  free(scales);
+  if (s != WEYL_OK) {
+    weyl_adam_free(o);
+    return s;
+  }
+  *a = o;
+  return WEYL_OK;
 }
 
 /* 1 when all n entries of v are finite. */

@@ -197,7 +197,7 @@ _SIGNATURES = {
     "weyl_model_forward": (S, [P, ctypes.c_int, D, D]),
     "weyl_model_backward": (S, [P, ctypes.c_int, D]),
     "weyl_model_train_mse": (S, [P, P, ctypes.c_int, D, D, D]),
-    "weyl_adam_new": (S, [ctypes.c_int, ctypes.c_double, PP]),
+    "weyl_model_adam_new": (S, [P, ctypes.c_double, PP]),
     "weyl_adam_free": (None, [P]),
 }
 for _name, (_res, _args) in _SIGNATURES.items():

@@ -202,9 +202,11 @@ class EMLP:
 
     def train_step(self, x, y, lr=3e-3):
         """One Adam step of mean squared error on (x, y); returns the loss
-        before the step (weyl_model_train_mse)."""
+        before the step (weyl_model_train_mse). The optimizer is made on the
+        first call, with lr and emlp's per-parameter steps
+        (weyl_model_adam_new)."""
         if self._adam is None:
-            self._adam = _new(lib.weyl_adam_new, self.nparams, float(lr))
+            self._adam = _new(lib.weyl_model_adam_new, self._h, float(lr))
         x, y = _rows(x, self.in_dim), _rows(y, self.out_dim)
         if x.shape[0] != y.shape[0]:
             raise ValueError(f"x has {x.shape[0]} rows, y {y.shape[0]}")

@@ -331,8 +331,9 @@ class EMLP(nn.Module):
     weyl.nn.uniform_rep(G, hidden), the C network's) or a Rep. bilinear is k
     in the bilinear layers' k*Scalar + k*V (-1: none), bilinear_blocks how
     many blocks from the input get one (0: all); kind "gated" or "norm".
-    Initialised as weyl_model_init: per-layer init, then each block's
-    pre-activation calibrated to unit mean square per summand on 256
+    Initialised as the C weyl_net_init_calibrated (not as weyl_model_init,
+    which is emlp's init): per-layer init, then each block's pre-activation
+    calibrated to unit mean square per summand on 256
     standard normal inputs (LSUV; uses torch's random generator).
     c_parameters() lists the parameters in the C network's order, so
     load_c_params(weyl.nn.EMLP(...).params) copies a C network."""
