@@ -167,20 +167,40 @@ static void cell(FILE *f, const exp_row *r, int k) {
     fprintf(f, " %.3g |", r->mean[k]);
 }
 
-void exp_print_table(FILE *f, const exp_row *rows, int n_rows, double target_var) {
-  fprintf(f, "| train size | seeds | EMLP test MSE | MLP test MSE | MLP + aug. test MSE | "
-             "EMLP CPU s | MLP CPU s | MLP + aug. CPU s |\n");
-  fprintf(f, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+static const exp_paper_row *paper_at(const exp_paper_row *paper, int n_paper, int n) {
+  for (int i = 0; paper && i < n_paper; i++)
+    if (paper[i].n == n)
+      return &paper[i];
+  return NULL;
+}
+
+void exp_print_table(FILE *f, const exp_row *rows, int n_rows, double target_var,
+                     const exp_paper_row *paper, int n_paper) {
+  static const char *names[3] = {"EMLP", "MLP", "MLP + aug."};
+  fprintf(f, "| train size | seeds |");
+  for (int k = 0; k < 3; k++)
+    fprintf(f, " weyl %s | paper %s |", names[k], names[k]);
+  fprintf(f, " EMLP CPU s | MLP CPU s | MLP + aug. CPU s |\n| ---: | ---: |");
+  for (int k = 0; k < 9; k++)
+    fprintf(f, " ---: |");
+  fprintf(f, "\n");
   for (int i = 0; i < n_rows; i++) {
     const exp_row *r = &rows[i];
+    const exp_paper_row *p = paper_at(paper, n_paper, r->n);
     fprintf(f, "| %d | %d |", r->n, r->seeds);
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 3; k++) {
       cell(f, r, k);
+      if (p)
+        fprintf(f, " %.3g ± %.2g |", p->mse[k][0], p->mse[k][1]);
+      else
+        fprintf(f, " - |");
+    }
     for (int k = 0; k < 3; k++)
       fprintf(f, isnan(r->mean[k]) ? " - |" : " %.0f |", r->seconds[k]);
     fprintf(f, "\n");
   }
-  fprintf(f, "\n(mean ± std over seeds; variance of the test targets: %.3g)\n", target_var);
+  fprintf(f, "\n(test MSE, mean ± std over seeds; variance of the test targets: %.3g)\n",
+          target_var);
 }
 
 /* ---------- SVG ---------- */
@@ -485,8 +505,8 @@ static int run_full(const setup *s) {
          "val %d, test %d\n\n",
          s->task->name, s->channels, s->layers, s->batch, s->lr, s->max_epochs, s->epoch_scale,
          N_VAL, N_TEST);
-  exp_print_table(stdout, rows, s->n_sizes, var);
-  printf("(paper, EMLP at N = 1000: %g)\n", s->task->paper_emlp);
+  exp_print_table(stdout, rows, s->n_sizes, var, s->task->paper, s->task->n_paper);
+  printf("(goal: EMLP at N = 1000 at most %g)\n", s->task->paper_emlp);
   if (s->svg && exp_write_svg(s->svg, s->task->title, rows, s->n_sizes))
     fprintf(stderr, "%s: cannot write %s\n", s->task->name, s->svg);
   return 0;

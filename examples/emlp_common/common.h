@@ -73,8 +73,18 @@ typedef struct {
                                         (NaN: not run) */
 } exp_row;
 
-/* Prints a Markdown table of rows to f. */
-void exp_print_table(FILE *f, const exp_row *rows, int n_rows, double target_var);
+/* The paper's published test MSE at one training size (mean and std over
+ * its three seeds; EMLP, MLP, MLP + augmentation), from emlp's
+ * experiments/notebooks/synthetic_results_all.csv. */
+typedef struct {
+  int n;
+  double mse[3][2];
+} exp_paper_row;
+
+/* Prints a Markdown table of rows to f, with the paper's numbers (paper,
+ * n_paper rows; may be NULL) next to weyl's where the sizes match. */
+void exp_print_table(FILE *f, const exp_row *rows, int n_rows, double target_var,
+                     const exp_paper_row *paper, int n_paper);
 
 /* Writes a log-log SVG plot of test MSE (mean, with +-1 std bars) against
  * training size. Returns 0 on success. */
@@ -95,7 +105,9 @@ typedef struct {
                              Xscale); 0: inputs as drawn */
   double aug_scale;       /* algebra scale of augmentation elements */
   double check_scale;     /* algebra scale of the equivariance check */
-  double paper_emlp;      /* the paper's EMLP test MSE at N = 1000 (goal) */
+  double paper_emlp;      /* the goal: EMLP test MSE at N = 1000 */
+  const exp_paper_row *paper; /* the paper's published results */
+  int n_paper;
 } exp_task;
 
 /* Parses the command line (see any examples/emlp_* README), runs the quick
