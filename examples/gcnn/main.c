@@ -118,75 +118,105 @@ static result evaluate(model *M, const setup *S) {
   return r;
 }
 
-static int usage(void) {
+typedef struct {
+  const char *path, *only; /* only: "p4", "cnn" or "cnn-wide": train just that one */
+  int epochs, ch, ntrain, depth, cosine, turned, seed;
+  double lr;
+} options;
+
+/* Prints what is wrong (when why is not NULL) and the usage; returns 2. */
+static int usage(const char *why, const char *value) {
+  if (why) fprintf(stderr, "gcnn: %s%s%s\n", why, value ? ": " : "", value ? value : "");
   fprintf(stderr,
           "usage: gcnn_digits [digits.csv.gz] [--epochs N] [--channels C] [--depth L]\n"
           "                   [--lr X] [--schedule cosine|constant] [--train N]\n"
-          "                   [--train-turned] [--only p4|cnn|cnn-wide]\n"
-          "  N >= 1, 1 <= C <= 32, 1 <= L <= %d, X > 0\n"
+          "                   [--train-turned] [--only p4|cnn|cnn-wide] [--seed S]\n"
+          "  N >= 1, 1 <= C <= 32, 1 <= L <= %d, X > 0, 0 <= S <= 1000000\n"
           "  default data: %s (apt-get install python3-sklearn)\n",
           MAX_DEPTH, DEFAULT_DATA);
   return 2;
 }
 
-/* The whole of s as an integer in [lo, hi], else -1 (lo >= 1). */
+/* The whole of s as an integer in [lo, hi], else -1 (lo >= 0). */
 static int parse_int(const char *s, int lo, int hi) {
   char *end;
   long v = strtol(s, &end, 10);
   return end != s && *end == '\0' && v >= lo && v <= hi ? (int)v : -1;
 }
 
-int main(int argc, char **argv) {
-  const char *path = DEFAULT_DATA, *only = NULL;
-  int epochs = 60, ch = 8, ntrain = 1200, depth = 3, cosine = 1, turned = 0;
-  double lr = 0.01;
+static int is_one_of(const char *v, const char *a, const char *b, const char *c) {
+  return !strcmp(v, a) || !strcmp(v, b) || (c && !strcmp(v, c));
+}
+
+/* Fills o from the command line; 0, or 2 after the usage message. */
+static int parse_args(int argc, char **argv, options *o) {
+  options def = {DEFAULT_DATA, NULL, 60, 8, 1200, 3, 1, 0, 0, 0.01};
+  *o = def;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     char *end = NULL;
-    if (!strcmp(a, "--train-turned")) { turned = 1; continue; }
-    if (a[0] != '-') { path = a; continue; }
-    if (!v) return usage();
+    int bad = 0;
+    if (!strcmp(a, "--train-turned")) { o->turned = 1; continue; }
+    if (a[0] != '-') { o->path = a; continue; }
+    if (!v) return usage("missing value after", a);
     i++;
-    if (!strcmp(a, "--epochs")) epochs = parse_int(v, 1, 100000);
-    else if (!strcmp(a, "--channels")) ch = parse_int(v, 1, 32);
-    else if (!strcmp(a, "--train")) ntrain = parse_int(v, 1, 1 << 30);
-    else if (!strcmp(a, "--depth")) depth = parse_int(v, 1, MAX_DEPTH);
-    else if (!strcmp(a, "--lr")) lr = strtod(v, &end), lr = *end || !(lr > 0) ? -1 : lr;
-    else if (!strcmp(a, "--schedule") && (!strcmp(v, "cosine") || !strcmp(v, "constant")))
-      cosine = !strcmp(v, "cosine");
-    else if (!strcmp(a, "--only") && (!strcmp(v, "p4") || !strcmp(v, "cnn") ||
-                                      !strcmp(v, "cnn-wide")))
-      only = v;
-    else return usage();
-    if (epochs < 0 || ch < 0 || ntrain < 0 || depth < 0 || lr < 0) return usage();
+    if (!strcmp(a, "--epochs")) bad = (o->epochs = parse_int(v, 1, 100000)) < 0;
+    else if (!strcmp(a, "--channels")) bad = (o->ch = parse_int(v, 1, 32)) < 0;
+    else if (!strcmp(a, "--train")) bad = (o->ntrain = parse_int(v, 1, 1 << 30)) < 0;
+    else if (!strcmp(a, "--depth")) bad = (o->depth = parse_int(v, 1, MAX_DEPTH)) < 0;
+    else if (!strcmp(a, "--seed")) bad = (o->seed = parse_int(v, 0, 1000000)) < 0;
+    else if (!strcmp(a, "--lr"))
+      o->lr = strtod(v, &end), bad = *end || !(o->lr > 0) || !isfinite(o->lr);
+    else if (!strcmp(a, "--schedule"))
+      bad = !is_one_of(v, "cosine", "constant", NULL), o->cosine = !strcmp(v, "cosine");
+    else if (!strcmp(a, "--only")) bad = !is_one_of(v, "p4", "cnn", "cnn-wide"), o->only = v;
+    else return usage("unknown option", a);
+    if (bad) {
+      char what[64];
+      snprintf(what, sizeof what, "bad value for %s", a);
+      return usage(what, v);
+    }
   }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  options o;
+  if (parse_args(argc, argv, &o)) return 2;
   digits d;
-  if (digits_load(path, &d)) return 1;
-  if (ntrain >= d.n) ntrain = d.n / 2;
+  if (digits_load(o.path, &d)) return 1;
+  rng_seed((unsigned long long)o.seed); /* the split, the turns, the initial weights */
+  if (o.ntrain >= d.n) o.ntrain = d.n / 2;
   int *idx = malloc(sizeof(int) * d.n), *turn = malloc(sizeof(int) * d.n);
+  if (!idx || !turn) return fprintf(stderr, "gcnn: out of memory\n"), 1;
   for (int i = 0; i < d.n; i++) idx[i] = i;
   rng_shuffle(idx, d.n);
   for (int i = 0; i < d.n; i++) turn[i] = (int)(rng_uniform() * 4);
-  setup S = {&d, idx, idx + ntrain, ntrain, d.n - ntrain, epochs, cosine, turned, lr, turn};
-  printf("%d digits: %d for training (%s), %d for testing; %d equivariant layers, %d "
-         "epochs, Adam (lr %g, %s), batch %d\n\n", d.n, S.ntrain,
-         turned ? "each turned by its own random multiple of 90 degrees" : "upright",
-         S.ntest, depth, epochs, lr, cosine ? "5% warm-up, cosine decay to 0" : "constant", BATCH);
+  setup S = {&d,       idx,      idx + o.ntrain, o.ntrain, d.n - o.ntrain,
+             o.epochs, o.cosine, o.turned,       o.lr,     turn};
+  printf("%d digits (seed %d): %d for training (%s), %d for testing; %d equivariant layers, "
+         "%d epochs, Adam (lr %g, %s), batch %d\n\n",
+         d.n, o.seed, S.ntrain,
+         o.turned ? "each turned by its own random multiple of 90 degrees" : "upright", S.ntest,
+         o.depth, o.epochs, o.lr, o.cosine ? "5% warm-up, cosine decay to 0" : "constant", BATCH);
   /* The CNN twice: at the p4-CNN's channels, and at twice them, which is
    * about the p4-CNN's parameter count (a p4 channel pair has 4x the weights). */
   static const char *names[NMODELS] = {"p4-CNN", "CNN", "CNN-wide"};
   static const char *keys[NMODELS] = {"p4", "cnn", "cnn-wide"};
   model nets[NMODELS];
   memset(nets, 0, sizeof nets);
-  int rc = model_build(&nets[0], names[0], "p4(8)", ch, 4, depth) ||
-           model_build(&nets[1], names[1], "T(8,8)", ch, 1, depth) ||
-           model_build(&nets[2], names[2], "T(8,8)", 2 * ch, 1, depth);
+  int rc = model_build(&nets[0], names[0], "p4(8)", o.ch, 4, o.depth) ||
+           model_build(&nets[1], names[1], "T(8,8)", o.ch, 1, o.depth) ||
+           model_build(&nets[2], names[2], "T(8,8)", 2 * o.ch, 1, o.depth);
   if (!rc) {
     printf("| model | group | channels | parameters | final training loss | test error upright "
            "| test error turned | of which 6<->9 | invariance error (90 deg) | CPU s |\n"
            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (int m = 0; m < NMODELS; m++) {
-      if (only && strcmp(only, keys[m]) != 0) continue;
+      if (o.only && strcmp(o.only, keys[m]) != 0) continue;
+      /* Each model's batch order from its own stream: --only m then gives the
+       * same numbers as m in a run of all three. */
+      rng_seed((unsigned long long)(m + 1) << 32 | (unsigned)o.seed);
       clock_t t0 = clock();
       double loss = train(&nets[m], &S);
       result r = evaluate(&nets[m], &S);

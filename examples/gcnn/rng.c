@@ -4,6 +4,8 @@
 
 static unsigned long long state = 0x1234567ULL;
 
+void rng_seed(unsigned long long seed) { state = 0x1234567ULL + seed * 0xD1B54A32D192ED03ULL; }
+
 double rng_uniform(void) {
   unsigned long long z = (state += 0x9E3779B97F4A7C15ULL);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
