@@ -45,7 +45,7 @@ static void gather(const setup *S, const int *ids, int nb, int k, double *X, int
  * died in the first epoch (loss stuck at 2.30). */
 static double rate(const setup *S, int step, int total) {
   if (!S->cosine) return S->lr;
-  double warm = 0.05 * total, w = step < warm ? (step + 1) / warm : 1;
+  double w = fmin(1, (step + 1) / (0.05 * total)); /* <= 1 also for tiny runs */
   return w * S->lr * 0.5 * (1 + cos(3.141592653589793 * step / total));
 }
 
@@ -55,6 +55,7 @@ static double train(model *M, const setup *S) {
   int *order = malloc(sizeof(int) * S->ntrain), y[BATCH], step = 0;
   int total = S->epochs * ((S->ntrain + BATCH - 1) / BATCH);
   double X[DIGIT_PIXELS * BATCH], loss = 0;
+  if (!order) return fprintf(stderr, "gcnn: out of memory\n"), NAN;
   memcpy(order, S->train, sizeof(int) * S->ntrain);
   for (int e = 0; e < S->epochs; e++) {
     rng_shuffle(order, S->ntrain);
@@ -93,6 +94,10 @@ static result evaluate(model *M, const setup *S) {
   double X[DIGIT_PIXELS * BATCH], worst = 0, scale = 0;
   double *base = malloc(sizeof(double) * CLASSES * S->ntest);
   int wrong_up = 0, wrong_rot = 0, six_nine = 0;
+  if (!base) {
+    fprintf(stderr, "gcnn: out of memory\n");
+    return (result){NAN, NAN, NAN, NAN};
+  }
   for (int k = 0; k < 4; k++)
     for (int i = 0; i < S->ntest; i += BATCH) {
       int nb = S->ntest - i < BATCH ? S->ntest - i : BATCH;
