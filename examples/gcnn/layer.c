@@ -78,25 +78,52 @@ void eq_layer_free(eq_layer *L) {
   memset(L, 0, sizeof *L);
 }
 
-void eq_layer_forward(const eq_layer *L, const double *p, const double *x, double *y) {
+void eq_layer_forward(const eq_layer *L, const double *p, const double *x, double *y, int nb) {
   const double *bias = p + L->nw;
+  double acc[EQ_LAYER_MAX_BATCH]; /* a local row: no aliasing with x, so it vectorises */
   for (int i = 0; i < L->out; i++) {
-    double s = L->bias_lab[i] >= 0 ? bias[L->bias_lab[i]] : 0.0;
-    for (int q = L->start[i]; q < L->start[i + 1]; q++) s += p[L->lab[q]] * x[L->col[q]];
-    y[i] = s;
+    double b0 = L->bias_lab[i] >= 0 ? bias[L->bias_lab[i]] : 0.0;
+    for (int b = 0; b < nb; b++) acc[b] = b0;
+    for (int q = L->start[i]; q < L->start[i + 1]; q++) {
+      const double w = p[L->lab[q]], *xj = x + (size_t)L->col[q] * nb;
+      for (int b = 0; b < nb; b++) acc[b] += w * xj[b];
+    }
+    memcpy(y + (size_t)i * nb, acc, sizeof(double) * nb);
   }
 }
 
+/* sum_b g[b] x[b] in four running sums: a single sum is one long chain of
+ * dependent adds, which the compiler may not reorder. */
+static double dot(const double *g, const double *x, int nb) {
+  double s[4] = {0, 0, 0, 0};
+  int b = 0;
+  for (; b + 4 <= nb; b += 4)
+    for (int j = 0; j < 4; j++) s[j] += g[b + j] * x[b + j];
+  for (; b < nb; b++) s[0] += g[b] * x[b];
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+/* True when a row of dy is all zero (ReLU-dead for the whole batch). */
+static int all_zero(const double *g, int nb) {
+  for (int b = 0; b < nb; b++)
+    if (g[b] != 0.0) return 0;
+  return 1;
+}
+
 void eq_layer_backward(const eq_layer *L, const double *p, const double *x, const double *dy,
-                       double *dp, double *dx) {
+                       double *dp, double *dx, int nb) {
   double *dbias = dp + L->nw;
   for (int i = 0; i < L->out; i++) {
-    double g = dy[i];
-    if (g == 0.0) continue; /* ReLU zeros: nothing flows */
-    if (L->bias_lab[i] >= 0) dbias[L->bias_lab[i]] += g;
+    const double *g = dy + (size_t)i * nb;
+    if (all_zero(g, nb)) continue; /* nothing flows */
+    if (L->bias_lab[i] >= 0)
+      for (int b = 0; b < nb; b++) dbias[L->bias_lab[i]] += g[b];
     for (int q = L->start[i]; q < L->start[i + 1]; q++) {
-      dp[L->lab[q]] += g * x[L->col[q]];
-      if (dx) dx[L->col[q]] += g * p[L->lab[q]];
+      const double w = p[L->lab[q]], *xj = x + (size_t)L->col[q] * nb;
+      dp[L->lab[q]] += dot(g, xj, nb);
+      if (!dx) continue;
+      double *dxj = dx + (size_t)L->col[q] * nb;
+      for (int b = 0; b < nb; b++) dxj[b] += g[b] * w;
     }
   }
 }
