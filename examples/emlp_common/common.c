@@ -33,15 +33,18 @@ void exp_data_free(exp_data *d) {
 }
 
 /* Acts on every row of x (n x dim) with its own random element. */
-static int augment(const weyl_rep *rep, const weyl_rep *rep_out, double scale, weyl_rng *rng, int n,
-                   double *x, double *y) {
+static int augment(const weyl_rep *rep, const weyl_rep *rep_out, double scale,
+                   const double *scales, weyl_rng *rng, int n, double *x, double *y) {
   int dim = weyl_rep_dim(rep), dout = rep_out ? weyl_rep_dim(rep_out) : 0;
   double *R = malloc(sizeof *R * dim * dim), *Ro = malloc(sizeof *Ro * (dout * dout + 1));
   double *tmp = malloc(sizeof *tmp * (dim > dout ? dim : dout));
   int rc = R && Ro && tmp ? 0 : -1;
   for (int i = 0; rc == 0 && i < n; i++) {
     weyl_element *e = NULL;
-    rc = weyl_element_sample(weyl_rep_group(rep), rng, 4, scale, &e) == WEYL_OK &&
+    const weyl_group *g = weyl_rep_group(rep);
+    weyl_status st = scales ? weyl_element_sample_scaled(g, rng, 4, scales, &e)
+                            : weyl_element_sample(g, rng, 4, scale, &e);
+    rc = st == WEYL_OK &&
                  weyl_element_rho(e, rep, R) == WEYL_OK &&
                  (!rep_out || weyl_element_rho(e, rep_out, Ro) == WEYL_OK)
              ? 0
@@ -115,7 +118,7 @@ int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, const e
       double loss = 0;
       gather(d, perm, from, nb, st, bx, by);
       if (o->aug)
-        rc = augment(o->aug, o->aug_out, o->aug_scale, &rng, nb, bx, by);
+        rc = augment(o->aug, o->aug_out, o->aug_scale, o->aug_scales, &rng, nb, bx, by);
       if (rc == 0 && weyl_model_train_mse(m, adam, nb, bx, by, &loss) != WEYL_OK)
         rc = -1;
       sum_first += t < window ? loss : 0;
@@ -397,6 +400,7 @@ static run_result run(const setup *s, int k, const exp_data *train, const exp_da
                         k == 2 ? s->in : NULL,
                         k == 2 && t->equivariant_output ? s->out : NULL,
                         t->aug_scale,
+                        t->aug_scales,
                         val,
                         test,
                         50,

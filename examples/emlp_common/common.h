@@ -29,6 +29,8 @@ typedef struct {
                               fresh random element acting through this rep */
   const weyl_rep *aug_out; /* the target's rep for augmentation (NULL: invariant) */
   double aug_scale;        /* algebra scale of the sampled elements */
+  const double *aug_scales; /* when not NULL: per-generator scales instead
+                               (weyl_element_sample_scaled, emlp's z_scale) */
   const exp_data *val;     /* early stopping: the test MSE reported is the one
                               at the evaluation with the lowest validation MSE
                               (the paper's early_stop_metric) */
@@ -104,6 +106,7 @@ typedef struct {
                              divided by its root mean square (the paper's
                              Xscale); 0: inputs as drawn */
   double aug_scale;       /* algebra scale of augmentation elements */
+  const double *aug_scales; /* or per-generator scales (NULL: aug_scale) */
   double check_scale;     /* algebra scale of the equivariance check */
   double paper_emlp;      /* the goal: EMLP test MSE at N = 1000 */
   const exp_paper_row *paper; /* the paper's published results */

@@ -43,6 +43,10 @@ static const exp_paper_row PAPER[] = {
     {3000, {{0.000273, 3.7e-05}, {0.05037, 0.0045}, {0.01083, 0.00038}}},
 };
 
+/* emlp's augmentation for its Lorentz groups (z_scale): boosts drawn at 0.3,
+ * rotations at 1; weyl's SO(1,3) lists Lxy, Lxz, Lyz, then Kx, Ky, Kz. */
+static const double AUG_SCALES[6] = {1, 1, 1, 0.3, 0.3, 0.3};
+
 int main(int argc, char **argv) {
   const exp_task task = {.name = "emlp_lorentz",
                          .title = "SO(1,3)-invariant particle scattering: test MSE",
@@ -52,6 +56,7 @@ int main(int argc, char **argv) {
                          .draw = draw,
                          .x_blocks = 4,
                          .aug_scale = 0.5,
+                         .aug_scales = AUG_SCALES,
                          .check_scale = 0.5,
                          .paper_emlp = 3.9e-4,
                          .paper = PAPER,

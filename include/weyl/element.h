@@ -28,6 +28,14 @@ typedef struct weyl_element weyl_element;
  * arguments or scale < 0, WEYL_ENOMEM. */
 weyl_status weyl_element_sample(const weyl_group *g, weyl_rng *rng, int n_disc_steps, double scale,
                                 weyl_element **e);
+/* As weyl_element_sample with a single exponential of sum_k z_k A_k, z_k
+ * normal with standard deviation scales[k] (weyl_group_nalg(g) entries,
+ * each >= 0; may be NULL for a group without algebra generators), followed
+ * by n_disc_steps discrete slots: emlp's Group.samples with its z_scale
+ * (its Lorentz groups draw boosts at 0.3 and rotations at 1). *e is new.
+ * Returns WEYL_EINVAL for NULL arguments or a bad scale, WEYL_ENOMEM. */
+weyl_status weyl_element_sample_scaled(const weyl_group *g, weyl_rng *rng, int n_disc_steps,
+                                       const double *scales, weyl_element **e);
 /* Frees a sampled element; NULL is allowed. */
 void weyl_element_free(weyl_element *e);
 

@@ -89,23 +89,26 @@ void weyl_element_free(weyl_element *e) {
   free(e);
 }
 
-static weyl_status alg_step(const weyl_group *g, weyl_rng *rng, double scale, step *st) {
+/* An algebra step: coefficient k normal with standard deviation scales[k]
+ * (or scale for every k when scales is NULL). */
+static weyl_status alg_step(const weyl_group *g, weyl_rng *rng, double scale, const double *scales,
+                            step *st) {
   int na = weyl_group_nalg(g);
   st->gen = -1;
   st->coef = malloc((size_t)na * sizeof *st->coef);
   if (!st->coef)
     return weyl_fail(WEYL_ENOMEM, "out of memory sampling a group element");
   for (int k = 0; k < na; k++)
-    st->coef[k] = scale * weyl_rng_normal(rng);
+    st->coef[k] = (scales ? scales[k] : scale) * weyl_rng_normal(rng);
   return WEYL_OK;
 }
 
-weyl_status weyl_element_sample(const weyl_group *g, weyl_rng *rng, int n_disc_steps, double scale,
-                                weyl_element **out) {
-  if (!g || !rng || !out || !(scale >= 0) || n_disc_steps < 0)
-    return weyl_fail(WEYL_EINVAL, "weyl_element_sample: bad argument");
+/* A word of n_disc_steps discrete slots and n_alg_steps algebra steps (the
+ * first, and one in the middle when there are two), see element.h. */
+static weyl_status sample(const weyl_group *g, weyl_rng *rng, int n_disc_steps, int n_alg_steps,
+                          double scale, const double *scales, weyl_element **out) {
   int nd = weyl_group_ndisc(g), na = weyl_group_nalg(g);
-  int n_disc = nd > 0 ? n_disc_steps : 0, n_alg = na > 0 ? 2 : 0;
+  int n_disc = nd > 0 ? n_disc_steps : 0, n_alg = na > 0 ? n_alg_steps : 0;
   weyl_element *e = calloc(1, sizeof *e);
   if (e)
     e->steps = calloc((size_t)(n_disc + n_alg) + 1, sizeof *e->steps);
@@ -118,9 +121,9 @@ weyl_status weyl_element_sample(const weyl_group *g, weyl_rng *rng, int n_disc_s
    * act on both sides of a continuous part (O(3): P exp(A) P ...). */
   weyl_status s = WEYL_OK;
   for (int i = 0; i < n_disc + n_alg && s == WEYL_OK; i++) {
-    int alg_here = n_alg > 0 && (i == 0 || i == 1 + n_disc / 2);
+    int alg_here = n_alg > 0 && (i == 0 || (n_alg > 1 && i == 1 + n_disc / 2));
     if (alg_here) {
-      s = alg_step(g, rng, scale, &e->steps[e->n_steps++]);
+      s = alg_step(g, rng, scale, scales, &e->steps[e->n_steps++]);
       continue;
     }
     /* A discrete slot is one of the nd generators or the identity, so that
@@ -135,6 +138,24 @@ weyl_status weyl_element_sample(const weyl_group *g, weyl_rng *rng, int n_disc_s
   }
   *out = e;
   return WEYL_OK;
+}
+
+weyl_status weyl_element_sample(const weyl_group *g, weyl_rng *rng, int n_disc_steps, double scale,
+                                weyl_element **out) {
+  if (!g || !rng || !out || !(scale >= 0) || n_disc_steps < 0)
+    return weyl_fail(WEYL_EINVAL, "weyl_element_sample: bad argument");
+  return sample(g, rng, n_disc_steps, 2, scale, NULL, out);
+}
+
+weyl_status weyl_element_sample_scaled(const weyl_group *g, weyl_rng *rng, int n_disc_steps,
+                                       const double *scales, weyl_element **out) {
+  if (!g || !rng || !out || n_disc_steps < 0 || (!scales && weyl_group_nalg(g) > 0))
+    return weyl_fail(WEYL_EINVAL, "weyl_element_sample_scaled: bad argument");
+  for (int k = 0; k < weyl_group_nalg(g); k++)
+    if (!(scales[k] >= 0) || !isfinite(scales[k]))
+      return weyl_fail(WEYL_EINVAL, "weyl_element_sample_scaled: scale %d is %g (must be >= 0)", k,
+                       scales[k]);
+  return sample(g, rng, n_disc_steps, 1, 0, scales, out);
 }
 
 /* step_mat = rho(step) on rep; work has 2 n*n doubles. */
