@@ -294,6 +294,7 @@ typedef struct {
   double epoch_scale, lr;
   weyl_bilinear_kind bilinear_kind;
   const char *svg;
+  const char *plot; /* --plot: a table this program printed, to draw */
   int sizes[MAX_SIZES], n_sizes;
 } setup;
 
@@ -516,6 +517,74 @@ static int run_full(const setup *s) {
   return 0;
 }
 
+/* Reads "mean ± std" (or "mean", or "-" for not run) at p into *mean,
+ * *sd; returns the text after the cell's closing '|', or NULL. */
+static const char *read_cell(const char *p, double *mean, double *sd) {
+  while (*p == ' ')
+    p++;
+  *mean = *sd = NAN;
+  if (*p != '-') {
+    char *end;
+    *mean = strtod(p, &end);
+    if (end == p)
+      return NULL;
+    p = end;
+    if (!strncmp(p, " ± ", strlen(" ± "))) {
+      *sd = strtod(p + strlen(" ± "), &end);
+      p = end;
+    }
+  }
+  p = strchr(p, '|');
+  return p ? p + 1 : NULL;
+}
+
+/* --plot FILE: the rows of a table this program printed (e.g. two runs'
+ * rows pasted into one file, as every (seed, size) is reproducible on its
+ * own), drawn as the run's SVG without training. */
+static int run_plot(const setup *s) {
+  FILE *f = fopen(s->plot, "r");
+  if (!f) {
+    fprintf(stderr, "%s: cannot read %s\n", s->task->name, s->plot);
+    return 1;
+  }
+  exp_row rows[MAX_SIZES];
+  int n_rows = 0, line_no = 0, bad = 0;
+  char line[1024];
+  while (fgets(line, sizeof line, f) && n_rows < MAX_SIZES) {
+    line_no++;
+    int n, seeds, used = 0;
+    if (sscanf(line, "| %d | %d |%n", &n, &seeds, &used) != 2 || used == 0)
+      continue; /* headers and notes */
+    exp_row *r = &rows[n_rows];
+    r->n = n, r->seeds = seeds;
+    const char *p = line + used;
+    for (int k = 0; k < 3 && p; k++) {
+      double paper_mean, paper_sd;
+      p = read_cell(p, &r->mean[k], &r->sd[k]);
+      if (p)
+        p = read_cell(p, &paper_mean, &paper_sd);
+      r->seconds[k] = NAN;
+    }
+    if (!p) {
+      fprintf(stderr, "%s:%d: not a row of this program's table\n", s->plot, line_no);
+      bad = 1;
+      break;
+    }
+    n_rows++;
+  }
+  fclose(f);
+  if (bad || n_rows == 0) {
+    if (!bad)
+      fprintf(stderr, "%s: no table rows\n", s->plot);
+    return 1;
+  }
+  if (exp_write_svg(s->svg, s->task->title, rows, n_rows)) {
+    fprintf(stderr, "%s: cannot write %s\n", s->task->name, s->svg);
+    return 1;
+  }
+  return 0;
+}
+
 static int parse_sizes(const char *arg, setup *s) {
   s->n_sizes = 0;
   for (const char *p = arg; *p && s->n_sizes < MAX_SIZES;) {
@@ -565,6 +634,8 @@ static int parse_args(int argc, char **argv, setup *s) {
       s->bilinear_kind = WEYL_BILINEAR_LOWRANK;
     else if (!strcmp(a, "--svg") && v)
       s->svg = v, i++;
+    else if (!strcmp(a, "--plot") && v)
+      s->plot = v, i++;
     else
       return -1;
   }
@@ -585,7 +656,7 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   if (parse_args(argc, argv, &s)) {
     fprintf(stderr,
             "usage: %s [--quick] [--sizes N,N,...] [--seeds K] [--epoch-scale F] [--channels C]\n"
-            "       [--models emlp,mlp,aug] [--lowrank] [--svg PATH]\n",
+            "       [--models emlp,mlp,aug] [--lowrank] [--svg PATH] [--plot TABLE.md]\n",
             task->name);
     return 2;
   }
@@ -602,7 +673,7 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   }
   s.din = weyl_rep_dim(s.in);
   s.dout = weyl_rep_dim(s.out);
-  int rc = s.quick ? run_quick(&s) : run_full(&s);
+  int rc = s.plot ? run_plot(&s) : s.quick ? run_quick(&s) : run_full(&s);
   weyl_rep_free(s.in), weyl_rep_free(s.out);
   weyl_group_free(s.g);
   return rc;
