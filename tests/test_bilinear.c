@@ -307,9 +307,32 @@ Test(bilinear, full_layer_refuses_bad_input) {
   cr_assert_eq(weyl_bilinear_full_new(va, va, &l), WEYL_OK);
   cr_expect_eq(weyl_bilinear_kind_of(l), WEYL_BILINEAR_FULL);
   double x[3] = {1, 2, 3}, y[3];
-  cr_expect_eq(weyl_bilinear_forward(l, 0, x, y, 0), WEYL_EINVAL);
+  cr_expect_eq(weyl_bilinear_forward(l, -1, x, y, 0), WEYL_EINVAL);
   cr_expect_eq(weyl_bilinear_backward(l, 1, x, y, y, NULL), WEYL_EINVAL, "no forward pass yet");
   weyl_bilinear_free(l);
   weyl_rep_free(va), weyl_rep_free(vb);
   weyl_group_free(a), weyl_group_free(b);
+}
+
+/* An empty batch is a no-op for both kinds, as for every other layer: the
+ * output and the gradients are left untouched (checked against a copy). */
+Test(bilinear, an_empty_batch_is_a_no_op) {
+  const char *mids[2] = {NULL, "Scalar + V"};
+  for (int k = 0; k < 2; k++) {
+    fixture f = make("SO(3)", "V + Scalar", "V + Scalar", mids[k]);
+    double x[4] = {1, 2, 3, 4}, y[4] = {5, 6, 7, 8}, y0[4];
+    double *dp = calloc(f.np + 1, sizeof *dp);
+    for (int i = 0; i < f.np; i++)
+      dp[i] = 0.5 * i;
+    memcpy(y0, y, sizeof y);
+    for (int add = 0; add < 2; add++)
+      cr_assert_eq(weyl_bilinear_forward(f.b, 0, x, y, add), WEYL_OK, "kind %d", k);
+    cr_assert_eq(weyl_bilinear_backward(f.b, 0, x, y, dp, x), WEYL_OK, "kind %d", k);
+    cr_assert_eq(memcmp(y, y0, sizeof y), 0, "kind %d: y changed", k);
+    for (int i = 0; i < f.np; i++)
+      cr_assert_eq(dp[i], 0.5 * i, "kind %d: gradient %d changed", k, i);
+    cr_assert_eq(x[0], 1);
+    free(dp);
+    release(&f);
+  }
 }

@@ -80,11 +80,13 @@ weyl_status weyl_bilinear_set_params(weyl_bilinear *b, const double *params);
 weyl_status weyl_bilinear_rescale(weyl_bilinear *b, double *params, const double *row_ms);
 
 /* y (batch x out) = the layer applied to x (batch x in). With add = 1 the
- * result is added to y instead of written. */
+ * result is added to y instead of written. A batch of 0 rows is a no-op;
+ * WEYL_EINVAL for a negative batch or NULL arguments. */
 weyl_status weyl_bilinear_forward(weyl_bilinear *b, int batch, const double *x, double *y, int add);
 
 /* After weyl_bilinear_forward on the same x: ADDS the parameter gradient to
- * dparams and, when dx is not NULL, ADDS dL/dx to dx. */
+ * dparams and, when dx is not NULL, ADDS dL/dx to dx. A batch of 0 rows
+ * adds nothing. */
 weyl_status weyl_bilinear_backward(weyl_bilinear *b, int batch, const double *x, const double *dy,
                                    double *dparams, double *dx);
 

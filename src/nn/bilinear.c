@@ -242,8 +242,10 @@ static void tensor_row_back(const weyl_bilinear *b, const double *u, const doubl
 
 weyl_status weyl_bilinear_forward(weyl_bilinear *b, int batch, const double *x, double *y,
                                   int add) {
-  if (!b || !x || !y || batch < 1)
+  if (!b || !x || !y || batch < 0)
     return weyl_fail(WEYL_EINVAL, "weyl_bilinear_forward: bad argument");
+  if (batch == 0) /* an empty batch is a no-op, as in every other layer */
+    return WEYL_OK;
   if (b->full) {
     weyl_status c = weyl_nn_batch_check("bilinear layer", batch, b->in > b->out ? b->in : b->out);
     if (c != WEYL_OK)
@@ -271,6 +273,8 @@ weyl_status weyl_bilinear_forward(weyl_bilinear *b, int batch, const double *x, 
 
 weyl_status weyl_bilinear_backward(weyl_bilinear *b, int batch, const double *x, const double *dy,
                                    double *dparams, double *dx) {
+  if (b && x && dy && dparams && batch == 0)
+    return WEYL_OK; /* nothing to add */
   if (!b || !x || !dy || !dparams || batch < 1 || batch > b->cap)
     return weyl_fail(WEYL_EINVAL, "weyl_bilinear_backward: bad argument or no forward pass");
   if (b->full)
