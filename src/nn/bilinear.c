@@ -273,10 +273,12 @@ weyl_status weyl_bilinear_forward(weyl_bilinear *b, int batch, const double *x, 
 
 weyl_status weyl_bilinear_backward(weyl_bilinear *b, int batch, const double *x, const double *dy,
                                    double *dparams, double *dx) {
-  if (b && x && dy && dparams && batch == 0)
-    return WEYL_OK; /* nothing to add */
-  if (!b || !x || !dy || !dparams || batch < 1 || batch > b->cap)
-    return weyl_fail(WEYL_EINVAL, "weyl_bilinear_backward: bad argument or no forward pass");
+  if (!b || !x || !dy || !dparams || batch < 0)
+    return weyl_fail(WEYL_EINVAL, "weyl_bilinear_backward: bad argument");
+  if (batch == 0) /* nothing to add */
+    return WEYL_OK;
+  if (batch > b->cap)
+    return weyl_fail(WEYL_EINVAL, "weyl_bilinear_backward: no forward pass of %d rows", batch);
   if (b->full)
     return weyl_bilinear_full_bwd(b->full, batch, x, dy, dparams, dx);
   weyl_status s = weyl_linear_backward(b->lin[2], batch, b->tt, dy, dparams + b->p[2], b->dt);

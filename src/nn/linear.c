@@ -259,23 +259,20 @@ weyl_status weyl_linear_init(weyl_linear *l, weyl_rng *rng, double gain, double 
  * matrix, whose entries have variance about 1/max(in, out), and b = P(u) with
  * u_i uniform on [0, 1/sqrt(out)), P the projection onto the equivariant
  * maps. For an orthonormal basis the coefficients of P(w) are <B_k, w>:
- * normal with that variance; those of P(u) are <B_k, u>, computed here. */
+ * normal with that variance; those of P(u) are <c_k, u> / |c_k|, computed
+ * here with weyl_basis_dot. */
 weyl_status weyl_linear_init_paper(weyl_linear *l, weyl_rng *rng, double *params) {
   if (!l || !rng || !params)
     return weyl_fail(WEYL_EINVAL, "weyl_linear_init_paper: NULL argument");
   double sd = 1.0 / sqrt(l->in > l->out ? l->in : l->out);
   for (int k = 0; k < l->nw; k++)
     params[k] = sd * weyl_rng_normal(rng);
-  double *u = l->dW, *e = l->coef, *bk = l->b; /* scratch until set_params */
+  double *u = l->dW; /* scratch until set_params */
   for (int i = 0; i < l->out; i++)
     u[i] = weyl_rng_uniform(rng) / sqrt(l->out);
-  weyl_status s = WEYL_OK;
-  for (int k = 0; k < l->nb && s == WEYL_OK; k++) {
-    memset(e, 0, sizeof *e * (size_t)l->nb);
-    e[k] = l->scale[l->nw + k];
-    s = weyl_basis_combine(l->bias, e, bk);
-    params[l->nw + k] = s == WEYL_OK ? cblas_ddot(l->out, bk, 1, u, 1) : 0;
-  }
+  weyl_status s = l->bias ? weyl_basis_dot(l->bias, u, params + l->nw) : WEYL_OK;
+  for (int k = 0; k < l->nb; k++) /* <c_k, u> -> the unit element's coefficient */
+    params[l->nw + k] *= l->scale[l->nw + k];
   return s == WEYL_OK ? weyl_linear_set_params(l, params) : s;
 }
 

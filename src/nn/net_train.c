@@ -57,14 +57,17 @@ static weyl_status calibrate(weyl_net *net, int i, double ref_ms) {
   return s == WEYL_OK ? weyl_net_layer_forward(net, i, CALIB_ROWS) : s;
 }
 
-/* Draws every layer's parameters (biases and norm offsets stay 0). */
-static weyl_status draw(weyl_net *net, weyl_rng *rng) {
+/* Draws every layer's parameters, linear layers as emlp does
+ * (weyl_linear_init_paper) or, for the calibrated init, as
+ * weyl_linear_init with gain 1 (biases 0); norm offsets stay 0. */
+static weyl_status draw(weyl_net *net, weyl_rng *rng, int paper) {
   memset(net->params, 0, sizeof *net->params * (size_t)net->nparams);
   weyl_status s = WEYL_OK;
   for (int i = 0; i < net->n && s == WEYL_OK; i++) {
     weyl_net_layer *l = &net->layers[i];
+    double *p = net->params + l->p_lin;
     if (l->lin)
-      s = weyl_linear_init(l->lin, rng, 1.0, net->params + l->p_lin);
+      s = paper ? weyl_linear_init_paper(l->lin, rng, p) : weyl_linear_init(l->lin, rng, 1.0, p);
     if (s == WEYL_OK && l->bil)
       s = weyl_bilinear_init(l->bil, rng, net->params + l->p_bil);
   }
@@ -76,7 +79,7 @@ weyl_status weyl_net_init_calibrated(weyl_net *net, uint64_t seed) {
     return weyl_fail(WEYL_EINVAL, "weyl_net_init_calibrated: NULL net");
   weyl_rng rng;
   weyl_rng_seed(&rng, seed);
-  weyl_status s = draw(net, &rng);
+  weyl_status s = draw(net, &rng, 0);
   if (s == WEYL_OK)
     s = weyl_net_grow(net, CALIB_ROWS);
   if (s != WEYL_OK)
@@ -101,15 +104,7 @@ weyl_status weyl_net_init(weyl_net *net, uint64_t seed) {
     return weyl_fail(WEYL_EINVAL, "weyl_net_init: NULL net");
   weyl_rng rng;
   weyl_rng_seed(&rng, seed);
-  memset(net->params, 0, sizeof *net->params * (size_t)net->nparams);
-  weyl_status s = WEYL_OK;
-  for (int i = 0; i < net->n && s == WEYL_OK; i++) {
-    weyl_net_layer *l = &net->layers[i];
-    if (l->lin)
-      s = weyl_linear_init_paper(l->lin, &rng, net->params + l->p_lin);
-    if (s == WEYL_OK && l->bil)
-      s = weyl_bilinear_init(l->bil, &rng, net->params + l->p_bil);
-  }
+  weyl_status s = draw(net, &rng, 1);
   return s == WEYL_OK ? weyl_net_sync(net) : s;
 }
 
