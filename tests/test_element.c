@@ -130,6 +130,58 @@ Test(element, rho_on_a_tensor_is_the_kronecker_product) {
   weyl_group_free(g);
 }
 
+/* rho(g) on a direct sum is block diagonal with each summand's own rho: on
+ * V + Scalar + V*V.T + V + V the blocks are M, 1, kron(M, M^{-T}), M, M with
+ * M = rho(g) on V and M^{-T} from the group's metric (O(3): M; SO(1,3):
+ * eta M eta), and every entry off the blocks is exactly zero. */
+static void check_sum_blocks(const char *group, const double *eta, int d) {
+  weyl_group *g = builtin(group);
+  weyl_rep *v = parse(g, "V"), *sum = parse(g, "V + Scalar + V*V.T + V + V");
+  int n = 3 * d + 1 + d * d, off[5] = {0, d, d + 1, d + 1 + d * d, 2 * d + 1 + d * d};
+  int dims[5] = {d, 1, d * d, d, d};
+  weyl_rng rng;
+  weyl_rng_seed(&rng, 11);
+  for (int trial = 0; trial < 20; trial++) {
+    weyl_element *e = NULL;
+    cr_assert_eq(weyl_element_sample(g, &rng, 3, 0.7, &e), WEYL_OK);
+    double M[16], Mit[16], R[29 * 29]; /* n <= 29 */
+    cr_assert_eq(weyl_element_rho(e, v, M), WEYL_OK);
+    cr_assert_eq(weyl_element_rho(e, sum, R), WEYL_OK);
+    for (int a = 0; a < d; a++)
+      for (int b = 0; b < d; b++)
+        Mit[a * d + b] = eta[a] * M[a * d + b] * eta[b];
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < n; j++) {
+        int p = 0;
+        while (!(i >= off[p] && i < off[p] + dims[p]))
+          p++;
+        double want = 0;
+        int a = i - off[p], b = j - off[p];
+        if (j >= off[p] && j < off[p] + dims[p]) {
+          if (dims[p] == 1)
+            want = 1;
+          else if (dims[p] == d)
+            want = M[a * d + b];
+          else
+            want = M[(a / d) * d + b / d] * Mit[(a % d) * d + b % d];
+        }
+        double got = R[i * n + j];
+        cr_expect(want == 0 ? got == 0 : fabs(got - want) < 1e-11 * (1 + fabs(want)),
+                  "%s trial %d entry (%d, %d): %g, want %g", group, trial, i, j, got, want);
+      }
+    weyl_element_free(e);
+  }
+  weyl_rep_free(v);
+  weyl_rep_free(sum);
+  weyl_group_free(g);
+}
+
+Test(element, rho_on_a_sum_is_block_diagonal_with_each_summands_rho) {
+  const double o3[3] = {1, 1, 1}, lorentz[4] = {1, -1, -1, -1};
+  check_sum_blocks("O(3)", o3, 3);
+  check_sum_blocks("SO(1,3)", lorentz, 4);
+}
+
 Test(element, elements_of_Sn_are_permutations) {
   weyl_group *g = builtin("S(5)");
   weyl_rep *v = parse(g, "V");

@@ -178,15 +178,10 @@ static weyl_status step_matrix(const weyl_element *e, const step *st, const weyl
   return weyl_element_expm(n, A, mat);
 }
 
-weyl_status weyl_element_rho(const weyl_element *e, const weyl_rep *rep, double *out) {
-  if (!e || !rep || !out)
-    return weyl_fail(WEYL_EINVAL, "weyl_element_rho: NULL argument");
-  if (weyl_rep_group(rep) != e->g)
-    return weyl_fail(WEYL_EINVAL, "weyl_element_rho: rep of another group");
+/* rho(g) on a rep that is not split into summands: the product of the
+ * steps' matrices. */
+static weyl_status rho_whole(const weyl_element *e, const weyl_rep *rep, double *out) {
   int n = weyl_rep_dim(rep);
-  if (n > WEYL_GROUP_MAX_LEAF_DIM)
-    return weyl_fail(WEYL_ELIMIT, "weyl_element_rho: rep dimension %d over %d", n,
-                     WEYL_GROUP_MAX_LEAF_DIM);
   size_t nn = (size_t)n * n;
   double *buf = malloc(4 * nn * sizeof *buf);
   if (!buf)
@@ -205,5 +200,50 @@ weyl_status weyl_element_rho(const weyl_element *e, const weyl_rep *rep, double 
     memcpy(out, tmp, nn * sizeof *out);
   }
   free(buf);
+  return s;
+}
+
+/* rho(g) on a direct sum is block diagonal: each summand's block is computed
+ * on the summand alone, once per distinct summand (5*V + 5*Scalar exponentiates
+ * one 3 x 3 matrix, not a 20 x 20 one: the expm's cost is cubic). */
+static weyl_status rho_by_summands(const weyl_element *e, weyl_rep **parts, int np, int n,
+                                   double *out) {
+  int *off = malloc(sizeof *off * (size_t)(np + 1)), *first = malloc(sizeof *first * (size_t)np);
+  double *blk = malloc(sizeof *blk * (size_t)n * n);
+  weyl_status s = off && first && blk ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory in weyl_element_rho");
+  memset(out, 0, sizeof *out * (size_t)n * n);
+  for (int p = 0; s == WEYL_OK && p < np; p++) {
+    int d = weyl_rep_dim(parts[p]), eq = 0, q = 0;
+    off[p + 1] = (off[p] = p ? off[p - 1] + weyl_rep_dim(parts[p - 1]) : 0) + d;
+    for (; q < p && s == WEYL_OK && !eq; q += !eq)
+      if (first[q] == q && weyl_rep_dim(parts[q]) == d)
+        s = parts[q] == parts[p] ? (eq = 1, WEYL_OK) : weyl_rep_equal(parts[q], parts[p], 0, &eq);
+    first[p] = eq ? q : p;
+    if (s == WEYL_OK && !eq)
+      s = rho_whole(e, parts[p], blk);
+    for (int a = 0; s == WEYL_OK && a < d; a++)
+      for (int b = 0; b < d; b++)
+        out[(size_t)(off[p] + a) * n + off[p] + b] =
+            eq ? out[(size_t)(off[q] + a) * n + off[q] + b] : blk[a * d + b];
+  }
+  free(off), free(first), free(blk);
+  return s;
+}
+
+weyl_status weyl_element_rho(const weyl_element *e, const weyl_rep *rep, double *out) {
+  if (!e || !rep || !out)
+    return weyl_fail(WEYL_EINVAL, "weyl_element_rho: NULL argument");
+  if (weyl_rep_group(rep) != e->g)
+    return weyl_fail(WEYL_EINVAL, "weyl_element_rho: rep of another group");
+  int n = weyl_rep_dim(rep);
+  if (n > WEYL_GROUP_MAX_LEAF_DIM)
+    return weyl_fail(WEYL_ELIMIT, "weyl_element_rho: rep dimension %d over %d", n,
+                     WEYL_GROUP_MAX_LEAF_DIM);
+  weyl_rep **parts = NULL;
+  int np = 0;
+  weyl_status s = weyl_rep_summands(rep, &parts, &np);
+  if (s == WEYL_OK)
+    s = np > 1 ? rho_by_summands(e, parts, np, n, out) : rho_whole(e, rep, out);
+  weyl_rep_parts_free(parts, np);
   return s;
 }
