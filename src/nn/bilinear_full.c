@@ -47,6 +47,7 @@ struct weyl_bilinear_full {
   double *P;              /* copy of the parameters */
   int cap;                /* batch the buffers hold */
   double *scr_a, *scr_b;  /* shared scratch of the largest term */
+  double *scr_c;          /* one example's rows (batch-independent) */
 };
 
 static void free_classes(rep_class *c, int n) {
@@ -62,8 +63,8 @@ static void free_buffers(weyl_bilinear_full *f) {
     free(f->terms[t].keep);
     f->terms[t].keep = NULL;
   }
-  free(f->scr_a), free(f->scr_b);
-  f->scr_a = f->scr_b = NULL;
+  free(f->scr_a), free(f->scr_b), free(f->scr_c);
+  f->scr_a = f->scr_b = f->scr_c = NULL;
   f->cap = 0;
 }
 
@@ -221,8 +222,19 @@ weyl_status weyl_bilinear_full_build(const weyl_rep *in, const weyl_rep *out,
 int weyl_bilinear_full_nparams(const weyl_bilinear_full *f) { return f->nparams; }
 int weyl_bilinear_full_in_dim(const weyl_bilinear_full *f) { return f->in; }
 
+/* The copy keeps a parameters-first term's rows in (m, i) order (see
+ * fwd_params_first); every other term's as given, (i, m). */
 weyl_status weyl_bilinear_full_take(weyl_bilinear_full *f, const double *params) {
   memcpy(f->P, params, sizeof *f->P * (size_t)f->nparams);
+  for (int t = 0; t < f->n_terms; t++) {
+    const bl_term *tm = &f->terms[t];
+    if (!tm->params_first)
+      continue;
+    for (int i = 0; i < tm->no; i++)
+      for (int m = 0; m < tm->ns; m++)
+        memcpy(f->P + tm->p0 + ((size_t)m * tm->no + i) * tm->ni,
+               params + tm->p0 + ((size_t)i * tm->ns + m) * tm->ni, sizeof *f->P * (size_t)tm->ni);
+  }
   return WEYL_OK;
 }
 
@@ -248,17 +260,21 @@ weyl_status weyl_bilinear_full_rescale_params(weyl_bilinear_full *f, double *par
   return weyl_bilinear_full_take(f, params);
 }
 
-/* Doubles term t keeps, and the two scratch sizes it needs, for batch B. */
-static void term_sizes(const bl_term *t, size_t B, size_t *keep, size_t *sa, size_t *sb) {
+/* Doubles term t keeps, and the scratch sizes it needs, for batch B: a and b
+ * scale with B, c is one example's gathered rows. */
+static void term_sizes(const bl_term *t, size_t B, size_t *keep, size_t *sa, size_t *sb,
+                       size_t *sc) {
   size_t F = (size_t)t->ns * t->ni, R = B * t->d_i, K = (size_t)t->no * t->ns;
   if (t->params_first) {
-    *keep = R * t->ni + R * K; /* x_j gathered, Q */
-    *sa = R * K;               /* dQ */
-    *sb = R * t->ni;           /* d(x_j gathered) */
+    *keep = R * t->ni + R * K;                          /* x_j gathered, Q */
+    *sa = R * K;                                        /* dQ */
+    *sb = (R > K ? R : K) * t->ni;                      /* dP in (m, i) order, d(x_j gathered) */
+    *sc = 2 * (size_t)t->d_o * t->no;                   /* one example's y_i, dy_i */
   } else {
-    *keep = F * B * t->d_o;          /* Z */
-    *sa = (size_t)t->no * B * t->d_o; /* Y, dY */
-    *sb = F * B * t->d_o;            /* dZ */
+    *keep = F * B * t->d_o;                             /* Z */
+    *sa = (size_t)t->no * B * t->d_o;                   /* Y, dY */
+    *sb = F * B * t->d_o;                               /* dZ */
+    *sc = 2 * (size_t)t->d_i * t->ni;                   /* one example's x_j, dx_j */
   }
 }
 
@@ -266,18 +282,20 @@ static weyl_status grow(weyl_bilinear_full *f, int batch) {
   if (batch <= f->cap)
     return WEYL_OK;
   free_buffers(f);
-  size_t ma = 1, mb = 1;
+  size_t ma = 1, mb = 1, mc = 1;
   int ok = 1;
   for (int t = 0; t < f->n_terms; t++) {
-    size_t keep, sa, sb;
-    term_sizes(&f->terms[t], (size_t)batch, &keep, &sa, &sb);
+    size_t keep, sa, sb, sc;
+    term_sizes(&f->terms[t], (size_t)batch, &keep, &sa, &sb, &sc);
     ma = sa > ma ? sa : ma;
     mb = sb > mb ? sb : mb;
+    mc = sc > mc ? sc : mc;
     ok = ok && (f->terms[t].keep = malloc(sizeof(double) * (keep + 1)));
   }
   f->scr_a = malloc(sizeof(double) * ma);
   f->scr_b = malloc(sizeof(double) * mb);
-  if (!ok || !f->scr_a || !f->scr_b) {
+  f->scr_c = malloc(sizeof(double) * mc);
+  if (!ok || !f->scr_a || !f->scr_b || !f->scr_c) {
     free_buffers(f);
     return weyl_fail(WEYL_ENOMEM, "out of memory for a batch of %d", batch);
   }
@@ -285,125 +303,175 @@ static weyl_status grow(weyl_bilinear_full *f, int batch) {
   return WEYL_OK;
 }
 
-/* ---------- sources first: Z_mj = X_m x_j, y = P Z ---------- */
+/* One example's in summands of a term, transposed: J[e][j] = x_j[e]. */
+static void gather_in(const bl_term *t, const double *xb, double *J) {
+  for (int j = 0; j < t->ni; j++)
+    for (int e = 0; e < t->d_i; e++)
+      J[(size_t)e * t->ni + j] = xb[t->io[j] + e];
+}
+
+/* ---------- sources first: Z[(b,a)][(m,j)] = (X_m x_j)_a, Y = Z P^T ----------
+ * The innermost loops run over j (the in summands), contiguous in Z and J. */
 
 static void fwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int B,
                               const double *x, double *y) {
-  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, F = ns * ni;
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, F = ns * ni;
   size_t C = (size_t)B * d_o;
-  const double *P = f->P + t->p0;
-  double *Z = t->keep, *Y = f->scr_a;
-  for (int m = 0; m < ns; m++)
-    for (int j = 0; j < ni; j++) {
-      double *z = Z + (size_t)(m * ni + j) * C;
-      for (int b = 0; b < B; b++) {
-        const double *xs = x + (size_t)b * f->in + t->so[m], *xj = x + (size_t)b * f->in + t->io[j];
-        for (int a = 0; a < d_o; a++) {
-          double acc = 0;
-          for (int e = 0; e < di; e++)
-            acc += xs[a * di + e] * xj[e];
-          z[(size_t)b * d_o + a] = acc;
+  double *Z = t->keep, *Y = f->scr_a, *J = f->scr_c;
+  for (int b = 0; b < B; b++) {
+    const double *xb = x + (size_t)b * f->in;
+    gather_in(t, xb, J);
+    for (int a = 0; a < d_o; a++)
+      for (int m = 0; m < ns; m++) {
+        double *z = Z + ((size_t)b * d_o + a) * F + (size_t)m * ni;
+        const double *xs = xb + t->so[m] + a * di;
+        memset(z, 0, sizeof *z * (size_t)ni);
+        for (int e = 0; e < di; e++) {
+          double xv = xs[e];
+          const double *Je = J + (size_t)e * ni;
+          for (int j = 0; j < ni; j++)
+            z[j] += xv * Je[j];
         }
       }
+  }
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)C, no, F, 1.0, Z, F, f->P + t->p0, F,
+              0.0, Y, no);
+  for (int b = 0; b < B; b++)
+    for (int a = 0; a < d_o; a++) {
+      const double *Yr = Y + ((size_t)b * d_o + a) * no;
+      double *yb = y + (size_t)b * f->out + a;
+      for (int i = 0; i < no; i++)
+        yb[t->oo[i]] += FULL_SCALE * Yr[i];
     }
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t->no, (int)C, F, 1.0, P, F, Z, (int)C,
-              0.0, Y, (int)C);
-  for (int i = 0; i < t->no; i++)
-    for (int b = 0; b < B; b++)
-      for (int a = 0; a < d_o; a++)
-        y[(size_t)b * f->out + t->oo[i] + a] += FULL_SCALE * Y[(size_t)i * C + (size_t)b * d_o + a];
 }
 
 static void bwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int B,
                               const double *x, const double *dy, double *dP, double *dx) {
-  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, F = ns * ni;
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, F = ns * ni;
   size_t C = (size_t)B * d_o;
-  const double *P = f->P + t->p0, *Z = t->keep;
-  double *dY = f->scr_a, *dZ = f->scr_b;
-  for (int i = 0; i < t->no; i++)
-    for (int b = 0; b < B; b++)
-      for (int a = 0; a < d_o; a++)
-        dY[(size_t)i * C + (size_t)b * d_o + a] = FULL_SCALE * dy[(size_t)b * f->out + t->oo[i] + a];
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t->no, F, (int)C, 1.0, dY, (int)C, Z, (int)C,
-              1.0, dP, F);
+  const double *Z = t->keep;
+  double *dY = f->scr_a, *dZ = f->scr_b, *J = f->scr_c, *dJ = f->scr_c + (size_t)di * ni;
+  for (int b = 0; b < B; b++)
+    for (int a = 0; a < d_o; a++) {
+      double *r = dY + ((size_t)b * d_o + a) * no;
+      const double *g = dy + (size_t)b * f->out + a;
+      for (int i = 0; i < no; i++)
+        r[i] = FULL_SCALE * g[t->oo[i]];
+    }
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, no, F, (int)C, 1.0, dY, no, Z, F, 1.0, dP,
+              F);
   if (!dx)
     return;
-  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, F, (int)C, t->no, 1.0, P, F, dY, (int)C, 0.0,
-              dZ, (int)C);
-  for (int m = 0; m < ns; m++)
-    for (int j = 0; j < ni; j++) {
-      const double *g = dZ + (size_t)(m * ni + j) * C;
-      for (int b = 0; b < B; b++, g += d_o) {
-        size_t rs = (size_t)b * f->in + t->so[m], rj = (size_t)b * f->in + t->io[j];
-        for (int a = 0; a < d_o; a++)
-          for (int e = 0; e < di; e++) {
-            double xs = x[rs + a * di + e], xj = x[rj + e];
-            dx[rj + e] += xs * g[a];
-            dx[rs + a * di + e] += g[a] * xj;
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)C, F, no, 1.0, dY, no, f->P + t->p0,
+              F, 0.0, dZ, F);
+  for (int b = 0; b < B; b++) {
+    const double *xb = x + (size_t)b * f->in;
+    double *dxb = dx + (size_t)b * f->in;
+    gather_in(t, xb, J);
+    memset(dJ, 0, sizeof *dJ * (size_t)di * ni);
+    for (int a = 0; a < d_o; a++)
+      for (int m = 0; m < ns; m++) {
+        const double *g = dZ + ((size_t)b * d_o + a) * F + (size_t)m * ni;
+        const double *xs = xb + t->so[m] + a * di;
+        double *dxs = dxb + t->so[m] + a * di;
+        for (int e = 0; e < di; e++) {
+          double xv = xs[e], acc = 0;
+          const double *Je = J + (size_t)e * ni;
+          double *dJe = dJ + (size_t)e * ni;
+          for (int j = 0; j < ni; j++) {
+            dJe[j] += xv * g[j];
+            acc += g[j] * Je[j];
           }
+          dxs[e] += acc;
+        }
       }
-    }
+    for (int j = 0; j < ni; j++)
+      for (int e = 0; e < di; e++)
+        dxb[t->io[j] + e] += dJ[(size_t)e * ni + j];
+  }
 }
 
-/* ---------- parameters first: Q_im = sum_j P_imj x_j, y_i = sum_m X_m Q_im ---------- */
+/* ---------- parameters first: Q_im = sum_j P_imj x_j, y_i = sum_m X_m Q_im ----------
+ * The term's copy of P is kept with rows in (m, i) order, so that Q's rows
+ * hold, for each m, the n_o values Q_im contiguously: the innermost loops run
+ * over i. */
 
 static void fwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int B,
                              const double *x, double *y) {
-  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, K = t->no * ns;
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, K = no * ns;
   size_t R = (size_t)B * di;
-  double *Xin = t->keep, *Q = t->keep + R * ni;
+  double *Xin = t->keep, *Q = t->keep + R * ni, *Yb = f->scr_c;
   for (int b = 0; b < B; b++)
-    for (int e = 0; e < di; e++)
-      for (int j = 0; j < ni; j++)
-        Xin[((size_t)b * di + e) * ni + j] = x[(size_t)b * f->in + t->io[j] + e];
+    gather_in(t, x + (size_t)b * f->in, Xin + (size_t)b * di * ni);
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)R, K, ni, 1.0, Xin, ni, f->P + t->p0,
               ni, 0.0, Q, K);
-  for (int b = 0; b < B; b++)
-    for (int i = 0; i < t->no; i++)
-      for (int a = 0; a < d_o; a++) {
-        double acc = 0;
-        for (int m = 0; m < ns; m++) {
-          const double *xs = x + (size_t)b * f->in + t->so[m] + a * di;
-          const double *q = Q + (size_t)b * di * K + i * ns + m;
-          for (int e = 0; e < di; e++)
-            acc += xs[e] * q[(size_t)e * K];
+  for (int b = 0; b < B; b++) {
+    const double *xb = x + (size_t)b * f->in;
+    memset(Yb, 0, sizeof *Yb * (size_t)d_o * no);
+    for (int e = 0; e < di; e++)
+      for (int m = 0; m < ns; m++) {
+        const double *q = Q + ((size_t)b * di + e) * K + (size_t)m * no;
+        const double *xs = xb + t->so[m] + e;
+        for (int a = 0; a < d_o; a++) {
+          double xv = xs[a * di], *Ya = Yb + (size_t)a * no;
+          for (int i = 0; i < no; i++)
+            Ya[i] += xv * q[i];
         }
-        y[(size_t)b * f->out + t->oo[i] + a] += FULL_SCALE * acc;
       }
+    double *yb = y + (size_t)b * f->out;
+    for (int a = 0; a < d_o; a++)
+      for (int i = 0; i < no; i++)
+        yb[t->oo[i] + a] += FULL_SCALE * Yb[(size_t)a * no + i];
+  }
 }
 
 static void bwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int B,
                              const double *x, const double *dy, double *dP, double *dx) {
-  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, K = t->no * ns;
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, K = no * ns;
   size_t R = (size_t)B * di;
   const double *Xin = t->keep, *Q = t->keep + R * ni;
-  double *dQ = f->scr_a, *dXin = f->scr_b;
-  for (int b = 0; b < B; b++)
-    for (int i = 0; i < t->no; i++) {
-      const double *g = dy + (size_t)b * f->out + t->oo[i];
+  double *dQ = f->scr_a, *S = f->scr_b, *dYb = f->scr_c;
+  for (int b = 0; b < B; b++) {
+    const double *xb = x + (size_t)b * f->in, *dyb = dy + (size_t)b * f->out;
+    for (int a = 0; a < d_o; a++)
+      for (int i = 0; i < no; i++)
+        dYb[(size_t)a * no + i] = FULL_SCALE * dyb[t->oo[i] + a];
+    for (int e = 0; e < di; e++)
       for (int m = 0; m < ns; m++) {
-        size_t rs = (size_t)b * f->in + t->so[m];
-        for (int e = 0; e < di; e++) {
-          double acc = 0, q = Q[((size_t)b * di + e) * K + i * ns + m];
-          for (int a = 0; a < d_o; a++) {
-            acc += x[rs + a * di + e] * g[a];
-            if (dx)
-              dx[rs + a * di + e] += FULL_SCALE * g[a] * q;
+        size_t row = ((size_t)b * di + e) * K + (size_t)m * no;
+        const double *q = Q + row, *xs = xb + t->so[m] + e;
+        double *dq = dQ + row;
+        memset(dq, 0, sizeof *dq * (size_t)no);
+        for (int a = 0; a < d_o; a++) {
+          double xv = xs[a * di], acc = 0;
+          const double *g = dYb + (size_t)a * no;
+          for (int i = 0; i < no; i++) {
+            dq[i] += xv * g[i];
+            acc += g[i] * q[i];
           }
-          dQ[((size_t)b * di + e) * K + i * ns + m] = FULL_SCALE * acc;
+          if (dx)
+            dx[(size_t)b * f->in + t->so[m] + e + a * di] += acc;
         }
       }
-    }
-  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, ni, (int)R, 1.0, dQ, K, Xin, ni, 1.0, dP,
+  }
+  /* dP in the (m, i) row order, then added to the caller's (i, m) rows */
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, ni, (int)R, 1.0, dQ, K, Xin, ni, 0.0, S,
               ni);
+  for (int m = 0; m < ns; m++)
+    for (int i = 0; i < no; i++) {
+      const double *src = S + ((size_t)m * no + i) * ni;
+      double *dst = dP + ((size_t)i * ns + m) * ni;
+      for (int j = 0; j < ni; j++)
+        dst[j] += src[j];
+    }
   if (!dx)
     return;
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)R, ni, K, 1.0, dQ, K, f->P + t->p0,
-              ni, 0.0, dXin, ni);
+              ni, 0.0, S, ni);
   for (int b = 0; b < B; b++)
     for (int e = 0; e < di; e++)
       for (int j = 0; j < ni; j++)
-        dx[(size_t)b * f->in + t->io[j] + e] += dXin[((size_t)b * di + e) * ni + j];
+        dx[(size_t)b * f->in + t->io[j] + e] += S[((size_t)b * di + e) * ni + j];
 }
 
 weyl_status weyl_bilinear_full_fwd(weyl_bilinear_full *f, int batch, const double *x, double *y,
