@@ -234,6 +234,11 @@ Test(nn_emlp_steps, rate_scales_are_checked) {
   cr_assert_eq(weyl_adam_step(a, r, g), WEYL_OK);
   for (int k = 0; k < 3; k++)
     cr_assert_lt(fabs(r[k] + 0.1 * g[k]), 1e-6, "reset step %d: %g", k, r[k]);
+  double both[4] = {0, 1, -1, 1}, keep[4];
+  memcpy(keep, both, sizeof keep);
+  cr_assert_eq(weyl_adam_step(a, both, both), WEYL_EINVAL); /* params == grads */
+  cr_assert_eq(weyl_adam_step(a, both, both + 1), WEYL_EINVAL); /* overlapping */
+  cr_expect_eq(memcmp(both, keep, sizeof keep), 0, "a refused step leaves params as they were");
   weyl_adam_free(a);
 }
 

@@ -25,7 +25,7 @@ void weyl_adam_set_lr(weyl_adam *a, double lr);
  * WEYL_ENOMEM. */
 weyl_status weyl_adam_set_rate_scales(weyl_adam *a, const double *scales);
 /* One Adam update of params from grads (n entries each).
- * Returns WEYL_EINVAL for NULL arguments. */
+ * Returns WEYL_EINVAL for NULL arguments and for params overlapping grads. */
 weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads);
 
 #endif

@@ -39,7 +39,9 @@ weyl_status weyl_element_sample_scaled(const weyl_group *g, weyl_rng *rng, int n
 /* Frees a sampled element; NULL is allowed. */
 void weyl_element_free(weyl_element *e);
 
-/* out (dim x dim, row-major, caller-allocated) = rho(e) on rep.
+/* out (dim x dim, row-major, caller-allocated) = rho(e) on rep. On a direct
+ * sum the blocks are computed per distinct summand (entries off the blocks
+ * are exactly 0), so the cost follows the largest summand, not the sum.
  * Returns WEYL_EINVAL when rep belongs to another group, WEYL_ELIMIT for a
  * rep over 4096-dimensional, WEYL_ENOMEM. */
 weyl_status weyl_element_rho(const weyl_element *e, const weyl_rep *rep, double *out);

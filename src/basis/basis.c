@@ -417,11 +417,6 @@ static void visit_combine(void *c, size_t full, int k, double v) {
   else if (a->only == k) a->out[full] = v;
 }
 
-static void visit_dot(void *c, size_t full, int k, double v) {
-  apply_ctx *a = c;
-  a->out[k] += a->in[full] * v;
-}
-
 static weyl_status check_apply(const weyl_basis *b, const void *x, const void *y) {
   if (!b || !x || !y) return weyl_fail(WEYL_EINVAL, "NULL argument");
   return WEYL_OK;
@@ -516,17 +511,64 @@ weyl_status weyl_basis_entries(const weyl_basis *b, size_t cap, int *elem, size_
   return WEYL_OK;
 }
 
+/* W += sum_k theta_k B_k over one place of an orbit or dense block, and its
+ * transpose coef_k += <B_k, W>: the two calls every training step makes
+ * (weights from coefficients, gradient onto coefficients), written as plain
+ * row loops rather than block_entry_loop's visit per entry. */
+static void place_combine(const weyl_basis *b, const weyl_place *pl, const double *theta,
+                          double *W) {
+  const weyl_block *blk = &b->blocks[pl->block];
+  size_t n = (size_t)blk->out_dim * blk->in_dim;
+  theta += pl->param0;
+  for (int i = 0; i < blk->out_dim; i++) {
+    double *w = W + (size_t)(pl->row0 + i) * b->in_dim + pl->col0;
+    size_t e0 = (size_t)i * blk->in_dim;
+    if (blk->orbit) {
+      const int *orb = blk->orbit + e0;
+      for (int j = 0; j < blk->in_dim; j++)
+        if (orb[j] >= 0) w[j] += theta[orb[j]];
+    } else {
+      for (int k = 0; k < blk->dim; k++) {
+        const double *m = blk->mats + k * n + e0;
+        double t = theta[k];
+        for (int j = 0; j < blk->in_dim; j++) w[j] += t * m[j];
+      }
+    }
+  }
+}
+
+static void place_dot(const weyl_basis *b, const weyl_place *pl, const double *W, double *coef) {
+  const weyl_block *blk = &b->blocks[pl->block];
+  size_t n = (size_t)blk->out_dim * blk->in_dim;
+  coef += pl->param0;
+  for (int i = 0; i < blk->out_dim; i++) {
+    const double *w = W + (size_t)(pl->row0 + i) * b->in_dim + pl->col0;
+    size_t e0 = (size_t)i * blk->in_dim;
+    if (blk->orbit) {
+      const int *orb = blk->orbit + e0;
+      for (int j = 0; j < blk->in_dim; j++)
+        if (orb[j] >= 0) coef[orb[j]] += w[j];
+    } else {
+      for (int k = 0; k < blk->dim; k++) {
+        const double *m = blk->mats + k * n + e0;
+        double acc = 0;
+        for (int j = 0; j < blk->in_dim; j++) acc += m[j] * w[j];
+        coef[k] += acc;
+      }
+    }
+  }
+}
+
 weyl_status weyl_basis_combine(const weyl_basis *b, const double *theta, double *W) {
   weyl_status s = check_apply(b, theta, W);
   if (s != WEYL_OK) return s;
   memset(W, 0, (size_t)b->out_dim * b->in_dim * sizeof *W);
-  apply_ctx c = {theta, W, -1};
   for (int p = 0; s == WEYL_OK && p < b->n_places; p++) {
     const weyl_place *pl = &b->places[p];
     if (b->blocks[pl->block].fac)
       s = weyl_block_iso_combine(&b->blocks[pl->block], theta + pl->param0,
                                  W + (size_t)pl->row0 * b->in_dim + pl->col0, b->in_dim);
-    else block_entry_loop(b, pl, visit_combine, &c);
+    else place_combine(b, pl, theta, W);
   }
   return s;
 }
@@ -535,13 +577,12 @@ weyl_status weyl_basis_dot(const weyl_basis *b, const double *W, double *coef) {
   weyl_status s = check_apply(b, W, coef);
   if (s != WEYL_OK) return s;
   memset(coef, 0, (size_t)b->dim * sizeof *coef);
-  apply_ctx dot = {W, coef, -1};
   for (int p = 0; s == WEYL_OK && p < b->n_places; p++) {
     const weyl_place *pl = &b->places[p];
     if (b->blocks[pl->block].fac)
       s = weyl_block_iso_dot(&b->blocks[pl->block], W + (size_t)pl->row0 * b->in_dim + pl->col0,
                              b->in_dim, coef + pl->param0);
-    else block_entry_loop(b, pl, visit_dot, &dot);
+    else place_dot(b, pl, W, coef);
   }
   return s;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/status_impl.h"
+#include "nn/nn_util.h"
 
 struct weyl_adam {
   int n;
@@ -73,14 +74,28 @@ weyl_status weyl_adam_set_rate_scales(weyl_adam *a, const double *scales) {
 weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads) {
   if (!a || !params || !grads)
     return weyl_fail(WEYL_EINVAL, "weyl_adam_step: NULL argument");
+  if (weyl_nn_overlap(params, (size_t)a->n, grads, (size_t)a->n))
+    return weyl_fail(WEYL_EINVAL, "weyl_adam_step: params and grads overlap");
   a->t++;
   double c1 = 1 - pow(a->b1, (double)a->t), c2 = 1 - pow(a->b2, (double)a->t);
-  for (int k = 0; k < a->n; k++) {
-    a->mom[k] = a->b1 * a->mom[k] + (1 - a->b1) * grads[k];
-    a->var[k] = a->b2 * a->var[k] + (1 - a->b2) * grads[k] * grads[k];
-    double lr = a->rate ? a->lr * a->rate[k] : a->lr;
-    params[k] -= lr * (a->mom[k] / c1) / (sqrt(a->var[k] / c2) + a->eps);
-  }
+  /* Local restrict copies: the arrays are distinct (the optimizer owns mom,
+   * var and rate; params and grads were checked above), which lets the loop
+   * vectorize. */
+  double *restrict mom = a->mom, *restrict var = a->var, *restrict p = params;
+  const double *restrict g = grads, *restrict rate = a->rate;
+  double b1 = a->b1, b2 = a->b2, lr = a->lr, eps = a->eps;
+  if (rate)
+    for (int k = 0; k < a->n; k++) {
+      mom[k] = b1 * mom[k] + (1 - b1) * g[k];
+      var[k] = b2 * var[k] + (1 - b2) * g[k] * g[k];
+      p[k] -= lr * rate[k] * (mom[k] / c1) / (sqrt(var[k] / c2) + eps);
+    }
+  else
+    for (int k = 0; k < a->n; k++) {
+      mom[k] = b1 * mom[k] + (1 - b1) * g[k];
+      var[k] = b2 * var[k] + (1 - b2) * g[k] * g[k];
+      p[k] -= lr * (mom[k] / c1) / (sqrt(var[k] / c2) + eps);
+    }
   return WEYL_OK;
 }
 
