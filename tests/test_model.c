@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 #include "nn/net_impl.h"
+#include "nn/nn_util.h"
 #include "weyl/loss.h"
 #include "weyl/model.h"
 
@@ -192,6 +193,33 @@ Test(model, mlp_has_dense_layers) {
   check_model_grads(m, 3, x);
   free(x);
   weyl_model_free(m);
+}
+
+/* A net's swish backward pass takes sigmoid(x) as y / x from the layer's
+ * kept output; it must agree with the layer's own backward pass (exp of x)
+ * everywhere, including x = 0, tiny, and where exp(-x) overflows. */
+Test(model, swish_backward_from_the_output_matches_the_layers_own) {
+  weyl_group *g = builtin("Z(1)");
+  weyl_rep *r = parse(g, "6*Scalar");
+  weyl_nonlin *nl = NULL;
+  cr_assert_eq(weyl_nonlin_pointwise(r, WEYL_NONLIN_ACT_SWISH, &nl), WEYL_OK);
+  double x[18] = {0, -0.0, 1e-300, -1e-300, 1e-8, -1e-8, 0.5, -0.5, 3, -3, 30, -30,
+                  700, -700, 800, -800, 1e5, -1e5};
+  double y[18], dy[18], want[18], got[18];
+  for (int i = 0; i < 18; i++)
+    dy[i] = 1.0 + 0.1 * i;
+  cr_assert_eq(weyl_nonlin_forward(nl, NULL, 3, x, y), WEYL_OK);
+  cr_assert_eq(weyl_nonlin_backward(nl, NULL, 3, x, dy, NULL, want), WEYL_OK);
+  cr_assert_eq(weyl_nonlin_swish_backward_from_output(nl, 3, x, y, dy, got), 1);
+  for (int i = 0; i < 18; i++)
+    cr_expect(fabs(got[i] - want[i]) <= 4e-16 * fabs(want[i]) + 1e-300, "x = %g: %.17g vs %.17g",
+              x[i], got[i], want[i]);
+  weyl_nonlin *relu = NULL;
+  cr_assert_eq(weyl_nonlin_pointwise(r, WEYL_NONLIN_ACT_RELU, &relu), WEYL_OK);
+  cr_expect_eq(weyl_nonlin_swish_backward_from_output(relu, 3, x, y, dy, got), 0);
+  weyl_nonlin_free(nl), weyl_nonlin_free(relu);
+  weyl_rep_free(r);
+  weyl_group_free(g);
 }
 
 /* The data-dependent alternative to emlp's init (weyl_net_init_calibrated). */

@@ -82,8 +82,10 @@ static weyl_status layer_backward(weyl_net *net, int i, int batch, int want_dx) 
     s = weyl_bilinear_backward(l->bil, batch, x, dy, net->grads + l->p_bil, dx);
     break;
   case NET_NONLIN: /* dx is needed for its own parameters' gradient too */
-    s = weyl_nonlin_backward(l->nl, net->params + l->p_nl, batch, x, dy, net->grads + l->p_nl,
-                             net->scratch);
+    if (!weyl_nonlin_swish_backward_from_output(l->nl, batch, x, net->act[i + 1], dy,
+                                                net->scratch))
+      s = weyl_nonlin_backward(l->nl, net->params + l->p_nl, batch, x, dy, net->grads + l->p_nl,
+                               net->scratch);
     break;
   case NET_SKIP:
     cblas_daxpy(batch * l->out_dim, 1.0, dy, 1, net->dact[l->from], 1);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "weyl/nonlin.h"
 #include "weyl/rep.h"
 
 #include "core/status_impl.h"
@@ -29,6 +30,14 @@ static inline weyl_status weyl_nn_batch_check(const char *who, int batch, int di
                      who, batch, dim, INT_MAX);
   return WEYL_OK;
 }
+
+/* Backward pass of a pointwise swish layer from its input x and its output
+ * y = swish(x) (which a net keeps as the next layer's input): sigmoid(x) is
+ * y / x (1/2 at x = 0), so no exp is computed; dx = dy swish'(x). Returns 0
+ * and does nothing when nl is not a pointwise swish layer (the caller then
+ * uses weyl_nonlin_backward). Arguments are the caller's, already checked. */
+int weyl_nonlin_swish_backward_from_output(const weyl_nonlin *nl, int batch, const double *x,
+                                           const double *y, const double *dy, double *dx);
 
 /* 1 when a and b are the same rep: one group and the same direct summands in
  * the same order (so "2*V" equals "V + V"); 0 otherwise or when out of memory. */

@@ -326,6 +326,18 @@ weyl_status weyl_nonlin_backward(const weyl_nonlin *nl, const double *params, in
   return WEYL_OK;
 }
 
+int weyl_nonlin_swish_backward_from_output(const weyl_nonlin *nl, int batch, const double *x,
+                                           const double *y, const double *dy, double *dx) {
+  if (nl->kind != WEYL_NONLIN_POINTWISE || nl->act != WEYL_NONLIN_ACT_SWISH)
+    return 0;
+  size_t n = (size_t)batch * nl->in_dim;
+  for (size_t i = 0; i < n; i++) {
+    double s = x[i] != 0 ? y[i] / x[i] : 0.5; /* y = x sigmoid(x) */
+    dx[i] = dy[i] * (s + x[i] * s * (1 - s));
+  }
+  return 1;
+}
+
 /* ---------- hidden reps ---------- */
 
 /* Largest r with (r+1) d^r <= ch (the paper's lambertW), or -1. */
