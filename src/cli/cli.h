@@ -37,6 +37,11 @@ __attribute__((format(printf, 1, 2)))
 #endif
 int cli_usage(const char *fmt, ...);
 
+/* A positional argument: the command's one .rep file ("-" alone is a file
+ * name). Returns CLI_OK, or the usage error for an unknown option or a
+ * second file. */
+int cli_take_file(const char *command, const char *arg, const char **file);
+
 /* Flag values: when argv[*i] is flag ("--flag VALUE" or "--flag=VALUE"),
  * stores VALUE in *value, moves *i to the last argument used and returns 1.
  * Returns 0 when argv[*i] is something else, and -1 (after a usage message)

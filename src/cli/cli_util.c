@@ -39,6 +39,14 @@ int cli_usage(const char *fmt, ...) {
   return CLI_EUSAGE;
 }
 
+int cli_take_file(const char *command, const char *arg, const char **file) {
+  if (arg[0] == '-' && arg[1] != '\0')
+    return cli_usage("unknown option '%s' for 'weyl %s'", arg, command);
+  if (*file) return cli_usage("more than one .rep file: '%s' and '%s'", *file, arg);
+  *file = arg;
+  return CLI_OK;
+}
+
 /* A value that looks like a long flag is taken as missing: `--in --out V`
  * is a forgotten argument, not the expression "--out". */
 int cli_take_value(int argc, char **argv, int *i, const char *flag, const char **value) {

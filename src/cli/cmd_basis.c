@@ -110,10 +110,7 @@ static int parse_args(int argc, char **argv, basis_args *a) {
       a->explain = 1;
       continue;
     }
-    if (arg[0] == '-' && arg[1] != '\0')
-      return cli_usage("unknown option '%s' for 'weyl basis'", arg);
-    if (a->file) return cli_usage("more than one .rep file: '%s' and '%s'", a->file, arg);
-    a->file = arg;
+    if ((r = cli_take_file("basis", arg, &a->file)) != CLI_OK) return r;
   }
   return convert_values(a);
 }

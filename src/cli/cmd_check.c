@@ -171,10 +171,7 @@ int cmd_check(int argc, char **argv) {
     int r = cli_take_value(argc, argv, &i, "--group", &group);
     if (r < 0) return CLI_EUSAGE;
     if (r > 0) continue;
-    if (argv[i][0] == '-' && argv[i][1])
-      return cli_usage("unknown option '%s' for 'weyl check'", argv[i]);
-    if (file) return cli_usage("more than one .rep file: '%s' and '%s'", file, argv[i]);
-    file = argv[i];
+    if ((r = cli_take_file("check", argv[i], &file)) != CLI_OK) return r;
   }
   weyl_group *g = NULL;
   int rc = cli_load_group(file, group, &g);

@@ -52,10 +52,7 @@ int cmd_decompose(int argc, char **argv) {
     if (!r) r = cli_take_value(argc, argv, &i, "--rep", &expr);
     if (r < 0) return CLI_EUSAGE;
     if (r > 0) continue;
-    if (argv[i][0] == '-' && argv[i][1])
-      return cli_usage("unknown option '%s' for 'weyl decompose'", argv[i]);
-    if (file) return cli_usage("more than one .rep file: '%s' and '%s'", file, argv[i]);
-    file = argv[i];
+    if ((r = cli_take_file("decompose", argv[i], &file)) != CLI_OK) return r;
   }
   if (!expr) return cli_usage("missing --rep EXPR");
   weyl_group *g = NULL;
