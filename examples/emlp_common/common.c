@@ -313,7 +313,8 @@ typedef struct {
   double epoch_scale, lr;
   weyl_bilinear_kind bilinear_kind;
   const char *svg;
-  const char *plot; /* --plot: a table this program printed, to draw */
+  const char *plot;  /* --plot: a table this program printed, to draw */
+  const char *group; /* --group: the task's group, or another one acting on the same reps */
   int sizes[MAX_SIZES], n_sizes;
 } setup;
 
@@ -525,12 +526,13 @@ static int run_full(const setup *s) {
       r->sd[k] = s->seeds > 1 ? sqrt(m2 / (s->seeds - 1)) : 0;
     }
   }
-  printf("%s: %d channels, %d layers, batch %d, Adam %g, epochs min(900000/N, %d) x %g, "
-         "val %d, test %d\n\n",
-         s->task->name, s->channels, s->layers, s->batch, s->lr, s->max_epochs, s->epoch_scale,
-         N_VAL, N_TEST);
+  printf("%s: group %s, %d channels, %d layers, batch %d, Adam %g, epochs min(900000/N, %d) x "
+         "%g, val %d, test %d\n\n",
+         s->task->name, s->group, s->channels, s->layers, s->batch, s->lr, s->max_epochs,
+         s->epoch_scale, N_VAL, N_TEST);
   exp_print_table(stdout, rows, s->n_sizes, var, s->task->paper, s->task->n_paper);
-  printf("(goal: EMLP at N = 1000 at most %g)\n", s->task->paper_emlp);
+  printf("(goal: EMLP at N = 1000 at most %g; the paper's EMLP column is its EMLP for %s)\n",
+         s->task->paper_emlp, s->task->group);
   if (s->svg && exp_write_svg(s->svg, s->task->title, rows, s->n_sizes))
     fprintf(stderr, "%s: cannot write %s\n", s->task->name, s->svg);
   return 0;
@@ -655,6 +657,8 @@ static int parse_args(int argc, char **argv, setup *s) {
       s->svg = v, i++;
     else if (!strcmp(a, "--plot") && v)
       s->plot = v, i++;
+    else if (!strcmp(a, "--group") && v)
+      s->group = v, i++;
     else
       return -1;
   }
@@ -668,6 +672,7 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   s.channels = 384, s.layers = 3, s.batch = 500, s.lr = 3e-3; /* the paper's protocol */
   s.seeds = 3, s.max_epochs = 1000, s.epoch_scale = 1, s.models = 7;
   s.bilinear_kind = WEYL_BILINEAR_FULL;
+  s.group = task->group;
   char svg[256];
   snprintf(svg, sizeof svg, "%s.svg", task->name);
   s.svg = svg;
@@ -675,14 +680,14 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   if (parse_args(argc, argv, &s)) {
     fprintf(stderr,
             "usage: %s [--quick] [--sizes N,N,...] [--seeds K] [--epoch-scale F] [--channels C]\n"
-            "       [--models emlp,mlp,aug] [--lowrank] [--svg PATH] [--plot TABLE.md]\n",
+            "       [--models emlp,mlp,aug] [--lowrank] [--group NAME] [--svg PATH] [--plot TABLE.md]\n",
             task->name);
     return 2;
   }
   if (s.quick) /* small and short: a ctest */
     s.channels = 100, s.batch = 50, s.max_epochs = 200, s.epoch_scale = 1;
   exp_single_thread();
-  if (weyl_group_builtin(task->group, &s.g) != WEYL_OK ||
+  if (weyl_group_builtin(s.group, &s.g) != WEYL_OK ||
       weyl_rep_parse(s.g, task->rep_in, &s.in) != WEYL_OK ||
       weyl_rep_parse(s.g, task->rep_out, &s.out) != WEYL_OK) {
     fprintf(stderr, "%s: %s\n", task->name, weyl_status_last_error());
