@@ -665,6 +665,34 @@ static int parse_args(int argc, char **argv, setup *s) {
   return 0;
 }
 
+/* --group G must give the task's reps the dimensions its data has (those
+ * of the task's own group), and, when the task draws augmentation with
+ * per-generator scales, as many algebra generators. Returns 0 when it does;
+ * else prints why and returns 1. */
+static int check_group_fits(const setup *s) {
+  weyl_group *own = NULL;
+  weyl_rep *in = NULL, *out = NULL;
+  int rc = weyl_group_builtin(s->task->group, &own) != WEYL_OK ||
+                   weyl_rep_parse(own, s->task->rep_in, &in) != WEYL_OK ||
+                   weyl_rep_parse(own, s->task->rep_out, &out) != WEYL_OK
+               ? -1
+               : 0;
+  if (rc == 0 && (weyl_rep_dim(in) != s->din || weyl_rep_dim(out) != s->dout))
+    fprintf(stderr, "%s: --group %s: %s -> %s is %d -> %d dimensional, the data %d -> %d\n",
+            s->task->name, s->group, s->task->rep_in, s->task->rep_out, s->din, s->dout,
+            weyl_rep_dim(in), weyl_rep_dim(out)),
+        rc = 1;
+  else if (rc == 0 && s->task->aug_scales && weyl_group_nalg(s->g) != weyl_group_nalg(own))
+    fprintf(stderr, "%s: --group %s has %d algebra generators, the augmentation scales %d\n",
+            s->task->name, s->group, weyl_group_nalg(s->g), weyl_group_nalg(own)),
+        rc = 1;
+  if (rc < 0)
+    fprintf(stderr, "%s: %s\n", s->task->name, weyl_status_last_error()), rc = 1;
+  weyl_rep_free(in), weyl_rep_free(out);
+  weyl_group_free(own);
+  return rc;
+}
+
 int exp_main(int argc, char **argv, const exp_task *task) {
   setup s;
   memset(&s, 0, sizeof s);
@@ -697,7 +725,11 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   }
   s.din = weyl_rep_dim(s.in);
   s.dout = weyl_rep_dim(s.out);
-  int rc = s.plot ? run_plot(&s) : s.quick ? run_quick(&s) : run_full(&s);
+  int rc;
+  if (strcmp(s.group, task->group) && check_group_fits(&s))
+    rc = 2;
+  else
+    rc = s.plot ? run_plot(&s) : s.quick ? run_quick(&s) : run_full(&s);
   weyl_rep_free(s.in), weyl_rep_free(s.out);
   weyl_group_free(s.g);
   return rc;
