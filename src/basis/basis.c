@@ -405,16 +405,15 @@ static void block_entry_loop(const weyl_basis *b, const weyl_place *pl,
   }
 }
 
+/* weyl_basis_element's visit: writes element `only`'s entries into out. */
 typedef struct {
-  const double *in;
   double *out;
-  int only; /* element to write, or -1 for all */
-} apply_ctx;
+  int only;
+} element_ctx;
 
-static void visit_combine(void *c, size_t full, int k, double v) {
-  apply_ctx *a = c;
-  if (a->only < 0) a->out[full] += a->in[k] * v;
-  else if (a->only == k) a->out[full] = v;
+static void visit_element(void *c, size_t full, int k, double v) {
+  element_ctx *a = c;
+  if (a->only == k) a->out[full] = v;
 }
 
 static weyl_status check_apply(const weyl_basis *b, const void *x, const void *y) {
@@ -440,8 +439,8 @@ weyl_status weyl_basis_element(const weyl_basis *b, int k, double *W) {
   if (b->blocks[pl->block].fac)
     return weyl_block_iso_element(&b->blocks[pl->block], k - pl->param0,
                                   W + (size_t)pl->row0 * b->in_dim + pl->col0, b->in_dim);
-  apply_ctx c = {NULL, W, k};
-  block_entry_loop(b, pl, visit_combine, &c);
+  element_ctx c = {W, k};
+  block_entry_loop(b, pl, visit_element, &c);
   return WEYL_OK;
 }
 
