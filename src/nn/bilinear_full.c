@@ -266,15 +266,15 @@ static void term_sizes(const bl_term *t, size_t B, size_t *keep, size_t *sa, siz
                        size_t *sc) {
   size_t F = (size_t)t->ns * t->ni, R = B * t->d_i, K = (size_t)t->no * t->ns;
   if (t->params_first) {
-    *keep = R * t->ni + R * K;                          /* x_j gathered, Q */
-    *sa = R * K;                                        /* dQ */
-    *sb = (R > K ? R : K) * t->ni;                      /* dP in (m, i) order, d(x_j gathered) */
-    *sc = 2 * (size_t)t->d_o * t->no;                   /* one example's y_i, dy_i */
+    *keep = R * t->ni + R * K;         /* x_j gathered, Q */
+    *sa = R * K;                       /* dQ */
+    *sb = (R > K ? R : K) * t->ni;     /* dP in (m, i) order, then d(x_j gathered) */
+    *sc = (size_t)t->d_o * t->no;      /* one example's y_i (forward) or dy_i (backward) */
   } else {
-    *keep = F * B * t->d_o;                             /* Z */
-    *sa = (size_t)t->no * B * t->d_o;                   /* Y, dY */
-    *sb = F * B * t->d_o;                               /* dZ */
-    *sc = 2 * (size_t)t->d_i * t->ni;                   /* one example's x_j, dx_j */
+    *keep = F * B * t->d_o;            /* Z */
+    *sa = (size_t)t->no * B * t->d_o;  /* Y, dY */
+    *sb = F * B * t->d_o;              /* dZ */
+    *sc = 2 * (size_t)t->d_i * t->ni;  /* one example's x_j and dx_j (backward) */
   }
 }
 
@@ -308,6 +308,13 @@ static void gather_in(const bl_term *t, const double *xb, double *J) {
   for (int j = 0; j < t->ni; j++)
     for (int e = 0; e < t->d_i; e++)
       J[(size_t)e * t->ni + j] = xb[t->io[j] + e];
+}
+
+/* The transpose of gather_in, added: dx_j[e] += dJ[e][j]. */
+static void scatter_in_add(const bl_term *t, const double *dJ, double *dxb) {
+  for (int j = 0; j < t->ni; j++)
+    for (int e = 0; e < t->d_i; e++)
+      dxb[t->io[j] + e] += dJ[(size_t)e * t->ni + j];
 }
 
 /* ---------- sources first: Z[(b,a)][(m,j)] = (X_m x_j)_a, Y = Z P^T ----------
@@ -385,9 +392,7 @@ static void bwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int
           dxs[e] += acc;
         }
       }
-    for (int j = 0; j < ni; j++)
-      for (int e = 0; e < di; e++)
-        dxb[t->io[j] + e] += dJ[(size_t)e * ni + j];
+    scatter_in_add(t, dJ, dxb);
   }
 }
 
@@ -469,9 +474,7 @@ static void bwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int 
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)R, ni, K, 1.0, dQ, K, f->P + t->p0,
               ni, 0.0, S, ni);
   for (int b = 0; b < B; b++)
-    for (int e = 0; e < di; e++)
-      for (int j = 0; j < ni; j++)
-        dx[(size_t)b * f->in + t->io[j] + e] += S[((size_t)b * di + e) * ni + j];
+    scatter_in_add(t, S + (size_t)b * di * ni, dx + (size_t)b * f->in);
 }
 
 weyl_status weyl_bilinear_full_fwd(weyl_bilinear_full *f, int batch, const double *x, double *y,
