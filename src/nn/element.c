@@ -203,30 +203,47 @@ static weyl_status rho_whole(const weyl_element *e, const weyl_rep *rep, double 
   return s;
 }
 
+/* The first earlier summand (a representative: the first of its kind) whose
+ * rep equals parts[p], or -1. */
+static weyl_status earlier_equal(weyl_rep **parts, const int *rep_of, int p, int *q) {
+  *q = -1;
+  for (int r = 0; r < p && *q < 0; r++) {
+    int eq = parts[r] == parts[p];
+    if (rep_of[r] != r || weyl_rep_dim(parts[r]) != weyl_rep_dim(parts[p]))
+      continue;
+    weyl_status s = eq ? WEYL_OK : weyl_rep_equal(parts[r], parts[p], 0, &eq);
+    if (s != WEYL_OK)
+      return s;
+    if (eq)
+      *q = r;
+  }
+  return WEYL_OK;
+}
+
 /* rho(g) on a direct sum is block diagonal: each summand's block is computed
  * on the summand alone, once per distinct summand (5*V + 5*Scalar exponentiates
  * one 3 x 3 matrix, not a 20 x 20 one: the expm's cost is cubic). */
 static weyl_status rho_by_summands(const weyl_element *e, weyl_rep **parts, int np, int n,
                                    double *out) {
-  int *off = malloc(sizeof *off * (size_t)(np + 1)), *first = malloc(sizeof *first * (size_t)np);
+  int *off = malloc(sizeof *off * (size_t)np), *rep_of = malloc(sizeof *rep_of * (size_t)np);
   double *blk = malloc(sizeof *blk * (size_t)n * n);
-  weyl_status s = off && first && blk ? WEYL_OK : weyl_fail(WEYL_ENOMEM, "out of memory in weyl_element_rho");
+  weyl_status s = off && rep_of && blk
+                      ? WEYL_OK
+                      : weyl_fail(WEYL_ENOMEM, "out of memory in weyl_element_rho");
   memset(out, 0, sizeof *out * (size_t)n * n);
-  for (int p = 0; s == WEYL_OK && p < np; p++) {
-    int d = weyl_rep_dim(parts[p]), eq = 0, q = 0;
-    off[p + 1] = (off[p] = p ? off[p - 1] + weyl_rep_dim(parts[p - 1]) : 0) + d;
-    for (; q < p && s == WEYL_OK && !eq; q += !eq)
-      if (first[q] == q && weyl_rep_dim(parts[q]) == d)
-        s = parts[q] == parts[p] ? (eq = 1, WEYL_OK) : weyl_rep_equal(parts[q], parts[p], 0, &eq);
-    first[p] = eq ? q : p;
-    if (s == WEYL_OK && !eq)
+  for (int p = 0, at = 0; s == WEYL_OK && p < np; at += weyl_rep_dim(parts[p]), p++) {
+    int d = weyl_rep_dim(parts[p]), q = -1;
+    off[p] = at;
+    s = earlier_equal(parts, rep_of, p, &q);
+    rep_of[p] = q >= 0 ? q : p;
+    if (s == WEYL_OK && q < 0)
       s = rho_whole(e, parts[p], blk);
     for (int a = 0; s == WEYL_OK && a < d; a++)
       for (int b = 0; b < d; b++)
-        out[(size_t)(off[p] + a) * n + off[p] + b] =
-            eq ? out[(size_t)(off[q] + a) * n + off[q] + b] : blk[a * d + b];
+        out[(size_t)(at + a) * n + at + b] =
+            q >= 0 ? out[(size_t)(off[q] + a) * n + off[q] + b] : blk[a * d + b];
   }
-  free(off), free(first), free(blk);
+  free(off), free(rep_of), free(blk);
   return s;
 }
 
