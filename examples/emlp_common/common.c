@@ -708,7 +708,8 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   if (parse_args(argc, argv, &s)) {
     fprintf(stderr,
             "usage: %s [--quick] [--sizes N,N,...] [--seeds K] [--epoch-scale F] [--channels C]\n"
-            "       [--models emlp,mlp,aug] [--lowrank] [--group NAME] [--svg PATH] [--plot TABLE.md]\n",
+            "       [--models emlp,mlp,aug] [--lowrank] [--group NAME] [--svg PATH]\n"
+            "       [--plot TABLE.md]\n",
             task->name);
     return 2;
   }

@@ -514,12 +514,13 @@ weyl_status weyl_basis_entries(const weyl_basis *b, size_t cap, int *elem, size_
  * transpose coef_k += <B_k, W>: the two calls every training step makes
  * (weights from coefficients, gradient onto coefficients), written as plain
  * row loops rather than block_entry_loop's visit per entry. */
-static inline void place_combine(const weyl_basis *b, const weyl_place *pl, const double *theta,
-                          double *W) {
+static inline void place_combine(const weyl_basis *b, const weyl_place *pl,
+                                 const double *theta, double *W) {
   const weyl_block *blk = &b->blocks[pl->block];
   size_t n = (size_t)blk->out_dim * blk->in_dim;
   if (n == 1 && blk->orbit) { /* Scalar -> Scalar: an MLP's layer is 384^2 such places */
-    if (blk->orbit[0] >= 0) W[(size_t)pl->row0 * b->in_dim + pl->col0] += theta[pl->param0 + blk->orbit[0]];
+    if (blk->orbit[0] >= 0)
+      W[(size_t)pl->row0 * b->in_dim + pl->col0] += theta[pl->param0 + blk->orbit[0]];
     return;
   }
   theta += pl->param0;
@@ -540,11 +541,13 @@ static inline void place_combine(const weyl_basis *b, const weyl_place *pl, cons
   }
 }
 
-static inline void place_dot(const weyl_basis *b, const weyl_place *pl, const double *W, double *coef) {
+static inline void place_dot(const weyl_basis *b, const weyl_place *pl, const double *W,
+                             double *coef) {
   const weyl_block *blk = &b->blocks[pl->block];
   size_t n = (size_t)blk->out_dim * blk->in_dim;
   if (n == 1 && blk->orbit) {
-    if (blk->orbit[0] >= 0) coef[pl->param0 + blk->orbit[0]] += W[(size_t)pl->row0 * b->in_dim + pl->col0];
+    if (blk->orbit[0] >= 0)
+      coef[pl->param0 + blk->orbit[0]] += W[(size_t)pl->row0 * b->in_dim + pl->col0];
     return;
   }
   coef += pl->param0;
