@@ -84,18 +84,11 @@ weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads) {
   double *restrict mom = a->mom, *restrict var = a->var, *restrict p = params;
   const double *restrict g = grads, *restrict rate = a->rate;
   double b1 = a->b1, b2 = a->b2, lr = a->lr, eps = a->eps;
-  if (rate)
-    for (int k = 0; k < a->n; k++) {
-      mom[k] = b1 * mom[k] + (1 - b1) * g[k];
-      var[k] = b2 * var[k] + (1 - b2) * g[k] * g[k];
-      p[k] -= lr * rate[k] * (mom[k] / c1) / (sqrt(var[k] / c2) + eps);
-    }
-  else
-    for (int k = 0; k < a->n; k++) {
-      mom[k] = b1 * mom[k] + (1 - b1) * g[k];
-      var[k] = b2 * var[k] + (1 - b2) * g[k] * g[k];
-      p[k] -= lr * (mom[k] / c1) / (sqrt(var[k] / c2) + eps);
-    }
+  for (int k = 0; k < a->n; k++) { /* lr * 1.0 is lr exactly: no rates, no change */
+    mom[k] = b1 * mom[k] + (1 - b1) * g[k];
+    var[k] = b2 * var[k] + (1 - b2) * g[k] * g[k];
+    p[k] -= lr * (rate ? rate[k] : 1.0) * (mom[k] / c1) / (sqrt(var[k] / c2) + eps);
+  }
   return WEYL_OK;
 }
 
