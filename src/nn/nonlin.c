@@ -29,6 +29,9 @@ struct weyl_nonlin {
 
 static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
 
+/* swish'(x) from x and s = sigmoid(x). */
+static double swish_df(double x, double s) { return s + x * s * (1 - s); }
+
 static double act_f(weyl_nonlin_act a, double x) {
   switch (a) {
   case WEYL_NONLIN_ACT_RELU:
@@ -49,8 +52,7 @@ static double act_df(weyl_nonlin_act a, double x) {
   case WEYL_NONLIN_ACT_RELU:
     return x > 0 ? 1 : 0;
   case WEYL_NONLIN_ACT_SWISH:
-    s = sigmoid(x);
-    return s + x * s * (1 - s);
+    return swish_df(x, sigmoid(x));
   case WEYL_NONLIN_ACT_TANH:
     s = tanh(x);
     return 1 - s * s;
@@ -333,7 +335,7 @@ int weyl_nonlin_swish_backward_from_output(const weyl_nonlin *nl, int batch, con
   size_t n = (size_t)batch * nl->in_dim;
   for (size_t i = 0; i < n; i++) {
     double s = x[i] != 0 ? y[i] / x[i] : 0.5; /* y = x sigmoid(x) */
-    dx[i] = dy[i] * (s + x[i] * s * (1 - s));
+    dx[i] = dy[i] * swish_df(x[i], s);
   }
   return 1;
 }
