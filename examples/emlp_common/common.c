@@ -39,9 +39,9 @@ static int augment(const weyl_rep *rep, const weyl_rep *rep_out, double scale,
   double *R = malloc(sizeof *R * dim * dim), *Ro = malloc(sizeof *Ro * (dout * dout + 1));
   double *tmp = malloc(sizeof *tmp * (dim > dout ? dim : dout));
   int rc = R && Ro && tmp ? 0 : -1;
+  const weyl_group *g = weyl_rep_group(rep);
   for (int i = 0; rc == 0 && i < n; i++) {
     weyl_element *e = NULL;
-    const weyl_group *g = weyl_rep_group(rep);
     weyl_status st = scales ? weyl_element_sample_scaled(g, rng, 4, scales, &e)
                             : weyl_element_sample(g, rng, 4, scale, &e);
     rc = st == WEYL_OK &&
