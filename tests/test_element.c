@@ -259,3 +259,60 @@ Test(element, scaled_samples_follow_each_generators_scale) {
   weyl_rep_free(v);
   weyl_group_free(g);
 }
+
+/* A sample with no discrete slots is one exponential exp(sum_k z_k A_k),
+ * z_k = scales[k] * normal, drawn in order k = 0, 1, ... from the rng: a copy
+ * of the rng replays the z_k. On a composite rep (tensor, dual, power,
+ * symmetric power, sum, copies) weyl_element_rho composes the element's
+ * matrices on the atoms; this compares it with the exponential of the whole
+ * rep's algebra matrix, sum_k z_k drho_k, computed independently. */
+static void check_composite_against_expm(const char *group, const char *const *reps, int n_reps,
+                                         double scale) {
+  weyl_group *g = builtin(group);
+  int na = weyl_group_nalg(g);
+  double scales[16];
+  for (int k = 0; k < na; k++)
+    scales[k] = scale;
+  weyl_rng rng;
+  weyl_rng_seed(&rng, 21);
+  for (int r = 0; r < n_reps; r++) {
+    weyl_rep *rep = parse(g, reps[r]);
+    int n = weyl_rep_dim(rep);
+    size_t nn = (size_t)n * n;
+    double *A = calloc(nn, sizeof *A), *D = malloc(nn * sizeof *D), *want = malloc(nn * sizeof *D),
+           *got = malloc(nn * sizeof *D);
+    for (int trial = 0; trial < 10; trial++) {
+      weyl_rng replay = rng;
+      weyl_element *e = NULL;
+      cr_assert_eq(weyl_element_sample_scaled(g, &rng, 0, scales, &e), WEYL_OK);
+      cr_assert_eq(weyl_element_rho(e, rep, got), WEYL_OK);
+      memset(A, 0, nn * sizeof *A);
+      for (int k = 0; k < na; k++) {
+        double z = scales[k] * weyl_rng_normal(&replay);
+        cr_assert_eq(weyl_rep_drho(rep, k, D), WEYL_OK);
+        for (size_t i = 0; i < nn; i++)
+          A[i] += z * D[i];
+      }
+      cr_assert_eq(weyl_element_expm(n, A, want), WEYL_OK);
+      double big = ref_norm(want, nn), diff = 0;
+      for (size_t i = 0; i < nn; i++)
+        diff = fmax(diff, fabs(got[i] - want[i]));
+      cr_expect_lt(diff, 1e-11 * big, "%s %s trial %d: max difference %g (scale %g)", group,
+                   reps[r], trial, diff, big);
+      weyl_element_free(e);
+    }
+    free(A), free(D), free(want), free(got);
+    weyl_rep_free(rep);
+  }
+  weyl_group_free(g);
+}
+
+Test(element, rho_on_composite_reps_is_the_exponential_of_their_algebra) {
+  const char *o3[] = {"V**2", "V*V.T", "V**3", "Sym2(V)", "Alt2(V)", "2*V + V**2 + Scalar",
+                      "V**2 + 3*V.T", "Sym3(V) + V**4[ijkl=jikl=ijlk=klij]"};
+  check_composite_against_expm("O(3)", o3, 8, 0.8);
+  const char *lorentz[] = {"V*V.T", "V.T**2", "Sym2(V) + V", "V*V*V.T"};
+  check_composite_against_expm("SO(1,3)", lorentz, 4, 0.4);
+  const char *so2[] = {"rot(1)*rot(2)", "rot(3).T + rot(1)**2", "Sym2(rot(2))"};
+  check_composite_against_expm("SO(2)", so2, 3, 1.5);
+}

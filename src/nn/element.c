@@ -8,6 +8,7 @@
 
 #include "core/mat.h"
 #include "core/status_impl.h"
+#include "rep/rep_impl.h"
 
 /* ---------- expm ---------- */
 
@@ -178,9 +179,9 @@ static weyl_status step_matrix(const weyl_element *e, const step *st, const weyl
   return weyl_element_expm(n, A, mat);
 }
 
-/* rho(g) on a rep that is not split into summands: the product of the
+/* rho(g) on an atom (a leaf, rot or regular rep): the product of the
  * steps' matrices. */
-static weyl_status rho_whole(const weyl_element *e, const weyl_rep *rep, double *out) {
+static weyl_status rho_of_steps(const weyl_element *e, const weyl_rep *rep, double *out) {
   int n = weyl_rep_dim(rep);
   size_t nn = (size_t)n * n;
   double *buf = malloc(4 * nn * sizeof *buf);
@@ -203,47 +204,31 @@ static weyl_status rho_whole(const weyl_element *e, const weyl_rep *rep, double 
   return s;
 }
 
-/* The first earlier summand (a representative: the first of its kind) whose
- * rep equals parts[p], or -1. */
-static weyl_status earlier_equal(weyl_rep **parts, const int *rep_of, int p, int *q) {
-  *q = -1;
-  for (int r = 0; r < p && *q < 0; r++) {
-    int eq = parts[r] == parts[p];
-    if (rep_of[r] != r || weyl_rep_dim(parts[r]) != weyl_rep_dim(parts[p]))
-      continue;
-    weyl_status s = eq ? WEYL_OK : weyl_rep_equal(parts[r], parts[p], 0, &eq);
-    if (s != WEYL_OK)
-      return s;
-    if (eq)
-      *q = r;
-  }
-  return WEYL_OK;
-}
+/* The element's matrices on the atoms met so far in one weyl_element_rho:
+ * each distinct atom is exponentiated once (5*Scalar + 5*V and V**2 of O(3)
+ * take one 3 x 3 product of exponentials between them, where the whole
+ * reps took a 20 x 20 and a 9 x 9 one). */
+enum { MEMO = 8 };
+typedef struct {
+  const weyl_element *e;
+  int n;
+  const weyl_rep *atom[MEMO];
+  double *mat[MEMO];
+} atom_memo;
 
-/* rho(g) on a direct sum is block diagonal: each summand's block is computed
- * on the summand alone, once per distinct summand (5*V + 5*Scalar exponentiates
- * one 3 x 3 matrix, not a 20 x 20 one: the expm's cost is cubic). */
-static weyl_status rho_by_summands(const weyl_element *e, weyl_rep **parts, int np, int n,
-                                   double *out) {
-  int *off = malloc(sizeof *off * (size_t)np), *rep_of = malloc(sizeof *rep_of * (size_t)np);
-  double *blk = malloc(sizeof *blk * (size_t)n * n);
-  weyl_status s = off && rep_of && blk
-                      ? WEYL_OK
-                      : weyl_fail(WEYL_ENOMEM, "out of memory in weyl_element_rho");
-  memset(out, 0, sizeof *out * (size_t)n * n);
-  for (int p = 0, at = 0; s == WEYL_OK && p < np; at += weyl_rep_dim(parts[p]), p++) {
-    int d = weyl_rep_dim(parts[p]), q = -1;
-    off[p] = at;
-    s = earlier_equal(parts, rep_of, p, &q);
-    rep_of[p] = q >= 0 ? q : p;
-    if (s == WEYL_OK && q < 0)
-      s = rho_whole(e, parts[p], blk);
-    for (int a = 0; s == WEYL_OK && a < d; a++)
-      for (int b = 0; b < d; b++)
-        out[(size_t)(at + a) * n + at + b] =
-            q >= 0 ? out[(size_t)(off[q] + a) * n + off[q] + b] : blk[a * d + b];
+static weyl_status atom_rho(void *ctx, const weyl_rep *atom, double *out) {
+  atom_memo *m = ctx;
+  size_t nn = (size_t)weyl_rep_dim(atom) * weyl_rep_dim(atom);
+  for (int i = 0; i < m->n; i++)
+    if (weyl_rep_same_atom(m->atom[i], atom)) {
+      memcpy(out, m->mat[i], nn * sizeof *out);
+      return WEYL_OK;
+    }
+  weyl_status s = rho_of_steps(m->e, atom, out);
+  if (s == WEYL_OK && m->n < MEMO && (m->mat[m->n] = malloc(nn * sizeof *out))) {
+    memcpy(m->mat[m->n], out, nn * sizeof *out);
+    m->atom[m->n++] = atom;
   }
-  free(off), free(rep_of), free(blk);
   return s;
 }
 
@@ -256,11 +241,9 @@ weyl_status weyl_element_rho(const weyl_element *e, const weyl_rep *rep, double 
   if (n > WEYL_GROUP_MAX_LEAF_DIM)
     return weyl_fail(WEYL_ELIMIT, "weyl_element_rho: rep dimension %d over %d", n,
                      WEYL_GROUP_MAX_LEAF_DIM);
-  weyl_rep **parts = NULL;
-  int np = 0;
-  weyl_status s = weyl_rep_summands(rep, &parts, &np);
-  if (s == WEYL_OK)
-    s = np > 1 ? rho_by_summands(e, parts, np, n, out) : rho_whole(e, rep, out);
-  weyl_rep_parts_free(parts, np);
+  atom_memo memo = {.e = e};
+  weyl_status s = weyl_rep_element_mat(rep, atom_rho, &memo, out);
+  for (int i = 0; i < memo.n; i++)
+    free(memo.mat[i]);
   return s;
 }

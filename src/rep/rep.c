@@ -394,7 +394,18 @@ weyl_status weyl_rep_perm(const weyl_rep *rep, int k, int *perm) {
 
 /* ---------- dense matrices ---------- */
 
-static weyl_status mat_at(const weyl_rep *r, int k, int disc, double *out);
+/* What mat_at forms: the matrix of generator k (discrete when disc, else of
+ * the algebra), or, when atom is set, of a group element known by its
+ * matrices on the atoms (see weyl_rep_element_mat). Sums, tensor products,
+ * duals and symmetric powers of an element's matrices follow the same rules
+ * as those of a discrete generator, so an element is composed as one. */
+typedef struct {
+  int k, disc;
+  weyl_rep_atom_fn atom;
+  void *ctx;
+} mat_src;
+
+static weyl_status mat_at(const weyl_rep *r, const mat_src *src, double *out);
 
 /* Places the n x n matrix blk at (off, off) of the N x N matrix m. */
 static void put_block(double *m, int N, const double *blk, int n, int off) {
@@ -402,28 +413,29 @@ static void put_block(double *m, int N, const double *blk, int n, int off) {
     memcpy(m + (size_t)(off + i) * N + off, blk + (size_t)i * n, (size_t)n * sizeof *m);
 }
 
-static weyl_status leaf_mat(const weyl_rep *r, int k, int disc, double *out) {
+static weyl_status leaf_mat(const weyl_rep *r, const mat_src *src, double *out) {
   const weyl_leaf *l = &r->g->leaves[r->arg];
+  int k = src->k, disc = src->disc;
   weyl_action_dense(disc ? &l->disc[k] : &l->alg[k], l->dim, disc ? 1.0 : 0.0, out);
   return WEYL_OK;
 }
 
-static weyl_status regular_mat(const weyl_rep *r, int k, int disc, double *out) {
+static weyl_status regular_mat(const weyl_rep *r, const mat_src *src, double *out) {
   int n = r->dim;
   memset(out, 0, (size_t)n * n * sizeof *out);
-  if (disc)
-    for (int i = 0; i < n; i++) out[(size_t)r->g->regular_perm[k][i] * n + i] = 1.0;
+  if (src->disc)
+    for (int i = 0; i < n; i++) out[(size_t)r->g->regular_perm[src->k][i] * n + i] = 1.0;
   return WEYL_OK;
 }
 
-static weyl_status sum_mat(const weyl_rep *r, int k, int disc, double *out) {
+static weyl_status sum_mat(const weyl_rep *r, const mat_src *src, double *out) {
   int n = r->dim, da = r->a->dim;
   int db = r->kind == REP_SUM ? r->b->dim : da;
   double *tmp = malloc(((size_t)da * da + (size_t)db * db) * sizeof *tmp);
   if (!tmp) return weyl_fail(WEYL_ENOMEM, "out of memory forming rho");
   double *tb = tmp + (size_t)da * da;
-  weyl_status s = mat_at(r->a, k, disc, tmp);
-  if (s == WEYL_OK && r->kind == REP_SUM) s = mat_at(r->b, k, disc, tb);
+  weyl_status s = mat_at(r->a, src, tmp);
+  if (s == WEYL_OK && r->kind == REP_SUM) s = mat_at(r->b, src, tb);
   if (s == WEYL_OK) {
     memset(out, 0, (size_t)n * n * sizeof *out);
     if (r->kind == REP_SUM) {
@@ -438,13 +450,13 @@ static weyl_status sum_mat(const weyl_rep *r, int k, int disc, double *out) {
 }
 
 /* Discrete: rho_a (x) rho_b. Algebra: drho_a (x) I + I (x) drho_b. */
-static weyl_status tensor_mat(const weyl_rep *r, int k, int disc, double *out) {
-  int da = r->a->dim, db = r->b->dim, n = r->dim;
+static weyl_status tensor_mat(const weyl_rep *r, const mat_src *src, double *out) {
+  int da = r->a->dim, db = r->b->dim, n = r->dim, disc = src->disc;
   double *ma = malloc(((size_t)da * da + (size_t)db * db) * sizeof *ma);
   if (!ma) return weyl_fail(WEYL_ENOMEM, "out of memory forming rho");
   double *mb = ma + (size_t)da * da;
-  weyl_status s = mat_at(r->a, k, disc, ma);
-  if (s == WEYL_OK) s = mat_at(r->b, k, disc, mb);
+  weyl_status s = mat_at(r->a, src, ma);
+  if (s == WEYL_OK) s = mat_at(r->b, src, mb);
   for (int i = 0; s == WEYL_OK && i < da; i++)
     for (int j = 0; j < db; j++)
       for (int p = 0; p < da; p++)
@@ -459,11 +471,11 @@ static weyl_status tensor_mat(const weyl_rep *r, int k, int disc, double *out) {
 }
 
 /* Discrete: rho(h)^{-T}. Algebra: -drho(A)^T. */
-static weyl_status dual_mat(const weyl_rep *r, int k, int disc, double *out) {
+static weyl_status dual_mat(const weyl_rep *r, const mat_src *src, double *out) {
   int n = r->dim;
-  weyl_status s = mat_at(r->a, k, disc, out);
+  weyl_status s = mat_at(r->a, src, out);
   if (s != WEYL_OK) return s;
-  if (!disc) {
+  if (!src->disc) {
     weyl_mat_transpose_square(n, out, n);
     for (size_t e = 0; e < (size_t)n * n; e++) out[e] = -out[e];
     return WEYL_OK;
@@ -473,37 +485,62 @@ static weyl_status dual_mat(const weyl_rep *r, int k, int disc, double *out) {
   lapack_int info = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, n, n, out, n, ipiv);
   if (info == 0) info = LAPACKE_dgetri(LAPACK_ROW_MAJOR, n, out, n, ipiv);
   free(ipiv);
+  if (info != 0 && src->atom)
+    return weyl_fail(WEYL_ENUMERIC, "dual: the element's matrix is singular (LAPACK info %d)",
+                     (int)info);
   if (info != 0)
-    return weyl_fail(WEYL_ENUMERIC, "dual: generator %d is singular (LAPACK info %d)", k,
+    return weyl_fail(WEYL_ENUMERIC, "dual: generator %d is singular (LAPACK info %d)", src->k,
                      (int)info);
   weyl_mat_transpose_square(n, out, n);
   return WEYL_OK;
 }
 
 /* Q^T rho_a^(x)k Q from the base's matrix (rep_sym.c). */
-static weyl_status sym_mat(const weyl_rep *r, int k, int disc, double *out) {
+static weyl_status sym_mat(const weyl_rep *r, const mat_src *src, double *out) {
   int n = r->a->dim;
   double *m = malloc((size_t)n * n * sizeof *m);
   if (!m) return weyl_fail(WEYL_ENOMEM, "out of memory forming rho");
-  weyl_status s = mat_at(r->a, k, disc, m);
-  if (s == WEYL_OK) s = weyl_rep_sym_compress(r->sym, m, disc, out);
+  weyl_status s = mat_at(r->a, src, m);
+  if (s == WEYL_OK) s = weyl_rep_sym_compress(r->sym, m, src->disc, out);
   free(m);
   return s;
 }
 
-static weyl_status mat_at(const weyl_rep *r, int k, int disc, double *out) {
+static weyl_status mat_at(const weyl_rep *r, const mat_src *src, double *out) {
+  if (src->atom && r->kind != REP_SCALAR && weyl_rep_is_atom(r))
+    return src->atom(src->ctx, r, out);
   switch (r->kind) {
-  case REP_SCALAR: out[0] = disc ? 1.0 : 0.0; return WEYL_OK;
-  case REP_LEAF: return leaf_mat(r, k, disc, out);
-  case REP_REGULAR: return regular_mat(r, k, disc, out);
-  case REP_ROT: return weyl_group_rot_action(r->g, r->factor, r->arg, disc, k, out);
+  case REP_SCALAR: out[0] = src->disc ? 1.0 : 0.0; return WEYL_OK;
+  case REP_LEAF: return leaf_mat(r, src, out);
+  case REP_REGULAR: return regular_mat(r, src, out);
+  case REP_ROT: return weyl_group_rot_action(r->g, r->factor, r->arg, src->disc, src->k, out);
   case REP_SUM:
-  case REP_COPIES: return sum_mat(r, k, disc, out);
-  case REP_TENSOR: return tensor_mat(r, k, disc, out);
-  case REP_DUAL: return dual_mat(r, k, disc, out);
-  case REP_SYM: return sym_mat(r, k, disc, out);
+  case REP_COPIES: return sum_mat(r, src, out);
+  case REP_TENSOR: return tensor_mat(r, src, out);
+  case REP_DUAL: return dual_mat(r, src, out);
+  case REP_SYM: return sym_mat(r, src, out);
   }
   return weyl_fail(WEYL_EINVAL, "corrupt representation node");
+}
+
+int weyl_rep_is_atom(const weyl_rep *r) {
+  return r->kind == REP_SCALAR || r->kind == REP_LEAF || r->kind == REP_REGULAR ||
+         r->kind == REP_ROT;
+}
+
+int weyl_rep_same_atom(const weyl_rep *a, const weyl_rep *b) {
+  return a->g == b->g && a->kind == b->kind && a->dim == b->dim && a->arg == b->arg &&
+         (a->kind != REP_ROT || a->factor == b->factor);
+}
+
+weyl_status weyl_rep_element_mat(const weyl_rep *rep, weyl_rep_atom_fn atom, void *ctx,
+                                 double *out) {
+  if (!rep || !atom || !out) return weyl_fail(WEYL_EINVAL, "weyl_rep_element_mat: NULL argument");
+  if (rep->dim > DENSE_LIMIT)
+    return weyl_fail(WEYL_ELIMIT, "rho of a %d-dimensional rep would be formed densely "
+                     "(limit %d)", rep->dim, DENSE_LIMIT);
+  mat_src src = {0, 1, atom, ctx};
+  return mat_at(rep, &src, out);
 }
 
 static weyl_status check_mat_call(const weyl_rep *rep, int k, int count, const double *out) {
@@ -517,12 +554,14 @@ static weyl_status check_mat_call(const weyl_rep *rep, int k, int count, const d
 
 weyl_status weyl_rep_rho(const weyl_rep *rep, int k, double *out) {
   weyl_status s = check_mat_call(rep, k, rep ? rep->g->n_disc : 0, out);
-  return s != WEYL_OK ? s : mat_at(rep, k, 1, out);
+  mat_src src = {k, 1, NULL, NULL};
+  return s != WEYL_OK ? s : mat_at(rep, &src, out);
 }
 
 weyl_status weyl_rep_drho(const weyl_rep *rep, int k, double *out) {
   weyl_status s = check_mat_call(rep, k, rep ? rep->g->n_alg : 0, out);
-  return s != WEYL_OK ? s : mat_at(rep, k, 0, out);
+  mat_src src = {k, 0, NULL, NULL};
+  return s != WEYL_OK ? s : mat_at(rep, &src, out);
 }
 
 /* max |A - B| <= tol * max(1, max |A|, max |B|) over n entries. */

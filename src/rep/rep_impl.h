@@ -37,6 +37,25 @@ struct weyl_rep {
   rep_sym *sym;   /* REP_SYM only */
 };
 
+/* The atoms of a rep tree: the nodes without children (trivial, leaf,
+ * regular and rot). */
+int weyl_rep_is_atom(const weyl_rep *r);
+/* 1 when atoms a and b of one group are the same rep (same leaf, the same
+ * frequency and factor of rot, or both regular). */
+int weyl_rep_same_atom(const weyl_rep *a, const weyl_rep *b);
+
+/* The matrix of a group element g on rep (dim x dim, row-major), composed
+ * from g's matrices on rep's atoms: atom(ctx, node, out) writes g's matrix
+ * on a leaf, regular or rot node (the trivial rep is 1 without a call).
+ * Sums are block diagonal, copies repeat a block, tensor products are
+ * Kronecker products, duals inverse transposes and symmetric powers
+ * compressed tensor powers: an atom of dimension d costs what g costs on
+ * it, not on the whole rep (V**3 of O(3) is one 3 x 3 matrix, not an
+ * exponential of a 27 x 27 one). */
+typedef weyl_status (*weyl_rep_atom_fn)(void *ctx, const weyl_rep *atom, double *out);
+weyl_status weyl_rep_element_mat(const weyl_rep *rep, weyl_rep_atom_fn atom, void *ctx,
+                                 double *out);
+
 /* A copy of the tree of rep whose nodes refer to g instead: a group with the
  * same generators and leaves (same names and dimensions), for instance the
  * same group with some leaves given in another basis (basis_ortho.c).
