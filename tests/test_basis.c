@@ -492,3 +492,44 @@ Test(basis, entries_rebuild_every_element_of_a_mixed_basis) {
   free(elem), free(index), free(value), free(W), free(E);
   release(&s);
 }
+
+/* combine and dot equal plain sums over the elements (weyl_basis_element,
+ * which visits entries one by one) on reps whose Scalar summands form runs
+ * of several lengths, broken by other summands and by row ends, and on an
+ * MLP-like n*Scalar -> m*Scalar layer (one run per row). */
+Test(basis, combine_and_dot_over_scalar_runs_match_plain_loops) {
+  static const char *const cases[][3] = {
+      {"O(3)", "3*Scalar + V + 4*Scalar + V**2 + Scalar", "2*Scalar + V + 5*Scalar"},
+      {"O(3)", "Scalar + V + Scalar", "Scalar + Scalar"},
+      {"S(4)", "6*Scalar + V", "V + 3*Scalar"},
+      {"SO(2)", "9*Scalar", "4*Scalar"},
+  };
+  unsigned long long seed = 5;
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    solved s = solve(cases[c][0], cases[c][1], cases[c][2]);
+    size_t n = (size_t)weyl_rep_dim(s.in) * weyl_rep_dim(s.out);
+    int dim = weyl_basis_dim(s.b);
+    double *E = basis_elements(s.b, n), *theta = malloc(sizeof(double) * dim);
+    double *W = malloc(sizeof(double) * n), *coef = malloc(sizeof(double) * dim);
+    for (int trial = 0; trial < 5; trial++) {
+      for (int k = 0; k < dim; k++) theta[k] = ref_rand(&seed);
+      cr_assert_eq(weyl_basis_combine(s.b, theta, W), WEYL_OK);
+      for (size_t e = 0; e < n; e++) {
+        double want = 0;
+        for (int k = 0; k < dim; k++) want += theta[k] * E[k * n + e];
+        cr_assert_lt(fabs(W[e] - want), 1e-12, "%s -> %s: combine entry %zu", cases[c][1],
+                     cases[c][2], e);
+      }
+      for (size_t e = 0; e < n; e++) W[e] = ref_rand(&seed);
+      cr_assert_eq(weyl_basis_dot(s.b, W, coef), WEYL_OK);
+      for (int k = 0; k < dim; k++) {
+        double want = 0;
+        for (size_t e = 0; e < n; e++) want += E[k * n + e] * W[e];
+        cr_assert_lt(fabs(coef[k] - want), 1e-12, "%s -> %s: dot %d", cases[c][1], cases[c][2],
+                     k);
+      }
+    }
+    free(E), free(theta), free(W), free(coef);
+    release(&s);
+  }
+}

@@ -161,7 +161,7 @@ static weyl_status add_place(weyl_basis *b, int row0, int col0, int block) {
   }
   assert(row0 + b->blocks[block].out_dim <= b->out_dim &&
          col0 + b->blocks[block].in_dim <= b->in_dim);
-  b->places[b->n_places++] = (weyl_place){row0, col0, block, b->dim};
+  b->places[b->n_places++] = (weyl_place){row0, col0, block, b->dim, 0};
   if (b->dim > 0x7fffffff - b->blocks[block].dim)
     return weyl_fail(WEYL_ELIMIT, "basis has more than 2^31 elements");
   b->dim += b->blocks[block].dim;
@@ -184,7 +184,25 @@ static double block_gap(const weyl_block *blk, double rtol) {
   return gap;
 }
 
-void weyl_basis_summarize(weyl_basis *b) {
+/* A place that is one 1 x 1 entry of weight 1: Scalar -> Scalar. */
+static int is_unit_place(const weyl_basis *b, const weyl_place *pl) {
+  const weyl_block *blk = &b->blocks[pl->block];
+  return blk->orbit && blk->out_dim == 1 && blk->in_dim == 1 && blk->dim == 1 &&
+         blk->orbit[0] == 0;
+}
+
+/* Sets each place's run (basis_impl.h), from the last place back. */
+static void mark_runs(weyl_basis *b) {
+  for (int p = b->n_places - 1; p >= 0; p--) {
+    weyl_place *pl = &b->places[p], *next = p + 1 < b->n_places ? pl + 1 : NULL;
+    pl->run = is_unit_place(b, pl);
+    if (pl->run && next && next->run && next->row0 == pl->row0 && next->col0 == pl->col0 + 1 &&
+        next->param0 == pl->param0 + 1)
+      pl->run += next->run;
+  }
+}
+
+static void summarize(weyl_basis *b) {
   double rtol = b->rtol;
   weyl_basis_report *r = &b->report;
   r->n_blocks = b->n_blocks;
@@ -210,6 +228,11 @@ void weyl_basis_summarize(weyl_basis *b) {
     double gap = block_gap(blk, rtol);
     if (gap < r->min_gap) r->min_gap = gap;
   }
+}
+
+void weyl_basis_finish(weyl_basis *b) {
+  summarize(b);
+  mark_runs(b);
 }
 
 /* Numbers the summands by their canonical text, so that each distinct
@@ -343,7 +366,7 @@ weyl_status weyl_basis_solve(const weyl_rep *in, const weyl_rep *out,
     weyl_basis_free(b);
     return s;
   }
-  weyl_basis_summarize(b);
+  weyl_basis_finish(b);
   b->report.seconds = now_seconds() - t0;
   *basis = b;
   return WEYL_OK;
@@ -575,7 +598,12 @@ weyl_status weyl_basis_combine(const weyl_basis *b, const double *theta, double 
   memset(W, 0, (size_t)b->out_dim * b->in_dim * sizeof *W);
   for (int p = 0; s == WEYL_OK && p < b->n_places; p++) {
     const weyl_place *pl = &b->places[p];
-    if (b->blocks[pl->block].fac)
+    if (pl->run > 1) { /* a row of Scalar -> Scalar entries: run consecutive parameters */
+      double *w = W + (size_t)pl->row0 * b->in_dim + pl->col0;
+      const double *t = theta + pl->param0;
+      for (int j = 0; j < pl->run; j++) w[j] += t[j];
+      p += pl->run - 1;
+    } else if (b->blocks[pl->block].fac)
       s = weyl_block_iso_combine(&b->blocks[pl->block], theta + pl->param0,
                                  W + (size_t)pl->row0 * b->in_dim + pl->col0, b->in_dim);
     else place_combine(b, pl, theta, W);
@@ -589,7 +617,12 @@ weyl_status weyl_basis_dot(const weyl_basis *b, const double *W, double *coef) {
   memset(coef, 0, (size_t)b->dim * sizeof *coef);
   for (int p = 0; s == WEYL_OK && p < b->n_places; p++) {
     const weyl_place *pl = &b->places[p];
-    if (b->blocks[pl->block].fac)
+    if (pl->run > 1) {
+      const double *w = W + (size_t)pl->row0 * b->in_dim + pl->col0;
+      double *c = coef + pl->param0;
+      for (int j = 0; j < pl->run; j++) c[j] += w[j];
+      p += pl->run - 1;
+    } else if (b->blocks[pl->block].fac)
       s = weyl_block_iso_dot(&b->blocks[pl->block], W + (size_t)pl->row0 * b->in_dim + pl->col0,
                              b->in_dim, coef + pl->param0);
     else place_dot(b, pl, W, coef);

@@ -70,11 +70,16 @@ typedef struct {
 weyl_status weyl_iso_type_hom(const weyl_iso *di, int ti, const weyl_iso *dout, int to,
                               double rtol, weyl_block *sol);
 
-/* Where a solved block sits in the full W, and its first parameter index. */
+/* Where a solved block sits in the full W, and its first parameter index.
+ * run: at the first of k > 1 consecutive places that are each one 1 x 1
+ * entry of weight 1 (Scalar -> Scalar) in one row, at consecutive columns
+ * and parameters, k (those k entries of W are k consecutive parameters);
+ * 1 or 0 otherwise (set by weyl_basis_finish). */
 typedef struct {
   int row0, col0;
   int block;
   int param0;
+  int run;
 } weyl_place;
 
 struct weyl_basis {
@@ -178,7 +183,8 @@ weyl_status weyl_block_gen_pair(const weyl_rep *in, const weyl_rep *out, int k, 
 weyl_status weyl_nullspace_qr(double *C, size_t m, int n, double rtol, double ref,
                               weyl_block *blk);
 
-/* Fills b->report (all but seconds) from the solved blocks. */
-void weyl_basis_summarize(weyl_basis *b);
+/* Completes a basis whose blocks and places are set: fills b->report (all
+ * but seconds) from the solved blocks and marks the places' runs. */
+void weyl_basis_finish(weyl_basis *b);
 
 #endif

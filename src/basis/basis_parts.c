@@ -213,7 +213,7 @@ static weyl_status copy_places(const weyl_basis_parts *p, weyl_basis *b) {
       return weyl_fail(WEYL_EINVAL, "place %d: first element %d, expected %ld", i, q.param0, next);
     next += blk->dim;
     if (next > 0x7fffffff) return weyl_fail(WEYL_EINVAL, "basis has more than 2^31 elements");
-    b->places[i] = (weyl_place){q.row0, q.col0, q.block, q.param0};
+    b->places[i] = (weyl_place){q.row0, q.col0, q.block, q.param0, 0};
   }
   b->n_places = p->n_places;
   b->dim = (int)next;
@@ -247,7 +247,7 @@ weyl_status weyl_basis_assemble(const weyl_basis_parts *parts, weyl_basis **b) {
     weyl_basis_free(nb);
     return s;
   }
-  weyl_basis_summarize(nb);
+  weyl_basis_finish(nb);
   nb->report.seconds = parts->seconds;
   *b = nb;
   return WEYL_OK;

@@ -255,7 +255,7 @@ static weyl_status restrict_all(const weyl_basis *b, const unsigned char *mask, 
     int idx = -1;
     s = block_for(b, pl, &w, tol, nb, org, &idx);
     if (s || nb->blocks[idx].dim == 0) continue;
-    nb->places[nb->n_places++] = (weyl_place){pl->row0, pl->col0, idx, nb->dim};
+    nb->places[nb->n_places++] = (weyl_place){pl->row0, pl->col0, idx, nb->dim, 0};
     nb->dim += nb->blocks[idx].dim;
   }
   free(org);
@@ -275,7 +275,7 @@ weyl_status weyl_conv_restrict(const weyl_basis *b, const unsigned char *mask, d
     weyl_basis_free(nb);
     return s;
   }
-  weyl_basis_summarize(nb);
+  weyl_basis_finish(nb);
   nb->report.seconds = b->report.seconds;
   *out = nb;
   return WEYL_OK;
