@@ -269,7 +269,8 @@ static void term_sizes(const bl_term *t, size_t B, size_t *keep, size_t *sa, siz
     *keep = R * t->ni + R * K;         /* x_j gathered, Q */
     *sa = R * K;                       /* dQ */
     *sb = (R > K ? R : K) * t->ni;     /* dP in (m, i) order, then d(x_j gathered) */
-    *sc = (size_t)t->d_o * t->no;      /* one example's y_i (forward) or dy_i (backward) */
+    /* one example's y_i and its sources' entries (forward) or dy_i (backward) */
+    *sc = (size_t)t->d_o * t->no + (size_t)t->d_i * t->ns;
   } else {
     *keep = F * B * t->d_o;            /* Z */
     *sa = (size_t)t->no * B * t->d_o;  /* Y, dY */
@@ -317,6 +318,66 @@ static void scatter_in_add(const bl_term *t, const double *dJ, double *dxb) {
       dxb[t->io[j] + e] += dJ[(size_t)e * t->ni + j];
 }
 
+/* z = sum_e x[e] R_e over k rows R_e = R + e n of length n, each entry
+ * summed over e = 0, 1, ... in turn. Four entries are kept in registers
+ * across the sum: adding one row at a time into z had loaded and stored z
+ * at every e. */
+static inline void combine_rows(int k, int n, const double *x, const double *R,
+                                double *restrict z) {
+  int j = 0;
+  for (; j + 4 <= n; j += 4) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int e = 0; e < k; e++) {
+      const double *r = R + (size_t)e * n + j;
+      double xv = x[e];
+      s0 += xv * r[0], s1 += xv * r[1], s2 += xv * r[2], s3 += xv * r[3];
+    }
+    z[j] = s0, z[j + 1] = s1, z[j + 2] = s2, z[j + 3] = s3;
+  }
+  for (; j < n; j++) {
+    double s = 0;
+    for (int e = 0; e < k; e++)
+      s += x[e] * R[(size_t)e * n + j];
+    z[j] = s;
+  }
+}
+
+/* For c <= 4 rows r of length n: dR_r += x_r g and acc_r += <g, R_r>, the
+ * sums taken in the order of j as one row at a time would. The c sums are
+ * independent chains, run side by side: one chain waits on its own
+ * additions (the latency of an add per entry), the loop was bound by that. */
+static inline void axpy_dot_rows(int c, int n, const double *restrict g, const double *x,
+                                 const double *R, double *restrict dR, double *acc) {
+  if (c == 4) {
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0, x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+    const double *R0 = R, *R1 = R + n, *R2 = R + 2 * (size_t)n, *R3 = R + 3 * (size_t)n;
+    double *d0 = dR, *d1 = dR + n, *d2 = dR + 2 * (size_t)n, *d3 = dR + 3 * (size_t)n;
+    for (int j = 0; j < n; j++) {
+      double gj = g[j];
+      d0[j] += x0 * gj, d1[j] += x1 * gj, d2[j] += x2 * gj, d3[j] += x3 * gj;
+      a0 += gj * R0[j], a1 += gj * R1[j], a2 += gj * R2[j], a3 += gj * R3[j];
+    }
+    acc[0] += a0, acc[1] += a1, acc[2] += a2, acc[3] += a3;
+  } else if (c == 2) {
+    double a0 = 0, a1 = 0, x0 = x[0], x1 = x[1];
+    const double *R0 = R, *R1 = R + n;
+    double *d0 = dR, *d1 = dR + n;
+    for (int j = 0; j < n; j++) {
+      double gj = g[j];
+      d0[j] += x0 * gj, d1[j] += x1 * gj;
+      a0 += gj * R0[j], a1 += gj * R1[j];
+    }
+    acc[0] += a0, acc[1] += a1;
+  } else {
+    double a0 = 0, x0 = x[0];
+    for (int j = 0; j < n; j++) {
+      dR[j] += x0 * g[j];
+      a0 += g[j] * R[j];
+    }
+    acc[0] += a0;
+  }
+}
+
 /* ---------- sources first: Z[(b,a)][(m,j)] = (X_m x_j)_a, Y = Z P^T ----------
  * The innermost loops run over j (the in summands), contiguous in Z and J. */
 
@@ -331,14 +392,7 @@ static void fwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int
     for (int a = 0; a < d_o; a++)
       for (int m = 0; m < ns; m++) {
         double *z = Z + ((size_t)b * d_o + a) * F + (size_t)m * ni;
-        const double *xs = xb + t->so[m] + a * di;
-        memset(z, 0, sizeof *z * (size_t)ni);
-        for (int e = 0; e < di; e++) {
-          double xv = xs[e];
-          const double *Je = J + (size_t)e * ni;
-          for (int j = 0; j < ni; j++)
-            z[j] += xv * Je[j];
-        }
+        combine_rows(di, ni, xb + t->so[m] + a * di, J, z);
       }
   }
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)C, no, F, 1.0, Z, F, f->P + t->p0, F,
@@ -381,18 +435,52 @@ static void bwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int
         const double *g = dZ + ((size_t)b * d_o + a) * F + (size_t)m * ni;
         const double *xs = xb + t->so[m] + a * di;
         double *dxs = dxb + t->so[m] + a * di;
-        for (int e = 0; e < di; e++) {
-          double xv = xs[e], acc = 0;
-          const double *Je = J + (size_t)e * ni;
-          double *dJe = dJ + (size_t)e * ni;
-          for (int j = 0; j < ni; j++) {
-            dJe[j] += xv * g[j];
-            acc += g[j] * Je[j];
-          }
-          dxs[e] += acc;
+        for (int e = 0; e < di;) {
+          int c = di - e >= 4 ? 4 : di - e >= 2 ? 2 : 1;
+          axpy_dot_rows(c, ni, g, xs + e, J + (size_t)e * ni, dJ + (size_t)e * ni, dxs + e);
+          e += c;
         }
       }
     scatter_in_add(t, dJ, dxb);
+  }
+}
+
+/* For c <= 4 rows g_r of length n (one after another): d += x_r g_r, added
+ * in the order r = 0, 1, ..., and acc_r += <g_r, q> (x and acc with stride
+ * inc; acc may be NULL), as one row at a time would, with the c sums of
+ * products run side by side (see axpy_dot_rows). */
+static inline void rows_axpy_dot(int c, int n, const double *g, const double *x, int inc,
+                                 const double *q, double *restrict d, double *acc) {
+  const double *g0 = g, *g1 = g + n, *g2 = g + 2 * (size_t)n, *g3 = g + 3 * (size_t)n;
+  if (c == 4) {
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    double x0 = x[0], x1 = x[inc], x2 = x[2 * inc], x3 = x[3 * inc];
+    for (int i = 0; i < n; i++) {
+      double v = d[i] + x0 * g0[i];
+      v += x1 * g1[i];
+      v += x2 * g2[i];
+      d[i] = v + x3 * g3[i];
+      a0 += g0[i] * q[i], a1 += g1[i] * q[i], a2 += g2[i] * q[i], a3 += g3[i] * q[i];
+    }
+    if (acc)
+      acc[0] += a0, acc[inc] += a1, acc[2 * inc] += a2, acc[3 * inc] += a3;
+  } else if (c == 2) {
+    double a0 = 0, a1 = 0, x0 = x[0], x1 = x[inc];
+    for (int i = 0; i < n; i++) {
+      double v = d[i] + x0 * g0[i];
+      d[i] = v + x1 * g1[i];
+      a0 += g0[i] * q[i], a1 += g1[i] * q[i];
+    }
+    if (acc)
+      acc[0] += a0, acc[inc] += a1;
+  } else {
+    double a0 = 0, x0 = x[0];
+    for (int i = 0; i < n; i++) {
+      d[i] += x0 * g0[i];
+      a0 += g0[i] * q[i];
+    }
+    if (acc)
+      acc[0] += a0;
   }
 }
 
@@ -405,24 +493,21 @@ static void fwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int 
                              const double *x, double *y) {
   int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, K = no * ns;
   size_t R = (size_t)B * di;
-  double *Xin = t->keep, *Q = t->keep + R * ni, *Yb = f->scr_c;
+  double *Xin = t->keep, *Q = t->keep + R * ni, *Yb = f->scr_c, *xc = Yb + (size_t)d_o * no;
   for (int b = 0; b < B; b++)
     gather_in(t, x + (size_t)b * f->in, Xin + (size_t)b * di * ni);
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)R, K, ni, 1.0, Xin, ni, f->P + t->p0,
               ni, 0.0, Q, K);
   for (int b = 0; b < B; b++) {
     const double *xb = x + (size_t)b * f->in;
-    memset(Yb, 0, sizeof *Yb * (size_t)d_o * no);
-    for (int e = 0; e < di; e++)
-      for (int m = 0; m < ns; m++) {
-        const double *q = Q + ((size_t)b * di + e) * K + (size_t)m * no;
-        const double *xs = xb + t->so[m] + e;
-        for (int a = 0; a < d_o; a++) {
-          double xv = xs[a * di], *Ya = Yb + (size_t)a * no;
-          for (int i = 0; i < no; i++)
-            Ya[i] += xv * q[i];
-        }
-      }
+    /* Y_a = sum over (e, m) of x_{s_m}[a, e] Q_(e, m): Q's rows for one
+     * example are in (e, m) order, no apart */
+    for (int a = 0; a < d_o; a++) {
+      for (int e = 0; e < di; e++)
+        for (int m = 0; m < ns; m++)
+          xc[e * ns + m] = xb[t->so[m] + a * di + e];
+      combine_rows(di * ns, no, xc, Q + (size_t)b * di * K, Yb + (size_t)a * no);
+    }
     double *yb = y + (size_t)b * f->out;
     for (int a = 0; a < d_o; a++)
       for (int i = 0; i < no; i++)
@@ -447,15 +532,12 @@ static void bwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int 
         const double *q = Q + row, *xs = xb + t->so[m] + e;
         double *dq = dQ + row;
         memset(dq, 0, sizeof *dq * (size_t)no);
-        for (int a = 0; a < d_o; a++) {
-          double xv = xs[a * di], acc = 0;
-          const double *g = dYb + (size_t)a * no;
-          for (int i = 0; i < no; i++) {
-            dq[i] += xv * g[i];
-            acc += g[i] * q[i];
-          }
-          if (dx)
-            dx[(size_t)b * f->in + t->so[m] + e + a * di] += acc;
+        double *dxs = dx ? dx + (size_t)b * f->in + t->so[m] + e : NULL;
+        for (int a = 0; a < d_o;) {
+          int c = d_o - a >= 4 ? 4 : d_o - a >= 2 ? 2 : 1;
+          rows_axpy_dot(c, no, dYb + (size_t)a * no, xs + (size_t)a * di, di, q, dq,
+                        dxs ? dxs + (size_t)a * di : NULL);
+          a += c;
         }
       }
   }
