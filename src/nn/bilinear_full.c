@@ -9,7 +9,16 @@
  * Two orders compute it, and the cheaper one for the term's shape is used:
  *   sources first:    Z_mj = X_m x_j (loops), then y = P Z (one dgemm);
  *   parameters first: Q_im = sum_j P_imj x_j (one dgemm), then y_i = sum_m X_m Q_im.
- * A term keeps what its backward pass needs (Z, or x_j gathered and Q). */
+ * A term keeps what its backward pass needs (Z, or x_j gathered and Q).
+ *
+ * The layer works on its input and output with the summands grouped by
+ * class, each class component-major: class c, with n summands of dimension
+ * d from position base, holds x_j[e] at base + e n + j. One example's in
+ * summands of a term are then the d_i x n_i block J[e][j] = x_j[e] in place,
+ * a source's components are n_src apart, and an out class's rows y_i[a] are
+ * contiguous over i: the per-term gathers and scatters by offset tables
+ * become row copies. fwd permutes x (kept for bwd) and y (when adding) into
+ * this order and back; bwd does the same with dy and dx. */
 #include <cblas.h>
 #include <math.h>
 #include <stdint.h>
@@ -26,13 +35,14 @@
 typedef struct {
   weyl_rep *rep; /* a reference */
   int n, *off;   /* the summands carrying it: their offsets */
+  int base;      /* where the class starts in the grouped order */
   int trivial;
 } rep_class;
 
 typedef struct {
   int no, ni, ns;        /* out summands, in summands, sources */
-  const int *oo, *io;    /* their offsets (the classes' arrays) */
-  int *so;               /* source offsets */
+  int ob, ib, sb;        /* bases of the out, in and source classes (grouped order) */
+  int n_src;             /* summands in the source class: its components' stride */
   int d_o, d_i;          /* dimensions of one out / in summand */
   int params_first;      /* the order (see the file comment) */
   int p0;                /* offset of P in the parameters */
@@ -44,8 +54,11 @@ struct weyl_bilinear_full {
   int n_in_cls, n_out_cls, n_terms;
   rep_class *in_cls, *out_cls;
   bl_term *terms;
+  int *in_at, *out_at;    /* grouped position k holds entry in_at[k] (out_at[k]) */
   double *P;              /* copy of the parameters */
   int cap;                /* batch the buffers hold */
+  double *xg, *dxg;       /* x in the grouped order (kept for bwd), its gradient */
+  double *yg;             /* y, then dy, in the grouped order */
   double *scr_a, *scr_b;  /* shared scratch of the largest term */
   double *scr_c;          /* one example's rows (batch-independent) */
 };
@@ -64,7 +77,8 @@ static void free_buffers(weyl_bilinear_full *f) {
     f->terms[t].keep = NULL;
   }
   free(f->scr_a), free(f->scr_b), free(f->scr_c);
-  f->scr_a = f->scr_b = f->scr_c = NULL;
+  free(f->xg), free(f->dxg), free(f->yg);
+  f->scr_a = f->scr_b = f->scr_c = f->xg = f->dxg = f->yg = NULL;
   f->cap = 0;
 }
 
@@ -72,9 +86,8 @@ void weyl_bilinear_full_destroy(weyl_bilinear_full *f) {
   if (!f)
     return;
   free_buffers(f);
-  for (int t = 0; t < f->n_terms; t++)
-    free(f->terms[t].so);
   free(f->terms);
+  free(f->in_at), free(f->out_at);
   free_classes(f->in_cls, f->n_in_cls);
   free_classes(f->out_cls, f->n_out_cls);
   free(f->P);
@@ -164,14 +177,11 @@ static weyl_status add_term(weyl_bilinear_full *f, const rep_class *oc, const re
                             const rep_class *src) {
   bl_term *t = &f->terms[f->n_terms];
   memset(t, 0, sizeof *t);
-  t->no = oc->n, t->ni = jc->n, t->oo = oc->off, t->io = jc->off;
+  t->no = oc->n, t->ni = jc->n, t->ob = oc->base, t->ib = jc->base;
+  t->sb = src->base, t->n_src = src->n;
   t->d_o = weyl_rep_dim(oc->rep), t->d_i = weyl_rep_dim(jc->rep);
   long D = (long)t->d_o * t->d_i;
   t->ns = src->n < D ? src->n : (int)D;
-  t->so = malloc(sizeof *t->so * (size_t)t->ns);
-  if (!t->so)
-    return oom();
-  memcpy(t->so, src->off, sizeof *t->so * (size_t)t->ns);
   long np = (long)t->no * t->ns * t->ni;
   if (np > INT32_MAX - (long)f->nparams)
     return weyl_fail(WEYL_ELIMIT, "bilinear layer: more than 2^31 parameters");
@@ -179,6 +189,23 @@ static weyl_status add_term(weyl_bilinear_full *f, const rep_class *oc, const re
   f->nparams += (int)np;
   t->params_first = choose_params_first(t);
   f->n_terms++;
+  return WEYL_OK;
+}
+
+/* The grouped order of a rep's entries (see the file comment): sets each
+ * class's base and at[k], the entry at grouped position k. */
+static weyl_status group_order(rep_class *cls, int n_cls, int dim, int **at) {
+  *at = malloc(sizeof **at * ((size_t)dim + 1));
+  if (!*at)
+    return oom();
+  int k = 0;
+  for (int c = 0; c < n_cls; c++) {
+    int d = weyl_rep_dim(cls[c].rep);
+    cls[c].base = k;
+    for (int e = 0; e < d; e++)
+      for (int j = 0; j < cls[c].n; j++)
+        (*at)[k++] = cls[c].off[j] + e;
+  }
   return WEYL_OK;
 }
 
@@ -207,6 +234,10 @@ weyl_status weyl_bilinear_full_build(const weyl_rep *in, const weyl_rep *out,
   weyl_status s = classify(in, &f->in_cls, &f->n_in_cls);
   if (s == WEYL_OK)
     s = classify(out, &f->out_cls, &f->n_out_cls);
+  if (s == WEYL_OK)
+    s = group_order(f->in_cls, f->n_in_cls, f->in, &f->in_at);
+  if (s == WEYL_OK)
+    s = group_order(f->out_cls, f->n_out_cls, f->out, &f->out_at);
   if (s == WEYL_OK)
     s = make_terms(f);
   if (s == WEYL_OK && !(f->P = calloc((size_t)f->nparams + 1, sizeof *f->P)))
@@ -249,7 +280,7 @@ weyl_status weyl_bilinear_full_rescale_params(weyl_bilinear_full *f, double *par
     for (int i = 0; i < tm->no; i++) {
       double mean = 0;
       for (int a = 0; a < tm->d_o; a++)
-        mean += row_ms[tm->oo[i] + a] / tm->d_o;
+        mean += row_ms[f->out_at[tm->ob + a * tm->no + i]] / tm->d_o;
       if (!(mean > 1e-12 * big))
         continue;
       double *p = params + tm->p0 + i * per;
@@ -261,7 +292,7 @@ weyl_status weyl_bilinear_full_rescale_params(weyl_bilinear_full *f, double *par
 }
 
 /* Doubles term t keeps, and the scratch sizes it needs, for batch B: a and b
- * scale with B, c is one example's gathered rows. */
+ * scale with B, c is one example's rows. */
 static void term_sizes(const bl_term *t, size_t B, size_t *keep, size_t *sa, size_t *sb,
                        size_t *sc) {
   size_t F = (size_t)t->ns * t->ni, R = B * t->d_i, K = (size_t)t->no * t->ns;
@@ -275,7 +306,7 @@ static void term_sizes(const bl_term *t, size_t B, size_t *keep, size_t *sa, siz
     *keep = F * B * t->d_o;            /* Z */
     *sa = (size_t)t->no * B * t->d_o;  /* Y, dY */
     *sb = F * B * t->d_o;              /* dZ */
-    *sc = 2 * (size_t)t->d_i * t->ni;  /* one example's x_j and dx_j (backward) */
+    *sc = (size_t)t->d_i * t->ni;      /* one example's dx_j (backward) */
   }
 }
 
@@ -296,7 +327,10 @@ static weyl_status grow(weyl_bilinear_full *f, int batch) {
   f->scr_a = malloc(sizeof(double) * ma);
   f->scr_b = malloc(sizeof(double) * mb);
   f->scr_c = malloc(sizeof(double) * mc);
-  if (!ok || !f->scr_a || !f->scr_b || !f->scr_c) {
+  f->xg = malloc(sizeof(double) * (size_t)batch * f->in);
+  f->dxg = malloc(sizeof(double) * (size_t)batch * f->in);
+  f->yg = malloc(sizeof(double) * (size_t)batch * f->out);
+  if (!ok || !f->scr_a || !f->scr_b || !f->scr_c || !f->xg || !f->dxg || !f->yg) {
     free_buffers(f);
     return weyl_fail(WEYL_ENOMEM, "out of memory for a batch of %d", batch);
   }
@@ -304,32 +338,38 @@ static weyl_status grow(weyl_bilinear_full *f, int batch) {
   return WEYL_OK;
 }
 
-/* One example's in summands of a term, transposed: J[e][j] = x_j[e]. */
-static void gather_in(const bl_term *t, const double *xb, double *J) {
-  for (int j = 0; j < t->ni; j++)
-    for (int e = 0; e < t->d_i; e++)
-      J[(size_t)e * t->ni + j] = xb[t->io[j] + e];
+/* B rows of n entries into the grouped order: g[k] = v[at[k]]. */
+static void to_grouped(int B, int n, const int *at, const double *v, double *g) {
+  for (int b = 0; b < B; b++, v += n, g += n)
+    for (int k = 0; k < n; k++)
+      g[k] = v[at[k]];
 }
 
-/* The transpose of gather_in, added: dx_j[e] += dJ[e][j]. */
-static void scatter_in_add(const bl_term *t, const double *dJ, double *dxb) {
-  for (int j = 0; j < t->ni; j++)
-    for (int e = 0; e < t->d_i; e++)
-      dxb[t->io[j] + e] += dJ[(size_t)e * t->ni + j];
+/* The inverse of to_grouped: v[at[k]] = g[k]. */
+static void from_grouped(int B, int n, const int *at, const double *g, double *v) {
+  for (int b = 0; b < B; b++, v += n, g += n)
+    for (int k = 0; k < n; k++)
+      v[at[k]] = g[k];
 }
 
-/* z = sum_e x[e] R_e over k rows R_e = R + e n of length n, each entry
+/* v += s u over n entries. */
+static inline void add_scaled(int n, double s, const double *u, double *restrict v) {
+  for (int k = 0; k < n; k++)
+    v[k] += s * u[k];
+}
+
+/* z = sum_e x[e inc] R_e over k rows R_e = R + e n of length n, each entry
  * summed over e = 0, 1, ... in turn. Four entries are kept in registers
  * across the sum: adding one row at a time into z had loaded and stored z
  * at every e. */
-static inline void combine_rows(int k, int n, const double *x, const double *R,
+static inline void combine_rows(int k, int n, const double *x, int inc, const double *R,
                                 double *restrict z) {
   int j = 0;
   for (; j + 4 <= n; j += 4) {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (int e = 0; e < k; e++) {
       const double *r = R + (size_t)e * n + j;
-      double xv = x[e];
+      double xv = x[(size_t)e * inc];
       s0 += xv * r[0], s1 += xv * r[1], s2 += xv * r[2], s3 += xv * r[3];
     }
     z[j] = s0, z[j + 1] = s1, z[j + 2] = s2, z[j + 3] = s3;
@@ -337,19 +377,21 @@ static inline void combine_rows(int k, int n, const double *x, const double *R,
   for (; j < n; j++) {
     double s = 0;
     for (int e = 0; e < k; e++)
-      s += x[e] * R[(size_t)e * n + j];
+      s += x[(size_t)e * inc] * R[(size_t)e * n + j];
     z[j] = s;
   }
 }
 
-/* For c <= 4 rows r of length n: dR_r += x_r g and acc_r += <g, R_r>, the
- * sums taken in the order of j as one row at a time would. The c sums are
- * independent chains, run side by side: one chain waits on its own
- * additions (the latency of an add per entry), the loop was bound by that. */
+/* For c <= 4 rows r of length n: dR_r += x_r g and acc_r += <g, R_r> (x
+ * and acc with stride inc), the sums taken in the order of j as one row at
+ * a time would. The c sums are independent chains, run side by side: one
+ * chain waits on its own additions (the latency of an add per entry), the
+ * loop was bound by that. */
 static inline void axpy_dot_rows(int c, int n, const double *restrict g, const double *x,
-                                 const double *R, double *restrict dR, double *acc) {
+                                 int inc, const double *R, double *restrict dR, double *acc) {
   if (c == 4) {
-    double a0 = 0, a1 = 0, a2 = 0, a3 = 0, x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    double x0 = x[0], x1 = x[inc], x2 = x[2 * inc], x3 = x[3 * inc];
     const double *R0 = R, *R1 = R + n, *R2 = R + 2 * (size_t)n, *R3 = R + 3 * (size_t)n;
     double *d0 = dR, *d1 = dR + n, *d2 = dR + 2 * (size_t)n, *d3 = dR + 3 * (size_t)n;
     for (int j = 0; j < n; j++) {
@@ -357,9 +399,9 @@ static inline void axpy_dot_rows(int c, int n, const double *restrict g, const d
       d0[j] += x0 * gj, d1[j] += x1 * gj, d2[j] += x2 * gj, d3[j] += x3 * gj;
       a0 += gj * R0[j], a1 += gj * R1[j], a2 += gj * R2[j], a3 += gj * R3[j];
     }
-    acc[0] += a0, acc[1] += a1, acc[2] += a2, acc[3] += a3;
+    acc[0] += a0, acc[inc] += a1, acc[2 * inc] += a2, acc[3 * inc] += a3;
   } else if (c == 2) {
-    double a0 = 0, a1 = 0, x0 = x[0], x1 = x[1];
+    double a0 = 0, a1 = 0, x0 = x[0], x1 = x[inc];
     const double *R0 = R, *R1 = R + n;
     double *d0 = dR, *d1 = dR + n;
     for (int j = 0; j < n; j++) {
@@ -367,7 +409,7 @@ static inline void axpy_dot_rows(int c, int n, const double *restrict g, const d
       d0[j] += x0 * gj, d1[j] += x1 * gj;
       a0 += gj * R0[j], a1 += gj * R1[j];
     }
-    acc[0] += a0, acc[1] += a1;
+    acc[0] += a0, acc[inc] += a1;
   } else {
     double a0 = 0, x0 = x[0];
     for (int j = 0; j < n; j++) {
@@ -381,67 +423,58 @@ static inline void axpy_dot_rows(int c, int n, const double *restrict g, const d
 /* ---------- sources first: Z[(b,a)][(m,j)] = (X_m x_j)_a, Y = Z P^T ----------
  * The innermost loops run over j (the in summands), contiguous in Z and J. */
 
-static void fwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int B,
-                              const double *x, double *y) {
-  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, F = ns * ni;
+static void fwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int B) {
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, F = ns * ni, inc = t->n_src;
   size_t C = (size_t)B * d_o;
-  double *Z = t->keep, *Y = f->scr_a, *J = f->scr_c;
+  double *Z = t->keep, *Y = f->scr_a;
   for (int b = 0; b < B; b++) {
-    const double *xb = x + (size_t)b * f->in;
-    gather_in(t, xb, J);
+    const double *xb = f->xg + (size_t)b * f->in, *J = xb + t->ib;
     for (int a = 0; a < d_o; a++)
       for (int m = 0; m < ns; m++) {
         double *z = Z + ((size_t)b * d_o + a) * F + (size_t)m * ni;
-        combine_rows(di, ni, xb + t->so[m] + a * di, J, z);
+        combine_rows(di, ni, xb + t->sb + (size_t)a * di * inc + m, inc, J, z);
       }
   }
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)C, no, F, 1.0, Z, F, f->P + t->p0, F,
               0.0, Y, no);
   for (int b = 0; b < B; b++)
-    for (int a = 0; a < d_o; a++) {
-      const double *Yr = Y + ((size_t)b * d_o + a) * no;
-      double *yb = y + (size_t)b * f->out + a;
-      for (int i = 0; i < no; i++)
-        yb[t->oo[i]] += FULL_SCALE * Yr[i];
-    }
+    add_scaled(d_o * no, FULL_SCALE, Y + (size_t)b * d_o * no, f->yg + (size_t)b * f->out + t->ob);
 }
 
-static void bwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int B,
-                              const double *x, const double *dy, double *dP, double *dx) {
-  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, F = ns * ni;
+static void bwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int B, double *dP,
+                              int want_dx) {
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, F = ns * ni, inc = t->n_src;
   size_t C = (size_t)B * d_o;
   const double *Z = t->keep;
-  double *dY = f->scr_a, *dZ = f->scr_b, *J = f->scr_c, *dJ = f->scr_c + (size_t)di * ni;
-  for (int b = 0; b < B; b++)
-    for (int a = 0; a < d_o; a++) {
-      double *r = dY + ((size_t)b * d_o + a) * no;
-      const double *g = dy + (size_t)b * f->out + a;
-      for (int i = 0; i < no; i++)
-        r[i] = FULL_SCALE * g[t->oo[i]];
-    }
+  double *dY = f->scr_a, *dZ = f->scr_b, *dJ = f->scr_c;
+  for (int b = 0; b < B; b++) {
+    const double *g = f->yg + (size_t)b * f->out + t->ob;
+    double *r = dY + (size_t)b * d_o * no;
+    for (int k = 0; k < d_o * no; k++)
+      r[k] = FULL_SCALE * g[k];
+  }
   cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, no, F, (int)C, 1.0, dY, no, Z, F, 1.0, dP,
               F);
-  if (!dx)
+  if (!want_dx)
     return;
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)C, F, no, 1.0, dY, no, f->P + t->p0,
               F, 0.0, dZ, F);
   for (int b = 0; b < B; b++) {
-    const double *xb = x + (size_t)b * f->in;
-    double *dxb = dx + (size_t)b * f->in;
-    gather_in(t, xb, J);
+    const double *xb = f->xg + (size_t)b * f->in, *J = xb + t->ib;
+    double *dxb = f->dxg + (size_t)b * f->in;
     memset(dJ, 0, sizeof *dJ * (size_t)di * ni);
     for (int a = 0; a < d_o; a++)
       for (int m = 0; m < ns; m++) {
         const double *g = dZ + ((size_t)b * d_o + a) * F + (size_t)m * ni;
-        const double *xs = xb + t->so[m] + a * di;
-        double *dxs = dxb + t->so[m] + a * di;
+        size_t s0 = (size_t)t->sb + (size_t)a * di * inc + m; /* the source's component a di */
         for (int e = 0; e < di;) {
           int c = di - e >= 4 ? 4 : di - e >= 2 ? 2 : 1;
-          axpy_dot_rows(c, ni, g, xs + e, J + (size_t)e * ni, dJ + (size_t)e * ni, dxs + e);
+          size_t at = s0 + (size_t)e * inc;
+          axpy_dot_rows(c, ni, g, xb + at, inc, J + (size_t)e * ni, dJ + (size_t)e * ni, dxb + at);
           e += c;
         }
       }
-    scatter_in_add(t, dJ, dxb);
+    add_scaled(di * ni, 1.0, dJ, dxb + t->ib);
   }
 }
 
@@ -489,54 +522,51 @@ static inline void rows_axpy_dot(int c, int n, const double *g, const double *x,
  * hold, for each m, the n_o values Q_im contiguously: the innermost loops run
  * over i. */
 
-static void fwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int B,
-                             const double *x, double *y) {
-  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, K = no * ns;
+static void fwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int B) {
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, K = no * ns, inc = t->n_src;
   size_t R = (size_t)B * di;
   double *Xin = t->keep, *Q = t->keep + R * ni, *Yb = f->scr_c, *xc = Yb + (size_t)d_o * no;
   for (int b = 0; b < B; b++)
-    gather_in(t, x + (size_t)b * f->in, Xin + (size_t)b * di * ni);
+    memcpy(Xin + (size_t)b * di * ni, f->xg + (size_t)b * f->in + t->ib,
+           sizeof *Xin * (size_t)di * ni);
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)R, K, ni, 1.0, Xin, ni, f->P + t->p0,
               ni, 0.0, Q, K);
   for (int b = 0; b < B; b++) {
-    const double *xb = x + (size_t)b * f->in;
+    const double *xb = f->xg + (size_t)b * f->in;
     /* Y_a = sum over (e, m) of x_{s_m}[a, e] Q_(e, m): Q's rows for one
      * example are in (e, m) order, no apart */
     for (int a = 0; a < d_o; a++) {
       for (int e = 0; e < di; e++)
-        for (int m = 0; m < ns; m++)
-          xc[e * ns + m] = xb[t->so[m] + a * di + e];
-      combine_rows(di * ns, no, xc, Q + (size_t)b * di * K, Yb + (size_t)a * no);
+        memcpy(xc + (size_t)e * ns, xb + t->sb + ((size_t)a * di + e) * inc,
+               sizeof *xc * (size_t)ns);
+      combine_rows(di * ns, no, xc, 1, Q + (size_t)b * di * K, Yb + (size_t)a * no);
     }
-    double *yb = y + (size_t)b * f->out;
-    for (int a = 0; a < d_o; a++)
-      for (int i = 0; i < no; i++)
-        yb[t->oo[i] + a] += FULL_SCALE * Yb[(size_t)a * no + i];
+    add_scaled(d_o * no, FULL_SCALE, Yb, f->yg + (size_t)b * f->out + t->ob);
   }
 }
 
-static void bwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int B,
-                             const double *x, const double *dy, double *dP, double *dx) {
-  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, K = no * ns;
+static void bwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int B, double *dP,
+                             int want_dx) {
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, K = no * ns, inc = t->n_src;
   size_t R = (size_t)B * di;
   const double *Xin = t->keep, *Q = t->keep + R * ni;
   double *dQ = f->scr_a, *S = f->scr_b, *dYb = f->scr_c;
   for (int b = 0; b < B; b++) {
-    const double *xb = x + (size_t)b * f->in, *dyb = dy + (size_t)b * f->out;
-    for (int a = 0; a < d_o; a++)
-      for (int i = 0; i < no; i++)
-        dYb[(size_t)a * no + i] = FULL_SCALE * dyb[t->oo[i] + a];
+    const double *xb = f->xg + (size_t)b * f->in, *dyb = f->yg + (size_t)b * f->out + t->ob;
+    double *dxb = want_dx ? f->dxg + (size_t)b * f->in : NULL;
+    for (int k = 0; k < d_o * no; k++)
+      dYb[k] = FULL_SCALE * dyb[k];
     for (int e = 0; e < di; e++)
       for (int m = 0; m < ns; m++) {
         size_t row = ((size_t)b * di + e) * K + (size_t)m * no;
-        const double *q = Q + row, *xs = xb + t->so[m] + e;
+        size_t s0 = (size_t)t->sb + (size_t)e * inc + m; /* the source's component e */
         double *dq = dQ + row;
         memset(dq, 0, sizeof *dq * (size_t)no);
-        double *dxs = dx ? dx + (size_t)b * f->in + t->so[m] + e : NULL;
         for (int a = 0; a < d_o;) {
           int c = d_o - a >= 4 ? 4 : d_o - a >= 2 ? 2 : 1;
-          rows_axpy_dot(c, no, dYb + (size_t)a * no, xs + (size_t)a * di, di, q, dq,
-                        dxs ? dxs + (size_t)a * di : NULL);
+          size_t at = s0 + (size_t)a * di * inc;
+          rows_axpy_dot(c, no, dYb + (size_t)a * no, xb + at, di * inc, Q + row, dq,
+                        dxb ? dxb + at : NULL);
           a += c;
         }
       }
@@ -545,45 +575,53 @@ static void bwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int 
   cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, ni, (int)R, 1.0, dQ, K, Xin, ni, 0.0, S,
               ni);
   for (int m = 0; m < ns; m++)
-    for (int i = 0; i < no; i++) {
-      const double *src = S + ((size_t)m * no + i) * ni;
-      double *dst = dP + ((size_t)i * ns + m) * ni;
-      for (int j = 0; j < ni; j++)
-        dst[j] += src[j];
-    }
-  if (!dx)
+    for (int i = 0; i < no; i++)
+      add_scaled(ni, 1.0, S + ((size_t)m * no + i) * ni, dP + ((size_t)i * ns + m) * ni);
+  if (!want_dx)
     return;
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)R, ni, K, 1.0, dQ, K, f->P + t->p0,
               ni, 0.0, S, ni);
   for (int b = 0; b < B; b++)
-    scatter_in_add(t, S + (size_t)b * di * ni, dx + (size_t)b * f->in);
+    add_scaled(di * ni, 1.0, S + (size_t)b * di * ni, f->dxg + (size_t)b * f->in + t->ib);
 }
 
+/* fwd and bwd (bilinear_impl.h) in the grouped order: x is kept there for
+ * bwd, which takes it from the forward pass on the same batch. */
 weyl_status weyl_bilinear_full_fwd(weyl_bilinear_full *f, int batch, const double *x, double *y,
                                    int add) {
   weyl_status s = grow(f, batch);
   if (s != WEYL_OK)
     return s;
-  if (!add)
-    memset(y, 0, sizeof *y * (size_t)batch * f->out);
+  to_grouped(batch, f->in, f->in_at, x, f->xg);
+  if (add)
+    to_grouped(batch, f->out, f->out_at, y, f->yg);
+  else
+    memset(f->yg, 0, sizeof *f->yg * (size_t)batch * f->out);
   for (int t = 0; t < f->n_terms; t++) {
     const bl_term *tm = &f->terms[t];
     if (tm->params_first)
-      fwd_params_first(f, tm, batch, x, y);
+      fwd_params_first(f, tm, batch);
     else
-      fwd_sources_first(f, tm, batch, x, y);
+      fwd_sources_first(f, tm, batch);
   }
+  from_grouped(batch, f->out, f->out_at, f->yg, y);
   return WEYL_OK;
 }
 
 weyl_status weyl_bilinear_full_bwd(weyl_bilinear_full *f, int batch, const double *x,
                                    const double *dy, double *dparams, double *dx) {
+  (void)x; /* the forward pass's, kept in f->xg */
+  to_grouped(batch, f->out, f->out_at, dy, f->yg);
+  if (dx)
+    to_grouped(batch, f->in, f->in_at, dx, f->dxg);
   for (int t = 0; t < f->n_terms; t++) {
     const bl_term *tm = &f->terms[t];
     if (tm->params_first)
-      bwd_params_first(f, tm, batch, x, dy, dparams + tm->p0, dx);
+      bwd_params_first(f, tm, batch, dparams + tm->p0, dx != NULL);
     else
-      bwd_sources_first(f, tm, batch, x, dy, dparams + tm->p0, dx);
+      bwd_sources_first(f, tm, batch, dparams + tm->p0, dx != NULL);
   }
+  if (dx)
+    from_grouped(batch, f->in, f->in_at, f->dxg, dx);
   return WEYL_OK;
 }
