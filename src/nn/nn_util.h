@@ -11,6 +11,16 @@
 
 #include "core/status_impl.h"
 
+/* Builds a function a second time for AVX2 (without FMA: the same IEEE
+ * operations, so the same results) and lets the loader pick the copy for
+ * the CPU (GCC's target_clones, an ifunc: x86-64 Linux only). For the
+ * vectorized loops over a batch or the parameters (act_exp.c, adam.c). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define WEYL_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
+#else
+#define WEYL_AVX2_CLONE
+#endif
+
 /* 1 when the arrays of na and nb doubles at a and b share memory (an output
  * overlapping an input is refused: in-place calls would give garbage). */
 static inline int weyl_nn_overlap(const double *a, size_t na, const double *b, size_t nb) {

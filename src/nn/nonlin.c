@@ -7,6 +7,7 @@
 
 #include "core/mat.h"
 #include "core/status_impl.h"
+#include "nn/act_exp.h"
 #include "nn/nn_util.h"
 
 #define NORM_EPS2 1e-12 /* |x| = sqrt(|x|^2 + NORM_EPS2): smooth at 0 */
@@ -27,7 +28,7 @@ struct weyl_nonlin {
 
 /* ---------- activations ---------- */
 
-static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
+static double sigmoid(double x) { return 1.0 / (1.0 + weyl_act_exp(-x)); }
 
 /* swish'(x) from x and s = sigmoid(x). */
 static double swish_df(double x, double s) { return s + x * s * (1 - s); }
@@ -197,17 +198,15 @@ static void pointwise_fwd(const weyl_nonlin *nl, const double *x, double *y) {
 }
 
 /* y = x sigmoid(x) over n entries (y may be x), the expression act_f
- * evaluates, in blocks: the exponentials first, then the rest as loops
- * the compiler vectorizes (one entry at a time through act_f, the
- * division and the call overhead had cost as much as exp). */
+ * evaluates, in blocks: the exponentials first, then the division and
+ * product, each a loop the compiler vectorizes. */
 static void swish_fwd(size_t n, const double *x, double *y) {
   enum { BLOCK = 256 };
   double e[BLOCK];
   for (size_t k0 = 0; k0 < n; k0 += BLOCK) {
     size_t m = n - k0 < BLOCK ? n - k0 : BLOCK;
     const double *xb = x + k0;
-    for (size_t k = 0; k < m; k++)
-      e[k] = exp(-xb[k]);
+    weyl_act_exp_n(m, -1.0, xb, e);
     for (size_t k = 0; k < m; k++)
       e[k] = 1.0 / (1.0 + e[k]);
     for (size_t k = 0; k < m; k++)
@@ -253,30 +252,49 @@ static void norm_bwd(const weyl_nonlin *nl, const double *b, const double *x, co
   }
 }
 
-static void gated_fwd(const weyl_nonlin *nl, const double *x, double *y) {
+/* s[p] = sigmoid of part p's gate, or of its entry for a scalar part
+ * (swish and sigmoid use it), for one example: the exponentials of all
+ * parts in one vectorized call. */
+static void part_sigmoids(const weyl_nonlin *nl, const double *x, double *s) {
   const double *gates = x + nl->out_dim;
   for (int p = 0; p < nl->n_parts; p++) {
     const part *pt = &nl->parts[p];
+    s[p] = pt->gate >= 0 ? gates[pt->gate] : x[pt->off];
+  }
+  weyl_act_exp_n((size_t)nl->n_parts, -1.0, s, s);
+  for (int p = 0; p < nl->n_parts; p++)
+    s[p] = 1.0 / (1.0 + s[p]);
+}
+
+/* s: part_sigmoids of x. */
+static void gated_fwd(const weyl_nonlin *nl, const double *x, const double *s, double *y) {
+  for (int p = 0; p < nl->n_parts; p++) {
+    const part *pt = &nl->parts[p];
     if (pt->gate < 0) {
-      y[pt->off] = act_f(nl->act, x[pt->off]);
+      double v = x[pt->off];
+      y[pt->off] = nl->act == WEYL_NONLIN_ACT_SWISH     ? v * s[p]
+                   : nl->act == WEYL_NONLIN_ACT_SIGMOID ? s[p]
+                                                        : act_f(nl->act, v);
       continue;
     }
-    double g = sigmoid(gates[pt->gate]);
     for (int i = 0; i < pt->dim; i++)
-      y[pt->off + i] = g * x[pt->off + i];
+      y[pt->off + i] = s[p] * x[pt->off + i];
   }
 }
 
-static void gated_bwd(const weyl_nonlin *nl, const double *x, const double *dy, double *dx) {
-  const double *gates = x + nl->out_dim;
+static void gated_bwd(const weyl_nonlin *nl, const double *x, const double *s, const double *dy,
+                      double *dx) {
   double *dgates = dx + nl->out_dim;
   for (int p = 0; p < nl->n_parts; p++) {
     const part *pt = &nl->parts[p];
     if (pt->gate < 0) {
-      dx[pt->off] = dy[pt->off] * act_df(nl->act, x[pt->off]);
+      double v = x[pt->off], df = nl->act == WEYL_NONLIN_ACT_SWISH     ? swish_df(v, s[p])
+                                  : nl->act == WEYL_NONLIN_ACT_SIGMOID ? s[p] * (1 - s[p])
+                                                                       : act_df(nl->act, v);
+      dx[pt->off] = dy[pt->off] * df;
       continue;
     }
-    double g = sigmoid(gates[pt->gate]), dot = 0;
+    double g = s[p], dot = 0;
     for (int i = 0; i < pt->dim; i++) {
       dx[pt->off + i] = g * dy[pt->off + i];
       dot += dy[pt->off + i] * x[pt->off + i];
@@ -313,6 +331,9 @@ weyl_status weyl_nonlin_forward(const weyl_nonlin *nl, const double *params, int
     swish_fwd((size_t)batch * nl->in_dim, x, y);
     return WEYL_OK;
   }
+  double *sig = nl->kind == WEYL_NONLIN_GATED ? malloc(sizeof *sig * ((size_t)nl->n_parts + 1)) : NULL;
+  if (nl->kind == WEYL_NONLIN_GATED && !sig)
+    return weyl_fail(WEYL_ENOMEM, "out of memory in weyl_nonlin_forward");
   for (int n = 0; n < batch; n++) {
     const double *xn = x + (size_t)n * nl->in_dim;
     double *yn = y + (size_t)n * nl->out_dim;
@@ -320,9 +341,12 @@ weyl_status weyl_nonlin_forward(const weyl_nonlin *nl, const double *params, int
       pointwise_fwd(nl, xn, yn);
     else if (nl->kind == WEYL_NONLIN_NORM)
       norm_fwd(nl, params, xn, yn);
-    else
-      gated_fwd(nl, xn, yn);
+    else {
+      part_sigmoids(nl, xn, sig);
+      gated_fwd(nl, xn, sig, yn);
+    }
   }
+  free(sig);
   return WEYL_OK;
 }
 
@@ -338,6 +362,9 @@ weyl_status weyl_nonlin_backward(const weyl_nonlin *nl, const double *params, in
       (dparams && weyl_nn_overlap(dx, nx, dparams, (size_t)nl->nparams)))
     return weyl_fail(WEYL_EINVAL,
                      "weyl_nonlin_backward: dx overlaps x, dy or dparams (not supported)");
+  double *sig = nl->kind == WEYL_NONLIN_GATED ? malloc(sizeof *sig * ((size_t)nl->n_parts + 1)) : NULL;
+  if (nl->kind == WEYL_NONLIN_GATED && !sig)
+    return weyl_fail(WEYL_ENOMEM, "out of memory in weyl_nonlin_backward");
   for (int n = 0; n < batch; n++) {
     const double *xn = x + (size_t)n * nl->in_dim, *dyn = dy + (size_t)n * nl->out_dim;
     double *dxn = dx + (size_t)n * nl->in_dim;
@@ -345,9 +372,12 @@ weyl_status weyl_nonlin_backward(const weyl_nonlin *nl, const double *params, in
       pointwise_bwd(nl, xn, dyn, dxn);
     else if (nl->kind == WEYL_NONLIN_NORM)
       norm_bwd(nl, params, xn, dyn, dparams, dxn);
-    else
-      gated_bwd(nl, xn, dyn, dxn);
+    else {
+      part_sigmoids(nl, xn, sig);
+      gated_bwd(nl, xn, sig, dyn, dxn);
+    }
   }
+  free(sig);
   return WEYL_OK;
 }
 
