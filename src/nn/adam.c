@@ -71,6 +71,20 @@ weyl_status weyl_adam_set_rate_scales(weyl_adam *a, const double *scales) {
   return WEYL_OK;
 }
 
+/* The update over n parameters (arrays distinct, checked by the caller:
+ * restrict lets the loop vectorize; built for AVX2 as well, whose 4 lanes
+ * halve the time of the square roots and divisions). */
+WEYL_AVX2_CLONE static void adam_update(int n, double *restrict p, const double *restrict g,
+                                        double *restrict mom, double *restrict var,
+                                        const double *restrict rate, double b1, double b2,
+                                        double lr, double eps, double c1, double c2) {
+  for (int k = 0; k < n; k++) { /* lr * 1.0 is lr exactly: no rates, no change */
+    mom[k] = b1 * mom[k] + (1 - b1) * g[k];
+    var[k] = b2 * var[k] + (1 - b2) * g[k] * g[k];
+    p[k] -= lr * (rate ? rate[k] : 1.0) * (mom[k] / c1) / (sqrt(var[k] / c2) + eps);
+  }
+}
+
 weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads) {
   if (!a || !params || !grads)
     return weyl_fail(WEYL_EINVAL, "weyl_adam_step: NULL argument");
@@ -78,17 +92,7 @@ weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads) {
     return weyl_fail(WEYL_EINVAL, "weyl_adam_step: params and grads overlap");
   a->t++;
   double c1 = 1 - pow(a->b1, (double)a->t), c2 = 1 - pow(a->b2, (double)a->t);
-  /* Local restrict copies: the arrays are distinct (the optimizer owns mom,
-   * var and rate; params and grads were checked above), which lets the loop
-   * vectorize. */
-  double *restrict mom = a->mom, *restrict var = a->var, *restrict p = params;
-  const double *restrict g = grads, *restrict rate = a->rate;
-  double b1 = a->b1, b2 = a->b2, lr = a->lr, eps = a->eps;
-  for (int k = 0; k < a->n; k++) { /* lr * 1.0 is lr exactly: no rates, no change */
-    mom[k] = b1 * mom[k] + (1 - b1) * g[k];
-    var[k] = b2 * var[k] + (1 - b2) * g[k] * g[k];
-    p[k] -= lr * (rate ? rate[k] : 1.0) * (mom[k] / c1) / (sqrt(var[k] / c2) + eps);
-  }
+  adam_update(a->n, params, grads, a->mom, a->var, a->rate, a->b1, a->b2, a->lr, a->eps, c1, c2);
   return WEYL_OK;
 }
 
