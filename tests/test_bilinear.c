@@ -221,6 +221,15 @@ Test(bilinear, full_layer_is_the_papers_definition) {
   release(&f);
 }
 
+/* y = f(x) for one example x of random entries (seed), parameters p. */
+static void forward_random(const fixture *f, const double *p, unsigned long long seed, double *x,
+                           double *y) {
+  for (int e = 0; e < f->din; e++)
+    x[e] = ref_rand(&seed);
+  cr_assert_eq(weyl_bilinear_set_params(f->b, p), WEYL_OK);
+  cr_assert_eq(weyl_bilinear_forward(f->b, 1, x, y, 0), WEYL_OK);
+}
+
 /* SO(1,3) is not orthogonal: V.T is not V. Scalar <- V takes its source
  * from V.T and Scalar <- V.T from V, so y = 0.1 (p1 + p2) <x_V.T, x_V>: the
  * dual pairing, an invariant. Scalar <- Scalar has none. */
@@ -228,16 +237,39 @@ Test(bilinear, full_layer_pairs_vectors_with_their_duals) {
   fixture f = make("SO(1,3)", "Scalar + V + V.T", "Scalar", NULL);
   cr_assert_eq(f.np, 2);
   double x[9], y[1], p[2] = {0.7, -1.9};
-  unsigned long long st = 5;
-  for (int e = 0; e < 9; e++)
-    x[e] = ref_rand(&st);
-  weyl_bilinear_set_params(f.b, p);
-  cr_assert_eq(weyl_bilinear_forward(f.b, 1, x, y, 0), WEYL_OK);
+  forward_random(&f, p, 5, x, y);
   double pair = 0;
   for (int a = 0; a < 4; a++)
     pair += x[1 + a] * x[5 + a];
   cr_expect(fabs(y[0] - 0.1 * (p[0] + p[1]) * pair) < 1e-14, "%g vs %g", y[0], pair);
   release(&f);
+}
+
+/* A source may carry the block's rep with its tensor factors in another
+ * order, as emlp's canonicalised product reps match it: Scalar <- V*V.T
+ * needs the source rep (V*V.T)^* = V.T*V, which the input holds as V*V.T
+ * with the two indices swapped. The block is then y = 0.1 p sum_ab T_ba T_ab
+ * = 0.1 p tr(T T), the invariant of a (1,1) tensor (sum_ab T_ab T_ab is not
+ * one: V is not orthogonal). Without the permutation the layer had no
+ * parameters at all. V.T <- V.T takes the same sources (V.T*V, from the
+ * copies of V*V.T): its parameter count and equivariance are checked. */
+Test(bilinear, full_layer_matches_sources_up_to_the_order_of_tensor_factors) {
+  fixture f = make("SO(1,3)", "V*V.T", "Scalar", NULL);
+  cr_assert_eq(f.np, 1, "parameters: %d", f.np);
+  double x[16], y[1], p[1] = {1.3};
+  forward_random(&f, p, 17, x, y);
+  double tr = 0;
+  for (int a = 0; a < 4; a++)
+    for (int b = 0; b < 4; b++)
+      tr += x[b * 4 + a] * x[a * 4 + b];
+  double want = 0.1 * p[0] * tr;
+  cr_expect(fabs(y[0] - want) < 1e-14 * (1 + fabs(want)), "%g vs %g", y[0], want);
+  release(&f);
+  /* V.T <- V.T: sources V.T*V from 3 copies of V*V.T (all used: 3 <= 16) */
+  fixture g = make("SO(1,3)", "V.T + 3*(V*V.T)", "V.T", NULL);
+  cr_expect_eq(g.np, 3, "parameters: %d", g.np);
+  cr_expect_lt(equivariance(&g, 5), 1e-10);
+  release(&g);
 }
 
 /* Random groups, reps and parameters: |f(rho_in(g) x) - rho_out(g) f(x)|

@@ -13,8 +13,12 @@
  *   are its sources, and the first n = min(count, dim out_i * dim in_j) of
  *   them, s_1..s_n in index order, fill it:
  *       W_ij(x) = sum_m P_ijm x_{s_m}      (x_{s_m} read as a dim out_i x dim in_j matrix).
- *   Identifying equal reps entry by entry is equivariant, so the layer is for
- *   any group. Blocks without sources (e.g. Scalar -> Scalar) stay 0. The
+ *   When no in summand carries exactly that rep, a class of in summands that
+ *   carries it with its tensor factors in another order serves, its entries
+ *   permuted to match (as emlp's canonicalised product reps do: V.T*V from
+ *   V*V.T for SO(1,3), e.g. Scalar <- V*V.T is 0.1 p tr(T T)); the
+ *   permutation is checked on every generator. Identifying equal reps entry
+ *   by entry is equivariant, so the layer is for any group. Blocks without sources (e.g. Scalar -> Scalar) stay 0. The
  *   factor 0.1 and parameters drawn N(0, 1) are emlp's. Parameters P are
  *   grouped by (rep of out_i, rep of in_j), in order of first appearance;
  *   within a group, row-major over (i, m, j).

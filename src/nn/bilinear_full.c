@@ -27,6 +27,7 @@
 
 #include "core/status_impl.h"
 #include "nn/bilinear_impl.h"
+#include "rep/rep_impl.h"
 #include "weyl/nonlin.h"
 
 #define FULL_SCALE 0.1 /* emlp's factor */
@@ -43,6 +44,9 @@ typedef struct {
   int no, ni, ns;        /* out summands, in summands, sources */
   int ob, ib, sb;        /* bases of the out, in and source classes (grouped order) */
   int n_src;             /* summands in the source class: its components' stride */
+  int *perm;             /* NULL, or: the term's component k of a source is the class's
+                            component perm[k] (the class is o (x) i* with its tensor
+                            factors in another order, see find_sources) */
   int d_o, d_i;          /* dimensions of one out / in summand */
   int params_first;      /* the order (see the file comment) */
   int p0;                /* offset of P in the parameters */
@@ -86,6 +90,8 @@ void weyl_bilinear_full_destroy(weyl_bilinear_full *f) {
   if (!f)
     return;
   free_buffers(f);
+  for (int t = 0; t < f->n_terms; t++)
+    free(f->terms[t].perm);
   free(f->terms);
   free(f->in_at), free(f->out_at);
   free_classes(f->in_cls, f->n_in_cls);
@@ -140,10 +146,114 @@ static weyl_status classify(const weyl_rep *rep, rep_class **cls, int *n_cls) {
   return WEYL_OK;
 }
 
-/* The non-trivial in class whose rep equals out_rep (x) in_rep^*, or -1. */
+/* ---------- sources: in classes carrying out (x) in* ----------
+ * emlp matches a source up to the order of its tensor factors (its product
+ * reps are canonicalised: V* (x) V is V (x) V*, with a permutation of the
+ * indices). For SO(1,3), whose V* is not V, a hidden rep holds V (x) V*
+ * while the terms V* -> V* and Scalar <- V (x) V* need V* (x) V: without
+ * the permutation those terms had no sources at all. */
+
+enum { MAX_FACTORS = 8 };
+
+typedef struct {
+  const weyl_rep *atom;
+  int dual, dim;
+} factor;
+
+/* r (dual when dual) as a tensor product of atoms and their duals, in index
+ * order ((A (x) B)* is A* (x) B* with the same index order; A** is A; a
+ * trivial factor has one index value and is left out); 0 when r is not such a
+ * product (sums, copies, symmetrised powers) or has over MAX_FACTORS factors. */
+static int flatten(const weyl_rep *r, int dual, factor *f, int *n) {
+  switch (r->kind) {
+  case REP_TENSOR:
+    return flatten(r->a, dual, f, n) && flatten(r->b, dual, f, n);
+  case REP_DUAL:
+    return flatten(r->a, !dual, f, n);
+  case REP_SCALAR:
+    return 1;
+  case REP_LEAF:
+  case REP_ROT:
+  case REP_REGULAR:
+    if (*n >= MAX_FACTORS)
+      return 0;
+    f[(*n)++] = (factor){r, dual, r->dim};
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* When the products t and c have the same factors in another order: perm
+ * (dim entries, new) with t's component k = c's component perm[k], the
+ * first such matching of factors. *perm stays NULL otherwise. */
+static weyl_status factor_perm(const weyl_rep *t, const weyl_rep *c, int **perm) {
+  factor ft[MAX_FACTORS], fc[MAX_FACTORS];
+  int nt = 0, nc = 0, sigma[MAX_FACTORS], used[MAX_FACTORS] = {0};
+  *perm = NULL;
+  if (!flatten(t, 0, ft, &nt) || !flatten(c, 0, fc, &nc) || nt != nc)
+    return WEYL_OK;
+  for (int k = 0; k < nt; k++) {
+    sigma[k] = -1;
+    for (int j = 0; j < nc && sigma[k] < 0; j++)
+      if (!used[j] && ft[k].dual == fc[j].dual && weyl_rep_same_atom(ft[k].atom, fc[j].atom))
+        sigma[k] = j, used[j] = 1;
+    if (sigma[k] < 0)
+      return WEYL_OK;
+  }
+  long stride_c[MAX_FACTORS], dim = weyl_rep_dim(t);
+  for (int j = nc - 1, s = 1; j >= 0; s *= fc[j].dim, j--)
+    stride_c[j] = s;
+  int *p = malloc(sizeof *p * (size_t)dim);
+  if (!p)
+    return oom();
+  for (long idx = 0; idx < dim; idx++) { /* t's multi-index, last factor fastest */
+    long rest = idx, at = 0;
+    for (int k = nt - 1; k >= 0; k--) {
+      at += (rest % ft[k].dim) * stride_c[sigma[k]];
+      rest /= ft[k].dim;
+    }
+    p[idx] = (int)at;
+  }
+  *perm = p;
+  return WEYL_OK;
+}
+
+/* 1 when rho_t = P rho_c P^T for every generator, P the permutation with
+ * P e_perm[k] = e_k (the check that factor_perm's matching is right). */
+static weyl_status check_perm(const weyl_rep *t, const weyl_rep *c, const int *perm, int *ok) {
+  const weyl_group *g = weyl_rep_group(t);
+  int n = weyl_rep_dim(t);
+  double *A = malloc(sizeof *A * (size_t)n * n * 2), *B = A ? A + (size_t)n * n : NULL;
+  if (!A)
+    return oom();
+  weyl_status s = WEYL_OK;
+  *ok = 1;
+  for (int k = 0; s == WEYL_OK && *ok && k < weyl_group_ndisc(g) + weyl_group_nalg(g); k++) {
+    int disc = k < weyl_group_ndisc(g), gen = disc ? k : k - weyl_group_ndisc(g);
+    s = disc ? weyl_rep_rho(t, gen, A) : weyl_rep_drho(t, gen, A);
+    if (s == WEYL_OK)
+      s = disc ? weyl_rep_rho(c, gen, B) : weyl_rep_drho(c, gen, B);
+    double big = 1, diff = 0;
+    for (int i = 0; s == WEYL_OK && i < n; i++)
+      for (int j = 0; j < n; j++) {
+        double a = A[(size_t)i * n + j], b = B[(size_t)perm[i] * n + perm[j]];
+        big = fmax(big, fmax(fabs(a), fabs(b)));
+        diff = fmax(diff, fabs(a - b));
+      }
+    *ok = diff <= FULL_REP_TOL * big;
+  }
+  free(A);
+  return s;
+}
+
+/* The non-trivial in class whose rep equals out_rep (x) in_rep^* (*perm
+ * NULL), or is it with its tensor factors in another order (*perm, new: see
+ * factor_perm); *k = -1 when there is none. */
 static weyl_status find_sources(const weyl_bilinear_full *f, const weyl_rep *o, const weyl_rep *i,
-                                int *k) {
+                                int *k, int **perm) {
   *k = -1;
+  *perm = NULL;
   long D = (long)weyl_rep_dim(o) * weyl_rep_dim(i);
   int any = 0;
   for (int c = 0; c < f->n_in_cls; c++)
@@ -161,6 +271,17 @@ static weyl_status find_sources(const weyl_bilinear_full *f, const weyl_rep *o, 
     if (eq)
       *k = c;
   }
+  for (int c = 0; s == WEYL_OK && c < f->n_in_cls && *k < 0; c++) {
+    int *p = NULL, ok = 0;
+    if (!f->in_cls[c].trivial && weyl_rep_dim(f->in_cls[c].rep) == D)
+      s = factor_perm(t, f->in_cls[c].rep, &p);
+    if (s == WEYL_OK && p)
+      s = check_perm(t, f->in_cls[c].rep, p, &ok);
+    if (ok)
+      *k = c, *perm = p;
+    else
+      free(p);
+  }
   weyl_rep_free(dual);
   weyl_rep_free(t);
   return s;
@@ -173,18 +294,24 @@ static int choose_params_first(const bl_term *t) {
   return b < a;
 }
 
+/* Adds the term (out class oc, in class jc, sources from src); it takes
+ * perm (see bl_term), freed with the layer even when this fails. */
 static weyl_status add_term(weyl_bilinear_full *f, const rep_class *oc, const rep_class *jc,
-                            const rep_class *src) {
+                            const rep_class *src, int *perm) {
   bl_term *t = &f->terms[f->n_terms];
   memset(t, 0, sizeof *t);
+  t->perm = perm;
   t->no = oc->n, t->ni = jc->n, t->ob = oc->base, t->ib = jc->base;
   t->sb = src->base, t->n_src = src->n;
   t->d_o = weyl_rep_dim(oc->rep), t->d_i = weyl_rep_dim(jc->rep);
   long D = (long)t->d_o * t->d_i;
   t->ns = src->n < D ? src->n : (int)D;
   long np = (long)t->no * t->ns * t->ni;
-  if (np > INT32_MAX - (long)f->nparams)
+  if (np > INT32_MAX - (long)f->nparams) {
+    free(t->perm);
+    t->perm = NULL;
     return weyl_fail(WEYL_ELIMIT, "bilinear layer: more than 2^31 parameters");
+  }
   t->p0 = f->nparams;
   f->nparams += (int)np;
   t->params_first = choose_params_first(t);
@@ -216,10 +343,12 @@ static weyl_status make_terms(weyl_bilinear_full *f) {
   weyl_status s = WEYL_OK;
   for (int o = 0; s == WEYL_OK && o < f->n_out_cls; o++)
     for (int j = 0; s == WEYL_OK && j < f->n_in_cls; j++) {
-      int k = -1;
-      s = find_sources(f, f->out_cls[o].rep, f->in_cls[j].rep, &k);
+      int k = -1, *perm = NULL;
+      s = find_sources(f, f->out_cls[o].rep, f->in_cls[j].rep, &k, &perm);
       if (s == WEYL_OK && k >= 0)
-        s = add_term(f, &f->out_cls[o], &f->in_cls[j], &f->in_cls[k]);
+        s = add_term(f, &f->out_cls[o], &f->in_cls[j], &f->in_cls[k], perm);
+      else
+        free(perm);
     }
   return s;
 }
@@ -291,6 +420,12 @@ weyl_status weyl_bilinear_full_rescale_params(weyl_bilinear_full *f, double *par
   return weyl_bilinear_full_take(f, params);
 }
 
+/* v += s u over n entries. */
+static inline void add_scaled(int n, double s, const double *u, double *restrict v) {
+  for (int k = 0; k < n; k++)
+    v[k] += s * u[k];
+}
+
 /* Doubles term t keeps, and the scratch sizes it needs, for batch B: a and b
  * scale with B, c is one example's rows. */
 static void term_sizes(const bl_term *t, size_t B, size_t *keep, size_t *sa, size_t *sb,
@@ -308,6 +443,47 @@ static void term_sizes(const bl_term *t, size_t B, size_t *keep, size_t *sa, siz
     *sb = F * B * t->d_o;              /* dZ */
     *sc = (size_t)t->d_i * t->ni;      /* one example's dx_j (backward) */
   }
+  if (t->perm) /* then one example's permuted sources and their gradient */
+    *sc += 2 * (size_t)t->d_o * t->d_i * t->ns;
+}
+
+/* Where in scr_c a term with a permutation keeps one example's permuted
+ * sources (D x ns), and after them their gradient (term_sizes). */
+static double *perm_scratch(const weyl_bilinear_full *f, const bl_term *t) {
+  size_t used = t->params_first ? (size_t)t->d_o * t->no + (size_t)t->d_i * t->ns
+                                : (size_t)t->d_i * t->ni;
+  return f->scr_c + used;
+}
+
+/* One example's sources as a term reads them: component k of source m at
+ * src[k inc + m]. In place in the grouped x (inc = the class's summands), or,
+ * for a term with a permutation, gathered into buf (inc = ns). */
+static const double *sources(const bl_term *t, const double *xb, double *buf, int *inc) {
+  if (!t->perm) {
+    *inc = t->n_src;
+    return xb + t->sb;
+  }
+  for (int k = 0; k < t->d_o * t->d_i; k++)
+    memcpy(buf + (size_t)k * t->ns, xb + t->sb + (size_t)t->perm[k] * t->n_src,
+           sizeof *buf * (size_t)t->ns);
+  *inc = t->ns;
+  return buf;
+}
+
+/* Where the gradient of sources() goes: dxb's in place, or buf zeroed (a
+ * term with a permutation; sources_grad_done adds it back). */
+static double *sources_grad(const bl_term *t, double *dxb, double *buf) {
+  if (!t->perm)
+    return dxb + t->sb;
+  memset(buf, 0, sizeof *buf * (size_t)t->d_o * t->d_i * t->ns);
+  return buf;
+}
+
+static void sources_grad_done(const bl_term *t, const double *buf, double *dxb) {
+  if (!t->perm)
+    return;
+  for (int k = 0; k < t->d_o * t->d_i; k++)
+    add_scaled(t->ns, 1.0, buf + (size_t)k * t->ns, dxb + t->sb + (size_t)t->perm[k] * t->n_src);
 }
 
 static weyl_status grow(weyl_bilinear_full *f, int batch) {
@@ -350,12 +526,6 @@ static void from_grouped(int B, int n, const int *at, const double *g, double *v
   for (int b = 0; b < B; b++, v += n, g += n)
     for (int k = 0; k < n; k++)
       v[at[k]] = g[k];
-}
-
-/* v += s u over n entries. */
-static inline void add_scaled(int n, double s, const double *u, double *restrict v) {
-  for (int k = 0; k < n; k++)
-    v[k] += s * u[k];
 }
 
 /* z = sum_e x[e inc] R_e over k rows R_e = R + e n of length n, each entry
@@ -424,15 +594,16 @@ static inline void axpy_dot_rows(int c, int n, const double *restrict g, const d
  * The innermost loops run over j (the in summands), contiguous in Z and J. */
 
 static void fwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int B) {
-  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, F = ns * ni, inc = t->n_src;
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, F = ns * ni, inc;
   size_t C = (size_t)B * d_o;
-  double *Z = t->keep, *Y = f->scr_a;
+  double *Z = t->keep, *Y = f->scr_a, *buf = perm_scratch(f, t);
   for (int b = 0; b < B; b++) {
     const double *xb = f->xg + (size_t)b * f->in, *J = xb + t->ib;
+    const double *src = sources(t, xb, buf, &inc);
     for (int a = 0; a < d_o; a++)
       for (int m = 0; m < ns; m++) {
         double *z = Z + ((size_t)b * d_o + a) * F + (size_t)m * ni;
-        combine_rows(di, ni, xb + t->sb + (size_t)a * di * inc + m, inc, J, z);
+        combine_rows(di, ni, src + (size_t)a * di * inc + m, inc, J, z);
       }
   }
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)C, no, F, 1.0, Z, F, f->P + t->p0, F,
@@ -443,7 +614,7 @@ static void fwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int
 
 static void bwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int B, double *dP,
                               int want_dx) {
-  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, F = ns * ni, inc = t->n_src;
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, F = ns * ni, inc;
   size_t C = (size_t)B * d_o;
   const double *Z = t->keep;
   double *dY = f->scr_a, *dZ = f->scr_b, *dJ = f->scr_c;
@@ -459,21 +630,26 @@ static void bwd_sources_first(const weyl_bilinear_full *f, const bl_term *t, int
     return;
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)C, F, no, 1.0, dY, no, f->P + t->p0,
               F, 0.0, dZ, F);
+  double *buf = perm_scratch(f, t), *dbuf = buf + (size_t)d_o * di * ns;
   for (int b = 0; b < B; b++) {
     const double *xb = f->xg + (size_t)b * f->in, *J = xb + t->ib;
     double *dxb = f->dxg + (size_t)b * f->in;
+    const double *src = sources(t, xb, buf, &inc);
+    double *dsrc = sources_grad(t, dxb, dbuf);
     memset(dJ, 0, sizeof *dJ * (size_t)di * ni);
     for (int a = 0; a < d_o; a++)
       for (int m = 0; m < ns; m++) {
         const double *g = dZ + ((size_t)b * d_o + a) * F + (size_t)m * ni;
-        size_t s0 = (size_t)t->sb + (size_t)a * di * inc + m; /* the source's component a di */
+        size_t s0 = (size_t)a * di * inc + m; /* the source's component a di */
         for (int e = 0; e < di;) {
           int c = di - e >= 4 ? 4 : di - e >= 2 ? 2 : 1;
           size_t at = s0 + (size_t)e * inc;
-          axpy_dot_rows(c, ni, g, xb + at, inc, J + (size_t)e * ni, dJ + (size_t)e * ni, dxb + at);
+          axpy_dot_rows(c, ni, g, src + at, inc, J + (size_t)e * ni, dJ + (size_t)e * ni,
+                        dsrc + at);
           e += c;
         }
       }
+    sources_grad_done(t, dbuf, dxb);
     add_scaled(di * ni, 1.0, dJ, dxb + t->ib);
   }
 }
@@ -523,22 +699,22 @@ static inline void rows_axpy_dot(int c, int n, const double *g, const double *x,
  * over i. */
 
 static void fwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int B) {
-  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, K = no * ns, inc = t->n_src;
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, K = no * ns, inc;
   size_t R = (size_t)B * di;
   double *Xin = t->keep, *Q = t->keep + R * ni, *Yb = f->scr_c, *xc = Yb + (size_t)d_o * no;
+  double *buf = perm_scratch(f, t);
   for (int b = 0; b < B; b++)
     memcpy(Xin + (size_t)b * di * ni, f->xg + (size_t)b * f->in + t->ib,
            sizeof *Xin * (size_t)di * ni);
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)R, K, ni, 1.0, Xin, ni, f->P + t->p0,
               ni, 0.0, Q, K);
   for (int b = 0; b < B; b++) {
-    const double *xb = f->xg + (size_t)b * f->in;
+    const double *src = sources(t, f->xg + (size_t)b * f->in, buf, &inc);
     /* Y_a = sum over (e, m) of x_{s_m}[a, e] Q_(e, m): Q's rows for one
      * example are in (e, m) order, no apart */
     for (int a = 0; a < d_o; a++) {
       for (int e = 0; e < di; e++)
-        memcpy(xc + (size_t)e * ns, xb + t->sb + ((size_t)a * di + e) * inc,
-               sizeof *xc * (size_t)ns);
+        memcpy(xc + (size_t)e * ns, src + ((size_t)a * di + e) * inc, sizeof *xc * (size_t)ns);
       combine_rows(di * ns, no, xc, 1, Q + (size_t)b * di * K, Yb + (size_t)a * no);
     }
     add_scaled(d_o * no, FULL_SCALE, Yb, f->yg + (size_t)b * f->out + t->ob);
@@ -547,29 +723,34 @@ static void fwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int 
 
 static void bwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int B, double *dP,
                              int want_dx) {
-  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, K = no * ns, inc = t->n_src;
+  int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, K = no * ns, inc;
   size_t R = (size_t)B * di;
   const double *Xin = t->keep, *Q = t->keep + R * ni;
   double *dQ = f->scr_a, *S = f->scr_b, *dYb = f->scr_c;
+  double *buf = perm_scratch(f, t), *dbuf = buf + (size_t)d_o * di * ns;
   for (int b = 0; b < B; b++) {
-    const double *xb = f->xg + (size_t)b * f->in, *dyb = f->yg + (size_t)b * f->out + t->ob;
+    const double *dyb = f->yg + (size_t)b * f->out + t->ob;
+    const double *src = sources(t, f->xg + (size_t)b * f->in, buf, &inc);
     double *dxb = want_dx ? f->dxg + (size_t)b * f->in : NULL;
+    double *dsrc = dxb ? sources_grad(t, dxb, dbuf) : NULL;
     for (int k = 0; k < d_o * no; k++)
       dYb[k] = FULL_SCALE * dyb[k];
     for (int e = 0; e < di; e++)
       for (int m = 0; m < ns; m++) {
         size_t row = ((size_t)b * di + e) * K + (size_t)m * no;
-        size_t s0 = (size_t)t->sb + (size_t)e * inc + m; /* the source's component e */
+        size_t s0 = (size_t)e * inc + m; /* the source's component e */
         double *dq = dQ + row;
         memset(dq, 0, sizeof *dq * (size_t)no);
         for (int a = 0; a < d_o;) {
           int c = d_o - a >= 4 ? 4 : d_o - a >= 2 ? 2 : 1;
           size_t at = s0 + (size_t)a * di * inc;
-          rows_axpy_dot(c, no, dYb + (size_t)a * no, xb + at, di * inc, Q + row, dq,
-                        dxb ? dxb + at : NULL);
+          rows_axpy_dot(c, no, dYb + (size_t)a * no, src + at, di * inc, Q + row, dq,
+                        dsrc ? dsrc + at : NULL);
           a += c;
         }
       }
+    if (dxb)
+      sources_grad_done(t, dbuf, dxb);
   }
   /* dP in the (m, i) row order, then added to the caller's (i, m) rows */
   cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, ni, (int)R, 1.0, dQ, K, Xin, ni, 0.0, S,
