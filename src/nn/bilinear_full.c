@@ -698,15 +698,32 @@ static inline void rows_axpy_dot(int c, int n, const double *g, const double *x,
  * hold, for each m, the n_o values Q_im contiguously: the innermost loops run
  * over i. */
 
+/* The rows (b, e) of the in summands x_j[e] (j = 0 .. ni - 1) for the
+ * parameters-first products, ld apart: in place in the grouped x when each
+ * summand has one component (rows b, one grouped row apart), else copied
+ * into the term's keep by fwd (copy; the rows of one example are ni apart,
+ * of the next example in apart: no single stride), where bwd finds them. */
+static const double *in_rows(const weyl_bilinear_full *f, const bl_term *t, int B, int copy,
+                             int *ld) {
+  if (t->d_i == 1) {
+    *ld = f->in;
+    return f->xg + t->ib;
+  }
+  size_t n = (size_t)t->d_i * t->ni;
+  for (int b = 0; copy && b < B; b++)
+    memcpy(t->keep + (size_t)b * n, f->xg + (size_t)b * f->in + t->ib, sizeof(double) * n);
+  *ld = t->ni;
+  return t->keep;
+}
+
 static void fwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int B) {
   int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, K = no * ns, inc;
   size_t R = (size_t)B * di;
-  double *Xin = t->keep, *Q = t->keep + R * ni, *Yb = f->scr_c, *xc = Yb + (size_t)d_o * no;
+  double *Q = t->keep + R * ni, *Yb = f->scr_c, *xc = Yb + (size_t)d_o * no;
   double *buf = perm_scratch(f, t);
-  for (int b = 0; b < B; b++)
-    memcpy(Xin + (size_t)b * di * ni, f->xg + (size_t)b * f->in + t->ib,
-           sizeof *Xin * (size_t)di * ni);
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)R, K, ni, 1.0, Xin, ni, f->P + t->p0,
+  int ld;
+  const double *Xin = in_rows(f, t, B, 1, &ld);
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)R, K, ni, 1.0, Xin, ld, f->P + t->p0,
               ni, 0.0, Q, K);
   for (int b = 0; b < B; b++) {
     const double *src = sources(t, f->xg + (size_t)b * f->in, buf, &inc);
@@ -725,7 +742,9 @@ static void bwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int 
                              int want_dx) {
   int ni = t->ni, ns = t->ns, di = t->d_i, d_o = t->d_o, no = t->no, K = no * ns, inc;
   size_t R = (size_t)B * di;
-  const double *Xin = t->keep, *Q = t->keep + R * ni;
+  const double *Q = t->keep + R * ni;
+  int ld;
+  const double *Xin = in_rows(f, t, B, 0, &ld);
   double *dQ = f->scr_a, *S = f->scr_b, *dYb = f->scr_c;
   double *buf = perm_scratch(f, t), *dbuf = buf + (size_t)d_o * di * ns;
   for (int b = 0; b < B; b++) {
@@ -753,7 +772,7 @@ static void bwd_params_first(const weyl_bilinear_full *f, const bl_term *t, int 
       sources_grad_done(t, dbuf, dxb);
   }
   /* dP in the (m, i) row order, then added to the caller's (i, m) rows */
-  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, ni, (int)R, 1.0, dQ, K, Xin, ni, 0.0, S,
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, ni, (int)R, 1.0, dQ, K, Xin, ld, 0.0, S,
               ni);
   for (int m = 0; m < ns; m++)
     for (int i = 0; i < no; i++)

@@ -25,10 +25,12 @@ weyl_status weyl_net_layer_forward(weyl_net *net, int i, int batch) {
     return weyl_bilinear_forward(l->bil, batch, x, y, 0);
   case NET_NONLIN:
     return weyl_nonlin_forward(l->nl, net->params + l->p_nl, batch, x, y);
-  case NET_SKIP:
-    memcpy(y, x, sizeof *y * (size_t)batch * l->out_dim);
-    cblas_daxpy(batch * l->out_dim, 1.0, net->act[l->from], 1, y, 1);
+  case NET_SKIP: { /* y = x + act[from] in one pass (was a copy, then a daxpy) */
+    const double *a = net->act[l->from];
+    for (size_t k = 0; k < (size_t)batch * l->out_dim; k++)
+      y[k] = x[k] + a[k];
     return WEYL_OK;
+  }
   }
   return WEYL_OK;
 }
