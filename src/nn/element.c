@@ -206,8 +206,8 @@ static weyl_status rho_of_steps(const weyl_element *e, const weyl_rep *rep, doub
 
 /* The element's matrices on the atoms met so far in one weyl_element_rho:
  * each distinct atom is exponentiated once (5*Scalar + 5*V and V**2 of O(3)
- * take one 3 x 3 product of exponentials between them, where the whole
- * reps took a 20 x 20 and a 9 x 9 one). */
+ * take one 3 x 3 product of exponentials each, where the whole reps took a
+ * 20 x 20 and a 9 x 9 one). */
 enum { MEMO = 8 };
 typedef struct {
   const weyl_element *e;
