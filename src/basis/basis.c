@@ -541,11 +541,6 @@ static inline void place_combine(const weyl_basis *b, const weyl_place *pl,
                                  const double *theta, double *W) {
   const weyl_block *blk = &b->blocks[pl->block];
   size_t n = (size_t)blk->out_dim * blk->in_dim;
-  if (n == 1 && blk->orbit) { /* Scalar -> Scalar: an MLP's layer is 384^2 such places */
-    if (blk->orbit[0] >= 0)
-      W[(size_t)pl->row0 * b->in_dim + pl->col0] += theta[pl->param0 + blk->orbit[0]];
-    return;
-  }
   theta += pl->param0;
   for (int i = 0; i < blk->out_dim; i++) {
     double *w = W + (size_t)(pl->row0 + i) * b->in_dim + pl->col0;
@@ -568,11 +563,6 @@ static inline void place_dot(const weyl_basis *b, const weyl_place *pl, const do
                              double *coef) {
   const weyl_block *blk = &b->blocks[pl->block];
   size_t n = (size_t)blk->out_dim * blk->in_dim;
-  if (n == 1 && blk->orbit) {
-    if (blk->orbit[0] >= 0)
-      coef[pl->param0 + blk->orbit[0]] += W[(size_t)pl->row0 * b->in_dim + pl->col0];
-    return;
-  }
   coef += pl->param0;
   for (int i = 0; i < blk->out_dim; i++) {
     const double *w = W + (size_t)(pl->row0 + i) * b->in_dim + pl->col0;
@@ -598,7 +588,7 @@ weyl_status weyl_basis_combine(const weyl_basis *b, const double *theta, double 
   memset(W, 0, (size_t)b->out_dim * b->in_dim * sizeof *W);
   for (int p = 0; s == WEYL_OK && p < b->n_places; p++) {
     const weyl_place *pl = &b->places[p];
-    if (pl->run > 1) { /* a row of Scalar -> Scalar entries: run consecutive parameters */
+    if (pl->run > 0) { /* a row of Scalar -> Scalar entries: run consecutive parameters */
       double *w = W + (size_t)pl->row0 * b->in_dim + pl->col0;
       const double *t = theta + pl->param0;
       for (int j = 0; j < pl->run; j++) w[j] += t[j];
@@ -617,7 +607,7 @@ weyl_status weyl_basis_dot(const weyl_basis *b, const double *W, double *coef) {
   memset(coef, 0, (size_t)b->dim * sizeof *coef);
   for (int p = 0; s == WEYL_OK && p < b->n_places; p++) {
     const weyl_place *pl = &b->places[p];
-    if (pl->run > 1) {
+    if (pl->run > 0) {
       const double *w = W + (size_t)pl->row0 * b->in_dim + pl->col0;
       double *c = coef + pl->param0;
       for (int j = 0; j < pl->run; j++) c[j] += w[j];

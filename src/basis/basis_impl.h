@@ -71,10 +71,11 @@ weyl_status weyl_iso_type_hom(const weyl_iso *di, int ti, const weyl_iso *dout, 
                               double rtol, weyl_block *sol);
 
 /* Where a solved block sits in the full W, and its first parameter index.
- * run: at the first of k > 1 consecutive places that are each one 1 x 1
- * entry of weight 1 (Scalar -> Scalar) in one row, at consecutive columns
- * and parameters, k (those k entries of W are k consecutive parameters);
- * 1 or 0 otherwise (set by weyl_basis_finish). */
+ * run: for a place that is one 1 x 1 entry of weight 1 (Scalar ->
+ * Scalar), k >= 1 when it and the k - 1 places after it are such entries
+ * in one row, at consecutive columns and parameters (those k entries of W
+ * are k consecutive parameters); 0 for any other place (set by
+ * weyl_basis_finish). */
 typedef struct {
   int row0, col0;
   int block;
