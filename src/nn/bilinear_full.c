@@ -552,6 +552,18 @@ static inline void combine_rows(int k, int n, const double *x, int inc, const do
   }
 }
 
+/* d += x g, and returns <g, r> (n entries): the one-row case of
+ * axpy_dot_rows and rows_axpy_dot. */
+static inline double axpy_dot(int n, double x, const double *g, const double *r,
+                              double *restrict d) {
+  double a = 0;
+  for (int j = 0; j < n; j++) {
+    d[j] += x * g[j];
+    a += g[j] * r[j];
+  }
+  return a;
+}
+
 /* For c <= 4 rows r of length n: dR_r += x_r g and acc_r += <g, R_r> (x
  * and acc with stride inc), the sums taken in the order of j as one row at
  * a time would. The c sums are independent chains, run side by side: one
@@ -581,12 +593,7 @@ static inline void axpy_dot_rows(int c, int n, const double *restrict g, const d
     }
     acc[0] += a0, acc[inc] += a1;
   } else {
-    double a0 = 0, x0 = x[0];
-    for (int j = 0; j < n; j++) {
-      dR[j] += x0 * g[j];
-      a0 += g[j] * R[j];
-    }
-    acc[0] += a0;
+    acc[0] += axpy_dot(n, x[0], g, R, dR);
   }
 }
 
@@ -683,11 +690,7 @@ static inline void rows_axpy_dot(int c, int n, const double *g, const double *x,
     if (acc)
       acc[0] += a0, acc[inc] += a1;
   } else {
-    double a0 = 0, x0 = x[0];
-    for (int i = 0; i < n; i++) {
-      d[i] += x0 * g0[i];
-      a0 += g0[i] * q[i];
-    }
+    double a0 = axpy_dot(n, x[0], g0, q, d);
     if (acc)
       acc[0] += a0;
   }
