@@ -33,35 +33,49 @@ static double sigmoid(double x) { return 1.0 / (1.0 + weyl_act_exp(-x)); }
 /* swish'(x) from x and s = sigmoid(x). */
 static double swish_df(double x, double s) { return s + x * s * (1 - s); }
 
-static double act_f(weyl_nonlin_act a, double x) {
+/* 1 when activation a is built from sigmoid(x) (swish, sigmoid). */
+static int uses_sigmoid(weyl_nonlin_act a) {
+  return a == WEYL_NONLIN_ACT_SWISH || a == WEYL_NONLIN_ACT_SIGMOID;
+}
+
+/* f(x) and f'(x) given s = sigmoid(x) when uses_sigmoid(a) (ignored
+ * otherwise): the gated nonlinearity has every part's sigmoid at once. */
+static double act_f_s(weyl_nonlin_act a, double x, double s) {
   switch (a) {
   case WEYL_NONLIN_ACT_RELU:
     return x > 0 ? x : 0;
   case WEYL_NONLIN_ACT_SWISH:
-    return x * sigmoid(x);
+    return x * s;
   case WEYL_NONLIN_ACT_TANH:
     return tanh(x);
   case WEYL_NONLIN_ACT_SIGMOID:
-    return sigmoid(x);
+    return s;
   }
   return x;
 }
 
-static double act_df(weyl_nonlin_act a, double x) {
-  double s;
+static double act_df_s(weyl_nonlin_act a, double x, double s) {
+  double t;
   switch (a) {
   case WEYL_NONLIN_ACT_RELU:
     return x > 0 ? 1 : 0;
   case WEYL_NONLIN_ACT_SWISH:
-    return swish_df(x, sigmoid(x));
+    return swish_df(x, s);
   case WEYL_NONLIN_ACT_TANH:
-    s = tanh(x);
-    return 1 - s * s;
+    t = tanh(x);
+    return 1 - t * t;
   case WEYL_NONLIN_ACT_SIGMOID:
-    s = sigmoid(x);
     return s * (1 - s);
   }
   return 1;
+}
+
+static double act_f(weyl_nonlin_act a, double x) {
+  return act_f_s(a, x, uses_sigmoid(a) ? sigmoid(x) : 0);
+}
+
+static double act_df(weyl_nonlin_act a, double x) {
+  return act_df_s(a, x, uses_sigmoid(a) ? sigmoid(x) : 0);
 }
 
 /* ---------- rep properties ---------- */
@@ -266,15 +280,21 @@ static void part_sigmoids(const weyl_nonlin *nl, const double *x, double *s) {
     s[p] = 1.0 / (1.0 + s[p]);
 }
 
+/* One example's part_sigmoids for a gated nonlinearity (*sig stays NULL
+ * for the other kinds); WEYL_ENOMEM when it cannot be had. */
+static weyl_status sigmoid_scratch(const weyl_nonlin *nl, double **sig) {
+  if (nl->kind != WEYL_NONLIN_GATED)
+    return WEYL_OK;
+  *sig = malloc(sizeof **sig * ((size_t)nl->n_parts + 1));
+  return *sig ? WEYL_OK : WEYL_ENOMEM;
+}
+
 /* s: part_sigmoids of x. */
 static void gated_fwd(const weyl_nonlin *nl, const double *x, const double *s, double *y) {
   for (int p = 0; p < nl->n_parts; p++) {
     const part *pt = &nl->parts[p];
     if (pt->gate < 0) {
-      double v = x[pt->off];
-      y[pt->off] = nl->act == WEYL_NONLIN_ACT_SWISH     ? v * s[p]
-                   : nl->act == WEYL_NONLIN_ACT_SIGMOID ? s[p]
-                                                        : act_f(nl->act, v);
+      y[pt->off] = act_f_s(nl->act, x[pt->off], s[p]);
       continue;
     }
     for (int i = 0; i < pt->dim; i++)
@@ -288,10 +308,7 @@ static void gated_bwd(const weyl_nonlin *nl, const double *x, const double *s, c
   for (int p = 0; p < nl->n_parts; p++) {
     const part *pt = &nl->parts[p];
     if (pt->gate < 0) {
-      double v = x[pt->off], df = nl->act == WEYL_NONLIN_ACT_SWISH     ? swish_df(v, s[p])
-                                  : nl->act == WEYL_NONLIN_ACT_SIGMOID ? s[p] * (1 - s[p])
-                                                                       : act_df(nl->act, v);
-      dx[pt->off] = dy[pt->off] * df;
+      dx[pt->off] = dy[pt->off] * act_df_s(nl->act, x[pt->off], s[p]);
       continue;
     }
     double g = s[p], dot = 0;
@@ -331,8 +348,8 @@ weyl_status weyl_nonlin_forward(const weyl_nonlin *nl, const double *params, int
     swish_fwd((size_t)batch * nl->in_dim, x, y);
     return WEYL_OK;
   }
-  double *sig = nl->kind == WEYL_NONLIN_GATED ? malloc(sizeof *sig * ((size_t)nl->n_parts + 1)) : NULL;
-  if (nl->kind == WEYL_NONLIN_GATED && !sig)
+  double *sig = NULL;
+  if (sigmoid_scratch(nl, &sig) != WEYL_OK)
     return weyl_fail(WEYL_ENOMEM, "out of memory in weyl_nonlin_forward");
   for (int n = 0; n < batch; n++) {
     const double *xn = x + (size_t)n * nl->in_dim;
@@ -362,8 +379,8 @@ weyl_status weyl_nonlin_backward(const weyl_nonlin *nl, const double *params, in
       (dparams && weyl_nn_overlap(dx, nx, dparams, (size_t)nl->nparams)))
     return weyl_fail(WEYL_EINVAL,
                      "weyl_nonlin_backward: dx overlaps x, dy or dparams (not supported)");
-  double *sig = nl->kind == WEYL_NONLIN_GATED ? malloc(sizeof *sig * ((size_t)nl->n_parts + 1)) : NULL;
-  if (nl->kind == WEYL_NONLIN_GATED && !sig)
+  double *sig = NULL;
+  if (sigmoid_scratch(nl, &sig) != WEYL_OK)
     return weyl_fail(WEYL_ENOMEM, "out of memory in weyl_nonlin_backward");
   for (int n = 0; n < batch; n++) {
     const double *xn = x + (size_t)n * nl->in_dim, *dyn = dy + (size_t)n * nl->out_dim;
