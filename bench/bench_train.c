@@ -8,7 +8,9 @@
  *   products      the linear layers' dgemms (forward, dW = dy^T x, dx = dy W);
  *   bilinear      the paper's bilinear layers, forward and backward;
  *   gates         the gated nonlinearities, forward and backward;
- *   Adam          the optimizer step over all parameters;
+ *   Adam          the model's optimizer step (weyl_model_adam_new: Adam on
+ *                 the linear layers' full matrices, as emlp's, with the
+ *                 two maps between them and the parameters);
  *   other         the step's total minus the parts (copies, loss).
  *
  *   weyl_bench_train [--quick]      (--quick: 64 channels, batch 50)
@@ -160,8 +162,9 @@ static void bench_task(const char *name, const char *group, const char *rin, con
   for (int s = 0; s < 4; s++)
     np += time_stage(s == 0 ? in : h, s == 3 ? out : h, s == 3, batch, reps, &r, &sp);
   weyl_adam *a = NULL;
-  OK(weyl_adam_new(np, 3e-3, &a));
-  double *p = randn(&r, (size_t)np), *g = randn(&r, (size_t)np), best = INFINITY;
+  int nm = weyl_model_nparams(emlp);
+  OK(weyl_model_adam_new(emlp, 3e-3, &a));
+  double *p = randn(&r, (size_t)nm), *g = randn(&r, (size_t)nm), best = INFINITY;
   for (int k = 0; k < reps; k++) {
     double t0 = now();
     OK(weyl_adam_step(a, p, g));

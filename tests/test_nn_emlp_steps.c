@@ -1,9 +1,10 @@
 /* emlp's training of a linear layer, reproduced: its init (weyl_linear_init_paper)
- * and its optimizer (Adam on the full matrix w, W = P(w)), which weyl runs as
- * Adam on the unit coefficients with the rate scales of
- * weyl_linear_rate_scales. Checked against plain loops over the unit basis
- * elements, which are read back from the layer one coefficient at a time
- * (W for params = e_k), not from the code that computes the scales. */
+ * and its optimizer (Adam on every entry of the full matrix w and bias
+ * vector, W = P(w)), which weyl_net_adam_new runs in the full space through
+ * weyl_linear_embed / weyl_linear_coords. Checked against plain loops over
+ * the unit basis elements, which are read back from the layer one
+ * coefficient at a time (W and b for params = e_k), not from the maps under
+ * test. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -12,80 +13,101 @@
 #include "helpers.h"
 #include "weyl/adam.h"
 #include "weyl/linear.h"
+#include "weyl/net.h"
 
 typedef struct {
   const char *group, *in, *out;
-  int exact; /* the solver gives an orbit basis: scale = sqrt(support) */
+  int entrywise; /* every element is one entry (an MLP's layer): plain Adam is emlp's */
 } layer_case;
 
+/* Exact orbit bases (disjoint supports) and dense ones (SVD, isotypic):
+ * O(3) and SO(1,3) have blocks of several overlapping elements. */
 static const layer_case CASES[] = {
-    {"S(4)", "V", "V", 1},        {"Z(6)", "V", "V + Scalar", 1}, {"D(5)", "V", "V", 1},
-    {"O(3)", "V + Scalar", "V**2", 0}, {"SO(1,3)", "V", "V + Scalar", 0}, {"SO(2)", "V**2", "V", 0},
+    {"S(4)", "V", "V", 0},           {"Z(6)", "V", "V + Scalar", 0},
+    {"D(5)", "V", "V", 0},           {"O(3)", "V + Scalar", "V**2", 0},
+    {"SO(1,3)", "V", "V + Scalar", 0}, {"SO(2)", "V**2", "V**2 + Scalar", 0},
+    {"SO(1,3)", "V**2", "V**2 + V", 0}, {"O(3)", "V**2", "V**2", 0},
+    {"Z(1)", "3*Scalar", "2*Scalar", 1},
 };
+#define N_CASES (int)(sizeof CASES / sizeof CASES[0])
 
-/* The unit elements of l as dense out x in matrices (weights) followed by
- * out vectors (biases), read by setting one parameter at a time. */
-static double *unit_elements(weyl_linear *l, int nw, int nb, int din, int dout) {
-  int np = nw + nb;
-  double *p = calloc((size_t)np + 1, sizeof *p);
-  double *E = calloc((size_t)nw * din * dout + (size_t)nb * dout + 1, sizeof *E);
+/* The unit elements of l (with a bias) as stacked vectors of (W, b): out x in
+ * entries of W then out of b, read by setting one parameter at a time. */
+static double *unit_elements(weyl_linear *l, int np, int din, int dout) {
+  size_t n = (size_t)din * dout + dout;
+  double *p = calloc((size_t)np + 1, sizeof *p), *E = calloc(np * n + 1, sizeof *E);
   for (int k = 0; k < np; k++) {
     memset(p, 0, sizeof *p * np);
     p[k] = 1;
     cr_assert_eq(weyl_linear_set_params(l, p), WEYL_OK);
-    if (k < nw)
-      memcpy(E + (size_t)k * din * dout, weyl_linear_weight(l), sizeof *E * din * dout);
-    else
-      memcpy(E + (size_t)nw * din * dout + (size_t)(k - nw) * dout, weyl_linear_bias(l),
-             sizeof *E * dout);
+    memcpy(E + k * n, weyl_linear_weight(l), sizeof *E * din * dout);
+    memcpy(E + k * n + (size_t)din * dout, weyl_linear_bias(l), sizeof *E * dout);
   }
   free(p);
   return E;
 }
 
-static int nweights(weyl_linear *l, int din, int dout) {
-  /* bias coefficients move only b: count the params that move W */
-  int np = weyl_linear_nparams(l), nw = 0;
-  double *p = calloc((size_t)np + 1, sizeof *p);
-  for (int k = 0; k < np; k++) {
-    memset(p, 0, sizeof *p * np);
-    p[k] = 1;
-    weyl_linear_set_params(l, p);
-    nw += ref_norm(weyl_linear_weight(l), din * dout) > 0;
-  }
-  free(p);
-  return nw;
+/* Largest |a - b| over n entries. */
+static double max_abs_diff(size_t n, const double *a, const double *b) {
+  double d = 0;
+  for (size_t i = 0; i < n; i++)
+    d = fmax(d, fabs(a[i] - b[i]));
+  return d;
 }
 
-Test(nn_emlp_steps, rate_scales_are_l1_over_l2_of_each_unit_element) {
-  for (size_t c = 0; c < sizeof CASES / sizeof CASES[0]; c++) {
+/* c_k = <E_k, a> and out = sum_k c_k E_k over np elements of n entries. */
+static void ref_coords(int np, size_t n, const double *E, const double *a, double *c) {
+  for (int k = 0; k < np; k++) {
+    c[k] = 0;
+    for (size_t i = 0; i < n; i++)
+      c[k] += E[k * n + i] * a[i];
+  }
+}
+static void ref_embed(int np, size_t n, const double *E, const double *c, double *out) {
+  memset(out, 0, sizeof *out * n);
+  for (int k = 0; k < np; k++)
+    for (size_t i = 0; i < n; i++)
+      out[i] += c[k] * E[k * n + i];
+}
+
+/* The parameters are coordinates in an orthonormal basis (the premise of
+ * emlp's steps), and embed / coords are sum_k p_k E_k and <E_k, .>. */
+Test(nn_emlp_steps, embed_and_coords_are_the_unit_elements) {
+  for (int c = 0; c < N_CASES; c++) {
     const layer_case *t = &CASES[c];
     weyl_group *g = builtin(t->group);
     weyl_linear *l = NULL;
     cr_assert_eq(weyl_linear_from_exprs(g, t->in, t->out, NULL, &l), WEYL_OK, "%s",
                  weyl_status_last_error());
     int din = weyl_linear_in_dim(l), dout = weyl_linear_out_dim(l), np = weyl_linear_nparams(l);
-    int nw = nweights(l, din, dout), nb = np - nw;
-    double *E = unit_elements(l, nw, nb, din, dout), *scale = calloc((size_t)np + 1, sizeof *scale);
-    cr_assert_eq(weyl_linear_rate_scales(l, scale), WEYL_OK);
-    for (int k = 0; k < np; k++) {
-      int n = k < nw ? din * dout : dout;
-      const double *e = k < nw ? E + (size_t)k * din * dout : E + (size_t)nw * din * dout +
-                                                                  (size_t)(k - nw) * dout;
-      double l1 = 0, l2 = 0;
-      int support = 0;
-      for (int i = 0; i < n; i++)
-        l1 += fabs(e[i]), l2 += e[i] * e[i], support += fabs(e[i]) > 1e-14;
-      cr_assert_lt(fabs(l2 - 1), 1e-10, "%s %s -> %s: element %d not unit", t->group, t->in,
-                   t->out, k);
-      cr_assert_lt(fabs(scale[k] - l1 / sqrt(l2)), 1e-9 * l1, "%s: scale %d = %g, l1/l2 = %g",
-                   t->group, k, scale[k], l1 / sqrt(l2));
-      if (t->exact)
-        cr_assert_lt(fabs(scale[k] - sqrt(support)), 1e-9 * scale[k],
-                     "%s: orbit element %d of %d entries has scale %g", t->group, k, support,
-                     scale[k]);
-    }
-    free(E), free(scale);
+    size_t n = (size_t)din * dout + dout;
+    cr_assert_eq(weyl_linear_full_size(l), n);
+    double *E = unit_elements(l, np, din, dout);
+    for (int j = 0; j < np; j++)
+      for (int k = 0; k < np; k++) {
+        double d = 0;
+        for (size_t i = 0; i < n; i++)
+          d += E[j * n + i] * E[k * n + i];
+        cr_assert_lt(fabs(d - (j == k)), 1e-10, "%s %s -> %s: <E_%d, E_%d> = %g", t->group,
+                     t->in, t->out, j, k, d);
+      }
+    unsigned long long st = 11 + c;
+    cr_assert_gt(np, 0);
+    double *p = calloc((size_t)np, 8), *q = calloc((size_t)np, 8), *ref = calloc(np + n, 8);
+    double *full = calloc(n, 8), *got = calloc(n, 8);
+    for (int k = 0; k < np; k++)
+      p[k] = ref_rand(&st);
+    for (size_t i = 0; i < n; i++)
+      full[i] = ref_rand(&st);
+    cr_assert_eq(weyl_linear_embed(l, p, got), WEYL_OK);
+    ref_embed(np, n, E, p, ref);
+    cr_assert_lt(max_abs_diff(n, got, ref), 1e-12 * ref_norm(ref, n), "%s: embed", t->group);
+    cr_assert_eq(weyl_linear_coords(l, full, q), WEYL_OK);
+    ref_coords(np, n, E, full, ref);
+    cr_assert_lt(max_abs_diff(np, q, ref), 1e-12 * ref_norm(full, n), "%s: coords", t->group);
+    cr_assert_eq(weyl_linear_embed(NULL, p, got), WEYL_EINVAL);
+    cr_assert_eq(weyl_linear_coords(l, NULL, q), WEYL_EINVAL);
+    free(p), free(q), free(ref), free(full), free(got), free(E);
     weyl_linear_free(l);
     weyl_group_free(g);
   }
@@ -101,112 +123,101 @@ static void ref_adam(int n, int t, double lr, double *w, const double *gw, doubl
   }
 }
 
-/* P(a) = sum_k <E_k, a> E_k over the nw unit weight elements (orthonormal:
- * exact orbit bases have disjoint supports). */
-static void project(int nw, int n, const double *E, const double *a, double *out) {
-  memset(out, 0, sizeof *out * n);
-  for (int k = 0; k < nw; k++) {
-    double c = 0;
-    for (int i = 0; i < n; i++)
-      c += E[(size_t)k * n + i] * a[i];
-    for (int i = 0; i < n; i++)
-      out[i] += c * E[(size_t)k * n + i];
-  }
+/* The mean squared error of the net's layer (W, b) on a batch, and its
+ * gradient with respect to (W, b) stacked, by loops. */
+static void ref_grad(int batch, int din, int dout, const double *wb, const double *x,
+                     const double *y, double *G) {
+  size_t nW = (size_t)din * dout;
+  memset(G, 0, sizeof *G * (nW + dout));
+  for (int r = 0; r < batch; r++)
+    for (int i = 0; i < dout; i++) {
+      double res = wb[nW + i] - y[r * dout + i];
+      for (int j = 0; j < din; j++)
+        res += wb[i * din + j] * x[r * din + j];
+      res *= 2.0 / ((double)batch * dout); /* d mean(res^2) */
+      for (int j = 0; j < din; j++)
+        G[i * din + j] += res * x[r * din + j];
+      G[nW + i] += res;
+    }
 }
 
-/* One weyl Adam step of sum (W x - y)^2 / 2 on theta. */
-static void weyl_step(weyl_linear *l, weyl_adam *a, int batch, const double *x, const double *y,
-                      double *theta, double *pred, double *dy, double *dtheta) {
-  int dout = weyl_linear_out_dim(l), nw = weyl_linear_nparams(l);
-  cr_assert_eq(weyl_linear_set_params(l, theta), WEYL_OK);
-  cr_assert_eq(weyl_linear_forward(l, batch, x, pred), WEYL_OK);
-  for (int i = 0; i < batch * dout; i++)
-    dy[i] = pred[i] - y[i];
-  memset(dtheta, 0, sizeof *dtheta * nw);
-  cr_assert_eq(weyl_linear_backward(l, batch, x, dy, dtheta, NULL), WEYL_OK);
-  cr_assert_eq(weyl_adam_step(a, theta, dtheta), WEYL_OK);
-}
-
-/* Largest |a - b| over n entries. */
-static double max_diff(int n, const double *a, const double *b) {
-  double d = 0;
-  for (int i = 0; i < n; i++)
-    d = fmax(d, fabs(a[i] - b[i]));
-  return d;
-}
-
-/* emlp trains W = P(w) by Adam on every entry of w. On an exact orbit basis
- * weyl's Adam with the rate scales on the unit coefficients takes the same
- * steps (up to Adam's eps): after 30 steps of regression the two W agree to
- * 1e-6 of how far W moved, while plain Adam on the coefficients (no scales)
- * ends elsewhere wherever an orbit has more than one entry. */
-Test(nn_emlp_steps, adam_with_rate_scales_steps_as_adam_on_the_projected_full_matrix) {
-  for (size_t c = 0; c < sizeof CASES / sizeof CASES[0]; c++) {
+/* emlp trains W = P(w) and b = P(u) by Adam on every entry of w and u. A net
+ * of one linear layer trained by weyl_net_train_mse with weyl_net_adam_new's
+ * optimizer takes the same steps, on exact and dense bases: after 30 steps
+ * of regression the two (W, b) agree to 1e-9 of how far they moved, while
+ * plain Adam on the coefficients (weyl_adam_new) ends elsewhere, except on
+ * an MLP's layer (one entry per element), where the two are the same. */
+Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
+  for (int c = 0; c < N_CASES; c++) {
     const layer_case *t = &CASES[c];
-    if (!t->exact)
-      continue;
     weyl_group *g = builtin(t->group);
-    weyl_linear_opts lo = weyl_linear_default_opts();
-    lo.bias = 0;
-    weyl_linear *l = NULL;
-    cr_assert_eq(weyl_linear_from_exprs(g, t->in, t->out, &lo, &l), WEYL_OK);
-    int din = weyl_linear_in_dim(l), dout = weyl_linear_out_dim(l), nw = weyl_linear_nparams(l);
-    int n = din * dout, batch = 16, steps = 30;
-    double lr = 3e-3, *E = unit_elements(l, nw, 0, din, dout);
+    weyl_rep *in = NULL, *out = NULL;
+    cr_assert_eq(weyl_rep_parse(g, t->in, &in), WEYL_OK);
+    cr_assert_eq(weyl_rep_parse(g, t->out, &out), WEYL_OK);
+    weyl_linear *l = NULL; /* the same solve as the net's layer: its unit elements */
+    cr_assert_eq(weyl_linear_from_reps(in, out, NULL, &l), WEYL_OK);
+    weyl_net *net = NULL, *twin = NULL;
+    cr_assert_eq(weyl_net_new(in, &net), WEYL_OK);
+    cr_assert_eq(weyl_net_add_linear(net, out, NULL), WEYL_OK);
+    cr_assert_eq(weyl_net_new(in, &twin), WEYL_OK);
+    cr_assert_eq(weyl_net_add_linear(twin, out, NULL), WEYL_OK);
+    int din = weyl_linear_in_dim(l), dout = weyl_linear_out_dim(l), np = weyl_linear_nparams(l);
+    cr_assert_eq(weyl_net_nparams(net), np);
+    size_t n = (size_t)din * dout + dout;
+    int batch = 16, steps = 30;
+    double lr = 3e-3, *E = unit_elements(l, np, din, dout);
     unsigned long long st = 5 + c;
-    double *w = calloc(n, sizeof *w), *m = calloc(n, sizeof *m), *v = calloc(n, sizeof *v);
-    double *W = calloc(n, sizeof *W), *W0 = calloc(n, sizeof *W0), *G = calloc(n, sizeof *G);
-    double *gw = calloc(n, sizeof *gw), *x = calloc((size_t)batch * din, sizeof *x);
-    double *y = calloc((size_t)batch * dout, sizeof *y), *dy = calloc((size_t)batch * dout, 8);
-    double *pred = calloc((size_t)batch * dout, 8), *dtheta = calloc(nw + 1, 8);
-    double *theta = calloc(nw + 1, 8), *plain = calloc(nw + 1, 8), *scale = calloc(nw + 1, 8);
-    for (int i = 0; i < n; i++)
-      w[i] = ref_rand(&st);
+    double *w = calloc(n, 8), *m = calloc(n, 8), *v = calloc(n, 8), *wb = calloc(n, 8);
+    double *wb0 = calloc(n, 8), *G = calloc(n, 8), *gw = calloc(n, 8), *cf = calloc(np, 8);
+    double *x = calloc((size_t)batch * din, 8), *y = calloc((size_t)batch * dout, 8);
+    double *got = calloc(n, 8);
+    for (int k = 0; k < np; k++)
+      weyl_net_params(net)[k] = weyl_net_params(twin)[k] = ref_rand(&st);
+    cr_assert_eq(weyl_net_sync(net), WEYL_OK);
+    cr_assert_eq(weyl_net_sync(twin), WEYL_OK);
+    ref_embed(np, n, E, weyl_net_params(net), w); /* the same starting (W, b) */
+    memcpy(wb0, w, sizeof *w * n);
     for (int i = 0; i < batch * din; i++)
       x[i] = ref_rand(&st);
     for (int i = 0; i < batch * dout; i++)
       y[i] = ref_rand(&st);
-    for (int k = 0; k < nw; k++) /* the same starting W: theta_k = <E_k, w> */
-      for (int i = 0; i < n; i++)
-        theta[k] += E[(size_t)k * n + i] * w[i];
-    memcpy(plain, theta, sizeof *theta * nw);
-    project(nw, n, E, w, W0);
     weyl_adam *a = NULL, *b = NULL;
-    cr_assert_eq(weyl_adam_new(nw, lr, &a), WEYL_OK);
-    cr_assert_eq(weyl_adam_new(nw, lr, &b), WEYL_OK);
-    cr_assert_eq(weyl_linear_rate_scales(l, scale), WEYL_OK);
-    cr_assert_eq(weyl_adam_set_rate_scales(a, scale), WEYL_OK);
+    cr_assert_eq(weyl_net_adam_new(net, lr, &a), WEYL_OK);
+    cr_assert_eq(weyl_adam_new(np, lr, &b), WEYL_OK);
     for (int step = 1; step <= steps; step++) {
-      /* reference: G = dL/dW by loops, dL/dw = P(G), Adam on every entry */
-      project(nw, n, E, w, W);
-      memset(G, 0, sizeof *G * n);
-      for (int r = 0; r < batch; r++)
-        for (int i = 0; i < dout; i++) {
-          double res = -y[r * dout + i];
-          for (int j = 0; j < din; j++)
-            res += W[i * din + j] * x[r * din + j];
-          for (int j = 0; j < din; j++)
-            G[i * din + j] += res * x[r * din + j];
-        }
-      project(nw, n, E, G, gw);
-      ref_adam(n, step, lr, w, gw, m, v);
-      weyl_step(l, a, batch, x, y, theta, pred, dy, dtheta);
-      weyl_step(l, b, batch, x, y, plain, pred, dy, dtheta);
+      /* reference: G = dL/d(W, b) by loops, dL/dw = P(G), Adam on every entry */
+      ref_coords(np, n, E, w, cf);
+      ref_embed(np, n, E, cf, wb);
+      ref_grad(batch, din, dout, wb, x, y, G);
+      ref_coords(np, n, E, G, cf);
+      ref_embed(np, n, E, cf, gw);
+      ref_adam((int)n, step, lr, w, gw, m, v);
+      cr_assert_eq(weyl_net_train_mse(net, a, batch, x, y, NULL), WEYL_OK, "%s",
+                   weyl_status_last_error());
+      cr_assert_eq(weyl_net_train_mse(twin, b, batch, x, y, NULL), WEYL_OK);
     }
-    project(nw, n, E, w, W);
-    double moved = max_diff(n, W, W0);
-    cr_assert_eq(weyl_linear_set_params(l, theta), WEYL_OK);
-    double diff = max_diff(n, weyl_linear_weight(l), W);
-    cr_assert_lt(diff, 1e-6 * moved, "%s %s -> %s: W differs by %g, moved %g", t->group, t->in,
-                 t->out, diff, moved);
-    cr_assert_eq(weyl_linear_set_params(l, plain), WEYL_OK);
-    double off = max_diff(n, weyl_linear_weight(l), W);
-    cr_assert_gt(off, 0.05 * moved, "%s: unscaled Adam ends %g from emlp's (moved %g)", t->group,
-                 off, moved);
-    free(w), free(m), free(v), free(W), free(W0), free(G), free(gw), free(x), free(y), free(dy);
-    free(pred), free(dtheta), free(theta), free(plain), free(scale), free(E);
+    ref_coords(np, n, E, w, cf);
+    ref_embed(np, n, E, cf, wb);
+    double moved = max_abs_diff(n, wb, wb0);
+    ref_embed(np, n, E, weyl_net_params(net), got);
+    double diff = max_abs_diff(n, got, wb);
+    cr_assert_lt(diff, 1e-9 * moved, "%s %s -> %s: (W, b) differs by %g, moved %g", t->group,
+                 t->in, t->out, diff, moved);
+    ref_embed(np, n, E, weyl_net_params(twin), got);
+    double off = max_abs_diff(n, got, wb);
+    if (t->entrywise)
+      cr_assert_lt(off, 1e-9 * moved, "%s: plain Adam ends %g from emlp's", t->group, off);
+    else
+      cr_assert_gt(off, 0.05 * moved, "%s %s -> %s: plain Adam ends %g from emlp's (moved %g)",
+                   t->group, t->in, t->out, off, moved);
+    cr_assert_eq(weyl_net_train_mse(twin, a, batch, x, y, NULL), WEYL_EINVAL,
+                 "an optimizer made for one net is refused for another");
+    free(w), free(m), free(v), free(wb), free(wb0), free(G), free(gw), free(cf), free(x);
+    free(y), free(got), free(E);
     weyl_adam_free(a), weyl_adam_free(b);
+    weyl_net_free(net), weyl_net_free(twin);
     weyl_linear_free(l);
+    weyl_rep_free(in), weyl_rep_free(out);
     weyl_group_free(g);
   }
 }

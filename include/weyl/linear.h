@@ -87,17 +87,20 @@ const double *weyl_linear_bias(const weyl_linear *l);
  * coefficients are set to 0. Also materializes W and b.
  * Returns WEYL_EINVAL for gain <= 0, WEYL_ENOMEM. */
 weyl_status weyl_linear_init(weyl_linear *l, weyl_rng *rng, double gain, double *params);
-/* Writes weyl_linear_nparams(l) learning-rate multipliers (for
- * weyl_adam_set_rate_scales) that make Adam on these coefficients step as
- * emlp's Adam does on the full matrix w with W = P(w): scale k is
- * |B_k|_1 / |B_k|_2 (likewise for the bias elements), the distance Adam's
- * per-entry steps of w move the coefficient of the unit element B_k. For
- * elements with disjoint supports and entries of equal size (every exact
- * orbit basis: scale sqrt(orbit size)) the two optimizers take the same
- * steps; for dense elements it is the same rule applied to their l1 norm.
- * Returns WEYL_EINVAL for NULL arguments, WEYL_ELIMIT when a factored block
- * is too large to make dense. */
-weyl_status weyl_linear_rate_scales(const weyl_linear *l, double *scales);
+/* The layer's parameters are coordinates: every unit basis element u_k (the
+ * matrix a parameter moves, W and b stacked) has norm 1, and they are
+ * pairwise orthogonal. These two maps go between the parameters and the
+ * full space of (W, b): weyl_linear_full_size(l) entries, the out x in
+ * entries of W then the out entries of b (none without a bias).
+ * embed writes (W, b) = sum_k params[k] u_k into full (what set_params
+ * materializes, into a buffer of the caller's); coords writes params[k] =
+ * <u_k, full>, the coordinates of the orthogonal projection of full onto the
+ * equivariant maps (e.g. to load a dense matrix trained elsewhere, or, on
+ * dL/dW, the parameter gradient). coords(embed(p)) = p. Both use the layer's
+ * scratch, not W and b. Return WEYL_EINVAL for NULL arguments. */
+size_t weyl_linear_full_size(const weyl_linear *l);
+weyl_status weyl_linear_embed(weyl_linear *l, const double *params, double *full);
+weyl_status weyl_linear_coords(weyl_linear *l, const double *full, double *params);
 
 /* emlp's initialization: W the projection of a random orthogonal matrix
  * (coefficients normal with variance 1 / max(in, out)) and b the projection

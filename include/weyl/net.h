@@ -170,15 +170,17 @@ weyl_status weyl_net_init(weyl_net *net, uint64_t seed);
  * (README, Experiments). */
 weyl_status weyl_net_init_calibrated(weyl_net *net, uint64_t seed);
 
-/* Writes weyl_net_nparams(net) learning-rate multipliers: each linear
- * layer's from weyl_linear_rate_scales (emlp's Adam on full matrices), 1 for
- * every other parameter. Returns WEYL_EINVAL for NULL arguments. */
-weyl_status weyl_net_rate_scales(const weyl_net *net, double *scales);
-
-/* An Adam optimizer for the net's parameters with learning rate lr and the
- * rate scales of weyl_net_rate_scales: the optimizer that trains the net as
- * emlp trains its own. *a is new (weyl_adam_free). Returns weyl_adam_new's
- * statuses. */
+/* An Adam optimizer for the net's parameters with learning rate lr that
+ * trains the net as emlp trains its own: emlp keeps every linear layer's full
+ * matrix w (and bias vector), uses W = P(w), P the projection onto the
+ * equivariant maps, and steps every entry of w by Adam. This optimizer does
+ * the same (Adam's moments of the linear layers live in the full (W, b)
+ * space; weyl_linear_embed / weyl_linear_coords move between it and the
+ * parameters), so its steps do not depend on which orthonormal basis the
+ * solver chose. Other parameters (bilinear, norm gates) step as weyl_adam.
+ * The optimizer steps this net's layers: free it before the net;
+ * weyl_net_train_mse refuses it for another net. *a is new (weyl_adam_free).
+ * Returns weyl_adam_new's statuses. */
 weyl_status weyl_net_adam_new(const weyl_net *net, double lr, weyl_adam **a);
 
 /* y (batch x out_dim) = f(x) for x (batch x in_dim); keeps the activations

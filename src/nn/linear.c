@@ -62,7 +62,9 @@ static weyl_status check_bias(const weyl_basis *w, const weyl_basis *bias) {
   return WEYL_OK;
 }
 
-/* scale[k] = 1/|B_k|_F for the elements of b, written from scale[0]. */
+/* scale[k] = 1/|B_k|_F for the elements of b, written from scale[0]: the
+ * parameters are coordinates in the orthonormal basis of unit elements
+ * (every solver's elements are pairwise orthogonal, basis.h). */
 static void unit_scales(const weyl_basis *b, double *scale) {
   for (int p = 0; p < b->n_places; p++) {
     const weyl_place *pl = &b->places[p];
@@ -70,28 +72,6 @@ static void unit_scales(const weyl_basis *b, double *scale) {
     for (int k = 0; k < blk->dim; k++)
       scale[pl->param0 + k] = blk->norm2[k] > 0 ? 1.0 / sqrt(blk->norm2[k]) : 1.0;
   }
-}
-
-/* rate[param0 + k] = |B_k|_1 / |B_k|_2 for the elements of b (see
- * weyl_linear_rate_scales). */
-static weyl_status l1_rates(const weyl_basis *b, double *rate) {
-  for (int p = 0; p < b->n_places; p++) {
-    const weyl_place *pl = &b->places[p];
-    weyl_basis_block_data d;
-    weyl_status s = weyl_basis_block_data_get(b, pl->block, &d);
-    if (s != WEYL_OK)
-      return s;
-    size_t n = (size_t)d.out_dim * d.in_dim;
-    for (int k = 0; k < d.dim; k++) {
-      double l1 = 0, l2 = 0;
-      for (size_t e = 0; e < n; e++) {
-        double v = d.orbit ? (d.orbit[e] == k) : d.mats[(size_t)k * n + e];
-        l1 += fabs(v), l2 += v * v;
-      }
-      rate[pl->param0 + k] = l2 > 0 ? l1 / sqrt(l2) : 1.0;
-    }
-  }
-  return WEYL_OK;
 }
 
 weyl_status weyl_linear_new(const weyl_basis *w, const weyl_basis *bias, weyl_linear **layer) {
@@ -229,11 +209,45 @@ weyl_status weyl_linear_rescale(weyl_linear *l, double *params, const double *ro
   return weyl_linear_set_params(l, params);
 }
 
-weyl_status weyl_linear_rate_scales(const weyl_linear *l, double *scales) {
-  if (!l || !scales)
-    return weyl_fail(WEYL_EINVAL, "weyl_linear_rate_scales: NULL argument");
-  weyl_status s = l1_rates(l->w, scales);
-  return s == WEYL_OK && l->bias ? l1_rates(l->bias, scales + l->nw) : s;
+/* 1 when every block of b is an orbit basis whose orbits are single entries
+ * (as many elements as entries: the orbits partition them). */
+static int entrywise(const weyl_basis *b) {
+  for (int k = 0; k < b->n_blocks; k++) {
+    const weyl_block *blk = &b->blocks[k];
+    if (!blk->orbit || blk->dim != blk->out_dim * blk->in_dim)
+      return 0;
+  }
+  return 1;
+}
+
+int weyl_nn_linear_is_entrywise(const weyl_linear *l) {
+  return entrywise(l->w) && (!l->bias || entrywise(l->bias));
+}
+
+size_t weyl_linear_full_size(const weyl_linear *l) {
+  return l ? (size_t)l->out * l->in + (l->bias ? (size_t)l->out : 0) : 0;
+}
+
+weyl_status weyl_linear_embed(weyl_linear *l, const double *params, double *full) {
+  if (!l || !params || !full)
+    return weyl_fail(WEYL_EINVAL, "weyl_linear_embed: NULL argument");
+  for (int k = 0; k < l->nw + l->nb; k++)
+    l->coef[k] = params[k] * l->scale[k];
+  weyl_status s = weyl_basis_combine(l->w, l->coef, full);
+  if (s == WEYL_OK && l->bias)
+    s = weyl_basis_combine(l->bias, l->coef + l->nw, full + (size_t)l->out * l->in);
+  return s;
+}
+
+weyl_status weyl_linear_coords(weyl_linear *l, const double *full, double *params) {
+  if (!l || !full || !params)
+    return weyl_fail(WEYL_EINVAL, "weyl_linear_coords: NULL argument");
+  weyl_status s = weyl_basis_dot(l->w, full, params);
+  if (s == WEYL_OK && l->bias)
+    s = weyl_basis_dot(l->bias, full + (size_t)l->out * l->in, params + l->nw);
+  for (int k = 0; s == WEYL_OK && k < l->nw + l->nb; k++)
+    params[k] *= l->scale[k];
+  return s;
 }
 
 weyl_status weyl_linear_init(weyl_linear *l, weyl_rng *rng, double gain, double *params) {

@@ -10,6 +10,7 @@
 #include "weyl/loss.h"
 
 #include "core/status_impl.h"
+#include "nn/adam_impl.h"
 #include "nn/net_impl.h"
 #include "nn/nn_util.h"
 
@@ -108,30 +109,26 @@ weyl_status weyl_net_init(weyl_net *net, uint64_t seed) {
   return s == WEYL_OK ? weyl_net_sync(net) : s;
 }
 
-weyl_status weyl_net_rate_scales(const weyl_net *net, double *scales) {
-  if (!net || !scales)
-    return weyl_fail(WEYL_EINVAL, "weyl_net_rate_scales: NULL argument");
-  for (int k = 0; k < net->nparams; k++)
-    scales[k] = 1;
-  weyl_status s = WEYL_OK;
-  for (int i = 0; i < net->n && s == WEYL_OK; i++)
-    if (net->layers[i].lin)
-      s = weyl_linear_rate_scales(net->layers[i].lin, scales + net->layers[i].p_lin);
-  return s;
+/* The Adam maps of a linear layer (ctx: the layer). */
+static weyl_status embed_linear(void *ctx, const double *params, double *full) {
+  return weyl_linear_embed(ctx, params, full);
+}
+static weyl_status coords_linear(void *ctx, const double *full, double *params) {
+  return weyl_linear_coords(ctx, full, params);
 }
 
 weyl_status weyl_net_adam_new(const weyl_net *net, double lr, weyl_adam **a) {
   if (!net || !a)
     return weyl_fail(WEYL_EINVAL, "weyl_net_adam_new: NULL argument");
-  double *scales = malloc(sizeof *scales * ((size_t)net->nparams + 1));
   weyl_adam *o = NULL;
-  weyl_status s = scales ? weyl_adam_new(net->nparams, lr, &o)
-                         : weyl_fail(WEYL_ENOMEM, "out of memory in weyl_net_adam_new");
-  if (s == WEYL_OK)
-    s = weyl_net_rate_scales(net, scales);
-  if (s == WEYL_OK)
-    s = weyl_adam_set_rate_scales(o, scales);
-  free(scales);
+  weyl_status s = weyl_adam_new(net->nparams, lr, &o);
+  for (int i = 0; i < net->n && s == WEYL_OK; i++) {
+    weyl_linear *l = net->layers[i].lin;
+    if (l && !weyl_nn_linear_is_entrywise(l)) /* (an MLP's: plain Adam is the same) */
+      s = weyl_adam_add_lifted(o, net->layers[i].p_lin, weyl_linear_nparams(l),
+                               weyl_linear_full_size(l), embed_linear, coords_linear, l);
+  }
+  weyl_adam_set_owner(o, net);
   if (s != WEYL_OK) {
     weyl_adam_free(o);
     return s;
@@ -155,6 +152,9 @@ weyl_status weyl_net_train_mse(weyl_net *net, weyl_adam *a, int batch, const dou
   if (weyl_adam_nparams(a) != net->nparams)
     return weyl_fail(WEYL_EINVAL, "weyl_net_train_mse: optimizer has %d parameters, net %d",
                      weyl_adam_nparams(a), net->nparams);
+  if (weyl_adam_owner(a) && weyl_adam_owner(a) != net)
+    return weyl_fail(WEYL_EINVAL, "weyl_net_train_mse: the optimizer was made for another net "
+                                  "(weyl_net_adam_new steps that net's layers)");
   if (loss)
     *loss = 0;
   if (batch == 0)

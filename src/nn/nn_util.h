@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "weyl/linear.h"
 #include "weyl/nonlin.h"
 #include "weyl/rep.h"
 
@@ -48,6 +49,11 @@ static inline weyl_status weyl_nn_batch_check(const char *who, int batch, int di
  * uses weyl_nonlin_backward). Arguments are the caller's, already checked. */
 int weyl_nonlin_swish_backward_from_output(const weyl_nonlin *nl, int batch, const double *x,
                                            const double *y, const double *dy, double *dx);
+
+/* 1 when every parameter of l is one entry of (W, b) (every block an exact
+ * basis of one-entry orbits: an MLP's layers): Adam on the parameters is then
+ * Adam on the full matrix, and weyl_net_adam_new need not lift them. */
+int weyl_nn_linear_is_entrywise(const weyl_linear *l);
 
 /* 1 when a and b are the same rep: one group and the same direct summands in
  * the same order (so "2*V" equals "V + V"); 0 otherwise or when out of memory. */
