@@ -303,13 +303,17 @@ int exp_write_svg(const char *path, const char *title, const exp_row *rows, int 
 
 /* ---------- the experiment driver ---------- */
 
-enum { MAX_SIZES = 16, N_VAL = 1000, N_TEST = 5000 };
+/* The paper's data set: 30000 + 5000 + 1000 examples (data_efficiency.py's
+ * ndata), drawn once from a fixed seed. */
+enum { MAX_SIZES = 16, N_VAL = 1000, N_TEST = 5000, N_POOL = 30000 };
+static const unsigned long long DATA_SEED = 2021;
 
 typedef struct {
   const exp_task *task;
   weyl_group *g;
   weyl_rep *in, *out;
   int din, dout, channels, layers, batch, quick, seeds, max_epochs, models;
+  int fresh_data; /* --fresh-data: every seed and size draws its own data */
   double epoch_scale, lr;
   weyl_bilinear_kind bilinear_kind;
   const char *svg;
@@ -474,24 +478,14 @@ static double variance(const exp_data *d) {
 
 static const char *model_name(int k) { return k == 0 ? "EMLP" : k == 1 ? "MLP" : "MLP+aug"; }
 
-/* One seed of one training size: fresh train / val / test draws (the
- * paper's splits of one generated set), every selected model. */
-static int run_seed(const setup *s, int n, int seed, double mse[3], double sec[3], double *var) {
-  exp_data train, val, test;
-  exp_stats st = {0};
-  unsigned long long base = 1000003ULL * (unsigned long long)(seed + 1) + (unsigned long long)n;
-  if (make_data(s, &train, n, base) || make_data(s, &val, N_VAL, base + 1) ||
-      make_data(s, &test, N_TEST, base + 2))
-    return -1;
-  const exp_data *parts[3] = {&train, &val, &test};
-  if (make_stats(s, parts, 3, &st))
-    return -1;
-  *var = variance(&test);
+/* Trains every selected model for one seed on the given data. */
+static void run_models(const setup *s, int n, int seed, const exp_data *train, const exp_data *val,
+                       const exp_data *test, const exp_stats *st, double mse[3], double sec[3]) {
   for (int k = 0; k < 3; k++) {
     mse[k] = sec[k] = NAN;
     if (!(s->models & (1 << k)))
       continue;
-    run_result r = run(s, k, &train, &val, &test, &st, (unsigned long long)seed + 1);
+    run_result r = run(s, k, train, val, test, st, (unsigned long long)seed + 1);
     mse[k] = r.fit.test_mse, sec[k] = r.seconds;
     fprintf(stderr, "n=%d seed %d %s: test MSE %.4g (val %.4g), train loss %.3g -> %.3g, %d steps, %.1f s",
             n, seed, model_name(k), r.fit.test_mse, r.fit.val_mse, r.fit.first_loss,
@@ -500,22 +494,82 @@ static int run_seed(const setup *s, int n, int seed, double mse[3], double sec[3
       fprintf(stderr, ", equivariance error %.2g", r.eq_after);
     fprintf(stderr, "\n");
   }
-  exp_data_free(&train), exp_data_free(&val), exp_data_free(&test);
-  free_stats(&st);
+}
+
+/* The data of a run: a training pool, validation and test sets, and the
+ * stats over all three (the paper's: one data set of 30000 + 5000 + 1000
+ * examples drawn with its fixed seed, stats over it). */
+typedef struct {
+  exp_data pool, val, test;
+  exp_stats st;
+} run_data;
+
+static void run_data_free(run_data *d) {
+  exp_data_free(&d->pool), exp_data_free(&d->val), exp_data_free(&d->test);
+  free_stats(&d->st);
+}
+
+static int run_data_draw(const setup *s, int n_pool, unsigned long long base, run_data *d) {
+  memset(d, 0, sizeof *d);
+  if (make_data(s, &d->pool, n_pool, base) || make_data(s, &d->val, N_VAL, base + 1) ||
+      make_data(s, &d->test, N_TEST, base + 2))
+    return -1;
+  const exp_data *parts[3] = {&d->pool, &d->val, &d->test};
+  return make_stats(s, parts, 3, &d->st);
+}
+
+/* The first n examples of the pool (a view: not freed). */
+static exp_data first_rows(const exp_data *pool, int n) {
+  exp_data d = *pool;
+  d.n = n;
+  return d;
+}
+
+/* One seed of one training size. The paper's protocol (emlp's
+ * data_efficiency.py runs every trial with makeTrainer's default seed 2021,
+ * under which it draws the data and splits it): one data set for every seed
+ * and size, the training set the first N of the pool (nested sizes); the
+ * seeds differ in the model's init and the batch order. With --fresh-data
+ * every seed and size draws its own data instead. */
+static int run_seed(const setup *s, const run_data *shared, int n, int seed, double mse[3],
+                    double sec[3], double *var) {
+  if (shared) {
+    exp_data train = first_rows(&shared->pool, n);
+    *var = variance(&shared->test);
+    run_models(s, n, seed, &train, &shared->val, &shared->test, &shared->st, mse, sec);
+    return 0;
+  }
+  run_data d;
+  unsigned long long base = 1000003ULL * (unsigned long long)(seed + 1) + (unsigned long long)n;
+  if (run_data_draw(s, n, base, &d)) {
+    run_data_free(&d);
+    return -1;
+  }
+  *var = variance(&d.test);
+  run_models(s, n, seed, &d.pool, &d.val, &d.test, &d.st, mse, sec);
+  run_data_free(&d);
   return 0;
 }
 
 static int run_full(const setup *s) {
   exp_row rows[MAX_SIZES];
   double var = NAN;
-  for (int i = 0; i < s->n_sizes; i++) {
+  run_data shared;
+  int n_pool = N_POOL, rc = 0;
+  for (int i = 0; i < s->n_sizes; i++)
+    n_pool = s->sizes[i] > n_pool ? s->sizes[i] : n_pool;
+  if (!s->fresh_data && run_data_draw(s, n_pool, DATA_SEED, &shared)) {
+    run_data_free(&shared);
+    return 1;
+  }
+  for (int i = 0; rc == 0 && i < s->n_sizes; i++) {
     double mse[16][3], sec[16][3];
     exp_row *r = &rows[i];
     r->n = s->sizes[i];
     r->seeds = s->seeds;
-    for (int seed = 0; seed < s->seeds; seed++)
-      if (run_seed(s, s->sizes[i], seed, mse[seed], sec[seed], &var))
-        return 1;
+    for (int seed = 0; rc == 0 && seed < s->seeds; seed++)
+      rc = run_seed(s, s->fresh_data ? NULL : &shared, s->sizes[i], seed, mse[seed], sec[seed],
+                    &var);
     for (int k = 0; k < 3; k++) {
       double m = 0, m2 = 0, t = 0;
       for (int seed = 0; seed < s->seeds; seed++)
@@ -526,10 +580,16 @@ static int run_full(const setup *s) {
       r->sd[k] = s->seeds > 1 ? sqrt(m2 / (s->seeds - 1)) : 0;
     }
   }
+  if (!s->fresh_data)
+    run_data_free(&shared);
+  if (rc)
+    return 1;
   printf("%s: group %s, %d channels, %d layers, batch %d, Adam %g, epochs min(900000/N, %d) x "
-         "%g, val %d, test %d\n\n",
+         "%g, val %d, test %d, %s\n\n",
          s->task->name, s->group, s->channels, s->layers, s->batch, s->lr, s->max_epochs,
-         s->epoch_scale, N_VAL, N_TEST);
+         s->epoch_scale, N_VAL, N_TEST,
+         s->fresh_data ? "fresh data per seed and size"
+                       : "one data set for every seed and size (the paper's)");
   exp_print_table(stdout, rows, s->n_sizes, var, s->task->paper, s->task->n_paper);
   printf("(goal: EMLP at N = 1000 at most %g; the paper's EMLP column is its EMLP for %s)\n",
          s->task->paper_emlp, s->task->group);
@@ -651,6 +711,8 @@ static int parse_args(int argc, char **argv, setup *s) {
       s->channels = atoi(v), i++;
     else if (!strcmp(a, "--models") && v && !parse_models(v, s))
       i++;
+    else if (!strcmp(a, "--fresh-data"))
+      s->fresh_data = 1;
     else if (!strcmp(a, "--lowrank"))
       s->bilinear_kind = WEYL_BILINEAR_LOWRANK;
     else if (!strcmp(a, "--svg") && v)
@@ -708,7 +770,7 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   if (parse_args(argc, argv, &s)) {
     fprintf(stderr,
             "usage: %s [--quick] [--sizes N,N,...] [--seeds K] [--epoch-scale F] [--channels C]\n"
-            "       [--models emlp,mlp,aug] [--lowrank] [--group NAME] [--svg PATH]\n"
+            "       [--models emlp,mlp,aug] [--lowrank] [--fresh-data] [--group NAME] [--svg PATH]\n"
             "       [--plot TABLE.md]\n",
             task->name);
     return 2;
