@@ -18,8 +18,10 @@ typedef weyl_status (*weyl_adam_map)(void *ctx, const double *from, double *to);
  * w (its moments live in the full space: the gradient dL/dw = P(dL/dW) is
  * embed(grad)), and the parameters move by coords(step): emlp keeps w and
  * uses W = P(w), which is the same walk. Segments must not overlap each
- * other. ctx must outlive the optimizer's steps. Returns WEYL_EINVAL for a
- * bad range, WEYL_ENOMEM (nothing changed then). */
+ * other. ctx must outlive the optimizer's steps. A map that fails makes
+ * weyl_adam_step return its status with params unchanged (the moments of
+ * the segments mapped before it have moved). Returns WEYL_EINVAL for a bad
+ * range, WEYL_ENOMEM (nothing changed then). */
 weyl_status weyl_adam_add_lifted(weyl_adam *a, int param0, int n, size_t full,
                                  weyl_adam_map embed, weyl_adam_map coords, void *ctx);
 
