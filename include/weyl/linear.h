@@ -89,17 +89,18 @@ const double *weyl_linear_bias(const weyl_linear *l);
 weyl_status weyl_linear_init(weyl_linear *l, weyl_rng *rng, double gain, double *params);
 /* The layer's parameters are coordinates: every unit basis element u_k (the
  * matrix a parameter moves, W and b stacked) has norm 1, and they are
- * pairwise orthogonal. These two maps go between the parameters and the
- * full space of (W, b): weyl_linear_full_size(l) entries, the out x in
- * entries of W then the out entries of b (none without a bias).
- * embed writes (W, b) = sum_k params[k] u_k into full (what set_params
- * materializes, into a buffer of the caller's); coords writes params[k] =
- * <u_k, full>, the coordinates of the orthogonal projection of full onto the
- * equivariant maps (e.g. to load a dense matrix trained elsewhere, or, on
- * dL/dW, the parameter gradient). coords(embed(p)) = p. Both use the layer's
- * scratch, not W and b. Return WEYL_EINVAL for NULL arguments. */
+ * pairwise orthogonal. weyl_linear_embed and weyl_linear_coords go between
+ * the parameters and the full space of (W, b): weyl_linear_full_size(l)
+ * entries, the out x in entries of W then the out entries of b (none
+ * without a bias). Both use the layer's scratch, not W and b, and return
+ * WEYL_EINVAL for NULL arguments; coords(embed(p)) = p. */
 size_t weyl_linear_full_size(const weyl_linear *l);
+/* Writes (W, b) = sum_k params[k] u_k into full: what set_params
+ * materializes, into a buffer of the caller's. */
 weyl_status weyl_linear_embed(weyl_linear *l, const double *params, double *full);
+/* Writes params[k] = <u_k, full>: the coordinates of the orthogonal
+ * projection of full onto the equivariant maps (e.g. to load a dense matrix
+ * trained elsewhere, or, given dL/d(W, b), the parameter gradient). */
 weyl_status weyl_linear_coords(weyl_linear *l, const double *full, double *params);
 
 /* emlp's initialization: W the projection of a random orthogonal matrix
