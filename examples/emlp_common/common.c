@@ -313,7 +313,7 @@ typedef struct {
   weyl_group *g;
   weyl_rep *in, *out;
   int din, dout, channels, layers, batch, quick, seeds, max_epochs, models;
-  int fresh_data; /* --fresh-data: every seed and size draws its own data */
+  int one_data_set; /* --one-data-set: the paper's runs' data (run_seed) */
   int test_draws; /* --test-draws K: score each EMLP on K more test sets */
   double epoch_scale, lr;
   weyl_bilinear_kind bilinear_kind;
@@ -537,8 +537,8 @@ static void run_models(const setup *s, int n, int seed, const exp_data *train, c
 }
 
 /* The data of a run: a training pool, validation and test sets, and the
- * stats over all three (the paper's: one data set of 30000 + 5000 + 1000
- * examples drawn with its fixed seed, stats over it). */
+ * stats over all three (--one-data-set: a pool of 30000, as the paper's
+ * one data set of 30000 + 5000 + 1000 examples, stats over it all). */
 typedef struct {
   exp_data pool, val, test;
   exp_stats st;
@@ -565,12 +565,15 @@ static exp_data first_rows(const exp_data *pool, int n) {
   return d;
 }
 
-/* One seed of one training size. The paper's protocol (emlp's
- * data_efficiency.py runs every trial with makeTrainer's default seed 2021,
- * under which it draws the data and splits it): one data set for every seed
- * and size, the training set the first N of the pool (nested sizes); the
- * seeds differ in the model's init and the batch order. With --fresh-data
- * every seed and size draws its own data instead. */
+/* One seed of one training size. By default every seed and size draws its
+ * own data (train, validation, test; stats over them), so the mean over
+ * seeds estimates the expected test MSE over the data as well as the init.
+ * With --one-data-set, as the paper's runs: emlp's data_efficiency.py runs
+ * every trial at makeTrainer's default seed 2021, under which it draws and
+ * splits one data set of 30000 + 5000 + 1000 examples, so its seeds share
+ * the data and differ in init and batch order; here one set is drawn from a
+ * fixed seed, the training set is the first N of its pool. Its mean is one
+ * draw's: the same expectation, with the data's spread left in. */
 static int run_seed(const setup *s, const run_data *shared, int n, int seed, double mse[3],
                     double sec[3], double *var) {
   if (shared) {
@@ -598,7 +601,7 @@ static int run_full(const setup *s) {
   int n_pool = N_POOL, rc = 0;
   for (int i = 0; i < s->n_sizes; i++)
     n_pool = s->sizes[i] > n_pool ? s->sizes[i] : n_pool;
-  if (!s->fresh_data && run_data_draw(s, n_pool, DATA_SEED, &shared)) {
+  if (s->one_data_set && run_data_draw(s, n_pool, DATA_SEED, &shared)) {
     run_data_free(&shared);
     return 1;
   }
@@ -608,7 +611,7 @@ static int run_full(const setup *s) {
     r->n = s->sizes[i];
     r->seeds = s->seeds;
     for (int seed = 0; rc == 0 && seed < s->seeds; seed++)
-      rc = run_seed(s, s->fresh_data ? NULL : &shared, s->sizes[i], seed, mse[seed], sec[seed],
+      rc = run_seed(s, s->one_data_set ? &shared : NULL, s->sizes[i], seed, mse[seed], sec[seed],
                     &var);
     for (int k = 0; k < 3; k++) {
       double m = 0, m2 = 0, t = 0;
@@ -620,7 +623,7 @@ static int run_full(const setup *s) {
       r->sd[k] = s->seeds > 1 ? sqrt(m2 / (s->seeds - 1)) : 0;
     }
   }
-  if (!s->fresh_data)
+  if (s->one_data_set)
     run_data_free(&shared);
   if (rc)
     return 1;
@@ -628,8 +631,8 @@ static int run_full(const setup *s) {
          "%g, val %d, test %d, %s\n\n",
          s->task->name, s->group, s->channels, s->layers, s->batch, s->lr, s->max_epochs,
          s->epoch_scale, N_VAL, N_TEST,
-         s->fresh_data ? "fresh data per seed and size"
-                       : "one data set for every seed and size (the paper's)");
+         s->one_data_set ? "one data set for every seed and size (as the paper's runs)"
+                         : "fresh data per seed and size");
   exp_print_table(stdout, rows, s->n_sizes, var, s->task->paper, s->task->n_paper);
   printf("(goal: EMLP at N = 1000 at most %g; the paper's EMLP column is its EMLP for %s)\n",
          s->task->paper_emlp, s->task->group);
@@ -753,8 +756,8 @@ static int parse_args(int argc, char **argv, setup *s) {
       i++;
     else if (!strcmp(a, "--test-draws") && v && atoi(v) > 0 && atoi(v) <= 1000)
       s->test_draws = atoi(v), i++;
-    else if (!strcmp(a, "--fresh-data"))
-      s->fresh_data = 1;
+    else if (!strcmp(a, "--one-data-set"))
+      s->one_data_set = 1;
     else if (!strcmp(a, "--lowrank"))
       s->bilinear_kind = WEYL_BILINEAR_LOWRANK;
     else if (!strcmp(a, "--svg") && v)
@@ -812,7 +815,7 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   if (parse_args(argc, argv, &s)) {
     fprintf(stderr,
             "usage: %s [--quick] [--sizes N,N,...] [--seeds K] [--epoch-scale F] [--channels C]\n"
-            "       [--models emlp,mlp,aug] [--lowrank] [--fresh-data] [--test-draws K] [--group NAME]\n"
+            "       [--models emlp,mlp,aug] [--lowrank] [--one-data-set] [--test-draws K] [--group NAME]\n"
             "       [--svg PATH] [--plot TABLE.md]\n",
             task->name);
     return 2;
