@@ -1,7 +1,9 @@
 /* emlp's training of a linear layer, reproduced: its init (weyl_linear_init_paper)
  * and its optimizer (Adam on every entry of the full matrix w and bias
- * vector, W = P(w)), which weyl_net_adam_new runs in the full space through
- * weyl_linear_embed / weyl_linear_coords. Checked against plain loops over
+ * vector, W = P(w)), which weyl_net_adam_new_full runs in the full space
+ * through weyl_linear_embed / weyl_linear_coords and weyl_net_adam_new
+ * approximates by the rate scales of weyl_linear_rate_scales (exact for
+ * orbit bases). Checked against plain loops over
  * the unit basis elements, which are read back from the layer one
  * coefficient at a time (W and b for params = e_k), not from the maps under
  * test. */
@@ -17,17 +19,18 @@
 
 typedef struct {
   const char *group, *in, *out;
+  int exact;     /* an orbit basis: rate scale sqrt(support), the scaled Adam is emlp's */
   int entrywise; /* every element is one entry (an MLP's layer): plain Adam is emlp's */
 } layer_case;
 
 /* Exact orbit bases (disjoint supports) and dense ones (SVD, isotypic):
  * O(3) and SO(1,3) have blocks of several overlapping elements. */
 static const layer_case CASES[] = {
-    {"S(4)", "V", "V", 0},           {"Z(6)", "V", "V + Scalar", 0},
-    {"D(5)", "V", "V", 0},           {"O(3)", "V + Scalar", "V**2", 0},
-    {"SO(1,3)", "V", "V + Scalar", 0}, {"SO(2)", "V**2", "V**2 + Scalar", 0},
-    {"SO(1,3)", "V**2", "V**2 + V", 0}, {"O(3)", "V**2", "V**2", 0},
-    {"Z(1)", "3*Scalar", "2*Scalar", 1},
+    {"S(4)", "V", "V", 1, 0},           {"Z(6)", "V", "V + Scalar", 1, 0},
+    {"D(5)", "V", "V", 1, 0},           {"O(3)", "V + Scalar", "V**2", 0, 0},
+    {"SO(1,3)", "V", "V + Scalar", 0, 0}, {"SO(2)", "V**2", "V**2 + Scalar", 0, 0},
+    {"SO(1,3)", "V**2", "V**2 + V", 0, 0}, {"O(3)", "V**2", "V**2", 0, 0},
+    {"Z(1)", "3*Scalar", "2*Scalar", 1, 1},
 };
 #define N_CASES (int)(sizeof CASES / sizeof CASES[0])
 
@@ -113,6 +116,38 @@ Test(nn_emlp_steps, embed_and_coords_are_the_unit_elements) {
   }
 }
 
+/* weyl_linear_rate_scales: |E_k|_1 / |E_k|_2 of every unit element read
+ * back from the layer, sqrt(support) for an orbit basis. */
+Test(nn_emlp_steps, rate_scales_are_l1_over_l2_of_each_unit_element) {
+  for (int c = 0; c < N_CASES; c++) {
+    const layer_case *t = &CASES[c];
+    weyl_group *g = builtin(t->group);
+    weyl_linear *l = NULL;
+    cr_assert_eq(weyl_linear_from_exprs(g, t->in, t->out, NULL, &l), WEYL_OK);
+    int din = weyl_linear_in_dim(l), dout = weyl_linear_out_dim(l), np = weyl_linear_nparams(l);
+    size_t n = (size_t)din * dout + dout;
+    double *E = unit_elements(l, np, din, dout), *scale = calloc((size_t)np + 1, sizeof *scale);
+    cr_assert_eq(weyl_linear_rate_scales(l, scale), WEYL_OK);
+    for (int k = 0; k < np; k++) {
+      double l1 = 0, l2 = 0;
+      int support = 0;
+      for (size_t i = 0; i < n; i++) {
+        double e = E[k * n + i];
+        l1 += fabs(e), l2 += e * e, support += fabs(e) > 1e-14;
+      }
+      cr_assert_lt(fabs(scale[k] - l1 / sqrt(l2)), 1e-9 * l1, "%s: scale %d = %g, l1/l2 = %g",
+                   t->group, k, scale[k], l1 / sqrt(l2));
+      if (t->exact)
+        cr_assert_lt(fabs(scale[k] - sqrt(support)), 1e-9 * scale[k],
+                     "%s: orbit element %d of %d entries has scale %g", t->group, k, support,
+                     scale[k]);
+    }
+    free(E), free(scale);
+    weyl_linear_free(l);
+    weyl_group_free(g);
+  }
+}
+
 /* Plain Adam (beta 0.9, 0.999, eps 1e-8) on n entries. */
 static void ref_adam(int n, int t, double lr, double *w, const double *gw, double *m, double *v) {
   double c1 = 1 - pow(0.9, t), c2 = 1 - pow(0.999, t);
@@ -142,11 +177,13 @@ static void ref_grad(int batch, int din, int dout, const double *wb, const doubl
 }
 
 /* emlp trains W = P(w) and b = P(u) by Adam on every entry of w and u. A net
- * of one linear layer trained by weyl_net_train_mse with weyl_net_adam_new's
- * optimizer takes the same steps, on exact and dense bases: after 30 steps
- * of regression the two (W, b) agree to 1e-9 of how far they moved, while
- * plain Adam on the coefficients (weyl_adam_new) ends elsewhere, except on
- * an MLP's layer (one entry per element), where the two are the same. */
+ * of one linear layer trained by weyl_net_train_mse with
+ * weyl_net_adam_new_full's optimizer takes the same steps, on exact and
+ * dense bases: after 30 steps of regression the two (W, b) agree to 1e-9 of
+ * how far they moved. weyl_net_adam_new's (rate scales) does on orbit bases
+ * (to 1e-6: Adam's eps acts per entry there), and plain Adam on the
+ * coefficients (weyl_adam_new) ends elsewhere, except on an MLP's layer
+ * (one entry per element), where all three are the same. */
 Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
   for (int c = 0; c < N_CASES; c++) {
     const layer_case *t = &CASES[c];
@@ -156,11 +193,13 @@ Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
     cr_assert_eq(weyl_rep_parse(g, t->out, &out), WEYL_OK);
     weyl_linear *l = NULL; /* the same solve as the net's layer: its unit elements */
     cr_assert_eq(weyl_linear_from_reps(in, out, NULL, &l), WEYL_OK);
-    weyl_net *net = NULL, *twin = NULL;
+    weyl_net *net = NULL, *twin = NULL, *scaled = NULL;
     cr_assert_eq(weyl_net_new(in, &net), WEYL_OK);
     cr_assert_eq(weyl_net_add_linear(net, out, NULL), WEYL_OK);
     cr_assert_eq(weyl_net_new(in, &twin), WEYL_OK);
     cr_assert_eq(weyl_net_add_linear(twin, out, NULL), WEYL_OK);
+    cr_assert_eq(weyl_net_new(in, &scaled), WEYL_OK);
+    cr_assert_eq(weyl_net_add_linear(scaled, out, NULL), WEYL_OK);
     int din = weyl_linear_in_dim(l), dout = weyl_linear_out_dim(l), np = weyl_linear_nparams(l);
     cr_assert_eq(weyl_net_nparams(net), np);
     size_t n = (size_t)din * dout + dout;
@@ -172,18 +211,21 @@ Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
     double *x = calloc((size_t)batch * din, 8), *y = calloc((size_t)batch * dout, 8);
     double *got = calloc(n, 8);
     for (int k = 0; k < np; k++)
-      weyl_net_params(net)[k] = weyl_net_params(twin)[k] = ref_rand(&st);
+      weyl_net_params(net)[k] = weyl_net_params(twin)[k] = weyl_net_params(scaled)[k] =
+          ref_rand(&st);
     cr_assert_eq(weyl_net_sync(net), WEYL_OK);
     cr_assert_eq(weyl_net_sync(twin), WEYL_OK);
+    cr_assert_eq(weyl_net_sync(scaled), WEYL_OK);
     ref_embed(np, n, E, weyl_net_params(net), w); /* the same starting (W, b) */
     memcpy(wb0, w, sizeof *w * n);
     for (int i = 0; i < batch * din; i++)
       x[i] = ref_rand(&st);
     for (int i = 0; i < batch * dout; i++)
       y[i] = ref_rand(&st);
-    weyl_adam *a = NULL, *b = NULL;
-    cr_assert_eq(weyl_net_adam_new(net, lr, &a), WEYL_OK);
+    weyl_adam *a = NULL, *b = NULL, *r = NULL;
+    cr_assert_eq(weyl_net_adam_new_full(net, lr, &a), WEYL_OK);
     cr_assert_eq(weyl_adam_new(np, lr, &b), WEYL_OK);
+    cr_assert_eq(weyl_net_adam_new(scaled, lr, &r), WEYL_OK);
     for (int step = 1; step <= steps; step++) {
       /* reference: G = dL/d(W, b) by loops, dL/dw = P(G), Adam on every entry */
       ref_coords(np, n, E, w, cf);
@@ -195,6 +237,7 @@ Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
       cr_assert_eq(weyl_net_train_mse(net, a, batch, x, y, NULL), WEYL_OK, "%s",
                    weyl_status_last_error());
       cr_assert_eq(weyl_net_train_mse(twin, b, batch, x, y, NULL), WEYL_OK);
+      cr_assert_eq(weyl_net_train_mse(scaled, r, batch, x, y, NULL), WEYL_OK);
     }
     ref_coords(np, n, E, w, cf);
     ref_embed(np, n, E, cf, wb);
@@ -210,12 +253,19 @@ Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
     else
       cr_assert_gt(off, 0.05 * moved, "%s %s -> %s: plain Adam ends %g from emlp's (moved %g)",
                    t->group, t->in, t->out, off, moved);
+    if (t->exact) {
+      ref_embed(np, n, E, weyl_net_params(scaled), got);
+      double sdiff = max_abs_diff(n, got, wb);
+      cr_assert_lt(sdiff, 1e-6 * moved, "%s %s -> %s: rate-scaled Adam ends %g from emlp's",
+                   t->group, t->in, t->out, sdiff);
+    }
     cr_assert_eq(weyl_net_train_mse(twin, a, batch, x, y, NULL), WEYL_EINVAL,
                  "an optimizer made for one net is refused for another");
+    cr_assert_eq(weyl_net_train_mse(twin, r, batch, x, y, NULL), WEYL_EINVAL);
     free(w), free(m), free(v), free(wb), free(wb0), free(G), free(gw), free(cf), free(x);
     free(y), free(got), free(E);
-    weyl_adam_free(a), weyl_adam_free(b);
-    weyl_net_free(net), weyl_net_free(twin);
+    weyl_adam_free(a), weyl_adam_free(b), weyl_adam_free(r);
+    weyl_net_free(net), weyl_net_free(twin), weyl_net_free(scaled);
     weyl_linear_free(l);
     weyl_rep_free(in), weyl_rep_free(out);
     weyl_group_free(g);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "weyl/element.h"
+#include "weyl/net.h"
 
 void exp_single_thread(void) { openblas_set_num_threads(1); }
 
@@ -118,7 +119,9 @@ int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, const e
   int *perm = malloc(sizeof *perm * d->n);
   double *best = malloc(sizeof *best * ((size_t)weyl_model_nparams(m) + 1));
   weyl_adam *adam = NULL;
-  if (!bx || !by || !perm || !best || weyl_model_adam_new(m, o->lr, &adam) != WEYL_OK)
+  weyl_status made = o->adam_full ? weyl_net_adam_new_full(weyl_model_net(m), o->lr, &adam)
+                                  : weyl_model_adam_new(m, o->lr, &adam);
+  if (!bx || !by || !perm || !best || made != WEYL_OK)
     rc = -1;
   for (int i = 0; rc == 0 && i < d->n; i++)
     perm[i] = i;
@@ -315,6 +318,7 @@ typedef struct {
   int din, dout, channels, layers, batch, quick, seeds, max_epochs, models;
   int one_data_set; /* --one-data-set: the paper's runs' data (run_seed) */
   int test_draws; /* --test-draws K: score each EMLP on K more test sets */
+  int adam_full;  /* --adam-full: weyl_net_adam_new_full */
   double epoch_scale, lr;
   weyl_bilinear_kind bilinear_kind;
   const char *svg;
@@ -467,7 +471,8 @@ static run_result run(const setup *s, int k, const exp_data *train, const exp_da
                         val,
                         test,
                         50,
-                        seed + 7};
+                        seed + 7,
+                        s->adam_full};
     if (exp_train(m, train, &o, st, &r.fit) != 0)
       r.fit.test_mse = NAN;
     if (k == 0)
@@ -756,6 +761,8 @@ static int parse_args(int argc, char **argv, setup *s) {
       i++;
     else if (!strcmp(a, "--test-draws") && v && atoi(v) > 0 && atoi(v) <= 1000)
       s->test_draws = atoi(v), i++;
+    else if (!strcmp(a, "--adam-full"))
+      s->adam_full = 1;
     else if (!strcmp(a, "--one-data-set"))
       s->one_data_set = 1;
     else if (!strcmp(a, "--lowrank"))
@@ -815,7 +822,8 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   if (parse_args(argc, argv, &s)) {
     fprintf(stderr,
             "usage: %s [--quick] [--sizes N,N,...] [--seeds K] [--epoch-scale F] [--channels C]\n"
-            "       [--models emlp,mlp,aug] [--lowrank] [--one-data-set] [--test-draws K] [--group NAME]\n"
+            "       [--models emlp,mlp,aug] [--lowrank] [--adam-full] [--one-data-set]\n"
+            "       [--test-draws K] [--group NAME]\n"
             "       [--svg PATH] [--plot TABLE.md]\n",
             task->name);
     return 2;

@@ -37,6 +37,8 @@ typedef struct {
   const exp_data *test;
   int evals;               /* evaluations over the run (the paper logs ~50) */
   unsigned long long seed;
+  int adam_full;           /* 1: weyl_net_adam_new_full (emlp's walk exactly);
+                              0: weyl_model_adam_new (the rate scales) */
 } exp_train_opts;
 
 /* The data's standardization (the paper's Standardize module): the model

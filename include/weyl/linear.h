@@ -87,6 +87,19 @@ const double *weyl_linear_bias(const weyl_linear *l);
  * coefficients are set to 0. Also materializes W and b.
  * Returns WEYL_EINVAL for gain <= 0, WEYL_ENOMEM. */
 weyl_status weyl_linear_init(weyl_linear *l, weyl_rng *rng, double gain, double *params);
+/* Writes weyl_linear_nparams(l) learning-rate multipliers (for
+ * weyl_adam_set_rate_scales) that make Adam on these coefficients step as
+ * emlp's Adam does on the full matrix w with W = P(w): scale k is
+ * |B_k|_1 / |B_k|_2 (likewise for the bias elements), the distance Adam's
+ * per-entry steps of w move the coefficient of the unit element B_k. For
+ * elements with disjoint supports and entries of equal size (every exact
+ * orbit basis: scale sqrt(orbit size)) the two optimizers take the same
+ * steps; for dense elements it is the same rule applied to their l1 norm
+ * (an approximation: weyl_net_adam_new_full takes emlp's walk exactly).
+ * Returns WEYL_EINVAL for NULL arguments, WEYL_ELIMIT when a factored block
+ * is too large to make dense. */
+weyl_status weyl_linear_rate_scales(const weyl_linear *l, double *scales);
+
 /* The layer's parameters are coordinates: every unit basis element u_k (the
  * matrix a parameter moves, W and b stacked) has norm 1, and they are
  * pairwise orthogonal. weyl_linear_embed and weyl_linear_coords go between

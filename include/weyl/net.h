@@ -170,18 +170,32 @@ weyl_status weyl_net_init(weyl_net *net, uint64_t seed);
  * (README, Experiments). */
 weyl_status weyl_net_init_calibrated(weyl_net *net, uint64_t seed);
 
-/* An Adam optimizer for the net's parameters with learning rate lr that
- * trains the net as emlp trains its own: emlp keeps every linear layer's full
- * matrix w (and bias vector), uses W = P(w), P the projection onto the
- * equivariant maps, and steps every entry of w by Adam. This optimizer does
- * the same (Adam's moments of the linear layers live in the full (W, b)
- * space; weyl_linear_embed / weyl_linear_coords move between it and the
- * parameters), so its steps do not depend on which orthonormal basis the
- * solver chose. Other parameters (bilinear, norm gates) step as weyl_adam.
- * The optimizer steps this net's layers: free it before the net;
- * weyl_net_train_mse refuses it for another net. *a is new (weyl_adam_free).
- * Returns weyl_adam_new's statuses. */
+/* Writes weyl_net_nparams(net) learning-rate multipliers: each linear
+ * layer's from weyl_linear_rate_scales, 1 for every other parameter.
+ * Returns WEYL_EINVAL for NULL arguments. */
+weyl_status weyl_net_rate_scales(const weyl_net *net, double *scales);
+
+/* The net's optimizers (Adam with learning rate lr). emlp keeps every
+ * linear layer's full matrix w (and bias vector), uses W = P(w), P the
+ * projection onto the equivariant maps, and steps every entry of w by Adam.
+ *
+ * weyl_net_adam_new (the default, and weyl_model_adam_new's): Adam on the
+ * coefficients with the rate scales of weyl_net_rate_scales, which move a
+ * unit element's coefficient as far as emlp's per-entry steps do (exactly
+ * so for orbit bases; by the same l1 rule for dense elements). Measured
+ * better than the exact walk on the paper's O(5) task (README, Experiments).
+ *
+ * Both optimizers step this net's layers: free the optimizer before the
+ * net; weyl_net_train_mse refuses it for another net. *a is new
+ * (weyl_adam_free). Return weyl_adam_new's statuses. */
 weyl_status weyl_net_adam_new(const weyl_net *net, double lr, weyl_adam **a);
+/* emlp's walk exactly: Adam's moments of a linear layer live in its full
+ * (W, b) space (weyl_linear_embed / _coords move between it and the
+ * parameters), so the steps do not depend on which orthonormal basis the
+ * solver chose; two moments per entry of W, and 2-3% of an EMLP step more
+ * (weyl_bench_train). An MLP's one-entry layers step as with plain Adam,
+ * which is the same walk there; other parameters step as with weyl_adam. */
+weyl_status weyl_net_adam_new_full(const weyl_net *net, double lr, weyl_adam **a);
 
 /* y (batch x out_dim) = f(x) for x (batch x in_dim); keeps the activations
  * for weyl_net_backward. y must not overlap x. */

@@ -74,6 +74,28 @@ static void unit_scales(const weyl_basis *b, double *scale) {
   }
 }
 
+/* rate[param0 + k] = |B_k|_1 / |B_k|_2 for the elements of b (see
+ * weyl_linear_rate_scales). */
+static weyl_status l1_rates(const weyl_basis *b, double *rate) {
+  for (int p = 0; p < b->n_places; p++) {
+    const weyl_place *pl = &b->places[p];
+    weyl_basis_block_data d;
+    weyl_status s = weyl_basis_block_data_get(b, pl->block, &d);
+    if (s != WEYL_OK)
+      return s;
+    size_t n = (size_t)d.out_dim * d.in_dim;
+    for (int k = 0; k < d.dim; k++) {
+      double l1 = 0, l2 = 0;
+      for (size_t e = 0; e < n; e++) {
+        double v = d.orbit ? (d.orbit[e] == k) : d.mats[(size_t)k * n + e];
+        l1 += fabs(v), l2 += v * v;
+      }
+      rate[pl->param0 + k] = l2 > 0 ? l1 / sqrt(l2) : 1.0;
+    }
+  }
+  return WEYL_OK;
+}
+
 weyl_status weyl_linear_new(const weyl_basis *w, const weyl_basis *bias, weyl_linear **layer) {
   if (!w || !layer)
     return weyl_fail(WEYL_EINVAL, "weyl_linear_new: NULL argument");
@@ -222,6 +244,13 @@ static int entrywise(const weyl_basis *b) {
 
 int weyl_nn_linear_is_entrywise(const weyl_linear *l) {
   return entrywise(l->w) && (!l->bias || entrywise(l->bias));
+}
+
+weyl_status weyl_linear_rate_scales(const weyl_linear *l, double *scales) {
+  if (!l || !scales)
+    return weyl_fail(WEYL_EINVAL, "weyl_linear_rate_scales: NULL argument");
+  weyl_status s = l1_rates(l->w, scales);
+  return s == WEYL_OK && l->bias ? l1_rates(l->bias, scales + l->nw) : s;
 }
 
 size_t weyl_linear_full_size(const weyl_linear *l) {

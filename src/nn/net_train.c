@@ -117,24 +117,53 @@ static weyl_status coords_linear(void *ctx, const double *full, double *params) 
   return weyl_linear_coords(ctx, full, params);
 }
 
-weyl_status weyl_net_adam_new(const weyl_net *net, double lr, weyl_adam **a) {
+weyl_status weyl_net_rate_scales(const weyl_net *net, double *scales) {
+  if (!net || !scales)
+    return weyl_fail(WEYL_EINVAL, "weyl_net_rate_scales: NULL argument");
+  for (int k = 0; k < net->nparams; k++)
+    scales[k] = 1;
+  weyl_status s = WEYL_OK;
+  for (int i = 0; i < net->n && s == WEYL_OK; i++)
+    if (net->layers[i].lin)
+      s = weyl_linear_rate_scales(net->layers[i].lin, scales + net->layers[i].p_lin);
+  return s;
+}
+
+/* The two optimizers of a net: Adam on the coefficients with the l1 rate
+ * scales, or (full) Adam lifted to every linear layer's (W, b). */
+static weyl_status net_adam(const weyl_net *net, double lr, int full, weyl_adam **a) {
   if (!net || !a)
     return weyl_fail(WEYL_EINVAL, "weyl_net_adam_new: NULL argument");
+  double *scales = full ? NULL : malloc(sizeof *scales * ((size_t)net->nparams + 1));
   weyl_adam *o = NULL;
-  weyl_status s = weyl_adam_new(net->nparams, lr, &o);
-  for (int i = 0; i < net->n && s == WEYL_OK; i++) {
+  weyl_status s = full || scales ? weyl_adam_new(net->nparams, lr, &o)
+                                 : weyl_fail(WEYL_ENOMEM, "out of memory in weyl_net_adam_new");
+  if (s == WEYL_OK && !full)
+    s = weyl_net_rate_scales(net, scales);
+  if (s == WEYL_OK && !full)
+    s = weyl_adam_set_rate_scales(o, scales);
+  for (int i = 0; full && i < net->n && s == WEYL_OK; i++) {
     weyl_linear *l = net->layers[i].lin;
     if (l && !weyl_nn_linear_is_entrywise(l)) /* (an MLP's: plain Adam is the same) */
       s = weyl_adam_add_lifted(o, net->layers[i].p_lin, weyl_linear_nparams(l),
                                weyl_linear_full_size(l), embed_linear, coords_linear, l);
   }
-  weyl_adam_set_owner(o, net);
+  free(scales);
   if (s != WEYL_OK) {
     weyl_adam_free(o);
     return s;
   }
+  weyl_adam_set_owner(o, net);
   *a = o;
   return WEYL_OK;
+}
+
+weyl_status weyl_net_adam_new(const weyl_net *net, double lr, weyl_adam **a) {
+  return net_adam(net, lr, 0, a);
+}
+
+weyl_status weyl_net_adam_new_full(const weyl_net *net, double lr, weyl_adam **a) {
+  return net_adam(net, lr, 1, a);
 }
 
 /* 1 when all n entries of v are finite. */
