@@ -8,9 +8,8 @@
  *   products      the linear layers' dgemms (forward, dW = dy^T x, dx = dy W);
  *   bilinear      the paper's bilinear layers, forward and backward;
  *   gates         the gated nonlinearities, forward and backward;
- *   Adam          the model's optimizer step (weyl_model_adam_new: Adam on
- *                 the linear layers' full matrices, as emlp's, with the
- *                 two maps between them and the parameters);
+ *   Adam          the model's optimizer step (weyl_model_adam_new: Adam
+ *                 with emlp's per-parameter rate scales);
  *   other         the step's total minus the parts (copies, loss).
  *
  *   weyl_bench_train [--quick]      (--quick: 64 channels, batch 50)

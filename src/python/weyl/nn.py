@@ -203,7 +203,7 @@ class EMLP:
     def train_step(self, x, y, lr=3e-3):
         """One Adam step of mean squared error on (x, y); returns the loss
         before the step (weyl_model_train_mse). The optimizer is made on the
-        first call, with lr and emlp's steps (Adam on the full matrices)
+        first call, with lr and emlp's per-parameter steps
         (weyl_model_adam_new)."""
         if self._adam is None:
             self._adam = _new(lib.weyl_model_adam_new, self._h, float(lr))
