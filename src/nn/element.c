@@ -237,11 +237,7 @@ weyl_status weyl_element_rho(const weyl_element *e, const weyl_rep *rep, double 
     return weyl_fail(WEYL_EINVAL, "weyl_element_rho: NULL argument");
   if (weyl_rep_group(rep) != e->g)
     return weyl_fail(WEYL_EINVAL, "weyl_element_rho: rep of another group");
-  int n = weyl_rep_dim(rep);
-  if (n > WEYL_GROUP_MAX_LEAF_DIM)
-    return weyl_fail(WEYL_ELIMIT, "weyl_element_rho: rep dimension %d over %d", n,
-                     WEYL_GROUP_MAX_LEAF_DIM);
-  atom_memo memo = {.e = e};
+  atom_memo memo = {.e = e}; /* a rep too large to form densely: WEYL_ELIMIT from rep.c */
   weyl_status s = weyl_rep_element_mat(rep, atom_rho, &memo, out);
   for (int i = 0; i < memo.n; i++)
     free(memo.mat[i]);
