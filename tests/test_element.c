@@ -220,6 +220,26 @@ Test(element, rho_refuses_a_rep_of_another_group) {
   weyl_group_free(h);
 }
 
+/* A rep too large to form densely (V**8 of SO(3): 6561 > 4096) is refused
+ * with WEYL_ELIMIT before anything is written. */
+Test(element, rho_refuses_a_rep_too_large_to_form_densely) {
+  weyl_group *g = builtin("SO(3)");
+  weyl_rep *big = parse(g, "V**8");
+  cr_assert_eq(weyl_rep_dim(big), 6561);
+  weyl_rng rng;
+  weyl_rng_seed(&rng, 5);
+  weyl_element *e = NULL;
+  cr_assert_eq(weyl_element_sample(g, &rng, 1, 1.0, &e), WEYL_OK);
+  double M[4] = {7, 7, 7, 7}; /* far too small: must stay untouched */
+  cr_expect_eq(weyl_element_rho(e, big, M), WEYL_ELIMIT);
+  cr_expect(strstr(weyl_status_last_error(), "4096") != NULL, "%s", weyl_status_last_error());
+  for (int i = 0; i < 4; i++)
+    cr_expect_eq(M[i], 7);
+  weyl_element_free(e);
+  weyl_rep_free(big);
+  weyl_group_free(g);
+}
+
 /* Per-generator scales: with only the boost Kz's scale set (weyl's SO(1,3)
  * lists Lxy, Lxz, Lyz, Kx, Ky, Kz), every element is exp(z Kz), which fixes
  * x and y and mixes t and z by cosh and sinh of one rapidity z; its spread
