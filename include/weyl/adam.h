@@ -20,15 +20,14 @@ int weyl_adam_nparams(const weyl_adam *a);
 void weyl_adam_set_lr(weyl_adam *a, double lr);
 /* Sets per-parameter multipliers of the learning rate: parameter k steps
  * with lr * scales[k] (n entries, each > 0 and finite, copied); NULL sets
- * them all back to 1. (weyl_net_adam_new makes the optimizer that steps a
- * net as emlp does.)
+ * them all back to 1. weyl_net_rate_scales gives emlp's for a net.
  * Returns WEYL_EINVAL for a NULL a or a bad entry (nothing changed then),
  * WEYL_ENOMEM. */
 weyl_status weyl_adam_set_rate_scales(weyl_adam *a, const double *scales);
 /* One Adam update of params from grads (n entries each). An optimizer from
- * weyl_net_adam_new steps the net's linear layers in their full (W, b)
- * space (rate scales do not apply to those parameters) and so must not
- * outlive the net.
+ * weyl_net_adam_new_full steps that net's linear layers in their full
+ * (W, b) space (rate scales do not apply there) and so must not outlive
+ * the net.
  * Returns WEYL_EINVAL for NULL arguments and for params overlapping grads. */
 weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads);
 

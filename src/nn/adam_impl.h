@@ -1,5 +1,5 @@
 /* Adam on parameters that are coordinates (internal): emlp's optimizer for
- * its Linear layers, used by weyl_net_adam_new. */
+ * its Linear layers, used by weyl_net_adam_new_full. */
 #ifndef WEYL_ADAM_IMPL_H
 #define WEYL_ADAM_IMPL_H
 

@@ -179,15 +179,21 @@ const double *weyl_linear_bias(const weyl_linear *l) { return l ? l->b : NULL; }
 const weyl_rep *weyl_linear_in_rep(const weyl_linear *l) { return l ? l->w->in_rep : NULL; }
 const weyl_rep *weyl_linear_out_rep(const weyl_linear *l) { return l ? l->w->out_rep : NULL; }
 
+/* W = sum_k params[k] u_k and b likewise (the unit elements), into the
+ * given buffers: set_params's own W and b, or embed's full vector. */
+static weyl_status materialize(weyl_linear *l, const double *params, double *W, double *b) {
+  for (int k = 0; k < l->nw + l->nb; k++)
+    l->coef[k] = params[k] * l->scale[k];
+  weyl_status s = weyl_basis_combine(l->w, l->coef, W);
+  if (s == WEYL_OK && l->bias)
+    s = weyl_basis_combine(l->bias, l->coef + l->nw, b);
+  return s;
+}
+
 weyl_status weyl_linear_set_params(weyl_linear *l, const double *params) {
   if (!l || !params)
     return weyl_fail(WEYL_EINVAL, "weyl_linear_set_params: NULL argument");
-  for (int k = 0; k < l->nw + l->nb; k++)
-    l->coef[k] = params[k] * l->scale[k];
-  weyl_status s = weyl_basis_combine(l->w, l->coef, l->W);
-  if (s == WEYL_OK && l->bias)
-    s = weyl_basis_combine(l->bias, l->coef + l->nw, l->b);
-  return s;
+  return materialize(l, params, l->W, l->b);
 }
 
 /* Multiplies the coefficients of every place of b by sqrt(target / mean of
@@ -260,12 +266,7 @@ size_t weyl_linear_full_size(const weyl_linear *l) {
 weyl_status weyl_linear_embed(weyl_linear *l, const double *params, double *full) {
   if (!l || !params || !full)
     return weyl_fail(WEYL_EINVAL, "weyl_linear_embed: NULL argument");
-  for (int k = 0; k < l->nw + l->nb; k++)
-    l->coef[k] = params[k] * l->scale[k];
-  weyl_status s = weyl_basis_combine(l->w, l->coef, full);
-  if (s == WEYL_OK && l->bias)
-    s = weyl_basis_combine(l->bias, l->coef + l->nw, full + (size_t)l->out * l->in);
-  return s;
+  return materialize(l, params, full, full + (size_t)l->out * l->in);
 }
 
 weyl_status weyl_linear_coords(weyl_linear *l, const double *full, double *params) {

@@ -129,26 +129,40 @@ weyl_status weyl_net_rate_scales(const weyl_net *net, double *scales) {
   return s;
 }
 
+/* Gives o the rate scales of weyl_net_rate_scales. */
+static weyl_status set_rate_scales(const weyl_net *net, weyl_adam *o) {
+  double *scales = malloc(sizeof *scales * ((size_t)net->nparams + 1));
+  if (!scales)
+    return weyl_fail(WEYL_ENOMEM, "out of memory in weyl_net_adam_new");
+  weyl_status s = weyl_net_rate_scales(net, scales);
+  if (s == WEYL_OK)
+    s = weyl_adam_set_rate_scales(o, scales);
+  free(scales);
+  return s;
+}
+
+/* Lifts o to the full (W, b) of every linear layer (an MLP's one-entry
+ * layers excepted: plain Adam is the same walk there). */
+static weyl_status lift_linear_layers(const weyl_net *net, weyl_adam *o) {
+  weyl_status s = WEYL_OK;
+  for (int i = 0; i < net->n && s == WEYL_OK; i++) {
+    weyl_linear *l = net->layers[i].lin;
+    if (l && !weyl_nn_linear_is_entrywise(l))
+      s = weyl_adam_add_lifted(o, net->layers[i].p_lin, weyl_linear_nparams(l),
+                               weyl_linear_full_size(l), embed_linear, coords_linear, l);
+  }
+  return s;
+}
+
 /* The two optimizers of a net: Adam on the coefficients with the l1 rate
  * scales, or (full) Adam lifted to every linear layer's (W, b). */
 static weyl_status net_adam(const weyl_net *net, double lr, int full, weyl_adam **a) {
   if (!net || !a)
     return weyl_fail(WEYL_EINVAL, "weyl_net_adam_new: NULL argument");
-  double *scales = full ? NULL : malloc(sizeof *scales * ((size_t)net->nparams + 1));
   weyl_adam *o = NULL;
-  weyl_status s = full || scales ? weyl_adam_new(net->nparams, lr, &o)
-                                 : weyl_fail(WEYL_ENOMEM, "out of memory in weyl_net_adam_new");
-  if (s == WEYL_OK && !full)
-    s = weyl_net_rate_scales(net, scales);
-  if (s == WEYL_OK && !full)
-    s = weyl_adam_set_rate_scales(o, scales);
-  for (int i = 0; full && i < net->n && s == WEYL_OK; i++) {
-    weyl_linear *l = net->layers[i].lin;
-    if (l && !weyl_nn_linear_is_entrywise(l)) /* (an MLP's: plain Adam is the same) */
-      s = weyl_adam_add_lifted(o, net->layers[i].p_lin, weyl_linear_nparams(l),
-                               weyl_linear_full_size(l), embed_linear, coords_linear, l);
-  }
-  free(scales);
+  weyl_status s = weyl_adam_new(net->nparams, lr, &o);
+  if (s == WEYL_OK)
+    s = full ? lift_linear_layers(net, o) : set_rate_scales(net, o);
   if (s != WEYL_OK) {
     weyl_adam_free(o);
     return s;
