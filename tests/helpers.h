@@ -20,6 +20,13 @@ static inline void ref_matmul(const double *A, const double *B, double *C, int n
     }
 }
 
+/* Largest |a[i] - b[i]| over n entries. */
+static inline double ref_max_diff(const double *a, const double *b, size_t n) {
+  double m = 0;
+  for (size_t i = 0; i < n; i++) m = fmax(m, fabs(a[i] - b[i]));
+  return m;
+}
+
 static inline double ref_norm(const double *A, size_t n) {
   double s = 0;
   for (size_t i = 0; i < n; i++) s += A[i] * A[i];

@@ -63,18 +63,11 @@ static double *random_W(const layer *L, unsigned long long *st) {
   return W;
 }
 
-static double max_diff(const double *a, const double *b, size_t n) {
-  double m = 0;
-  for (size_t i = 0; i < n; i++)
-    if (fabs(a[i] - b[i]) > m) m = fabs(a[i] - b[i]);
-  return m;
-}
-
 /* |W x - y|_inf for the reference output y. */
 static double apply_error(const double *W, const double *x, const double *y, int no, int ni) {
   double *Wx = malloc(sizeof(double) * no);
   ref_matmul(W, x, Wx, no, ni, 1);
-  double e = max_diff(Wx, y, (size_t)no);
+  double e = ref_max_diff(Wx, y, (size_t)no);
   free(Wx);
   return e;
 }
@@ -84,7 +77,7 @@ static double outside_span(const layer *L, const double *W) {
   size_t n = (size_t)weyl_basis_out_dim(L->b) * weyl_basis_in_dim(L->b);
   double *P = malloc(n * sizeof *P);
   cr_assert_eq(weyl_basis_project(L->b, W, P), WEYL_OK);
-  double e = max_diff(W, P, n);
+  double e = ref_max_diff(W, P, n);
   free(P);
   return e;
 }
@@ -451,7 +444,7 @@ Test(conv, Sn_on_sets_is_deepsets) {
   double a = W[0] - W[1], b = W[1];
   for (int i = 0; i < N; i++)
     for (int j = 0; j < N; j++) ref[i * N + j] = (i == j ? a : 0) + b;
-  cr_expect_lt(max_diff(W, ref, N * N), 1e-15, "W = a I + b 1 1^T");
+  cr_expect_lt(ref_max_diff(W, ref, N * N), 1e-15, "W = a I + b 1 1^T");
   for (int i = 0; i < N * N; i++) ref[i] = (i % (N + 1) == 0) + 0.0; /* I */
   cr_expect_lt(outside_span(&L, ref), 1e-15);
   for (int i = 0; i < N * N; i++) ref[i] = 1; /* 1 1^T */

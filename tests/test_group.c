@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "group/group_impl.h"
+#include "helpers.h"
 #include "weyl/group.h"
 
 #define PI 3.14159265358979323846 /* M_PI is POSIX, not C11 */
@@ -61,12 +62,6 @@ static void transpose(const double *a, double *t, int n) {
     for (int j = 0; j < n; j++) t[j * n + i] = a[i * n + j];
 }
 
-static double max_abs_diff(const double *a, const double *b, int len) {
-  double m = 0;
-  for (int i = 0; i < len; i++) m = fmax(m, fabs(a[i] - b[i]));
-  return m;
-}
-
 /* max |A^T M + M A| for the bilinear form M (n x n). */
 static double form_defect(const double *a, const double *m, int n) {
   double *at = malloc(sizeof(double) * n * n), *x = malloc(sizeof(double) * n * n),
@@ -87,7 +82,7 @@ static double form_change(const double *h, const double *m, int n) {
   transpose(h, ht, n);
   matmul(ht, m, x, n);
   matmul(x, h, y, n);
-  double worst = max_abs_diff(y, m, n * n);
+  double worst = ref_max_diff(y, m, n * n);
   free(ht), free(x), free(y);
   return worst;
 }
@@ -395,7 +390,7 @@ Test(group_algebra, lorentz_parity_and_time_reversal_preserve_eta) {
     double *h = dense_of(&g->leaves[0].disc[k], 4, 1);
     cr_expect_lt(form_change(h, eta, 4), 1e-15, "generator %s", g->disc_names[k]);
     double *id = eye(4);
-    cr_expect_gt(max_abs_diff(h, id, 16), 0.5, "generator %s is the identity",
+    cr_expect_gt(ref_max_diff(h, id, 16), 0.5, "generator %s is the identity",
                  g->disc_names[k]);
     free(h), free(id);
   }
@@ -478,13 +473,13 @@ Test(group_dihedral, so2_and_o2_V_is_rot1) {
     for (int k = 0; k < g->n_alg; k++) {
       cr_assert_eq(weyl_group_rot_action(g, 0, 1, 0, k, rot), WEYL_OK);
       double *a = dense_of(&g->leaves[0].alg[k], 2, 0);
-      cr_expect_lt(max_abs_diff(a, rot, 4), 1e-15, "%s", names[t]);
+      cr_expect_lt(ref_max_diff(a, rot, 4), 1e-15, "%s", names[t]);
       free(a);
     }
     for (int k = 0; k < g->n_disc; k++) {
       cr_assert_eq(weyl_group_rot_action(g, 0, 1, 1, k, rot), WEYL_OK);
       double *h = dense_of(&g->leaves[0].disc[k], 2, 1);
-      cr_expect_lt(max_abs_diff(h, rot, 4), 1e-15, "%s", names[t]);
+      cr_expect_lt(ref_max_diff(h, rot, 4), 1e-15, "%s", names[t]);
       free(h);
     }
     weyl_group_free(g);
@@ -498,7 +493,7 @@ Test(group_rot, z4_freq1_is_quarter_turn) {
   double m[4];
   cr_assert_eq(weyl_group_rot_action(g, 0, 1, 1, 0, m), WEYL_OK);
   static const double want[4] = {0, -1, 1, 0};
-  cr_expect_lt(max_abs_diff(m, want, 4), 1e-15);
+  cr_expect_lt(ref_max_diff(m, want, 4), 1e-15);
   weyl_group_free(g);
 }
 
@@ -512,9 +507,9 @@ Test(group_rot, nth_power_of_generator_is_identity) {
       cr_assert_eq(weyl_group_rot_action(g, 0, freq, 1, 0, m), WEYL_OK);
       for (int k = 0; k < n; k++) matmul(m, p, t, 2), memcpy(p, t, sizeof t);
       static const double id[4] = {1, 0, 0, 1};
-      cr_expect_lt(max_abs_diff(p, id, 4), 1e-12, "%s freq %d", name, freq);
+      cr_expect_lt(ref_max_diff(p, id, 4), 1e-12, "%s freq %d", name, freq);
       if (n % freq != 0 || freq == 1) /* then rot(freq) has order exactly n */
-        cr_expect_gt(max_abs_diff(m, id, 4), 1e-3, "%s freq %d", name, freq);
+        cr_expect_gt(ref_max_diff(m, id, 4), 1e-3, "%s freq %d", name, freq);
     }
     weyl_group_free(g);
   }
@@ -525,12 +520,12 @@ Test(group_rot, dihedral_and_o2_reflection_is_diag_1_minus1) {
   double m[4];
   weyl_group *d = builtin("D(5)"), *o = builtin("O(2)"), *s = builtin("SO(2)");
   cr_assert_eq(weyl_group_rot_action(d, 0, 2, 1, 1, m), WEYL_OK);
-  cr_expect_lt(max_abs_diff(m, want, 4), 1e-15);
+  cr_expect_lt(ref_max_diff(m, want, 4), 1e-15);
   cr_assert_eq(weyl_group_rot_action(o, 0, 3, 1, 0, m), WEYL_OK);
-  cr_expect_lt(max_abs_diff(m, want, 4), 1e-15);
+  cr_expect_lt(ref_max_diff(m, want, 4), 1e-15);
   cr_assert_eq(weyl_group_rot_action(s, 0, 3, 0, 0, m), WEYL_OK);
   static const double gen3[4] = {0, -3, 3, 0};
-  cr_expect_lt(max_abs_diff(m, gen3, 4), 1e-15);
+  cr_expect_lt(ref_max_diff(m, gen3, 4), 1e-15);
   cr_expect_eq(weyl_group_rot_action(s, 0, 1, 1, 0, m), WEYL_EINVAL); /* no discrete gen */
   cr_expect_eq(weyl_group_rot_action(d, 0, 1, 1, 2, m), WEYL_EINVAL);
   weyl_group_free(d), weyl_group_free(o), weyl_group_free(s);
@@ -634,8 +629,8 @@ Test(group_names, product_V_is_block_sum_of_factor_V) {
                *vi = dense_of(va, d, !pass);
         for (int i = 0; i < d; i++)
           for (int j = 0; j < d; j++) want[(off + i) * total + off + j] = blk[i * d + j];
-        cr_expect_lt(max_abs_diff(got, want, total * total), 1e-15, "factor %d gen %d", f, k);
-        cr_expect_lt(max_abs_diff(vi, blk, d * d), 1e-15, "V%d gen %d", f + 1, k);
+        cr_expect_lt(ref_max_diff(got, want, total * total), 1e-15, "factor %d gen %d", f, k);
+        cr_expect_lt(ref_max_diff(vi, blk, d * d), 1e-15, "V%d gen %d", f + 1, k);
         free(want), free(blk), free(got), free(vi);
       }
     }

@@ -50,14 +50,6 @@ static double *unit_elements(weyl_linear *l, int np, int din, int dout) {
   return E;
 }
 
-/* Largest |a - b| over n entries. */
-static double max_abs_diff(size_t n, const double *a, const double *b) {
-  double d = 0;
-  for (size_t i = 0; i < n; i++)
-    d = fmax(d, fabs(a[i] - b[i]));
-  return d;
-}
-
 /* c_k = <E_k, a> and out = sum_k c_k E_k over np elements of n entries. */
 static void ref_coords(int np, size_t n, const double *E, const double *a, double *c) {
   for (int k = 0; k < np; k++) {
@@ -104,10 +96,10 @@ Test(nn_emlp_steps, embed_and_coords_are_the_unit_elements) {
       full[i] = ref_rand(&st);
     cr_assert_eq(weyl_linear_embed(l, p, got), WEYL_OK);
     ref_embed(np, n, E, p, ref);
-    cr_assert_lt(max_abs_diff(n, got, ref), 1e-12 * ref_norm(ref, n), "%s: embed", t->group);
+    cr_assert_lt(ref_max_diff(got, ref, n), 1e-12 * ref_norm(ref, n), "%s: embed", t->group);
     cr_assert_eq(weyl_linear_coords(l, full, q), WEYL_OK);
     ref_coords(np, n, E, full, ref);
-    cr_assert_lt(max_abs_diff(np, q, ref), 1e-12 * ref_norm(full, n), "%s: coords", t->group);
+    cr_assert_lt(ref_max_diff(q, ref, np), 1e-12 * ref_norm(full, n), "%s: coords", t->group);
     cr_assert_eq(weyl_linear_embed(NULL, p, got), WEYL_EINVAL);
     cr_assert_eq(weyl_linear_coords(l, NULL, q), WEYL_EINVAL);
     free(p), free(q), free(ref), free(full), free(got), free(E);
@@ -241,13 +233,13 @@ Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
     }
     ref_coords(np, n, E, w, cf);
     ref_embed(np, n, E, cf, wb);
-    double moved = max_abs_diff(n, wb, wb0);
+    double moved = ref_max_diff(wb, wb0, n);
     ref_embed(np, n, E, weyl_net_params(net), got);
-    double diff = max_abs_diff(n, got, wb);
+    double diff = ref_max_diff(got, wb, n);
     cr_assert_lt(diff, 1e-9 * moved, "%s %s -> %s: (W, b) differs by %g, moved %g", t->group,
                  t->in, t->out, diff, moved);
     ref_embed(np, n, E, weyl_net_params(twin), got);
-    double off = max_abs_diff(n, got, wb);
+    double off = ref_max_diff(got, wb, n);
     if (t->entrywise)
       cr_assert_lt(off, 1e-9 * moved, "%s: plain Adam ends %g from emlp's", t->group, off);
     else
@@ -255,7 +247,7 @@ Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
                    t->group, t->in, t->out, off, moved);
     if (t->exact) {
       ref_embed(np, n, E, weyl_net_params(scaled), got);
-      double sdiff = max_abs_diff(n, got, wb);
+      double sdiff = ref_max_diff(got, wb, n);
       cr_assert_lt(sdiff, 1e-6 * moved, "%s %s -> %s: rate-scaled Adam ends %g from emlp's",
                    t->group, t->in, t->out, sdiff);
     }
