@@ -26,10 +26,14 @@ typedef struct {
 /* Exact orbit bases (disjoint supports) and dense ones (SVD, isotypic):
  * O(3) and SO(1,3) have blocks of several overlapping elements. */
 static const layer_case CASES[] = {
-    {"S(4)", "V", "V", 1, 0},           {"Z(6)", "V", "V + Scalar", 1, 0},
-    {"D(5)", "V", "V", 1, 0},           {"O(3)", "V + Scalar", "V**2", 0, 0},
-    {"SO(1,3)", "V", "V + Scalar", 0, 0}, {"SO(2)", "V**2", "V**2 + Scalar", 0, 0},
-    {"SO(1,3)", "V**2", "V**2 + V", 0, 0}, {"O(3)", "V**2", "V**2", 0, 0},
+    {"S(4)", "V", "V", 1, 0},
+    {"Z(6)", "V", "V + Scalar", 1, 0},
+    {"D(5)", "V", "V", 1, 0},
+    {"O(3)", "V + Scalar", "V**2", 0, 0},
+    {"SO(1,3)", "V", "V + Scalar", 0, 0},
+    {"SO(2)", "V**2", "V**2 + Scalar", 0, 0},
+    {"SO(1,3)", "V**2", "V**2 + V", 0, 0},
+    {"O(3)", "V**2", "V**2", 0, 0},
     {"Z(1)", "3*Scalar", "2*Scalar", 1, 1},
 };
 #define N_CASES (int)(sizeof CASES / sizeof CASES[0])
@@ -83,8 +87,8 @@ Test(nn_emlp_steps, embed_and_coords_are_the_unit_elements) {
         double d = 0;
         for (size_t i = 0; i < n; i++)
           d += E[j * n + i] * E[k * n + i];
-        cr_assert_lt(fabs(d - (j == k)), 1e-10, "%s %s -> %s: <E_%d, E_%d> = %g", t->group,
-                     t->in, t->out, j, k, d);
+        cr_assert_lt(fabs(d - (j == k)), 1e-10, "%s %s -> %s: <E_%d, E_%d> = %g", t->group, t->in,
+                     t->out, j, k, d);
       }
     unsigned long long st = 11 + c;
     cr_assert_gt(np, 0);
@@ -140,13 +144,24 @@ Test(nn_emlp_steps, rate_scales_are_l1_over_l2_of_each_unit_element) {
   }
 }
 
-/* Plain Adam (beta 0.9, 0.999, eps 1e-8) on n entries. */
-static void ref_adam(int n, int t, double lr, double *w, const double *gw, double *m, double *v) {
+/* Adam's eps: its size and place (weyl_adam_set_eps). */
+typedef struct {
+  double eps;
+  int inside;
+} eps_case;
+
+/* Plain Adam (beta 0.9, 0.999) on n entries; eps inside as objax writes it:
+ * w -= lr sqrt(1 - b2^t) / (1 - b1^t) m / sqrt(v + eps). */
+static void ref_adam(int n, int t, double lr, eps_case e, double *w, const double *gw, double *m,
+                     double *v) {
   double c1 = 1 - pow(0.9, t), c2 = 1 - pow(0.999, t);
   for (int i = 0; i < n; i++) {
     m[i] = 0.9 * m[i] + 0.1 * gw[i];
     v[i] = 0.999 * v[i] + 0.001 * gw[i] * gw[i];
-    w[i] -= lr * (m[i] / c1) / (sqrt(v[i] / c2) + 1e-8);
+    if (e.inside)
+      w[i] -= lr * sqrt(c2) / c1 * m[i] / sqrt(v[i] + e.eps);
+    else
+      w[i] -= lr * (m[i] / c1) / (sqrt(v[i] / c2) + e.eps);
   }
 }
 
@@ -168,6 +183,26 @@ static void ref_grad(int batch, int din, int dout, const double *wb, const doubl
     }
 }
 
+/* A one-layer regression and scratch for ref_emlp_step. */
+typedef struct {
+  int np, batch, din, dout;
+  size_t n;                 /* entries of (W, b) */
+  const double *E, *x, *y;  /* unit elements (np x n), the batch */
+  double *cf, *wb, *G, *gw; /* scratch: np, n, n, n */
+} ref_problem;
+
+/* emlp's step by loops: G = dL/d(W, b) at W = P(w), dL/dw = P(G), Adam on
+ * every entry of w (step t). */
+static void ref_emlp_step(const ref_problem *p, int t, double lr, eps_case e, double *w, double *m,
+                          double *v) {
+  ref_coords(p->np, p->n, p->E, w, p->cf);
+  ref_embed(p->np, p->n, p->E, p->cf, p->wb);
+  ref_grad(p->batch, p->din, p->dout, p->wb, p->x, p->y, p->G);
+  ref_coords(p->np, p->n, p->E, p->G, p->cf);
+  ref_embed(p->np, p->n, p->E, p->cf, p->gw);
+  ref_adam((int)p->n, t, lr, e, w, p->gw, m, v);
+}
+
 /* emlp trains W = P(w) and b = P(u) by Adam on every entry of w and u. A net
  * of one linear layer trained by weyl_net_train_mse with
  * weyl_net_adam_new_full's optimizer takes the same steps, on exact and
@@ -175,10 +210,12 @@ static void ref_grad(int batch, int din, int dout, const double *wb, const doubl
  * how far they moved. weyl_net_adam_new's (rate scales) does on orbit bases
  * (to 1e-6: Adam's eps acts per entry there), and plain Adam on the
  * coefficients (weyl_adam_new) ends elsewhere, except on an MLP's layer
- * (one entry per element), where all three are the same. */
-Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
-  for (int c = 0; c < N_CASES; c++) {
-    const layer_case *t = &CASES[c];
+ * (one entry per element), where all three are the same. Both places of
+ * eps: the usual 1e-8 outside, and inside (objax's, emlp's) at 1e-4, large
+ * enough to change the steps (checked: the walk with the same eps outside
+ * ends elsewhere). */
+static void check_emlp_steps(const layer_case *t, unsigned long long st, eps_case e) {
+  {
     weyl_group *g = builtin(t->group);
     weyl_rep *in = NULL, *out = NULL;
     cr_assert_eq(weyl_rep_parse(g, t->in, &in), WEYL_OK);
@@ -197,10 +234,12 @@ Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
     size_t n = (size_t)din * dout + dout;
     int batch = 16, steps = 30;
     double lr = 3e-3, *E = unit_elements(l, np, din, dout);
-    unsigned long long st = 5 + c;
     double *w = calloc(n, 8), *m = calloc(n, 8), *v = calloc(n, 8), *wb = calloc(n, 8);
     double *wb0 = calloc(n, 8), *G = calloc(n, 8), *gw = calloc(n, 8), *cf = calloc(np, 8);
     double *x = calloc((size_t)batch * din, 8), *y = calloc((size_t)batch * dout, 8);
+    double *w2 = calloc(n, 8), *m2 = calloc(n, 8), *v2 = calloc(n, 8); /* eps outside */
+    eps_case outside = {e.eps, 0};
+    ref_problem prob = {np, batch, din, dout, n, E, x, y, cf, wb, G, gw};
     double *got = calloc(n, 8);
     for (int k = 0; k < np; k++)
       weyl_net_params(net)[k] = weyl_net_params(twin)[k] = weyl_net_params(scaled)[k] =
@@ -209,6 +248,7 @@ Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
     cr_assert_eq(weyl_net_sync(twin), WEYL_OK);
     cr_assert_eq(weyl_net_sync(scaled), WEYL_OK);
     ref_embed(np, n, E, weyl_net_params(net), w); /* the same starting (W, b) */
+    memcpy(w2, w, sizeof *w * n);
     memcpy(wb0, w, sizeof *w * n);
     for (int i = 0; i < batch * din; i++)
       x[i] = ref_rand(&st);
@@ -218,14 +258,13 @@ Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
     cr_assert_eq(weyl_net_adam_new_full(net, lr, &a), WEYL_OK);
     cr_assert_eq(weyl_adam_new(np, lr, &b), WEYL_OK);
     cr_assert_eq(weyl_net_adam_new(scaled, lr, &r), WEYL_OK);
+    weyl_adam_eps_place place = e.inside ? WEYL_ADAM_EPS_INSIDE : WEYL_ADAM_EPS_OUTSIDE;
+    cr_assert_eq(weyl_adam_set_eps(a, e.eps, place), WEYL_OK);
+    cr_assert_eq(weyl_adam_set_eps(b, e.eps, place), WEYL_OK);
+    cr_assert_eq(weyl_adam_set_eps(r, e.eps, place), WEYL_OK);
     for (int step = 1; step <= steps; step++) {
-      /* reference: G = dL/d(W, b) by loops, dL/dw = P(G), Adam on every entry */
-      ref_coords(np, n, E, w, cf);
-      ref_embed(np, n, E, cf, wb);
-      ref_grad(batch, din, dout, wb, x, y, G);
-      ref_coords(np, n, E, G, cf);
-      ref_embed(np, n, E, cf, gw);
-      ref_adam((int)n, step, lr, w, gw, m, v);
+      ref_emlp_step(&prob, step, lr, e, w, m, v);
+      ref_emlp_step(&prob, step, lr, outside, w2, m2, v2);
       cr_assert_eq(weyl_net_train_mse(net, a, batch, x, y, NULL), WEYL_OK, "%s",
                    weyl_status_last_error());
       cr_assert_eq(weyl_net_train_mse(twin, b, batch, x, y, NULL), WEYL_OK);
@@ -234,10 +273,16 @@ Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
     ref_coords(np, n, E, w, cf);
     ref_embed(np, n, E, cf, wb);
     double moved = ref_max_diff(wb, wb0, n);
+    if (e.inside) { /* else w2 is w */
+      ref_coords(np, n, E, w2, cf);
+      ref_embed(np, n, E, cf, got);
+      cr_assert_gt(ref_max_diff(got, wb, n), 0.01 * moved, "%s: eps %g inside changes the walk",
+                   t->group, e.eps);
+    }
     ref_embed(np, n, E, weyl_net_params(net), got);
     double diff = ref_max_diff(got, wb, n);
-    cr_assert_lt(diff, 1e-9 * moved, "%s %s -> %s: (W, b) differs by %g, moved %g", t->group,
-                 t->in, t->out, diff, moved);
+    cr_assert_lt(diff, 1e-9 * moved, "%s %s -> %s, eps %g%s: (W, b) differs by %g, moved %g",
+                 t->group, t->in, t->out, e.eps, e.inside ? " inside" : "", diff, moved);
     ref_embed(np, n, E, weyl_net_params(twin), got);
     double off = ref_max_diff(got, wb, n);
     if (t->entrywise)
@@ -255,13 +300,47 @@ Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
                  "an optimizer made for one net is refused for another");
     cr_assert_eq(weyl_net_train_mse(twin, r, batch, x, y, NULL), WEYL_EINVAL);
     free(w), free(m), free(v), free(wb), free(wb0), free(G), free(gw), free(cf), free(x);
-    free(y), free(got), free(E);
+    free(y), free(got), free(E), free(w2), free(m2), free(v2);
     weyl_adam_free(a), weyl_adam_free(b), weyl_adam_free(r);
     weyl_net_free(net), weyl_net_free(twin), weyl_net_free(scaled);
     weyl_linear_free(l);
     weyl_rep_free(in), weyl_rep_free(out);
     weyl_group_free(g);
   }
+}
+
+Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
+  const eps_case eps[2] = {{1e-8, 0}, {1e-4, 1}};
+  for (int k = 0; k < 2; k++)
+    for (int c = 0; c < N_CASES; c++)
+      check_emlp_steps(&CASES[c], 5 + c, eps[k]);
+}
+
+/* Adam's first step is -lr g / (|g| + eps) with eps outside and
+ * -lr g / sqrt(g^2 + eps / (1 - b2)) inside (m^ = g, v^ = g^2 at t = 1);
+ * a bad eps or place is refused and changes nothing. */
+Test(nn_emlp_steps, eps_inside_and_outside) {
+  weyl_adam *a = NULL;
+  cr_assert_eq(weyl_adam_new(2, 0.1, &a), WEYL_OK);
+  cr_assert_eq(weyl_adam_set_eps(a, -1, WEYL_ADAM_EPS_INSIDE), WEYL_EINVAL);
+  cr_assert_eq(weyl_adam_set_eps(a, NAN, WEYL_ADAM_EPS_INSIDE), WEYL_EINVAL);
+  cr_assert_eq(weyl_adam_set_eps(a, 1e-8, (weyl_adam_eps_place)7), WEYL_EINVAL);
+  cr_assert_eq(weyl_adam_set_eps(NULL, 1e-8, WEYL_ADAM_EPS_INSIDE), WEYL_EINVAL);
+  double g[2] = {0.01, -3}, p[2] = {0, 0};
+  cr_assert_eq(weyl_adam_step(a, p, g), WEYL_OK); /* still eps 1e-8 outside */
+  for (int k = 0; k < 2; k++)
+    cr_assert_lt(fabs(p[k] + 0.1 * g[k] / (fabs(g[k]) + 1e-8)), 1e-15, "outside %d: %g", k, p[k]);
+  weyl_adam_free(a);
+  cr_assert_eq(weyl_adam_new(2, 0.1, &a), WEYL_OK);
+  cr_assert_eq(weyl_adam_set_eps(a, 1e-4, WEYL_ADAM_EPS_INSIDE), WEYL_OK);
+  double q[2] = {0, 0};
+  cr_assert_eq(weyl_adam_step(a, q, g), WEYL_OK);
+  for (int k = 0; k < 2; k++) {
+    double want = -0.1 * g[k] / sqrt(g[k] * g[k] + 1e-4 / 1e-3);
+    cr_assert_lt(fabs(q[k] - want), 1e-12 * fabs(want), "inside %d: %g, want %g", k, q[k], want);
+  }
+  cr_assert_lt(fabs(q[0]), 0.05, "a gradient below sqrt(eps / (1 - b2)) steps short: %g", q[0]);
+  weyl_adam_free(a);
 }
 
 /* weyl_adam_set_rate_scales refuses a scale that is not > 0 and finite and
@@ -289,7 +368,7 @@ Test(nn_emlp_steps, rate_scales_are_checked) {
     cr_assert_lt(fabs(r[k] + 0.1 * g[k]), 1e-6, "reset step %d: %g", k, r[k]);
   double both[4] = {0, 1, -1, 1}, keep[4];
   memcpy(keep, both, sizeof keep);
-  cr_assert_eq(weyl_adam_step(a, both, both), WEYL_EINVAL); /* params == grads */
+  cr_assert_eq(weyl_adam_step(a, both, both), WEYL_EINVAL);     /* params == grads */
   cr_assert_eq(weyl_adam_step(a, both, both + 1), WEYL_EINVAL); /* overlapping */
   cr_expect_eq(memcmp(both, keep, sizeof keep), 0, "a refused step leaves params as they were");
   weyl_adam_free(a);

@@ -110,6 +110,17 @@ static int score_best(weyl_model *m, const exp_train_opts *o, const exp_stats *s
   return 0;
 }
 
+/* emlp's loss is the MSE in the data's units, sout^2 times the standardized
+ * one weyl trains on (for equal sout over the outputs; their mean square
+ * otherwise), and objax's Adam has eps = 1e-8 under the root: the same
+ * steps on the standardized loss take eps / sout^4. */
+static double objax_eps(const exp_stats *st, int dout) {
+  double s2 = 0;
+  for (int j = 0; j < dout; j++)
+    s2 += st->ystd[j] * st->ystd[j] / dout;
+  return 1e-8 / (s2 * s2);
+}
+
 int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, const exp_stats *st,
               exp_fit *fit) {
   int b = o->batch < d->n ? o->batch : d->n, rc = 0;
@@ -121,6 +132,8 @@ int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, const e
   weyl_adam *adam = NULL;
   weyl_status made = o->adam_full ? weyl_net_adam_new_full(weyl_model_net(m), o->lr, &adam)
                                   : weyl_model_adam_new(m, o->lr, &adam);
+  if (made == WEYL_OK && o->eps_inside)
+    made = weyl_adam_set_eps(adam, objax_eps(st, d->dout), WEYL_ADAM_EPS_INSIDE);
   if (!bx || !by || !perm || !best || made != WEYL_OK)
     rc = -1;
   for (int i = 0; rc == 0 && i < d->n; i++)
@@ -319,6 +332,7 @@ typedef struct {
   int one_data_set; /* --one-data-set: the paper's runs' data (run_seed) */
   int test_draws; /* --test-draws K: score each EMLP on K more test sets */
   int adam_full;  /* --adam-full: weyl_net_adam_new_full */
+  int eps_inside; /* --eps-inside: objax's Adam eps */
   double epoch_scale, lr;
   weyl_bilinear_kind bilinear_kind;
   const char *svg;
@@ -472,7 +486,8 @@ static run_result run(const setup *s, int k, const exp_data *train, const exp_da
                         test,
                         50,
                         seed + 7,
-                        s->adam_full};
+                        s->adam_full,
+                        s->eps_inside};
     if (exp_train(m, train, &o, st, &r.fit) != 0)
       r.fit.test_mse = NAN;
     if (k == 0)
@@ -763,6 +778,8 @@ static int parse_args(int argc, char **argv, setup *s) {
       s->test_draws = atoi(v), i++;
     else if (!strcmp(a, "--adam-full"))
       s->adam_full = 1;
+    else if (!strcmp(a, "--eps-inside"))
+      s->eps_inside = 1;
     else if (!strcmp(a, "--one-data-set"))
       s->one_data_set = 1;
     else if (!strcmp(a, "--lowrank"))
@@ -822,7 +839,7 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   if (parse_args(argc, argv, &s)) {
     fprintf(stderr,
             "usage: %s [--quick] [--sizes N,N,...] [--seeds K] [--epoch-scale F] [--channels C]\n"
-            "       [--models emlp,mlp,aug] [--lowrank] [--adam-full] [--one-data-set]\n"
+            "       [--models emlp,mlp,aug] [--lowrank] [--adam-full] [--eps-inside] [--one-data-set]\n"
             "       [--test-draws K] [--group NAME]\n"
             "       [--svg PATH] [--plot TABLE.md]\n",
             task->name);

@@ -39,6 +39,8 @@ typedef struct {
   unsigned long long seed;
   int adam_full;           /* 1: weyl_net_adam_new_full (emlp's walk exactly);
                               0: weyl_model_adam_new (the rate scales) */
+  int eps_inside;          /* 1: objax's (emlp's) Adam eps, 1e-8 under the root
+                              for the loss in the data's units */
 } exp_train_opts;
 
 /* The data's standardization (the paper's Standardize module): the model

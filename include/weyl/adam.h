@@ -24,6 +24,20 @@ void weyl_adam_set_lr(weyl_adam *a, double lr);
  * Returns WEYL_EINVAL for a NULL a or a bad entry (nothing changed then),
  * WEYL_ENOMEM. */
 weyl_status weyl_adam_set_rate_scales(weyl_adam *a, const double *scales);
+/* Where eps enters the step's denominator. OUTSIDE (the default) is Kingma
+ * and Ba's and PyTorch's: lr m^ / (sqrt(v^) + eps), m^ = m / (1 - b1^t),
+ * v^ = v / (1 - b2^t). INSIDE is objax's, and so emlp's:
+ * lr m^ / sqrt(v^ + eps / (1 - b2^t)). With eps = 1e-8 inside, entries whose
+ * gradients are below about 1e-4 take shorter steps: late in a regression
+ * whose loss is near 1e-4 that damps Adam like a decaying rate. It depends
+ * on the loss's scale (emlp's loss is in the data's units: a loss
+ * standardized by s has emlp's steps with eps / s^4). With rate scales r,
+ * inside uses eps r^2 (emlp's step on an orbit basis, whose unit element
+ * spreads over r^2 entries of w). */
+typedef enum { WEYL_ADAM_EPS_OUTSIDE, WEYL_ADAM_EPS_INSIDE } weyl_adam_eps_place;
+/* Sets eps (>= 0, finite; 1e-8 when made) and where it enters.
+ * Returns WEYL_EINVAL for a NULL a or a bad eps or place (nothing changed). */
+weyl_status weyl_adam_set_eps(weyl_adam *a, double eps, weyl_adam_eps_place where);
 /* One Adam update of params from grads (n entries each). An optimizer from
  * weyl_net_adam_new_full steps that net's linear layers in their full
  * (W, b) space (rate scales do not apply there) and so must not outlive

@@ -24,6 +24,7 @@ struct weyl_adam {
   int n;
   long t;
   double lr, b1, b2, eps;
+  int eps_inside; /* WEYL_ADAM_EPS_INSIDE: eps under the square root (objax's) */
   double *mom, *var;
   double *rate; /* per-parameter multipliers of lr; NULL: all 1 */
   lifted *seg;  /* n_seg segments, sorted by param0, not overlapping */
@@ -93,22 +94,35 @@ weyl_status weyl_adam_set_rate_scales(weyl_adam *a, const double *scales) {
   return WEYL_OK;
 }
 
+weyl_status weyl_adam_set_eps(weyl_adam *a, double eps, weyl_adam_eps_place where) {
+  if (!a || !(eps >= 0) || !isfinite(eps) ||
+      (where != WEYL_ADAM_EPS_OUTSIDE && where != WEYL_ADAM_EPS_INSIDE))
+    return weyl_fail(WEYL_EINVAL, "weyl_adam_set_eps: bad argument (eps %g)", eps);
+  a->eps = eps;
+  a->eps_inside = where == WEYL_ADAM_EPS_INSIDE;
+  return WEYL_OK;
+}
+
 /* The update over n parameters (arrays distinct, checked by the caller:
  * restrict lets the loop vectorize; built for AVX2 as well, whose 4 lanes
- * halve the time of the square roots and divisions). */
+ * halve the time of the square roots and divisions). Inside, a parameter
+ * with rate r has eps r^2 under the root: on an orbit basis that is emlp's
+ * step of the orbit's |O| = r^2 entries of w, each with eps (adam.h). */
 WEYL_AVX2_CLONE static void adam_update(int n, double *restrict p, const double *restrict g,
                                         double *restrict mom, double *restrict var,
                                         const double *restrict rate, double b1, double b2,
-                                        double lr, double eps, double c1, double c2) {
+                                        double lr, double eps, int inside, double c1, double c2) {
   for (int k = 0; k < n; k++) { /* lr * 1.0 is lr exactly: no rates, no change */
+    double r = rate ? rate[k] : 1.0;
     mom[k] = b1 * mom[k] + (1 - b1) * g[k];
     var[k] = b2 * var[k] + (1 - b2) * g[k] * g[k];
-    p[k] -= lr * (rate ? rate[k] : 1.0) * (mom[k] / c1) / (sqrt(var[k] / c2) + eps);
+    double denom = inside ? sqrt((var[k] + eps * r * r) / c2) : sqrt(var[k] / c2) + eps;
+    p[k] -= lr * r * (mom[k] / c1) / denom;
   }
 }
 
-weyl_status weyl_adam_add_lifted(weyl_adam *a, int param0, int n, size_t full,
-                                 weyl_adam_map embed, weyl_adam_map coords, void *ctx) {
+weyl_status weyl_adam_add_lifted(weyl_adam *a, int param0, int n, size_t full, weyl_adam_map embed,
+                                 weyl_adam_map coords, void *ctx) {
   if (!a || !embed || !coords || param0 < 0 || n < 0 || param0 > a->n - n || full > INT_MAX)
     return weyl_fail(WEYL_EINVAL, "weyl_adam_add_lifted: bad argument");
   int at = 0; /* keep the segments sorted: the plain update runs between them */
@@ -117,8 +131,8 @@ weyl_status weyl_adam_add_lifted(weyl_adam *a, int param0, int n, size_t full,
   if ((at > 0 && a->seg[at - 1].param0 + a->seg[at - 1].n > param0) ||
       (at < a->n_seg && param0 + n > a->seg[at].param0))
     return weyl_fail(WEYL_EINVAL, "weyl_adam_add_lifted: segments overlap");
-  lifted l = {.param0 = param0, .n = n, .full = (int)full, .embed = embed, .coords = coords,
-              .ctx = ctx};
+  lifted l = {
+      .param0 = param0, .n = n, .full = (int)full, .embed = embed, .coords = coords, .ctx = ctx};
   l.mom = calloc(full + 1, sizeof *l.mom);
   l.var = calloc(full + 1, sizeof *l.var);
   l.g = malloc(sizeof *l.g * (full + 1));
@@ -150,7 +164,8 @@ static void plain_range(weyl_adam *a, int from, int to, double *params, const do
                         double c1, double c2) {
   if (to > from)
     adam_update(to - from, params + from, grads + from, a->mom + from, a->var + from,
-                a->rate ? a->rate + from : NULL, a->b1, a->b2, a->lr, a->eps, c1, c2);
+                a->rate ? a->rate + from : NULL, a->b1, a->b2, a->lr, a->eps, a->eps_inside, c1,
+                c2);
 }
 
 weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads) {
@@ -167,7 +182,8 @@ weyl_status weyl_adam_step(weyl_adam *a, double *params, const double *grads) {
     if (s != WEYL_OK)
       return s;
     memset(l->step, 0, sizeof *l->step * (size_t)l->full);
-    adam_update(l->full, l->step, l->g, l->mom, l->var, NULL, a->b1, a->b2, a->lr, a->eps, c1, c2);
+    adam_update(l->full, l->step, l->g, l->mom, l->var, NULL, a->b1, a->b2, a->lr, a->eps,
+                a->eps_inside, c1, c2);
     s = l->coords(l->ctx, l->step, l->delta);
     if (s != WEYL_OK)
       return s;
