@@ -331,6 +331,7 @@ typedef struct {
   int din, dout, channels, layers, batch, quick, seeds, max_epochs, models;
   int one_data_set; /* --one-data-set: the paper's runs' data (run_seed) */
   int test_draws; /* --test-draws K: score each EMLP on K more test sets */
+  int evals;      /* --evals K: validation evaluations per run (50) */
   int adam_full;  /* --adam-full: weyl_net_adam_new_full */
   int eps_inside; /* --eps-inside: objax's Adam eps */
   double epoch_scale, lr;
@@ -484,7 +485,7 @@ static run_result run(const setup *s, int k, const exp_data *train, const exp_da
                         t->aug_scales,
                         val,
                         test,
-                        50,
+                        s->evals,
                         seed + 7,
                         s->adam_full,
                         s->eps_inside};
@@ -776,6 +777,8 @@ static int parse_args(int argc, char **argv, setup *s) {
       i++;
     else if (!strcmp(a, "--test-draws") && v && atoi(v) > 0 && atoi(v) <= 1000)
       s->test_draws = atoi(v), i++;
+    else if (!strcmp(a, "--evals") && v && atoi(v) > 0 && atoi(v) <= 100000)
+      s->evals = atoi(v), i++;
     else if (!strcmp(a, "--adam-full"))
       s->adam_full = 1;
     else if (!strcmp(a, "--eps-inside"))
@@ -829,7 +832,7 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   memset(&s, 0, sizeof s);
   s.task = task;
   s.channels = 384, s.layers = 3, s.batch = 500, s.lr = 3e-3; /* the paper's protocol */
-  s.seeds = 3, s.max_epochs = 1000, s.epoch_scale = 1, s.models = 7;
+  s.seeds = 3, s.max_epochs = 1000, s.epoch_scale = 1, s.models = 7, s.evals = 50;
   s.bilinear_kind = WEYL_BILINEAR_FULL;
   s.group = task->group;
   char svg[256];
@@ -840,7 +843,7 @@ int exp_main(int argc, char **argv, const exp_task *task) {
     fprintf(stderr,
             "usage: %s [--quick] [--sizes N,N,...] [--seeds K] [--epoch-scale F] [--channels C]\n"
             "       [--models emlp,mlp,aug] [--lowrank] [--adam-full] [--eps-inside] [--one-data-set]\n"
-            "       [--test-draws K] [--group NAME]\n"
+            "       [--test-draws K] [--evals K] [--group NAME]\n"
             "       [--svg PATH] [--plot TABLE.md]\n",
             task->name);
     return 2;
