@@ -1,6 +1,6 @@
 """One training step (forward, MSE loss, backward, Adam) of the O(5) EMLP of
-examples/emlp_o5 (2*V -> Scalar, 128 hidden channels, 2 blocks, a bilinear
-layer in the first), as weyl.torch.EMLP (float64 and float32) against the C
+examples/emlp_o5 (2*V -> Scalar, 128 hidden channels, 2 blocks, a low-rank
+bilinear layer in the first: weyl.torch's pure-torch layer), as weyl.torch.EMLP (float64 and float32) against the C
 network (weyl.nn.EMLP, i.e. weyl_model_train_mse), on one thread, in this
 process. Prints samples per second (median of --repeat steps) and the ratio
 to C.
@@ -44,7 +44,7 @@ def main():
     torch.set_num_threads(1)
     G = weyl.group("O(5)")
     rin, rout = G.rep("2*V"), G.rep("Scalar")
-    arch = dict(hidden=args.hidden, layers=2, bilinear_blocks=1)
+    arch = dict(hidden=args.hidden, layers=2, bilinear_blocks=1, bilinear_kind="lowrank")
     c = wnn.EMLP(rin, rout, seed=0, **arch)
     rng = np.random.default_rng(0)
     x = rng.standard_normal((args.batch, 10))

@@ -186,6 +186,8 @@ _SIGNATURES = {
     "weyl_bilinear_nparams": (ctypes.c_int, [P]),
     "weyl_bilinear_set_params": (S, [P, D]),
     "weyl_bilinear_forward": (S, [P, ctypes.c_int, D, D, ctypes.c_int]),
+    "weyl_bilinear_full_new": (S, [P, P, PP]),
+    "weyl_bilinear_backward": (S, [P, ctypes.c_int, D, D, D, D]),
     "weyl_model_default_opts": (ModelOpts, []),
     "weyl_model_emlp": (S, [P, P, ctypes.POINTER(ModelOpts), PP]),
     "weyl_model_free": (None, [P]),

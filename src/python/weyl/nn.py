@@ -114,16 +114,8 @@ class Nonlin:
         return y
 
 
-class BiLinear:
-    """The C bilinear layer (weyl_bilinear) in -> out through mid;
-    params = [L1 | L2 | L3]."""
-
-    def __init__(self, rep_in, rep_out, mid, solver="auto"):
-        self._reps = (rep_in, rep_out, mid)
-        opts = _opts(solver, None, 0)
-        self._h = _new(lib.weyl_bilinear_new, rep_in._h, rep_out._h, mid._h, ctypes.byref(opts))
-        self.in_dim, self.out_dim = rep_in.dim, rep_out.dim
-        self.nparams = lib.weyl_bilinear_nparams(self._h)
+class _CBiLinear:
+    """What both C bilinear layers share: parameters, forward, backward."""
 
     def __del__(self, _free=lib.weyl_bilinear_free):
         if getattr(self, "_h", None):
@@ -139,25 +131,66 @@ class BiLinear:
         check(lib.weyl_bilinear_forward(self._h, x.shape[0], doubles(x), doubles(y), 0))
         return y
 
+    def backward(self, x, dy):
+        """(dL/dparams, dL/dx) given dL/dy, for the x of the last forward
+        call (weyl_bilinear_backward)."""
+        x, dy = _rows(x, self.in_dim), _rows(dy, self.out_dim)
+        if x.shape[0] != dy.shape[0]:
+            raise ValueError(f"x has {x.shape[0]} rows, dy {dy.shape[0]}")
+        dp, dx = np.zeros(self.nparams), np.zeros_like(x)
+        check(lib.weyl_bilinear_backward(self._h, x.shape[0], doubles(x), doubles(dy),
+                                         doubles(dp), doubles(dx)))
+        return dp, dx
+
+
+class FullBiLinear(_CBiLinear):
+    """The paper's bilinear layer in C (weyl_bilinear_full_new):
+    y = 0.1 W(x) x, each block of W(x) a combination of the in summands
+    that carry its rep (bilinear.h). params: the P_ijm."""
+
+    def __init__(self, rep_in, rep_out):
+        if rep_in.group is not rep_out.group:
+            raise ValueError("rep_in and rep_out belong to two different Group objects")
+        self._reps = (rep_in, rep_out)
+        self._h = _new(lib.weyl_bilinear_full_new, rep_in._h, rep_out._h)
+        self.in_dim, self.out_dim = rep_in.dim, rep_out.dim
+        self.nparams = lib.weyl_bilinear_nparams(self._h)
+
+
+class BiLinear(_CBiLinear):
+    """The C low-rank bilinear layer (weyl_bilinear) in -> out through mid;
+    params = [L1 | L2 | L3]."""
+
+    def __init__(self, rep_in, rep_out, mid, solver="auto"):
+        self._reps = (rep_in, rep_out, mid)
+        opts = _opts(solver, None, 0)
+        self._h = _new(lib.weyl_bilinear_new, rep_in._h, rep_out._h, mid._h, ctypes.byref(opts))
+        self.in_dim, self.out_dim = rep_in.dim, rep_out.dim
+        self.nparams = lib.weyl_bilinear_nparams(self._h)
+
 
 class EMLP:
     """The C EMLP (weyl_model_emlp): `layers` hidden blocks of
     linear + bilinear -> gated nonlinearity on uniform_rep(hidden), then a
     linear map to rep_out; parameters initialised from seed
-    (weyl_model_init). .params is the flat float64 parameter vector (a copy;
-    assign to it to load). Its bilinear layers are the low-rank kind
-    (WEYL_BILINEAR_LOWRANK), the one weyl.torch.EMLP mirrors; the C default
-    is the paper's full bilinear layer, which weyl.torch does not have yet."""
+    (weyl_model_init: emlp's init). .params is the flat float64 parameter
+    vector (a copy; assign to it to load). bilinear_kind "full" (the
+    paper's layer, the C default) or "lowrank" (through bilinear*Scalar +
+    bilinear*V; bilinear -1: no bilinear layers); weyl.torch.EMLP mirrors
+    both."""
 
     def __init__(self, rep_in, rep_out, hidden=128, layers=3, act="swish", bilinear=2,
-                 bilinear_blocks=0, seed=0):
+                 bilinear_blocks=0, seed=0, bilinear_kind="full"):
         if rep_in.group is not rep_out.group:
             raise ValueError("rep_in and rep_out belong to two different Group objects")
+        kinds = {"full": _lib.BILINEAR_FULL, "lowrank": _lib.BILINEAR_LOWRANK}
+        if bilinear_kind not in kinds:
+            raise ValueError(f"bilinear_kind must be 'full' or 'lowrank', not {bilinear_kind!r}")
         self._reps = (rep_in, rep_out)
         o = lib.weyl_model_default_opts()
         o.channels, o.n_hidden, o.act = int(hidden), int(layers), act_code(act)
         o.bilinear, o.bilinear_blocks = int(bilinear), int(bilinear_blocks)
-        o.bilinear_kind = _lib.BILINEAR_LOWRANK
+        o.bilinear_kind = kinds[bilinear_kind]
         self._h = _new(lib.weyl_model_emlp, rep_in._h, rep_out._h, ctypes.byref(o))
         self.in_dim, self.out_dim = rep_in.dim, rep_out.dim
         self.nparams = lib.weyl_model_nparams(self._h)

@@ -26,7 +26,8 @@ from torch import nn
 from . import core
 from . import nn as wnn
 
-__all__ = ["Linear", "Gated", "Norm", "Pointwise", "BiLinear", "EMLP", "activation"]
+__all__ = ["Linear", "Gated", "Norm", "Pointwise", "BiLinear", "FullBiLinear", "EMLP",
+           "EmlpAdam", "activation"]
 
 _ACTS = {"relu": F.relu, "swish": F.silu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
 
@@ -72,6 +73,11 @@ class _Expansion(nn.Module):
         norm2 = np.bincount(elem, weights=value * value, minlength=basis.dim)
         scale = np.where(norm2 > 0, 1.0 / np.sqrt(np.where(norm2 > 0, norm2, 1.0)), 1.0)
         self.register_buffer("scale", torch.from_numpy(scale).to(device))  # float64 always
+        # |B_k|_1 / |B_k|_2: how far Adam's per-entry steps of a full matrix
+        # move the unit element's coefficient (EmlpAdam; weyl_linear_rate_scales)
+        norm1 = np.bincount(elem, weights=np.abs(value), minlength=basis.dim)
+        rate = np.where(norm2 > 0, norm1 * scale, 1.0)
+        self.register_buffer("rate", torch.from_numpy(rate).to(device), persistent=False)
         # the output summand of each row and of each element (an element
         # lives in one block): rescaling as linear.c's scale_places
         row_summand, parts = _summand_index(basis.rep_out)
@@ -151,6 +157,23 @@ class Linear(nn.Module):
         self.weight_basis.rescale_(self.theta, (W * W).sum(1), self.gain)
         if self.beta is not None:
             self.beta.zero_()
+
+    def reset_parameters_paper(self):
+        """emlp's init (its Linear; the C weyl_linear_init_paper): W = P(w)
+        for a random orthogonal out x in matrix w, whose coefficients in the
+        orthonormal unit elements are about normal with variance
+        1 / max(in, out), drawn so; b = P(u), u uniform on [0, 1/sqrt(out))."""
+        with torch.no_grad():
+            self.theta.normal_(0.0, 1.0 / math.sqrt(max(self.in_features, self.out_features)))
+        if self.beta is not None:
+            u = torch.rand(self.out_features, dtype=self.beta.dtype,
+                           device=self.beta.device) / math.sqrt(self.out_features)
+            zero = torch.zeros_like(self.beta, requires_grad=True)
+            # the unit elements are orthonormal: the coordinates of P(u) are
+            # <element_k, u>, the gradient of <b(beta), u> in beta
+            dots, = torch.autograd.grad((self.bias_basis(zero)[:, 0] * u).sum(), zero)
+            with torch.no_grad():
+                self.beta.copy_(dots)
 
     @torch.no_grad()
     def rescale_(self, row_ms):
@@ -304,11 +327,129 @@ class BiLinear(nn.Module):
         return [self.L1.theta, self.L2.theta, self.L3.theta]
 
 
+class EmlpAdam(torch.optim.Optimizer):
+    """Adam that steps a weyl.torch module as emlp steps it (the C
+    weyl_net_adam_new): emlp keeps each linear layer's full matrix w, uses
+    W = P(w) and runs Adam on every entry of w, which moves the coefficient
+    of a unit element B_k by |B_k|_1 / |B_k|_2 times Adam's step. So every
+    Linear's theta and beta take lr times that factor (sqrt(orbit size) on
+    an exact basis, where this is emlp's walk exactly; the same l1 rule on
+    dense ones); every other parameter (the low-rank BiLinear's maps too, as
+    in C) steps as in torch.optim.Adam. On the
+    paper's O(5) task the C network's error halved with these steps against
+    plain Adam (README, Experiments). Takes the module, not its
+    parameters."""
+
+    def __init__(self, module, lr=3e-3, betas=(0.9, 0.999), eps=1e-8):
+        rates = {}
+        inner = {id(lin) for m in module.modules() if isinstance(m, BiLinear)
+                 for lin in (m.L1, m.L2, m.L3)}  # steps as plain Adam, as in C
+        for m in module.modules():
+            if isinstance(m, Linear) and id(m) not in inner:
+                rates[m.theta] = m.weight_basis.rate
+                if m.beta is not None:
+                    rates[m.beta] = m.bias_basis.rate
+        params = [p for p in module.parameters() if p.requires_grad]
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps))
+        self._rates = {id(p): r for p, r in rates.items()}
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            b1, b2 = group["betas"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                st = self.state[p]
+                if not st:
+                    st["step"] = 0
+                    st["m"], st["v"] = torch.zeros_like(p), torch.zeros_like(p)
+                st["step"] += 1
+                t = st["step"]
+                st["m"].mul_(b1).add_(p.grad, alpha=1 - b1)
+                st["v"].mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
+                step = (st["m"] / (1 - b1 ** t)) / ((st["v"] / (1 - b2 ** t)).sqrt() + group["eps"])
+                rate = self._rates.get(id(p))
+                if rate is not None:
+                    step = step * rate.to(p.dtype)
+                p.sub_(group["lr"] * step)
+        return loss
+
+
+class _FullBiLinearFn(torch.autograd.Function):
+    """The C layer's forward and backward (float64, CPU) as one autograd
+    node. The C layer keeps the intermediates of its last forward pass only,
+    so backward runs the forward again on the saved input first."""
+
+    @staticmethod
+    def forward(ctx, x, weight, layer):
+        shape = x.shape
+        x64 = x.detach().reshape(-1, shape[-1]).to("cpu", torch.float64).contiguous().numpy()
+        w64 = weight.detach().to("cpu", torch.float64).contiguous().numpy()
+        layer.set_params(w64)
+        y = torch.from_numpy(layer.forward(x64))
+        ctx.layer, ctx.shape = layer, shape
+        ctx.save_for_backward(x, weight)
+        return y.to(dtype=x.dtype, device=x.device).reshape(*shape[:-1], layer.out_dim)
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, dy):
+        x, weight = ctx.saved_tensors
+        layer = ctx.layer
+        x64 = x.detach().reshape(-1, ctx.shape[-1]).to("cpu", torch.float64).contiguous().numpy()
+        dy64 = dy.reshape(-1, layer.out_dim).to("cpu", torch.float64).contiguous().numpy()
+        layer.set_params(weight.detach().to("cpu", torch.float64).contiguous().numpy())
+        layer.forward(x64)
+        dp, dx = layer.backward(x64, dy64)
+        dx = torch.from_numpy(dx).to(dtype=x.dtype, device=x.device).reshape(ctx.shape)
+        return dx, torch.from_numpy(dp).to(dtype=weight.dtype, device=weight.device), None
+
+
+class FullBiLinear(nn.Module):
+    """The EMLP paper's bilinear layer (bilinear.h, FULL): y = 0.1 W(x) x,
+    where each block of W(x) (out summand i x in summand j, transforming as
+    out_i (x) in_j^*) is a learned combination of the in summands that carry
+    that rep. Equivariant for any group. Parameter: `weight`, the P_ijm in
+    the C layer's order, standard normal at first (emlp's init). The layer
+    runs in C, in float64 on the CPU (inputs elsewhere are copied there and
+    back); not twice differentiable."""
+
+    def __init__(self, rep_in, rep_out, *, dtype=None, device=None):
+        super().__init__()
+        self.rep_in, self.rep_out = rep_in, rep_out
+        self.in_features, self.out_features = rep_in.dim, rep_out.dim
+        self._c = wnn.FullBiLinear(rep_in, rep_out)
+        self.weight = nn.Parameter(torch.empty(self._c.nparams, device=device,
+                                               dtype=dtype or torch.get_default_dtype()))
+        self.reset_parameters()
+
+    @torch.no_grad()
+    def reset_parameters(self):
+        self.weight.normal_()
+
+    def forward(self, x):
+        return _FullBiLinearFn.apply(x, self.weight, self._c)
+
+    def c_parameters(self):
+        return [self.weight]
+
+    def extra_repr(self):
+        return (f"{_short(self.rep_in)} -> {_short(self.rep_out)}: "
+                f"{self.in_features} -> {self.out_features}, {self._c.nparams} coefficients")
+
+
 class _Block(nn.Module):
-    """z = linear(x) + 0.1 bilinear(x); y = nonlinearity(z). The factor is
-    net.c's (WEYL_NET_BILINEAR_SCALE, as emlp's BiLinear): it keeps Adam's
-    first steps on the bilinear coefficients from moving the output by
-    orders of magnitude."""
+    """The EMLP block, as net.c's: with the paper's bilinear layer
+    (FullBiLinear) l = linear(x), z = l + bilinear(l); with the low-rank one
+    z = linear(x) + 0.1 bilinear(x) (the factor is WEYL_NET_BILINEAR_SCALE,
+    as emlp's BiLinear: it keeps Adam's first steps on the bilinear
+    coefficients from moving the output by orders of magnitude; the full
+    layer has it built in). Then y = nonlinearity(z)."""
 
     BILINEAR_SCALE = 0.1
 
@@ -318,7 +459,11 @@ class _Block(nn.Module):
 
     def pre(self, x):
         z = self.linear(x)
-        return z if self.bilinear is None else z + self.BILINEAR_SCALE * self.bilinear(x)
+        if self.bilinear is None:
+            return z
+        if isinstance(self.bilinear, FullBiLinear):
+            return z + self.bilinear(z)
+        return z + self.BILINEAR_SCALE * self.bilinear(x)
 
     def forward(self, x):
         return self.nonlin(self.pre(x))
@@ -328,25 +473,37 @@ class EMLP(nn.Module):
     """The EMLP of model.h (Finzi, Welling, Wilson 2021), layer for layer:
     `layers` blocks of linear + bilinear -> gated nonlinearity on the hidden
     rep H, then a linear map H -> rep_out. hidden is a channel count (H =
-    weyl.nn.uniform_rep(G, hidden), the C network's) or a Rep. bilinear is k
-    in the bilinear layers' k*Scalar + k*V (-1: none), bilinear_blocks how
-    many blocks from the input get one (0: all); kind "gated" or "norm".
-    Initialised as the C weyl_net_init_calibrated (not as weyl_model_init,
-    which is emlp's init): per-layer init, then each block's pre-activation
-    calibrated to unit mean square per summand on 256
-    standard normal inputs (LSUV; uses torch's random generator).
-    c_parameters() lists the parameters in the C network's order, so
-    load_c_params(weyl.nn.EMLP(...).params) copies a C network."""
+    weyl.nn.uniform_rep(G, hidden), the C network's) or a Rep.
+    bilinear_kind "full" (the paper's layer, FullBiLinear, the C default)
+    or "lowrank" (BiLinear through k*Scalar + k*V, k = bilinear); bilinear
+    <= 0 turns the bilinear layers off, bilinear_blocks says how many blocks
+    from the input get one (0: all); kind "gated" or "norm".
+    init "paper" (the default; emlp's, as the C weyl_model_init: each
+    Linear by reset_parameters_paper, bilinear weights standard normal) or
+    "calibrated" (the C weyl_net_init_calibrated, low-rank layers only: per-layer init,
+    then each block's pre-activation calibrated to unit mean square per
+    summand on 256 standard normal inputs, LSUV). Both use torch's random
+    generator. c_parameters() lists the parameters in the C network's
+    order, so load_c_params(weyl.nn.EMLP(...).params) copies a C network."""
 
     def __init__(self, rep_in, rep_out, hidden=128, layers=3, *, act="swish", bilinear=2,
-                 bilinear_blocks=0, kind="gated", solver="auto", dtype=None, device=None):
+                 bilinear_blocks=0, kind="gated", bilinear_kind="full", init="paper",
+                 solver="auto", dtype=None, device=None):
         super().__init__()
         if kind not in ("gated", "norm"):
             raise ValueError(f"kind must be 'gated' or 'norm', not {kind!r}")
+        if bilinear_kind not in ("full", "lowrank"):
+            raise ValueError(f"bilinear_kind must be 'full' or 'lowrank', not {bilinear_kind!r}")
+        if init not in ("paper", "calibrated"):
+            raise ValueError(f"init must be 'paper' or 'calibrated', not {init!r}")
+        if init == "calibrated" and bilinear_kind == "full" and bilinear > 0:
+            raise ValueError("init='calibrated' is for the low-rank bilinear layer "
+                             "(bilinear_kind='lowrank') or none (bilinear=-1)")
         G = rep_in.group
         H = hidden if isinstance(hidden, core.Rep) else wnn.uniform_rep(G, hidden)
         mid = wnn.bilinear_mid(G, bilinear) if bilinear > 0 else None
         kw = {"solver": solver, "dtype": dtype, "device": device}
+        self.init = init
         self.rep_in, self.rep_out, self.hidden = rep_in, rep_out, H
         self.in_features, self.out_features = rep_in.dim, rep_out.dim
         blocks, prev = [], rep_in
@@ -354,16 +511,32 @@ class EMLP(nn.Module):
             nl = Gated(H, act, device=device) if kind == "gated" else \
                 Norm(H, act, dtype=dtype, device=device)
             lin_out = nl.rep_in if kind == "gated" else H
-            with_bil = mid is not None and (bilinear_blocks <= 0 or i < bilinear_blocks)
-            bil = BiLinear(prev, lin_out, mid, **kw) if with_bil else None
+            with_bil = bilinear > 0 and (bilinear_blocks <= 0 or i < bilinear_blocks)
+            if with_bil and bilinear_kind == "full":
+                bil = FullBiLinear(lin_out, lin_out, dtype=dtype, device=device)
+            else:
+                bil = BiLinear(prev, lin_out, mid, **kw) if with_bil and mid is not None else None
             blocks.append(_Block(Linear(prev, lin_out, **kw), bil, nl))
             prev = H
         self.blocks = nn.ModuleList(blocks)
         self.head = Linear(prev, rep_out, **kw)
         self.reset_parameters()
 
-    @torch.no_grad()
     def reset_parameters(self, calibration_rows=256):
+        if self.init == "paper":
+            for m in self.modules():
+                if isinstance(m, Linear):
+                    m.reset_parameters_paper()
+                elif isinstance(m, FullBiLinear):
+                    m.reset_parameters()
+                elif isinstance(m, BiLinear):  # its three maps as C's weyl_bilinear_init
+                    for lin in (m.L1, m.L2, m.L3):
+                        lin.reset_parameters()
+            return
+        self._calibrate(calibration_rows)
+
+    @torch.no_grad()
+    def _calibrate(self, calibration_rows):
         for m in self.modules():
             if isinstance(m, Linear):
                 m.reset_parameters()
