@@ -336,6 +336,7 @@ typedef struct {
   int eps_inside; /* --eps-inside: objax's Adam eps */
   double epoch_scale, lr;
   weyl_bilinear_kind bilinear_kind;
+  int calibrated; /* --init calibrated: weyl_net_init_calibrated (LSUV) */
   const char *svg;
   const char *plot;  /* --plot: a table this program printed, to draw */
   const char *group; /* --group: the task's group, or another one acting on the same reps */
@@ -401,7 +402,8 @@ static weyl_model *build(const setup *s, int equivariant, unsigned long long see
   weyl_status st = equivariant ? weyl_model_emlp(s->in, s->out, &o, &m)
                                : weyl_model_mlp(s->din, s->dout, &o, &m);
   if (st == WEYL_OK)
-    st = weyl_model_init(m, seed);
+    st = s->calibrated ? weyl_net_init_calibrated(weyl_model_net(m), seed)
+                       : weyl_model_init(m, seed);
   if (st != WEYL_OK)
     fprintf(stderr, "%s: %s\n", s->task->name, weyl_status_last_error());
   return st == WEYL_OK ? m : NULL;
@@ -787,6 +789,8 @@ static int parse_args(int argc, char **argv, setup *s) {
       s->one_data_set = 1;
     else if (!strcmp(a, "--lowrank"))
       s->bilinear_kind = WEYL_BILINEAR_LOWRANK;
+    else if (!strcmp(a, "--init") && v && (!strcmp(v, "paper") || !strcmp(v, "calibrated")))
+      s->calibrated = !strcmp(v, "calibrated"), i++;
     else if (!strcmp(a, "--svg") && v)
       s->svg = v, i++;
     else if (!strcmp(a, "--plot") && v)
@@ -842,8 +846,8 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   if (parse_args(argc, argv, &s)) {
     fprintf(stderr,
             "usage: %s [--quick] [--sizes N,N,...] [--seeds K] [--epoch-scale F] [--channels C]\n"
-            "       [--models emlp,mlp,aug] [--lowrank] [--adam-full] [--eps-inside] [--one-data-set]\n"
-            "       [--test-draws K] [--evals K] [--group NAME]\n"
+            "       [--models emlp,mlp,aug] [--lowrank] [--init paper|calibrated] [--adam-full]\n"
+            "       [--eps-inside] [--one-data-set] [--test-draws K] [--evals K] [--group NAME]\n"
             "       [--svg PATH] [--plot TABLE.md]\n",
             task->name);
     return 2;

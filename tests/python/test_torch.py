@@ -95,6 +95,8 @@ def test_emlp_is_equivariant(group, rin, rout, kind, dtype):
     ri, ro = G.rep(rin), G.rep(rout)
     model = wt.EMLP(ri, ro, hidden=32, layers=2, kind=kind)
     assert check_equivariant(model, G, ri, ro, dtype) < TOL[dtype]
+    full = wt.EMLP(ri, ro, hidden=32, layers=2, kind=kind, bilinear_kind="full", init="paper")
+    assert check_equivariant(full, G, ri, ro, dtype) < TOL[dtype]
 
 
 def test_gradients_pass_gradcheck():
@@ -179,7 +181,7 @@ def test_emlp_equals_the_c_network_forward_and_gradient(group, rin, rout, kind):
     G = weyl.group(group)
     ri, ro = G.rep(rin), G.rep(rout)
     c = wnn.EMLP(ri, ro, hidden=48, layers=2, seed=7, bilinear_kind=kind)
-    model = wt.EMLP(ri, ro, hidden=48, layers=2, bilinear_kind=kind).double()
+    model = wt.EMLP(ri, ro, hidden=48, layers=2, bilinear_kind=kind, init="paper").double()
     assert sum(p.numel() for p in model.parameters()) == c.nparams
     model.load_c_params(c.params)
     assert np.array_equal(model.c_params(), c.params)
@@ -210,7 +212,7 @@ def test_emlp_adam_steps_as_the_c_networks_optimizer(group, rin, rout, kind):
     start = c.params
     models = []
     for opt_class in (wt.EmlpAdam, None):
-        model = wt.EMLP(ri, ro, hidden=40, layers=2, bilinear_kind=kind).double()
+        model = wt.EMLP(ri, ro, hidden=40, layers=2, bilinear_kind=kind, init="paper").double()
         model.load_c_params(start)
         opt = opt_class(model, lr=3e-3) if opt_class else torch.optim.Adam(model.parameters(),
                                                                             lr=3e-3)
@@ -270,15 +272,16 @@ def test_paper_init_has_emlps_scales():
     small.reset_parameters_paper()
     bias = small.bias.detach()
     assert bias[:3].abs().max().item() == 0 and 0 < bias[3].item() < 4 ** -0.5
-    model = wt.EMLP(G.rep("V"), G.rep("Scalar"), hidden=24, layers=1)
+    model = wt.EMLP(G.rep("V"), G.rep("Scalar"), hidden=24, layers=1, bilinear_kind="full",
+                    init="paper")
     weights = [m.weight for m in model.modules() if isinstance(m, wt.FullBiLinear)]
     assert len(weights) == 1 and abs(weights[0].detach().std().item() - 1) < 0.3
 
 
 @pytest.mark.parametrize("group,metric", [("O(5)", [1, 1, 1, 1, 1]),
                                           ("SO(1,3)", [-1, 1, 1, 1])])
-def test_default_emlp_trains_and_stays_equivariant(group, metric):
-    """The default EMLP (full bilinear layers, emlp's init) under EmlpAdam
+def test_full_emlp_trains_and_stays_equivariant(group, metric):
+    """The paper's EMLP (full bilinear layers, emlp's init) under EmlpAdam
     at emlp's rate: on 2*V -> Scalar with target the invariant inner
     product of the two vectors (weyl's metric), the loss on a fixed batch
     falls below a tenth in 400 steps, and the model stays equivariant."""
@@ -286,7 +289,7 @@ def test_default_emlp_trains_and_stays_equivariant(group, metric):
     G = weyl.group(group)
     ri, ro = G.rep("2*V"), G.rep("Scalar")
     d = len(metric)
-    model = wt.EMLP(ri, ro, hidden=32, layers=2).double()
+    model = wt.EMLP(ri, ro, hidden=32, layers=2, bilinear_kind="full", init="paper").double()
     x = torch.randn(32, 2 * d, dtype=torch.float64)
     eta = torch.tensor(metric, dtype=torch.float64)
     y = (x[:, :d] * eta * x[:, d:]).sum(1, keepdim=True)
@@ -367,6 +370,7 @@ def test_errors_carry_the_library_message():
     with pytest.raises(ValueError, match="bilinear_kind"):
         wt.EMLP(G.rep("V"), G.rep("V"), hidden=16, layers=1, bilinear_kind="dense")
     with pytest.raises(ValueError, match="low-rank"):
-        wt.EMLP(G.rep("V"), G.rep("V"), hidden=16, layers=1, init="calibrated")
+        wt.EMLP(G.rep("V"), G.rep("V"), hidden=16, layers=1, bilinear_kind="full",
+                init="calibrated")
     with pytest.raises(ValueError, match="different Group"):
         wt.FullBiLinear(G.rep("V"), weyl.group("SO(3)").rep("V"))
