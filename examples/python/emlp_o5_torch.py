@@ -7,11 +7,11 @@ Prints each seed's test MSE and the mean and std, so the Python package's
 model can be set beside the C program's table (README, Experiments).
 
     python3 examples/python/emlp_o5_torch.py [--n 1000] [--seeds 3]
-        [--kind lowrank|full] [--init calibrated|paper] [--opt emlp|torch]
+        [--kind full|lowrank] [--init paper|calibrated] [--opt emlp|torch]
         [--channels 384]
 
-The defaults are weyl.torch.EMLP's (low-rank bilinear layer, LSUV init)
-and EmlpAdam; --kind full --init paper is the paper's model.
+The defaults are weyl.torch.EMLP's, the paper's model (full bilinear
+layer, emlp's init), and EmlpAdam.
 
 The data is drawn with NumPy (seed per run), not with the C program's
 generator: same distribution, other draws. Needs the package installed
@@ -85,8 +85,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--n", type=int, default=1000)
     p.add_argument("--seeds", type=int, default=3)
-    p.add_argument("--kind", choices=("full", "lowrank"), default="lowrank")
-    p.add_argument("--init", choices=("paper", "calibrated"), default="calibrated")
+    p.add_argument("--kind", choices=("full", "lowrank"), default="full")
+    p.add_argument("--init", choices=("paper", "calibrated"), default="paper")
     p.add_argument("--opt", choices=("emlp", "torch"), default="emlp")
     p.add_argument("--channels", type=int, default=384)
     args = p.parse_args()

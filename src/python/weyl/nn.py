@@ -174,13 +174,13 @@ class EMLP:
     linear + bilinear -> gated nonlinearity on uniform_rep(hidden), then a
     linear map to rep_out; parameters initialised from seed
     (weyl_model_init: emlp's init). .params is the flat float64 parameter
-    vector (a copy; assign to it to load). bilinear_kind "lowrank" (the
-    default, as weyl.torch.EMLP's: through bilinear*Scalar + bilinear*V;
-    bilinear -1: no bilinear layers) or "full" (the paper's layer, the C
-    model's default); weyl.torch.EMLP mirrors both."""
+    vector (a copy; assign to it to load). bilinear_kind "full" (the
+    paper's layer, the default, as the C model's and weyl.torch.EMLP's) or
+    "lowrank" (through bilinear*Scalar + bilinear*V; bilinear -1: no
+    bilinear layers); weyl.torch.EMLP mirrors both."""
 
     def __init__(self, rep_in, rep_out, hidden=128, layers=3, act="swish", bilinear=2,
-                 bilinear_blocks=0, seed=0, bilinear_kind="lowrank"):
+                 bilinear_blocks=0, seed=0, bilinear_kind="full"):
         if rep_in.group is not rep_out.group:
             raise ValueError("rep_in and rep_out belong to two different Group objects")
         kinds = {"full": _lib.BILINEAR_FULL, "lowrank": _lib.BILINEAR_LOWRANK}

@@ -474,23 +474,23 @@ class EMLP(nn.Module):
     `layers` blocks of linear + bilinear -> gated nonlinearity on the hidden
     rep H, then a linear map H -> rep_out. hidden is a channel count (H =
     weyl.nn.uniform_rep(G, hidden), the C network's) or a Rep.
-    bilinear_kind "lowrank" (the default: BiLinear through k*Scalar + k*V,
-    k = bilinear; pure torch) or "full" (the paper's layer, FullBiLinear,
-    the C model's default; computed in C); bilinear <= 0 turns the bilinear
-    layers off, bilinear_blocks says how many blocks
+    bilinear_kind "full" (the default: the paper's layer, FullBiLinear, as
+    the C model's; computed in C) or "lowrank" (BiLinear through
+    k*Scalar + k*V, k = bilinear; pure torch, any dtype and device);
+    bilinear <= 0 turns the bilinear layers off, bilinear_blocks says how many blocks
     from the input get one (0: all); kind "gated" or "norm".
-    init "calibrated" (the default; the C weyl_net_init_calibrated, for
-    the low-rank layer or none: per-layer init, then each block's
-    pre-activation calibrated to unit mean square per summand on 256
-    standard normal inputs, LSUV) or "paper" (emlp's, as the C
-    weyl_model_init: each Linear by reset_parameters_paper, bilinear weights
-    standard normal). Both use torch's random generator. The defaults
-    measured best on the paper's O(5) task (README, "Python and PyTorch":
-    with EmlpAdam 0.0097 against the paper's architecture's 0.0195). c_parameters() lists the parameters in the C network's
+    init "paper" (the default: emlp's, as the C weyl_model_init: each
+    Linear by reset_parameters_paper, bilinear weights standard normal) or
+    "calibrated" (the C weyl_net_init_calibrated, for the low-rank layer or
+    none: per-layer init, then each block's pre-activation calibrated to
+    unit mean square per summand on 256 standard normal inputs, LSUV). Both
+    use torch's random generator. The low-rank layer with LSUV did better
+    on the paper's O(5) task and 55x worse on its Lorentz task (README,
+    "Python and PyTorch"); the defaults are the paper's model. c_parameters() lists the parameters in the C network's
     order, so load_c_params(weyl.nn.EMLP(...).params) copies a C network."""
 
     def __init__(self, rep_in, rep_out, hidden=128, layers=3, *, act="swish", bilinear=2,
-                 bilinear_blocks=0, kind="gated", bilinear_kind="lowrank", init="calibrated",
+                 bilinear_blocks=0, kind="gated", bilinear_kind="full", init="paper",
                  solver="auto", dtype=None, device=None):
         super().__init__()
         if kind not in ("gated", "norm"):
