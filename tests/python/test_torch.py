@@ -238,7 +238,7 @@ def test_full_bilinear_is_the_papers_form_on_a_hand_solved_case():
     whose rep V (x) V* = V**2 is carried by the in summand T = V**2; so
     y = 0.1 (p1 s v + p2 T v) with T read as a 3 x 3 matrix (row-major).
     Then torch.autograd.gradcheck on x and the weights (finite differences
-    against the C backward)."""
+    against the C backward), and the layer used twice in one graph."""
     G = weyl.group("SO(3)")
     layer = wt.FullBiLinear(G.rep("Scalar + V + V**2"), G.rep("V")).double()
     assert layer.weight.numel() == 2
@@ -253,6 +253,15 @@ def test_full_bilinear_is_the_papers_form_on_a_hand_solved_case():
     xg = torch.randn(3, Hg.dim, dtype=torch.float64, requires_grad=True)
     w = big.weight.detach().clone().requires_grad_(True)
     assert torch.autograd.gradcheck(lambda a, b: wt._FullBiLinearFn.apply(a, b, big._c), (xg, w))
+    # applied twice in one graph: the first node's backward runs after the
+    # second pass, so it must rebuild its own; the sum of two separate graphs
+    x1, x2 = torch.randn(4, Hg.dim, dtype=torch.float64), torch.randn(4, Hg.dim, dtype=torch.float64)
+    (big(x1).pow(2).sum() + big(x2).sum()).backward()
+    both = big.weight.grad.clone()
+    big.weight.grad = None
+    big(x1).pow(2).sum().backward()
+    big(x2).sum().backward()
+    assert (both - big.weight.grad).abs().max().item() < 1e-12 * both.abs().max().item()
 
 
 def test_paper_init_has_emlps_scales():

@@ -155,6 +155,7 @@ class FullBiLinear(_CBiLinear):
         self._h = _new(lib.weyl_bilinear_full_new, rep_in._h, rep_out._h)
         self.in_dim, self.out_dim = rep_in.dim, rep_out.dim
         self.nparams = lib.weyl_bilinear_nparams(self._h)
+        self.last_pass = None  # weyl.torch's token for the pass the C layer holds
 
 
 class BiLinear(_CBiLinear):

@@ -382,8 +382,10 @@ class EmlpAdam(torch.optim.Optimizer):
 
 class _FullBiLinearFn(torch.autograd.Function):
     """The C layer's forward and backward (float64, CPU) as one autograd
-    node. The C layer keeps the intermediates of its last forward pass only,
-    so backward runs the forward again on the saved input first."""
+    node. The C layer keeps the intermediates of its last forward pass only:
+    backward uses them when that pass was this node's (the usual forward,
+    then backward), and runs the forward again on the saved input when
+    another pass came between (the layer applied twice in one graph)."""
 
     @staticmethod
     def forward(ctx, x, weight, layer):
@@ -392,8 +394,9 @@ class _FullBiLinearFn(torch.autograd.Function):
         w64 = weight.detach().to("cpu", torch.float64).contiguous().numpy()
         layer.set_params(w64)
         y = torch.from_numpy(layer.forward(x64))
-        ctx.layer, ctx.shape = layer, shape
-        ctx.save_for_backward(x, weight)
+        ctx.layer, ctx.shape, ctx.x64, ctx.w64 = layer, shape, x64, w64
+        ctx.token = layer.last_pass = object()
+        ctx.save_for_backward(x, weight)  # so autograd refuses them changed in place
         return y.to(dtype=x.dtype, device=x.device).reshape(*shape[:-1], layer.out_dim)
 
     @staticmethod
@@ -401,11 +404,12 @@ class _FullBiLinearFn(torch.autograd.Function):
     def backward(ctx, dy):
         x, weight = ctx.saved_tensors
         layer = ctx.layer
-        x64 = x.detach().reshape(-1, ctx.shape[-1]).to("cpu", torch.float64).contiguous().numpy()
+        if layer.last_pass is not ctx.token:
+            layer.set_params(ctx.w64)
+            layer.forward(ctx.x64)
+            layer.last_pass = ctx.token
         dy64 = dy.reshape(-1, layer.out_dim).to("cpu", torch.float64).contiguous().numpy()
-        layer.set_params(weight.detach().to("cpu", torch.float64).contiguous().numpy())
-        layer.forward(x64)
-        dp, dx = layer.backward(x64, dy64)
+        dp, dx = layer.backward(ctx.x64, dy64)
         dx = torch.from_numpy(dx).to(dtype=x.dtype, device=x.device).reshape(ctx.shape)
         return dx, torch.from_numpy(dp).to(dtype=weight.dtype, device=weight.device), None
 
