@@ -4,6 +4,7 @@ the core weyl package never imports torch).
     import weyl, weyl.torch
     G = weyl.group("O(5)")
     model = weyl.torch.EMLP(G.rep("2*V"), G.rep("Scalar"), hidden=128, layers=2)
+    opt = weyl.torch.EmlpAdam(model, lr=3e-3)   # emlp's steps
     y = model(x)                      # x: (..., 10), any float dtype and device
 
 Every module is an ordinary nn.Module: its parameters are basis
@@ -13,6 +14,8 @@ torch.compile-free autograd all work as for torch.nn.Linear. The weight is
 rebuilt from the coefficients on every call: a gather by orbit labels for an
 exact (permutation) basis, a scatter of the basis' non-zero entries
 (weyl_basis_entries) otherwise; no Python loop over elements or entries.
+The paper's bilinear layer (FullBiLinear, the EMLP's default) is the
+exception: it runs the C layer, in float64 on the CPU.
 
 Modules hold their weyl.Rep objects (C handles): save state_dict(), not the
 pickled module."""
