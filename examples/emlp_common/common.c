@@ -432,8 +432,6 @@ static int epochs_for(const setup *s, int n) {
   return e > 0 ? e : 1;
 }
 
-static int make_data(const setup *s, exp_data *d, int n, unsigned long long seed);
-
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
