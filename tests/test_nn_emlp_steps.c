@@ -215,98 +215,95 @@ static void ref_emlp_step(const ref_problem *p, int t, double lr, eps_case e, do
  * enough to change the steps (checked: the walk with the same eps outside
  * ends elsewhere). */
 static void check_emlp_steps(const layer_case *t, unsigned long long st, eps_case e) {
-  {
-    weyl_group *g = builtin(t->group);
-    weyl_rep *in = NULL, *out = NULL;
-    cr_assert_eq(weyl_rep_parse(g, t->in, &in), WEYL_OK);
-    cr_assert_eq(weyl_rep_parse(g, t->out, &out), WEYL_OK);
-    weyl_linear *l = NULL; /* the same solve as the net's layer: its unit elements */
-    cr_assert_eq(weyl_linear_from_reps(in, out, NULL, &l), WEYL_OK);
-    weyl_net *net = NULL, *twin = NULL, *scaled = NULL;
-    cr_assert_eq(weyl_net_new(in, &net), WEYL_OK);
-    cr_assert_eq(weyl_net_add_linear(net, out, NULL), WEYL_OK);
-    cr_assert_eq(weyl_net_new(in, &twin), WEYL_OK);
-    cr_assert_eq(weyl_net_add_linear(twin, out, NULL), WEYL_OK);
-    cr_assert_eq(weyl_net_new(in, &scaled), WEYL_OK);
-    cr_assert_eq(weyl_net_add_linear(scaled, out, NULL), WEYL_OK);
-    int din = weyl_linear_in_dim(l), dout = weyl_linear_out_dim(l), np = weyl_linear_nparams(l);
-    cr_assert_eq(weyl_net_nparams(net), np);
-    size_t n = (size_t)din * dout + dout;
-    int batch = 16, steps = 30;
-    double lr = 3e-3, *E = unit_elements(l, np, din, dout);
-    double *w = calloc(n, 8), *m = calloc(n, 8), *v = calloc(n, 8), *wb = calloc(n, 8);
-    double *wb0 = calloc(n, 8), *G = calloc(n, 8), *gw = calloc(n, 8), *cf = calloc(np, 8);
-    double *x = calloc((size_t)batch * din, 8), *y = calloc((size_t)batch * dout, 8);
-    double *w2 = calloc(n, 8), *m2 = calloc(n, 8), *v2 = calloc(n, 8); /* eps outside */
-    eps_case outside = {e.eps, 0};
-    ref_problem prob = {np, batch, din, dout, n, E, x, y, cf, wb, G, gw};
-    double *got = calloc(n, 8);
-    for (int k = 0; k < np; k++)
-      weyl_net_params(net)[k] = weyl_net_params(twin)[k] = weyl_net_params(scaled)[k] =
-          ref_rand(&st);
-    cr_assert_eq(weyl_net_sync(net), WEYL_OK);
-    cr_assert_eq(weyl_net_sync(twin), WEYL_OK);
-    cr_assert_eq(weyl_net_sync(scaled), WEYL_OK);
-    ref_embed(np, n, E, weyl_net_params(net), w); /* the same starting (W, b) */
-    memcpy(w2, w, sizeof *w * n);
-    memcpy(wb0, w, sizeof *w * n);
-    for (int i = 0; i < batch * din; i++)
-      x[i] = ref_rand(&st);
-    for (int i = 0; i < batch * dout; i++)
-      y[i] = ref_rand(&st);
-    weyl_adam *a = NULL, *b = NULL, *r = NULL;
-    cr_assert_eq(weyl_net_adam_new_full(net, lr, &a), WEYL_OK);
-    cr_assert_eq(weyl_adam_new(np, lr, &b), WEYL_OK);
-    cr_assert_eq(weyl_net_adam_new(scaled, lr, &r), WEYL_OK);
-    weyl_adam_eps_place place = e.inside ? WEYL_ADAM_EPS_INSIDE : WEYL_ADAM_EPS_OUTSIDE;
-    cr_assert_eq(weyl_adam_set_eps(a, e.eps, place), WEYL_OK);
-    cr_assert_eq(weyl_adam_set_eps(b, e.eps, place), WEYL_OK);
-    cr_assert_eq(weyl_adam_set_eps(r, e.eps, place), WEYL_OK);
-    for (int step = 1; step <= steps; step++) {
-      ref_emlp_step(&prob, step, lr, e, w, m, v);
-      ref_emlp_step(&prob, step, lr, outside, w2, m2, v2);
-      cr_assert_eq(weyl_net_train_mse(net, a, batch, x, y, NULL), WEYL_OK, "%s",
-                   weyl_status_last_error());
-      cr_assert_eq(weyl_net_train_mse(twin, b, batch, x, y, NULL), WEYL_OK);
-      cr_assert_eq(weyl_net_train_mse(scaled, r, batch, x, y, NULL), WEYL_OK);
-    }
-    ref_coords(np, n, E, w, cf);
-    ref_embed(np, n, E, cf, wb);
-    double moved = ref_max_diff(wb, wb0, n);
-    if (e.inside) { /* else w2 is w */
-      ref_coords(np, n, E, w2, cf);
-      ref_embed(np, n, E, cf, got);
-      cr_assert_gt(ref_max_diff(got, wb, n), 0.01 * moved, "%s: eps %g inside changes the walk",
-                   t->group, e.eps);
-    }
-    ref_embed(np, n, E, weyl_net_params(net), got);
-    double diff = ref_max_diff(got, wb, n);
-    cr_assert_lt(diff, 1e-9 * moved, "%s %s -> %s, eps %g%s: (W, b) differs by %g, moved %g",
-                 t->group, t->in, t->out, e.eps, e.inside ? " inside" : "", diff, moved);
-    ref_embed(np, n, E, weyl_net_params(twin), got);
-    double off = ref_max_diff(got, wb, n);
-    if (t->entrywise)
-      cr_assert_lt(off, 1e-9 * moved, "%s: plain Adam ends %g from emlp's", t->group, off);
-    else
-      cr_assert_gt(off, 0.05 * moved, "%s %s -> %s: plain Adam ends %g from emlp's (moved %g)",
-                   t->group, t->in, t->out, off, moved);
-    if (t->exact) {
-      ref_embed(np, n, E, weyl_net_params(scaled), got);
-      double sdiff = ref_max_diff(got, wb, n);
-      cr_assert_lt(sdiff, 1e-6 * moved, "%s %s -> %s: rate-scaled Adam ends %g from emlp's",
-                   t->group, t->in, t->out, sdiff);
-    }
-    cr_assert_eq(weyl_net_train_mse(twin, a, batch, x, y, NULL), WEYL_EINVAL,
-                 "an optimizer made for one net is refused for another");
-    cr_assert_eq(weyl_net_train_mse(twin, r, batch, x, y, NULL), WEYL_EINVAL);
-    free(w), free(m), free(v), free(wb), free(wb0), free(G), free(gw), free(cf), free(x);
-    free(y), free(got), free(E), free(w2), free(m2), free(v2);
-    weyl_adam_free(a), weyl_adam_free(b), weyl_adam_free(r);
-    weyl_net_free(net), weyl_net_free(twin), weyl_net_free(scaled);
-    weyl_linear_free(l);
-    weyl_rep_free(in), weyl_rep_free(out);
-    weyl_group_free(g);
+  weyl_group *g = builtin(t->group);
+  weyl_rep *in = NULL, *out = NULL;
+  cr_assert_eq(weyl_rep_parse(g, t->in, &in), WEYL_OK);
+  cr_assert_eq(weyl_rep_parse(g, t->out, &out), WEYL_OK);
+  weyl_linear *l = NULL; /* the same solve as the net's layer: its unit elements */
+  cr_assert_eq(weyl_linear_from_reps(in, out, NULL, &l), WEYL_OK);
+  weyl_net *net = NULL, *twin = NULL, *scaled = NULL;
+  cr_assert_eq(weyl_net_new(in, &net), WEYL_OK);
+  cr_assert_eq(weyl_net_add_linear(net, out, NULL), WEYL_OK);
+  cr_assert_eq(weyl_net_new(in, &twin), WEYL_OK);
+  cr_assert_eq(weyl_net_add_linear(twin, out, NULL), WEYL_OK);
+  cr_assert_eq(weyl_net_new(in, &scaled), WEYL_OK);
+  cr_assert_eq(weyl_net_add_linear(scaled, out, NULL), WEYL_OK);
+  int din = weyl_linear_in_dim(l), dout = weyl_linear_out_dim(l), np = weyl_linear_nparams(l);
+  cr_assert_eq(weyl_net_nparams(net), np);
+  size_t n = (size_t)din * dout + dout;
+  int batch = 16, steps = 30;
+  double lr = 3e-3, *E = unit_elements(l, np, din, dout);
+  double *w = calloc(n, 8), *m = calloc(n, 8), *v = calloc(n, 8), *wb = calloc(n, 8);
+  double *wb0 = calloc(n, 8), *G = calloc(n, 8), *gw = calloc(n, 8), *cf = calloc(np, 8);
+  double *x = calloc((size_t)batch * din, 8), *y = calloc((size_t)batch * dout, 8);
+  double *w2 = calloc(n, 8), *m2 = calloc(n, 8), *v2 = calloc(n, 8); /* eps outside */
+  eps_case outside = {e.eps, 0};
+  ref_problem prob = {np, batch, din, dout, n, E, x, y, cf, wb, G, gw};
+  double *got = calloc(n, 8);
+  for (int k = 0; k < np; k++)
+    weyl_net_params(net)[k] = weyl_net_params(twin)[k] = weyl_net_params(scaled)[k] = ref_rand(&st);
+  cr_assert_eq(weyl_net_sync(net), WEYL_OK);
+  cr_assert_eq(weyl_net_sync(twin), WEYL_OK);
+  cr_assert_eq(weyl_net_sync(scaled), WEYL_OK);
+  ref_embed(np, n, E, weyl_net_params(net), w); /* the same starting (W, b) */
+  memcpy(w2, w, sizeof *w * n);
+  memcpy(wb0, w, sizeof *w * n);
+  for (int i = 0; i < batch * din; i++)
+    x[i] = ref_rand(&st);
+  for (int i = 0; i < batch * dout; i++)
+    y[i] = ref_rand(&st);
+  weyl_adam *a = NULL, *b = NULL, *r = NULL;
+  cr_assert_eq(weyl_net_adam_new_full(net, lr, &a), WEYL_OK);
+  cr_assert_eq(weyl_adam_new(np, lr, &b), WEYL_OK);
+  cr_assert_eq(weyl_net_adam_new(scaled, lr, &r), WEYL_OK);
+  weyl_adam_eps_place place = e.inside ? WEYL_ADAM_EPS_INSIDE : WEYL_ADAM_EPS_OUTSIDE;
+  cr_assert_eq(weyl_adam_set_eps(a, e.eps, place), WEYL_OK);
+  cr_assert_eq(weyl_adam_set_eps(b, e.eps, place), WEYL_OK);
+  cr_assert_eq(weyl_adam_set_eps(r, e.eps, place), WEYL_OK);
+  for (int step = 1; step <= steps; step++) {
+    ref_emlp_step(&prob, step, lr, e, w, m, v);
+    ref_emlp_step(&prob, step, lr, outside, w2, m2, v2);
+    cr_assert_eq(weyl_net_train_mse(net, a, batch, x, y, NULL), WEYL_OK, "%s",
+                 weyl_status_last_error());
+    cr_assert_eq(weyl_net_train_mse(twin, b, batch, x, y, NULL), WEYL_OK);
+    cr_assert_eq(weyl_net_train_mse(scaled, r, batch, x, y, NULL), WEYL_OK);
   }
+  ref_coords(np, n, E, w, cf);
+  ref_embed(np, n, E, cf, wb);
+  double moved = ref_max_diff(wb, wb0, n);
+  if (e.inside) { /* else w2 is w */
+    ref_coords(np, n, E, w2, cf);
+    ref_embed(np, n, E, cf, got);
+    cr_assert_gt(ref_max_diff(got, wb, n), 0.01 * moved, "%s: eps %g inside changes the walk",
+                 t->group, e.eps);
+  }
+  ref_embed(np, n, E, weyl_net_params(net), got);
+  double diff = ref_max_diff(got, wb, n);
+  cr_assert_lt(diff, 1e-9 * moved, "%s %s -> %s, eps %g%s: (W, b) differs by %g, moved %g",
+               t->group, t->in, t->out, e.eps, e.inside ? " inside" : "", diff, moved);
+  ref_embed(np, n, E, weyl_net_params(twin), got);
+  double off = ref_max_diff(got, wb, n);
+  if (t->entrywise)
+    cr_assert_lt(off, 1e-9 * moved, "%s: plain Adam ends %g from emlp's", t->group, off);
+  else
+    cr_assert_gt(off, 0.05 * moved, "%s %s -> %s: plain Adam ends %g from emlp's (moved %g)",
+                 t->group, t->in, t->out, off, moved);
+  if (t->exact) {
+    ref_embed(np, n, E, weyl_net_params(scaled), got);
+    double sdiff = ref_max_diff(got, wb, n);
+    cr_assert_lt(sdiff, 1e-6 * moved, "%s %s -> %s: rate-scaled Adam ends %g from emlp's", t->group,
+                 t->in, t->out, sdiff);
+  }
+  cr_assert_eq(weyl_net_train_mse(twin, a, batch, x, y, NULL), WEYL_EINVAL,
+               "an optimizer made for one net is refused for another");
+  cr_assert_eq(weyl_net_train_mse(twin, r, batch, x, y, NULL), WEYL_EINVAL);
+  free(w), free(m), free(v), free(wb), free(wb0), free(G), free(gw), free(cf), free(x);
+  free(y), free(got), free(E), free(w2), free(m2), free(v2);
+  weyl_adam_free(a), weyl_adam_free(b), weyl_adam_free(r);
+  weyl_net_free(net), weyl_net_free(twin), weyl_net_free(scaled);
+  weyl_linear_free(l);
+  weyl_rep_free(in), weyl_rep_free(out);
+  weyl_group_free(g);
 }
 
 Test(nn_emlp_steps, net_adam_steps_as_adam_on_the_projected_full_matrix) {
