@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define PI 3.14159265358979323846
 #include "common.h"
+#include "numpy_rng.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -98,15 +99,17 @@ static void evaluate(weyl_model *m, const exp_train_opts *o, const exp_stats *st
   }
 }
 
-/* Scores the test set with the best parameters, and leaves them in m. */
-static int score_best(weyl_model *m, const exp_train_opts *o, const exp_stats *st, exp_fit *fit,
-                      const double *best) {
+/* Scores the test and training sets with the best parameters, and leaves
+ * them in m. */
+static int score_best(weyl_model *m, const exp_data *d, const exp_train_opts *o,
+                      const exp_stats *st, exp_fit *fit, const double *best) {
   if (isnan(fit->val_mse))
     return 0; /* never evaluated: test_mse stays NaN */
   memcpy(weyl_model_params(m), best, sizeof *best * (size_t)weyl_model_nparams(m));
   if (weyl_model_sync(m) != WEYL_OK)
     return -1;
   fit->test_mse = exp_test_mse(m, o->test, st);
+  fit->train_mse = exp_test_mse(m, d, st);
   return 0;
 }
 
@@ -143,7 +146,7 @@ int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, const e
   int window = total / 10 > 0 ? total / 10 : 1, every = o->epochs / o->evals, t = 0;
   every = every > 0 ? every : 1;
   double sum_first = 0, sum_last = 0;
-  fit->val_mse = fit->test_mse = NAN;
+  fit->val_mse = fit->test_mse = fit->train_mse = NAN;
   for (int ep = 0; rc == 0 && ep < o->epochs; ep++) {
     shuffle(perm, d->n, &rng);
     for (int from = 0; rc == 0 && from < d->n; from += b, t++) {
@@ -161,7 +164,7 @@ int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, const e
       evaluate(m, o, st, fit, best);
   }
   if (rc == 0)
-    rc = score_best(m, o, st, fit, best);
+    rc = score_best(m, d, o, st, fit, best);
   if (rc)
     fprintf(stderr, "training failed: %s\n", weyl_status_last_error());
   fit->first_loss = sum_first / window;
@@ -330,6 +333,8 @@ typedef struct {
   weyl_rep *in, *out;
   int din, dout, channels, layers, batch, quick, seeds, max_epochs, models;
   int one_data_set; /* --one-data-set: the paper's runs' data (run_seed) */
+  int paper_data;   /* --paper-data: the paper's own numbers (paper_data_draw) */
+  int dump_data;    /* --dump-data N: print rows of the paper's data at N */
   int test_draws; /* --test-draws K: score each EMLP on K more test sets */
   int evals;      /* --evals K: validation evaluations per run (50) */
   int adam_full;  /* --adam-full: weyl_net_adam_new_full */
@@ -343,13 +348,21 @@ typedef struct {
   int sizes[MAX_SIZES], n_sizes;
 } setup;
 
+/* n examples from weyl's generator at seed. */
 static int make_data(const setup *s, exp_data *d, int n, unsigned long long seed) {
-  if (exp_data_alloc(d, n, s->din, s->dout))
+  double *z = malloc(sizeof *z * (size_t)s->din);
+  if (!z || exp_data_alloc(d, n, s->din, s->dout)) {
+    free(z);
     return -1;
+  }
   weyl_rng rng;
   weyl_rng_seed(&rng, seed);
-  for (int i = 0; i < n; i++)
-    s->task->draw(&rng, d->x + (size_t)i * s->din, d->y + (size_t)i * s->dout);
+  for (int i = 0; i < n; i++) {
+    for (int j = 0; j < s->din; j++)
+      z[j] = weyl_rng_normal(&rng);
+    s->task->example(z, d->x + (size_t)i * s->din, d->y + (size_t)i * s->dout);
+  }
+  free(z);
   return 0;
 }
 
@@ -469,7 +482,7 @@ static void test_draws(const setup *s, weyl_model *m, const exp_stats *st, int n
 /* Trains model kind k (0 EMLP, 1 MLP, 2 MLP + augmentation). */
 static run_result run(const setup *s, int k, const exp_data *train, const exp_data *val,
                       const exp_data *test, const exp_stats *st, unsigned long long seed) {
-  run_result r = {{NAN, NAN, NAN, NAN, 0}, 0, NAN, NAN, ""};
+  run_result r = {{NAN, NAN, NAN, NAN, NAN, 0}, 0, NAN, NAN, ""};
   double t0 = exp_now();
   weyl_model *m = build(s, k == 0, seed);
   if (m) {
@@ -548,8 +561,10 @@ static void run_models(const setup *s, int n, int seed, const exp_data *train, c
       continue;
     run_result r = run(s, k, train, val, test, st, (unsigned long long)seed + 1);
     mse[k] = r.fit.test_mse, sec[k] = r.seconds;
-    fprintf(stderr, "n=%d seed %d %s: test MSE %.4g (val %.4g), train loss %.3g -> %.3g, %d steps, %.1f s",
-            n, seed, model_name(k), r.fit.test_mse, r.fit.val_mse, r.fit.first_loss,
+    fprintf(stderr,
+            "n=%d seed %d %s: test MSE %.4g (val %.4g, train %.4g), train loss %.3g -> %.3g, %d "
+            "steps, %.1f s",
+            n, seed, model_name(k), r.fit.test_mse, r.fit.val_mse, r.fit.train_mse, r.fit.first_loss,
             r.fit.last_loss, r.fit.steps, r.seconds);
     if (k == 0)
       fprintf(stderr, ", equivariance error %.2g", r.eq_after);
@@ -577,6 +592,73 @@ static int run_data_draw(const setup *s, int n_pool, unsigned long long base, ru
     return -1;
   const exp_data *parts[3] = {&d->pool, &d->val, &d->test};
   return make_stats(s, parts, 3, &d->st);
+}
+
+/* Copies rows ids[0..n-1] of all into part. */
+static int take_rows(const exp_data *all, const int *ids, int n, exp_data *part) {
+  if (exp_data_alloc(part, n, all->din, all->dout))
+    return -1;
+  for (int i = 0; i < n; i++) {
+    memcpy(part->x + (size_t)i * all->din, all->x + (size_t)ids[i] * all->din,
+           sizeof(double) * (size_t)all->din);
+    memcpy(part->y + (size_t)i * all->dout, all->y + (size_t)ids[i] * all->dout,
+           sizeof(double) * (size_t)all->dout);
+  }
+  return 0;
+}
+
+/* --paper-data: the EMLP paper's own data for training size n, the same
+ * numbers. emlp's data_efficiency.py runs every trial under
+ * FixedNumpySeed(2021): the data set draws X = randn(36000, din) (30000 +
+ * 5000 + 1000) with NumPy's legacy generator, and olive-oil-ml's
+ * split_dataset takes its splits in decreasing size, ties in the config's
+ * order (train, test, val): test 5000 first, then train and validation
+ * (train first at n = 1000). Each split is sklearn's train_test_split: a
+ * permutation of the indices left, the split its first k, what is left the
+ * rest in permuted order. Standardize reads the stats of the whole data
+ * set (the split only wraps it), so they are over all 36000 examples. */
+static int paper_data_draw(const setup *s, int n, run_data *d) {
+  enum { N_ALL = N_POOL + N_TEST + N_VAL };
+  memset(d, 0, sizeof *d);
+  exp_data all = {0};
+  numpy_rng rng;
+  double *z = malloc(sizeof *z * (size_t)s->din);
+  int *left = malloc(sizeof *left * N_ALL), *perm = malloc(sizeof *perm * N_ALL);
+  int rc = !z || !left || !perm || exp_data_alloc(&all, N_ALL, s->din, s->dout) ? -1 : 0;
+  numpy_rng_seed(&rng, 2021);
+  for (int i = 0; rc == 0 && i < N_ALL; i++) {
+    for (int j = 0; j < s->din; j++)
+      z[j] = numpy_rng_normal(&rng);
+    s->task->example(z, all.x + (size_t)i * s->din, all.y + (size_t)i * s->dout);
+  }
+  /* the splits in the config's order, then stably sorted by decreasing size */
+  typedef struct {
+    int count;
+    exp_data *part;
+  } split_t;
+  split_t split[3] = {{n, &d->pool}, {N_TEST, &d->test}, {N_VAL, &d->val}};
+  for (int k = 1; k < 3; k++)
+    for (int j = k; j > 0 && split[j].count > split[j - 1].count; j--) {
+      split_t t = split[j];
+      split[j] = split[j - 1], split[j - 1] = t;
+    }
+  int n_left = N_ALL;
+  for (int i = 0; i < N_ALL && left; i++)
+    left[i] = i;
+  for (int k = 0; rc == 0 && k < 3; k++) {
+    numpy_rng_permutation(&rng, n_left, perm);
+    for (int i = 0; i < n_left; i++) /* permuted: the split first, then the rest */
+      perm[i] = left[perm[i]];
+    rc = take_rows(&all, perm, split[k].count, split[k].part);
+    n_left -= split[k].count;
+    memcpy(left, perm + split[k].count, sizeof *left * (size_t)n_left);
+  }
+  const exp_data *parts[1] = {&all};
+  if (rc == 0)
+    rc = make_stats(s, parts, 1, &d->st);
+  exp_data_free(&all);
+  free(z), free(left), free(perm);
+  return rc;
 }
 
 /* The first n examples of the pool (a view: not freed). */
@@ -631,9 +713,13 @@ static int run_full(const setup *s) {
     exp_row *r = &rows[i];
     r->n = s->sizes[i];
     r->seeds = s->seeds;
+    if (s->paper_data && paper_data_draw(s, r->n, &shared)) /* each size its own split */
+      rc = -1;
     for (int seed = 0; rc == 0 && seed < s->seeds; seed++)
-      rc = run_seed(s, s->one_data_set ? &shared : NULL, s->sizes[i], seed, mse[seed], sec[seed],
-                    &var);
+      rc = run_seed(s, s->one_data_set || s->paper_data ? &shared : NULL, s->sizes[i], seed,
+                    mse[seed], sec[seed], &var);
+    if (s->paper_data)
+      run_data_free(&shared);
     for (int k = 0; k < 3; k++) {
       double m = 0, m2 = 0, t = 0;
       for (int seed = 0; seed < s->seeds; seed++)
@@ -652,14 +738,51 @@ static int run_full(const setup *s) {
          "%g, val %d, test %d, %s\n\n",
          s->task->name, s->group, s->channels, s->layers, s->batch, s->lr, s->max_epochs,
          s->epoch_scale, N_VAL, N_TEST,
-         s->one_data_set ? "one data set for every seed and size (as the paper's runs)"
-                         : "fresh data per seed and size");
+         s->paper_data     ? "the paper's own data (NumPy seed 2021, emlp's splits)"
+         : s->one_data_set ? "one data set for every seed and size (as the paper's runs)"
+                           : "fresh data per seed and size");
   exp_print_table(stdout, rows, s->n_sizes, var, s->task->paper, s->task->n_paper);
   printf("(goal: EMLP at N = 1000 at most %g; the paper's EMLP column is its EMLP for %s)\n",
          s->task->paper_emlp, s->task->group);
   if (s->svg && exp_write_svg(s->svg, s->task->title, rows, s->n_sizes))
     fprintf(stderr, "%s: cannot write %s\n", s->task->name, s->svg);
   return 0;
+}
+
+static void dump_rows(const char *name, const exp_data *d) {
+  int rows[3] = {0, 1, d->n - 1};
+  printf("%s %d\n", name, d->n);
+  for (int k = 0; k < 3; k++) {
+    printf("%s %d", name, rows[k]);
+    for (int j = 0; j < d->din; j++)
+      printf(" %.17g", d->x[(size_t)rows[k] * d->din + j]);
+    for (int j = 0; j < d->dout; j++)
+      printf(" %.17g", d->y[(size_t)rows[k] * d->dout + j]);
+    printf("\n");
+  }
+}
+
+static void dump_values(const char *name, const double *v, int n) {
+  printf("%s", name);
+  for (int j = 0; j < n; j++)
+    printf(" %.17g", v[j]);
+  printf("\n");
+}
+
+/* --dump-data N: the stats and the first two and last rows of each split
+ * of the paper's data at training size N, for tests/check_paper_data.py to
+ * compare with the same data drawn by NumPy. */
+static int run_dump(const setup *s) {
+  run_data d;
+  int rc = paper_data_draw(s, s->dump_data, &d);
+  if (rc == 0) {
+    dump_values("xscale", d.st.xscale, s->din);
+    dump_values("ymean", d.st.ymean, s->dout);
+    dump_values("ystd", d.st.ystd, s->dout);
+    dump_rows("train", &d.pool), dump_rows("val", &d.val), dump_rows("test", &d.test);
+  }
+  run_data_free(&d);
+  return rc ? 1 : 0;
 }
 
 /* Reads "mean ± std" (or "mean", or "-" for not run) at p into *mean,
@@ -785,6 +908,10 @@ static int parse_args(int argc, char **argv, setup *s) {
       s->eps_inside = 1;
     else if (!strcmp(a, "--one-data-set"))
       s->one_data_set = 1;
+    else if (!strcmp(a, "--paper-data"))
+      s->paper_data = 1;
+    else if (!strcmp(a, "--dump-data") && v && atoi(v) >= 2 && atoi(v) <= N_POOL)
+      s->dump_data = atoi(v), i++;
     else if (!strcmp(a, "--lowrank"))
       s->bilinear_kind = WEYL_BILINEAR_LOWRANK;
     else if (!strcmp(a, "--init") && v && (!strcmp(v, "paper") || !strcmp(v, "calibrated")))
@@ -845,11 +972,19 @@ int exp_main(int argc, char **argv, const exp_task *task) {
     fprintf(stderr,
             "usage: %s [--quick] [--sizes N,N,...] [--seeds K] [--epoch-scale F] [--channels C]\n"
             "       [--models emlp,mlp,aug] [--lowrank] [--init paper|calibrated] [--adam-full]\n"
-            "       [--eps-inside] [--one-data-set] [--test-draws K] [--evals K] [--group NAME]\n"
-            "       [--svg PATH] [--plot TABLE.md]\n",
+            "       [--eps-inside] [--one-data-set] [--paper-data] [--test-draws K] [--evals K]\n"
+            "       [--group NAME] [--svg PATH] [--plot TABLE.md] [--dump-data N]\n",
             task->name);
     return 2;
   }
+  if (s.paper_data) /* the paper's data is one set already */
+    s.one_data_set = 0;
+  for (int i = 0; s.paper_data && i < s.n_sizes; i++)
+    if (s.sizes[i] > N_POOL) {
+      fprintf(stderr, "%s: --paper-data has %d training examples, not %d\n", task->name, N_POOL,
+              s.sizes[i]);
+      return 2;
+    }
   if (s.quick) /* small and short: a ctest */
     s.channels = 100, s.batch = 50, s.max_epochs = 200, s.epoch_scale = 1;
   exp_single_thread();
@@ -867,7 +1002,10 @@ int exp_main(int argc, char **argv, const exp_task *task) {
   if (strcmp(s.group, task->group) && check_group_fits(&s))
     rc = 2;
   else
-    rc = s.plot ? run_plot(&s) : s.quick ? run_quick(&s) : run_full(&s);
+    rc = s.plot        ? run_plot(&s)
+         : s.dump_data ? run_dump(&s)
+         : s.quick     ? run_quick(&s)
+                       : run_full(&s);
   weyl_rep_free(s.in), weyl_rep_free(s.out);
   weyl_group_free(s.g);
   return rc;

@@ -54,6 +54,8 @@ typedef struct {
   double first_loss, last_loss; /* mean training loss (standardized) of the
                                    first and last 10% of steps */
   double val_mse, test_mse;     /* at the best validation evaluation */
+  double train_mse;             /* the training set's MSE there (the paper's
+                                   Train_MSE), in the data's units */
   int steps;
 } exp_fit;
 
@@ -102,8 +104,10 @@ typedef struct {
   const char *title; /* plot title */
   const char *group; /* built-in group */
   const char *rep_in, *rep_out;
-  /* Draws one input row x (din) with rng and writes its target y (dout). */
-  void (*draw)(weyl_rng *rng, double *x, double *y);
+  /* One example from din standard normals z: its input row x (din) and
+   * target y (dout). The paper draws X = randn(N, din) and transforms it
+   * row by row, so either generator (weyl's or NumPy's) feeds it. */
+  void (*example)(const double *z, double *x, double *y);
   int equivariant_output; /* 1: targets are not standardized (the paper's
                              Inertia) and rotate along in augmentation */
   int x_blocks;           /* > 0: the input is that many equal vectors, each

@@ -9,11 +9,11 @@
 
 enum { K = 5 };
 
-static void draw(weyl_rng *rng, double *x, double *y) {
+static void example(const double *z, double *x, double *y) {
   for (int i = 0; i < K; i++)
-    x[i] = log1p(exp(weyl_rng_normal(rng)));
+    x[i] = log1p(exp(z[i]));
   for (int i = K; i < 4 * K; i++)
-    x[i] = weyl_rng_normal(rng);
+    x[i] = z[i];
   for (int e = 0; e < 9; e++)
     y[e] = 0;
   for (int i = 0; i < K; i++) {
@@ -42,7 +42,7 @@ int main(int argc, char **argv) {
                          .group = "O(3)",
                          .rep_in = "5*Scalar + 5*V",
                          .rep_out = "V**2",
-                         .draw = draw,
+                         .example = example,
                          .equivariant_output = 1,
                          .aug_scale = 1.0,
                          .check_scale = 1.0,

@@ -17,9 +17,9 @@ static double mdot(const double *u, const double *v) {
   return s;
 }
 
-static void draw(weyl_rng *rng, double *x, double *y) {
+static void example(const double *z, double *x, double *y) {
   for (int i = 0; i < 16; i++)
-    x[i] = weyl_rng_normal(rng) / 4;
+    x[i] = z[i] / 4;
   const double *p1 = x, *p2 = x + 4, *p3 = x + 8, *p4 = x + 12;
   double ce = mdot(p1, p3) - mdot(p1, p1), cm = mdot(p2, p4) - mdot(p2, p2), m = 0;
   for (int a = 0; a < 4; a++)
@@ -56,7 +56,7 @@ int main(int argc, char **argv) {
                          .group = "SO(1,3)",
                          .rep_in = "4*V",
                          .rep_out = "Scalar",
-                         .draw = draw,
+                         .example = example,
                          .x_blocks = 4,
                          .aug_scale = 0.5,
                          .aug_scales = AUG_SCALES,

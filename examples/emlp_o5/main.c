@@ -9,9 +9,9 @@
 
 enum { D = 5 };
 
-static void draw(weyl_rng *rng, double *x, double *y) {
+static void example(const double *z, double *x, double *y) {
   for (int i = 0; i < 2 * D; i++)
-    x[i] = weyl_rng_normal(rng);
+    x[i] = z[i];
   const double *a = x, *b = x + D;
   double na = 0, nb = 0, dot = 0;
   for (int i = 0; i < D; i++)
@@ -37,7 +37,7 @@ int main(int argc, char **argv) {
                          .group = "O(5)",
                          .rep_in = "2*V",
                          .rep_out = "Scalar",
-                         .draw = draw,
+                         .example = example,
                          .x_blocks = 2,
                          .aug_scale = 1.0,
                          .check_scale = 1.0,
