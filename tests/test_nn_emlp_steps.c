@@ -340,6 +340,36 @@ Test(nn_emlp_steps, eps_inside_and_outside) {
   weyl_adam_free(a);
 }
 
+/* A linear warmup starts at rate 0 (emlp's paper-era schedule, lr min(1,
+ * e / (epochs / 10))): that step must leave the parameters and still count
+ * in the moments and the bias correction. Checked against Kingma and Ba's
+ * update written out as a plain loop; a negative or NaN rate is ignored. */
+Test(nn_emlp_steps, zero_rate_step_updates_the_moments_only) {
+  enum { N = 3, STEPS = 4 };
+  const double rates[STEPS] = {0, 0.01, 0.02, 0.03};
+  double g[STEPS][N] = {{1, -2, 0.5}, {0.3, 0.1, -1}, {-0.7, 2, 0.2}, {0.05, -0.4, 1.5}};
+  double p[N] = {0.5, -1, 2}, want[N] = {0.5, -1, 2}, m[N] = {0}, v[N] = {0};
+  weyl_adam *a = NULL;
+  cr_assert_eq(weyl_adam_new(N, 0.5, &a), WEYL_OK);
+  for (int t = 0; t < STEPS; t++) {
+    weyl_adam_set_lr(a, rates[t]);
+    weyl_adam_set_lr(a, -1);  /* ignored */
+    weyl_adam_set_lr(a, NAN); /* ignored */
+    cr_assert_eq(weyl_adam_step(a, p, g[t]), WEYL_OK);
+    for (int k = 0; k < N; k++) {
+      m[k] = 0.9 * m[k] + 0.1 * g[t][k];
+      v[k] = 0.999 * v[k] + 0.001 * g[t][k] * g[t][k];
+      double mh = m[k] / (1 - pow(0.9, t + 1)), vh = v[k] / (1 - pow(0.999, t + 1));
+      want[k] -= rates[t] * mh / (sqrt(vh) + 1e-8);
+      cr_assert_lt(fabs(p[k] - want[k]), 1e-14, "step %d, parameter %d: %.17g, want %.17g", t, k,
+                   p[k], want[k]);
+      if (t == 0) /* at rate 0 not even rounding moves it */
+        cr_assert_eq(p[k], want[k], "parameter %d moved at rate 0", k);
+    }
+  }
+  weyl_adam_free(a);
+}
+
 /* weyl_adam_set_rate_scales refuses a scale that is not > 0 and finite and
  * leaves the optimizer as it was; NULL sets every scale back to 1. */
 Test(nn_emlp_steps, rate_scales_are_checked) {

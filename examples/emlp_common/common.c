@@ -2,7 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define PI 3.14159265358979323846
 #include "common.h"
-#include "numpy_rng.h"
+#include "paper_rng.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -86,17 +86,19 @@ static void shuffle(int *perm, int n, weyl_rng *rng) {
   }
 }
 
-/* Validation MSE into fit; when it is the best so far, the parameters are
- * kept in best (the test set is scored once, on them, after training: the
- * same number as scoring it at every improvement, for a fraction of the
- * cost, which at N = 30 was most of the run's). */
-static void evaluate(weyl_model *m, const exp_train_opts *o, const exp_stats *st, exp_fit *fit,
-                     double *best) {
+/* Returns the validation MSE; when it is the best so far, it goes into fit
+ * and the parameters are kept in best (the test set is scored once, on
+ * them, after training: the same number as scoring it at every
+ * improvement, for a fraction of the cost, which at N = 30 was most of the
+ * run's). */
+static double evaluate(weyl_model *m, const exp_train_opts *o, const exp_stats *st, exp_fit *fit,
+                       double *best) {
   double v = exp_test_mse(m, o->val, st);
   if (!(v >= fit->val_mse)) { /* also when fit->val_mse is NaN */
     fit->val_mse = v;
     memcpy(best, weyl_model_params(m), sizeof *best * (size_t)weyl_model_nparams(m));
   }
+  return v;
 }
 
 /* Scores the test and training sets with the best parameters, and leaves
@@ -145,7 +147,8 @@ int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, const e
   weyl_rng_seed(&rng, o->seed);
   int window = total / 10 > 0 ? total / 10 : 1, every = o->epochs / o->evals, t = 0;
   every = every > 0 ? every : 1;
-  double sum_first = 0, sum_last = 0;
+  double sum_first = 0, sum_last = 0, sum_since = 0; /* sum_since: since the last evaluation */
+  int steps_since = 0;
   fit->val_mse = fit->test_mse = fit->train_mse = NAN;
   for (int ep = 0; rc == 0 && ep < o->epochs; ep++) {
     shuffle(perm, d->n, &rng);
@@ -153,15 +156,25 @@ int exp_train(weyl_model *m, const exp_data *d, const exp_train_opts *o, const e
       int nb = d->n - from < b ? d->n - from : b;
       double loss = 0;
       gather(d, perm, from, nb, st, bx, by);
+      if (o->warmup > 0) { /* at the step's fractional epoch, as emlp's trainer */
+        double e = ep + (double)(from / b) / per_epoch, ramp = e / (o->epochs * o->warmup);
+        weyl_adam_set_lr(adam, o->lr * (ramp < 1 ? ramp : 1));
+      }
       if (o->aug)
         rc = augment(o->aug, o->aug_out, o->aug_scale, o->aug_scales, &rng, nb, bx, by);
       if (rc == 0 && weyl_model_train_mse(m, adam, nb, bx, by, &loss) != WEYL_OK)
         rc = -1;
+      sum_since += loss, steps_since++;
       sum_first += t < window ? loss : 0;
       sum_last += t >= total - window ? loss : 0;
     }
-    if (rc == 0 && ((ep + 1) % every == 0 || ep + 1 == o->epochs))
-      evaluate(m, o, st, fit, best);
+    if (rc == 0 && ((ep + 1) % every == 0 || ep + 1 == o->epochs)) {
+      double v = evaluate(m, o, st, fit, best);
+      if (o->trace)
+        fprintf(stderr, "  epoch %d: train loss %.3g (standardized, mean since the last), val MSE %.4g%s\n",
+                ep + 1, sum_since / steps_since, v, v == fit->val_mse ? " (best)" : "");
+      sum_since = 0, steps_since = 0;
+    }
   }
   if (rc == 0)
     rc = score_best(m, d, o, st, fit, best);
@@ -339,6 +352,8 @@ typedef struct {
   int evals;      /* --evals K: validation evaluations per run (50) */
   int adam_full;  /* --adam-full: weyl_net_adam_new_full */
   int eps_inside; /* --eps-inside: objax's Adam eps */
+  int trace;      /* --trace: losses at every evaluation */
+  double warmup;  /* --warmup F: linear rate warmup over that fraction of the epochs */
   double epoch_scale, lr;
   weyl_bilinear_kind bilinear_kind;
   int calibrated; /* --init calibrated: weyl_net_init_calibrated (LSUV) */
@@ -501,7 +516,9 @@ static run_result run(const setup *s, int k, const exp_data *train, const exp_da
                         s->evals,
                         seed + 7,
                         s->adam_full,
-                        s->eps_inside};
+                        s->eps_inside,
+                        s->trace,
+                        s->warmup};
     if (exp_train(m, train, &o, st, &r.fit) != 0)
       r.fit.test_mse = NAN;
     if (k == 0)
@@ -607,28 +624,35 @@ static int take_rows(const exp_data *all, const int *ids, int n, exp_data *part)
   return 0;
 }
 
-/* --paper-data: the EMLP paper's own data for training size n, the same
- * numbers. emlp's data_efficiency.py runs every trial under
- * FixedNumpySeed(2021): the data set draws X = randn(36000, din) (30000 +
- * 5000 + 1000) with NumPy's legacy generator, and olive-oil-ml's
- * split_dataset takes its splits in decreasing size, ties in the config's
- * order (train, test, val): test 5000 first, then train and validation
- * (train first at n = 1000). Each split is sklearn's train_test_split: a
- * permutation of the indices left, the split its first k, what is left the
- * rest in permuted order. Standardize reads the stats of the whole data
- * set (the split only wraps it), so they are over all 36000 examples. */
+/* --paper-data: the data of the paper's published runs for training size
+ * n, the same numbers. emlp's data_efficiency.py runs every trial under
+ * FixedNumpySeed(2021) and FixedPytorchSeed(2021): the data set draws X =
+ * torch.randn(36000, din) (30000 + 5000 + 1000; emlp's datasets.py used
+ * PyTorch's generator until August 2021, NumPy's after, and the published
+ * results are from before), then olive-oil-ml's split_dataset takes its
+ * splits from NumPy in decreasing size, ties in the config's order (train,
+ * test, val): test 5000 first, then train and validation (train first at n
+ * = 1000). Each split is sklearn's train_test_split: a permutation of the
+ * indices left, the split its first k, what is left the rest in permuted
+ * order. Standardize reads the stats of the whole data set (the split only
+ * wraps it), so they are over all 36000 examples. */
 static int paper_data_draw(const setup *s, int n, run_data *d) {
   enum { N_ALL = N_POOL + N_TEST + N_VAL };
   memset(d, 0, sizeof *d);
   exp_data all = {0};
-  numpy_rng rng;
+  mt19937 torch;
+  numpy_rng numpy;
   double *z = malloc(sizeof *z * (size_t)s->din);
+  float *zs = malloc(sizeof *zs * (size_t)N_ALL * s->din);
   int *left = malloc(sizeof *left * N_ALL), *perm = malloc(sizeof *perm * N_ALL);
-  int rc = !z || !left || !perm || exp_data_alloc(&all, N_ALL, s->din, s->dout) ? -1 : 0;
-  numpy_rng_seed(&rng, 2021);
+  int rc = !z || !zs || !left || !perm || exp_data_alloc(&all, N_ALL, s->din, s->dout) ? -1 : 0;
+  mt19937_seed(&torch, 2021);
+  numpy_rng_seed(&numpy, 2021);
+  if (rc == 0)
+    torch_randn(&torch, zs, (size_t)N_ALL * s->din);
   for (int i = 0; rc == 0 && i < N_ALL; i++) {
     for (int j = 0; j < s->din; j++)
-      z[j] = numpy_rng_normal(&rng);
+      z[j] = zs[(size_t)i * s->din + j];
     s->task->example(z, all.x + (size_t)i * s->din, all.y + (size_t)i * s->dout);
   }
   /* the splits in the config's order, then stably sorted by decreasing size */
@@ -646,7 +670,7 @@ static int paper_data_draw(const setup *s, int n, run_data *d) {
   for (int i = 0; i < N_ALL && left; i++)
     left[i] = i;
   for (int k = 0; rc == 0 && k < 3; k++) {
-    numpy_rng_permutation(&rng, n_left, perm);
+    numpy_rng_permutation(&numpy, n_left, perm);
     for (int i = 0; i < n_left; i++) /* permuted: the split first, then the rest */
       perm[i] = left[perm[i]];
     rc = take_rows(&all, perm, split[k].count, split[k].part);
@@ -657,7 +681,7 @@ static int paper_data_draw(const setup *s, int n, run_data *d) {
   if (rc == 0)
     rc = make_stats(s, parts, 1, &d->st);
   exp_data_free(&all);
-  free(z), free(left), free(perm);
+  free(z), free(zs), free(left), free(perm);
   return rc;
 }
 
@@ -906,6 +930,10 @@ static int parse_args(int argc, char **argv, setup *s) {
       s->adam_full = 1;
     else if (!strcmp(a, "--eps-inside"))
       s->eps_inside = 1;
+    else if (!strcmp(a, "--trace"))
+      s->trace = 1;
+    else if (!strcmp(a, "--warmup") && v && atof(v) >= 0 && atof(v) <= 1)
+      s->warmup = atof(v), i++;
     else if (!strcmp(a, "--one-data-set"))
       s->one_data_set = 1;
     else if (!strcmp(a, "--paper-data"))
@@ -972,8 +1000,9 @@ int exp_main(int argc, char **argv, const exp_task *task) {
     fprintf(stderr,
             "usage: %s [--quick] [--sizes N,N,...] [--seeds K] [--epoch-scale F] [--channels C]\n"
             "       [--models emlp,mlp,aug] [--lowrank] [--init paper|calibrated] [--adam-full]\n"
-            "       [--eps-inside] [--one-data-set] [--paper-data] [--test-draws K] [--evals K]\n"
-            "       [--group NAME] [--svg PATH] [--plot TABLE.md] [--dump-data N]\n",
+            "       [--eps-inside] [--warmup F] [--one-data-set] [--paper-data] [--test-draws K]\n"
+            "       [--evals K] [--trace] [--group NAME] [--svg PATH] [--plot TABLE.md]\n"
+            "       [--dump-data N]\n",
             task->name);
     return 2;
   }

@@ -41,6 +41,12 @@ typedef struct {
                               0: weyl_model_adam_new (the rate scales) */
   int eps_inside;          /* 1: objax's (emlp's) Adam eps, 1e-8 under the root
                               for the loss in the data's units */
+  int trace;               /* 1: print the mean training loss and validation
+                              MSE at every evaluation to stderr */
+  double warmup;           /* > 0: the rate rises linearly from 0 over this
+                              fraction of the epochs, lr min(1, e / (epochs
+                              warmup)) at fractional epoch e (emlp's schedule
+                              until March 2021, with 0.1); 0: constant */
 } exp_train_opts;
 
 /* The data's standardization (the paper's Standardize module): the model

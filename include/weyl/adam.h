@@ -16,7 +16,10 @@ weyl_status weyl_adam_new(int n, double lr, weyl_adam **a);
 void weyl_adam_free(weyl_adam *a);
 /* Number of parameters the optimizer was made for (0 for NULL). */
 int weyl_adam_nparams(const weyl_adam *a);
-/* Changes the learning rate (for schedules). */
+/* Changes the learning rate (for schedules). 0 is allowed: a step at rate
+ * 0 updates the moments and the step count and leaves the parameters, as
+ * the first step of a linear warmup does in objax and PyTorch. A negative
+ * or non-finite lr is ignored. */
 void weyl_adam_set_lr(weyl_adam *a, double lr);
 /* Sets per-parameter multipliers of the learning rate: parameter k steps
  * with lr * scales[k] (n entries, each > 0 and finite, copied); NULL sets

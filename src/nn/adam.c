@@ -70,7 +70,7 @@ void weyl_adam_free(weyl_adam *a) {
 }
 
 void weyl_adam_set_lr(weyl_adam *a, double lr) {
-  if (a && lr > 0)
+  if (a && lr >= 0 && isfinite(lr)) /* 0: a warmup's first step */
     a->lr = lr;
 }
 

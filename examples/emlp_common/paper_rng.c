@@ -1,24 +1,22 @@
-/* NumPy's legacy RandomState stream (numpy_rng.h). The constants are
- * MT19937's (Matsumoto and Nishimura 1998); the Gaussian and the shuffle
- * follow NumPy's legacy_gauss and random_interval, whose order of draws is
- * what makes the numbers equal. */
-#include "numpy_rng.h"
+/* MT19937 and the two streams built on it (paper_rng.h). The constants are
+ * MT19937's (Matsumoto and Nishimura 1998); the order of draws in each
+ * stream is what makes the numbers equal: NumPy's legacy_gauss and
+ * random_interval, and PyTorch's normal_fill and uniform_real. */
+#include "paper_rng.h"
 
 #include <math.h>
 
 enum { N = 624, M = 397 };
 
-void numpy_rng_seed(numpy_rng *r, uint32_t seed) {
+void mt19937_seed(mt19937 *r, uint32_t seed) {
   for (int i = 0; i < N; i++) {
     r->key[i] = seed;
     seed = 1812433253u * (seed ^ (seed >> 30)) + (uint32_t)i + 1;
   }
   r->pos = N;
-  r->has_gauss = 0;
-  r->gauss = 0;
 }
 
-static uint32_t next_u32(numpy_rng *r) {
+uint32_t mt19937_next(mt19937 *r) {
   if (r->pos == N) { /* regenerate the whole state at once */
     for (int i = 0; i < N; i++) {
       uint32_t y = (r->key[i] & 0x80000000u) | (r->key[(i + 1) % N] & 0x7fffffffu);
@@ -33,9 +31,17 @@ static uint32_t next_u32(numpy_rng *r) {
   return y ^ (y >> 18);
 }
 
+/* ---------- NumPy's legacy RandomState ---------- */
+
+void numpy_rng_seed(numpy_rng *r, uint32_t seed) {
+  mt19937_seed(&r->mt, seed);
+  r->has_gauss = 0;
+  r->gauss = 0;
+}
+
 /* A double in [0, 1) with 53 random bits, from two 32-bit draws. */
 static double next_double(numpy_rng *r) {
-  uint32_t a = next_u32(r) >> 5, b = next_u32(r) >> 6;
+  uint32_t a = mt19937_next(&r->mt) >> 5, b = mt19937_next(&r->mt) >> 6;
   return (a * 67108864.0 + b) / 9007199254740992.0;
 }
 
@@ -64,7 +70,7 @@ static uint32_t next_interval(numpy_rng *r, uint32_t max) {
   uint32_t mask = max, v;
   for (int s = 1; s < 32; s *= 2)
     mask |= mask >> s;
-  while ((v = next_u32(r) & mask) > max)
+  while ((v = mt19937_next(&r->mt) & mask) > max)
     ;
   return v;
 }
@@ -75,5 +81,32 @@ void numpy_rng_permutation(numpy_rng *r, int n, int *out) {
   for (int i = n - 1; i > 0; i--) {
     int j = (int)next_interval(r, (uint32_t)i), t = out[i];
     out[i] = out[j], out[j] = t;
+  }
+}
+
+/* ---------- PyTorch's CPU randn (float32) ---------- */
+
+/* Box-Muller on a block of 16 uniforms: entries j and j + 8 give a pair,
+ * in float with theta in double, as normal_fill_16. */
+static void normal_fill_16(float *d) {
+  for (int j = 0; j < 8; j++) {
+    float u1 = 1 - d[j], u2 = d[j + 8]; /* [0, 1) -> (0, 1] for the log */
+    float radius = sqrtf(-2 * logf(u1));
+    double theta = 2.0 * 3.14159265358979323846 * u2;
+    d[j] = (float)(radius * cos(theta));
+    d[j + 8] = (float)(radius * sin(theta));
+  }
+}
+
+void torch_randn(mt19937 *r, float *out, size_t n) {
+  for (size_t i = 0; i < n; i++) /* 24 random bits, exact in a float */
+    out[i] = (float)((mt19937_next(r) & 0xffffffu) * (1.0 / 16777216.0));
+  for (size_t i = 0; i + 16 <= n; i += 16)
+    normal_fill_16(out + i);
+  if (n % 16) { /* the last 16 values are drawn again */
+    float *tail = out + n - 16;
+    for (int i = 0; i < 16; i++)
+      tail[i] = (float)((mt19937_next(r) & 0xffffffu) * (1.0 / 16777216.0));
+    normal_fill_16(tail);
   }
 }
