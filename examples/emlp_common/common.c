@@ -338,15 +338,13 @@ int exp_write_svg(const char *path, const char *title, const exp_row *rows, int 
 /* The paper's data set: 30000 + 5000 + 1000 examples (data_efficiency.py's
  * ndata), drawn once from a fixed seed. */
 enum { MAX_SIZES = 16, N_VAL = 1000, N_TEST = 5000, N_POOL = 30000 };
-static const unsigned long long DATA_SEED = 2021;
 
 typedef struct {
   const exp_task *task;
   weyl_group *g;
   weyl_rep *in, *out;
   int din, dout, channels, layers, batch, quick, seeds, max_epochs, models;
-  int one_data_set; /* --one-data-set: the paper's runs' data (run_seed) */
-  int paper_data;   /* --paper-data: the paper's own numbers (paper_data_draw) */
+  int fresh_data;   /* --fresh-data: each seed and size its own draw (run_seed) */
   int dump_data;    /* --dump-data N: print rows of the paper's data at N */
   int test_draws; /* --test-draws K: score each EMLP on K more test sets */
   int evals;      /* --evals K: validation evaluations per run (50) */
@@ -590,8 +588,7 @@ static void run_models(const setup *s, int n, int seed, const exp_data *train, c
 }
 
 /* The data of a run: a training pool, validation and test sets, and the
- * stats over all three (--one-data-set: a pool of 30000, as the paper's
- * one data set of 30000 + 5000 + 1000 examples, stats over it all). */
+ * stats (see run_data_draw and paper_data_draw). */
 typedef struct {
   exp_data pool, val, test;
   exp_stats st;
@@ -624,7 +621,7 @@ static int take_rows(const exp_data *all, const int *ids, int n, exp_data *part)
   return 0;
 }
 
-/* --paper-data: the data of the paper's published runs for training size
+/* The data of the paper's published runs for training size
  * n, the same numbers. emlp's data_efficiency.py runs every trial under
  * FixedNumpySeed(2021) and FixedPytorchSeed(2021): the data set draws X =
  * torch.randn(36000, din) (30000 + 5000 + 1000; emlp's datasets.py used
@@ -692,15 +689,12 @@ static exp_data first_rows(const exp_data *pool, int n) {
   return d;
 }
 
-/* One seed of one training size. By default every seed and size draws its
- * own data (train, validation, test; stats over them), so the mean over
- * seeds estimates the expected test MSE over the data as well as the init.
- * With --one-data-set, as the paper's runs: emlp's data_efficiency.py runs
- * every trial at makeTrainer's default seed 2021, under which it draws and
- * splits one data set of 30000 + 5000 + 1000 examples, so its seeds share
- * the data and differ in init and batch order; here one set is drawn from a
- * fixed seed, the training set is the first N of its pool. Its mean is one
- * draw's: the same expectation, with the data's spread left in. */
+/* One seed of one training size. By default on the paper's runs' data
+ * (shared, paper_data_draw): every seed trains on the same sets, as the
+ * paper's three runs did, and differs in init and batch order. With
+ * --fresh-data every seed and size draws its own data from weyl's
+ * generator (train, validation, test; stats over them), so the mean over
+ * seeds estimates the expected test MSE over the data as well as the init. */
 static int run_seed(const setup *s, const run_data *shared, int n, int seed, double mse[3],
                     double sec[3], double *var) {
   if (shared) {
@@ -725,24 +719,18 @@ static int run_full(const setup *s) {
   exp_row rows[MAX_SIZES];
   double var = NAN;
   run_data shared;
-  int n_pool = N_POOL, rc = 0;
-  for (int i = 0; i < s->n_sizes; i++)
-    n_pool = s->sizes[i] > n_pool ? s->sizes[i] : n_pool;
-  if (s->one_data_set && run_data_draw(s, n_pool, DATA_SEED, &shared)) {
-    run_data_free(&shared);
-    return 1;
-  }
+  int rc = 0;
   for (int i = 0; rc == 0 && i < s->n_sizes; i++) {
     double mse[16][3], sec[16][3];
     exp_row *r = &rows[i];
     r->n = s->sizes[i];
     r->seeds = s->seeds;
-    if (s->paper_data && paper_data_draw(s, r->n, &shared)) /* each size its own split */
+    if (!s->fresh_data && paper_data_draw(s, r->n, &shared)) /* each size its own split */
       rc = -1;
     for (int seed = 0; rc == 0 && seed < s->seeds; seed++)
-      rc = run_seed(s, s->one_data_set || s->paper_data ? &shared : NULL, s->sizes[i], seed,
-                    mse[seed], sec[seed], &var);
-    if (s->paper_data)
+      rc = run_seed(s, s->fresh_data ? NULL : &shared, s->sizes[i], seed, mse[seed], sec[seed],
+                    &var);
+    if (!s->fresh_data)
       run_data_free(&shared);
     for (int k = 0; k < 3; k++) {
       double m = 0, m2 = 0, t = 0;
@@ -754,17 +742,14 @@ static int run_full(const setup *s) {
       r->sd[k] = s->seeds > 1 ? sqrt(m2 / (s->seeds - 1)) : 0;
     }
   }
-  if (s->one_data_set)
-    run_data_free(&shared);
   if (rc)
     return 1;
   printf("%s: group %s, %d channels, %d layers, batch %d, Adam %g, epochs min(900000/N, %d) x "
          "%g, val %d, test %d, %s\n\n",
          s->task->name, s->group, s->channels, s->layers, s->batch, s->lr, s->max_epochs,
          s->epoch_scale, N_VAL, N_TEST,
-         s->paper_data     ? "the paper's own data (NumPy seed 2021, emlp's splits)"
-         : s->one_data_set ? "one data set for every seed and size (as the paper's runs)"
-                           : "fresh data per seed and size");
+         s->fresh_data ? "fresh data per seed and size"
+                       : "the paper's runs' data (PyTorch and NumPy at seed 2021, emlp's splits)");
   exp_print_table(stdout, rows, s->n_sizes, var, s->task->paper, s->task->n_paper);
   printf("(goal: EMLP at N = 1000 at most %g; the paper's EMLP column is its EMLP for %s)\n",
          s->task->paper_emlp, s->task->group);
@@ -934,10 +919,8 @@ static int parse_args(int argc, char **argv, setup *s) {
       s->trace = 1;
     else if (!strcmp(a, "--warmup") && v && atof(v) >= 0 && atof(v) <= 1)
       s->warmup = atof(v), i++;
-    else if (!strcmp(a, "--one-data-set"))
-      s->one_data_set = 1;
-    else if (!strcmp(a, "--paper-data"))
-      s->paper_data = 1;
+    else if (!strcmp(a, "--fresh-data"))
+      s->fresh_data = 1;
     else if (!strcmp(a, "--dump-data") && v && atoi(v) >= 2 && atoi(v) <= N_POOL)
       s->dump_data = atoi(v), i++;
     else if (!strcmp(a, "--lowrank"))
@@ -1000,18 +983,16 @@ int exp_main(int argc, char **argv, const exp_task *task) {
     fprintf(stderr,
             "usage: %s [--quick] [--sizes N,N,...] [--seeds K] [--epoch-scale F] [--channels C]\n"
             "       [--models emlp,mlp,aug] [--lowrank] [--init paper|calibrated] [--adam-full]\n"
-            "       [--eps-inside] [--warmup F] [--one-data-set] [--paper-data] [--test-draws K]\n"
+            "       [--eps-inside] [--warmup F] [--fresh-data] [--test-draws K]\n"
             "       [--evals K] [--trace] [--group NAME] [--svg PATH] [--plot TABLE.md]\n"
             "       [--dump-data N]\n",
             task->name);
     return 2;
   }
-  if (s.paper_data) /* the paper's data is one set already */
-    s.one_data_set = 0;
-  for (int i = 0; s.paper_data && i < s.n_sizes; i++)
+  for (int i = 0; !s.fresh_data && i < s.n_sizes; i++)
     if (s.sizes[i] > N_POOL) {
-      fprintf(stderr, "%s: --paper-data has %d training examples, not %d\n", task->name, N_POOL,
-              s.sizes[i]);
+      fprintf(stderr, "%s: the paper's data has %d training examples, not %d (--fresh-data has any)\n",
+              task->name, N_POOL, s.sizes[i]);
       return 2;
     }
   if (s.quick) /* small and short: a ctest */
