@@ -98,15 +98,20 @@ static void normal_fill_16(float *d) {
   }
 }
 
+/* uniform_real<float>(0, 1): 24 random bits, exact in a float. */
+static float uniform_float(mt19937 *r) {
+  return (float)((mt19937_next(r) & 0xffffffu) * (1.0 / 16777216.0));
+}
+
 void torch_randn(mt19937 *r, float *out, size_t n) {
-  for (size_t i = 0; i < n; i++) /* 24 random bits, exact in a float */
-    out[i] = (float)((mt19937_next(r) & 0xffffffu) * (1.0 / 16777216.0));
+  for (size_t i = 0; i < n; i++)
+    out[i] = uniform_float(r);
   for (size_t i = 0; i + 16 <= n; i += 16)
     normal_fill_16(out + i);
   if (n % 16) { /* the last 16 values are drawn again */
     float *tail = out + n - 16;
     for (int i = 0; i < 16; i++)
-      tail[i] = (float)((mt19937_next(r) & 0xffffffu) * (1.0 / 16777216.0));
+      tail[i] = uniform_float(r);
     normal_fill_16(tail);
   }
 }
